@@ -1,0 +1,63 @@
+"""Plain text and Markdown loader: form feeds separate pages; a Markdown heading gives the title."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterator
+
+from kb.errors import LoadError
+from kb.models import LoadedDocument, Page, sha256_bytes
+
+from . import LoaderSpec, LoadOptions, LoadResult, register
+
+_HEADING = re.compile(r"^\s{0,3}#\s+(.+?)\s*#*\s*$", re.M)
+_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+
+
+def decode_text(data: bytes, path: Path) -> str:
+    """Decode UTF-8 (with or without BOM), falling back to cp1252 for legacy files."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise LoadError(str(path), "text file in an unknown encoding: save it as UTF-8 and ingest again")
+
+
+def load_text(path: Path, options: LoadOptions) -> Iterator[LoadResult]:
+    """Read a text or Markdown file; `\\f` splits pages."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise LoadError(str(path), "empty file: nothing to index; replace it with the real document")
+    if b"\x00" in data[:4096]:
+        raise LoadError(str(path), "binary data in a text file: check the file type and extension")
+    text = decode_text(data, path).replace("\r\n", "\n")
+    metadata: dict = {}
+    front = _FRONT_MATTER.match(text)
+    if front and path.suffix.lower() in (".md", ".markdown"):
+        metadata.update(_parse_front_matter(front.group(1)))
+        text = text[front.end():]
+    if "title" not in metadata:
+        heading = _HEADING.search(text) if path.suffix.lower() in (".md", ".markdown") else None
+        if heading:
+            metadata["title"] = heading.group(1).strip()
+    pages = [Page(i, part.strip()) for i, part in enumerate(text.split("\f"), start=1)]
+    if not any(p.text for p in pages):
+        raise LoadError(str(path), "empty file: nothing to index; replace it with the real document")
+    yield LoadedDocument(source=str(path), sha256=sha256_bytes(data), pages=pages, metadata=metadata,
+                         original_path=str(path))
+
+
+def _parse_front_matter(block: str) -> dict:
+    """Simple `key: value` front matter (YAML subset: scalars only)."""
+    meta: dict = {}
+    for line in block.splitlines():
+        if ":" in line and not line.startswith((" ", "\t", "-")):
+            key, _, value = line.partition(":")
+            value = value.strip().strip('"').strip("'")
+            if value:
+                meta[key.strip()] = int(value) if key.strip() == "year" and value.isdigit() else value
+    return meta
+
+
+register(LoaderSpec("text", (".txt", ".md", ".markdown"), load_text))

@@ -1,0 +1,70 @@
+"""The ingest report: what happened to every source (added, updated, unchanged, duplicate, failed)."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+STATUSES = ("added", "updated", "unchanged", "duplicate", "failed")
+
+
+@dataclass
+class IngestItem:
+    """The outcome for one source (a file, or one record of a record file)."""
+
+    source: str
+    status: str
+    doc_id: str | None = None
+    title: str | None = None
+    reason: str | None = None
+    duplicate_of: str | None = None
+    pages: int = 0
+    chunks: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        """One human-readable line."""
+        if self.status == "failed":
+            return f"failed     {self.source}: {self.reason}"
+        if self.status == "duplicate":
+            return f"duplicate  {self.source}: duplicate of {self.duplicate_of}"
+        detail = f" ({self.pages} pages, {self.chunks} chunks)" if self.status in ("added", "updated") else ""
+        return f"{self.status:<10} {self.source} -> {self.doc_id}{detail}"
+
+
+@dataclass
+class IngestReport:
+    """Every item of one ingest run and how long it took."""
+
+    items: list[IngestItem] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def add(self, item: IngestItem) -> IngestItem:
+        """Append an item."""
+        self.items.append(item)
+        return item
+
+    def counts(self) -> dict[str, int]:
+        """Number of items per status (every status present)."""
+        counter = Counter(item.status for item in self.items)
+        return {status: counter.get(status, 0) for status in STATUSES}
+
+    @property
+    def failed(self) -> list[IngestItem]:
+        """Items that could not be ingested."""
+        return [i for i in self.items if i.status == "failed"]
+
+    def pages_indexed(self) -> int:
+        """Pages of added or updated documents."""
+        return sum(i.pages for i in self.items if i.status in ("added", "updated"))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"counts": self.counts(), "seconds": round(self.seconds, 2), "pages": self.pages_indexed(),
+                "items": [asdict(i) for i in self.items]}
+
+    def summary(self) -> str:
+        """One line of totals."""
+        counts = self.counts()
+        return (", ".join(f"{n} {status}" for status, n in counts.items())
+                + f" in {self.seconds:.1f}s")

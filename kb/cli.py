@@ -1,0 +1,258 @@
+"""The `kb` command line: parse arguments, call the KnowledgeBase facade, print text or JSON."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .errors import KBError
+from .facade import DEFAULT_MODE, MODES, KnowledgeBase, SearchResults
+from .settings import Settings
+
+
+def _use_color() -> bool:
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _emit_json(obj: Any) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False, default=str))
+
+
+class _Context:
+    def __init__(self, home: str | None):
+        self.home = home
+        self._kb: KnowledgeBase | None = None
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        if self._kb is None:
+            self._kb = KnowledgeBase(Settings.load({"home": self.home}))
+        return self._kb
+
+    def close(self) -> None:
+        if self._kb is not None:
+            self._kb.close()
+
+
+class _KBGroup(click.Group):
+    """Turns KBError into a one-line message and exit code 1 (2 for usage errors, as click does)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KBError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=_KBGroup)
+@click.option("--home", envvar="KB_HOME", type=click.Path(file_okay=False), default=None,
+              help="Data directory (default: setting `home`, ~/.atkb; env KB_HOME).")
+@click.version_option(package_name="atkb")
+@click.pass_context
+def main(ctx: click.Context, home: str | None) -> None:
+    """atkb: search anti-trafficking reports by keyword, with page-exact passages."""
+    ctx.obj = _Context(home)
+    ctx.call_on_close(ctx.obj.close)
+
+
+@main.command()
+@click.argument("targets", nargs=-1, required=True)
+@click.option("--meta", "meta_file", type=click.Path(exists=True, dir_okay=False),
+              help="Metadata for every file: a JSON/TOML object, or a CSV manifest with a `file` column.")
+@click.option("--id-field", default="_id", show_default=True, help="Record files: the field with the record id.")
+@click.option("--title-field", default="title", show_default=True, help="Record files: the title field.")
+@click.option("--text-fields", default="text", show_default=True,
+              help="Record files: comma-separated fields that make up the text.")
+@click.option("--workers", type=int, default=None, help="Processes that read files in parallel (default: 2).")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def ingest(obj: _Context, targets: tuple[str, ...], meta_file: str | None, id_field: str, title_field: str,
+           text_fields: str, workers: int | None, progress: bool | None, as_json: bool) -> None:
+    """Ingest files, folders (recursively) and record files (.jsonl/.csv)."""
+    from ingest.loaders import RecordOptions
+
+    fields = tuple(f.strip() for f in text_fields.split(",") if f.strip())
+    if not fields:
+        raise click.BadParameter("give at least one field", param_hint="--text-fields")
+    show_progress = sys.stderr.isatty() if progress is None else progress
+    report = obj.kb.ingest(list(targets), meta_file=meta_file, progress=show_progress, workers=workers,
+                           record_options=RecordOptions(id_field, title_field, fields))
+    if as_json:
+        _emit_json(report.to_dict())
+        return
+    for item in report.items:
+        if item.status != "unchanged" or len(report.items) <= 50:
+            click.echo(item.line())
+        for warning in item.warnings:
+            click.echo(f"           warning: {warning}")
+    click.echo(report.summary())
+    if report.failed:
+        click.echo(f"{len(report.failed)} item(s) could not be ingested; the reasons are listed above.")
+
+
+def _print_results(results: SearchResults) -> None:
+    bold = ("\033[1m", "\033[0m") if _use_color() else ("**", "**")
+    click.echo(f"{results.total_documents} document(s) for {results.query!r} ({results.mode}, "
+               f"{results.took_ms:.0f} ms)")
+    for rank, hit in enumerate(results.hits, start=results.offset + 1):
+        doc = hit.document
+        facts = ", ".join(str(v) for v in (doc.organisation, doc.year, doc.language, doc.doc_type, doc.country) if v)
+        click.echo(f"\n{rank}. {doc.title or doc.source}  [{doc.doc_id}]  score {hit.score:.3f}")
+        if facts:
+            click.echo(f"   {facts}")
+        click.echo(f"   {doc.source}")
+        for passage in hit.passages:
+            text = _mark(passage.text, passage.highlights, bold).replace("\n", " ")
+            click.echo(f"   p. {passage.page}: {text}")
+
+
+def _mark(text: str, spans: list[tuple[int, int]], marks: tuple[str, str]) -> str:
+    out, last = [], 0
+    for start, end in sorted(spans):
+        if start < last:
+            continue
+        out.append(text[last:start])
+        out.append(marks[0] + text[start:end] + marks[1])
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option("--mode", type=click.Choice(MODES), default=None,
+              help=f"Search mode (default: {DEFAULT_MODE}); semantic and hybrid come with the semantic index.")
+@click.option("--k", "k", type=click.IntRange(1, 1000), default=10, show_default=True, help="Documents to return.")
+@click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many documents (paging).")
+@click.option("--filter", "filters", multiple=True, metavar="FIELD=VALUE",
+              help="Only documents whose metadata matches (repeatable; year=2015..2020 for ranges).")
+@click.option("--raw", is_flag=True, help="Use the full whoosh query syntax (AND, OR, NOT, title:, wildcards).")
+@click.option("--batch", "batch_file", type=click.Path(exists=True, dir_okay=False),
+              help="JSONL of {\"qid\", \"text\"}: run every query, print one JSON line each.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def search(obj: _Context, query: str | None, mode: str | None, k: int, offset: int, filters: tuple[str, ...],
+           raw: bool, batch_file: str | None, as_json: bool) -> None:
+    """Search documents; results are grouped by document with their best passages."""
+    if batch_file:
+        from .evaluation import read_queries
+
+        if query:
+            raise click.UsageError("give either QUERY or --batch, not both")
+        for qid, text in read_queries(Path(batch_file)).items():
+            results = obj.kb.search(text, mode=mode, k=k, offset=offset, filters=filters, raw=raw)
+            _emit_json({"qid": qid, **results.to_dict()})
+        return
+    if not query:
+        raise click.UsageError("give a QUERY (or --batch FILE)")
+    results = obj.kb.search(query, mode=mode, k=k, offset=offset, filters=filters, raw=raw)
+    if as_json:
+        _emit_json(results.to_dict())
+    else:
+        _print_results(results)
+
+
+@main.command()
+@click.argument("refs", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def remove(obj: _Context, refs: tuple[str, ...], as_json: bool) -> None:
+    """Delete documents (by doc_id or ingested path) from the store and every index."""
+    removed = []
+    for ref in refs:
+        doc = obj.kb.remove(ref)
+        removed.append({"doc_id": doc.doc_id, "title": doc.title, "source": doc.source})
+        if not as_json:
+            click.echo(f"removed {doc.doc_id} {doc.title or doc.source}")
+    if as_json:
+        _emit_json({"removed": removed})
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def stats(obj: _Context, as_json: bool) -> None:
+    """Counts of documents, pages and chunks."""
+    data = obj.kb.stats()
+    if as_json:
+        _emit_json(data)
+        return
+    click.echo(f"home:      {data['home']}")
+    click.echo(f"documents: {data['documents']}")
+    click.echo(f"pages:     {data['pages']}")
+    click.echo(f"chunks:    {data['chunks']}")
+    if data["by_language"]:
+        click.echo("languages: " + ", ".join(f"{k} {v}" for k, v in data["by_language"].items()))
+    if data["pending"]:
+        click.echo(f"unfinished: {data['pending']} (finished by the next ingest)")
+
+
+@main.command(name="eval")
+@click.argument("queries", type=click.Path(exists=True, dir_okay=False))
+@click.argument("qrels", type=click.Path(exists=True, dir_okay=False))
+@click.option("--mode", type=click.Choice(MODES), default=None, help="Search mode.")
+@click.option("--k", "k", type=click.IntRange(1, 1000), default=10, show_default=True, help="Cut-off for the metrics.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def eval_cmd(obj: _Context, queries: str, qrels: str, mode: str | None, k: int, as_json: bool) -> None:
+    """Score search against relevance judgements: nDCG@k, Recall@k, MRR@k."""
+    from .evaluation import read_qrels, read_queries
+
+    metrics = obj.kb.evaluate(read_queries(Path(queries)), read_qrels(Path(qrels)), mode=mode, k=k)
+    if as_json:
+        _emit_json(metrics)
+        return
+    click.echo(f"mode {metrics['mode']}, {metrics['queries']} queries")
+    for name in (f"ndcg@{k}", f"recall@{k}", f"mrr@{k}"):
+        click.echo(f"{name:<10} {metrics[name]:.4f}")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def check(obj: _Context, as_json: bool) -> None:
+    """Verify that the store and the indexes agree."""
+    result = obj.kb.check()
+    if as_json:
+        _emit_json(result)
+    else:
+        click.echo("ok" if result["ok"] else "problems found")
+        for problem in result["problems"]:
+            click.echo(f"  {problem}")
+        if result["unfinished"]:
+            click.echo(f"  {len(result['unfinished'])} unfinished document(s): run `kb ingest` or `kb reindex`")
+    if not result["ok"]:
+        sys.exit(1)
+
+
+@main.command()
+@click.pass_obj
+def reindex(obj: _Context) -> None:
+    """Rebuild the indexes from the document store."""
+    from tqdm import tqdm
+
+    total = obj.kb.stats()["documents"] + obj.kb.stats()["pending"]
+    with tqdm(total=total, unit="doc", desc="reindex", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
+        n = obj.kb.reindex(progress=bar.update)
+    click.echo(f"reindexed {n} document(s)")
+
+
+@main.command()
+@click.pass_obj
+def settings(obj: _Context) -> None:
+    """Show every setting with its value, environment variable and help."""
+    from .settings import SETTINGS
+
+    resolved = Settings.load({"home": obj.home}).as_dict()
+    for s in SETTINGS:
+        click.echo(f"{s.name} = {resolved[s.name]!r}  ({s.env_var}) {s.help}")
+
+
+if __name__ == "__main__":
+    main()

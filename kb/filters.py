@@ -1,0 +1,103 @@
+"""Metadata filters: parsing `FIELD=VALUE` strings and turning them into SQL over the document table."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+from .errors import KBError
+
+COLUMN_FIELDS = ("organisation", "language", "doc_type", "country", "symbol", "title", "source", "doc_id")
+_FIELD_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_RANGE_RE = re.compile(r"^\s*(\d{4})?\s*(?:\.\.|-)\s*(\d{4})?\s*$")
+
+
+@dataclass
+class Filters:
+    """Field -> accepted values (any of them), plus an optional year range."""
+
+    values: dict[str, list[str]] = field(default_factory=dict)
+    year_min: int | None = None
+    year_max: int | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.values) or self.year_min is not None or self.year_max is not None
+
+    @classmethod
+    def parse(cls, specs: Iterable[str] | Mapping[str, Any] | "Filters" | None) -> "Filters":
+        """Build filters from `FIELD=VALUE` strings or a mapping (lists mean any-of)."""
+        if specs is None:
+            return cls()
+        if isinstance(specs, Filters):
+            return specs
+        result = cls()
+        if isinstance(specs, Mapping):
+            items: list[tuple[str, Any]] = list(specs.items())
+        else:
+            items = []
+            for spec in specs:
+                if "=" not in spec:
+                    raise KBError(f"filter {spec!r} is not FIELD=VALUE (e.g. language=nl or year=2015..2020)")
+                name, _, value = spec.partition("=")
+                items.append((name.strip(), value.strip()))
+        for name, value in items:
+            if not _FIELD_RE.match(name):
+                raise KBError(f"filter field {name!r} is not a valid field name")
+            values = value if isinstance(value, (list, tuple, set)) else [value]
+            for v in values:
+                result.add(name, v)
+        return result
+
+    def add(self, name: str, value: Any) -> None:
+        """Accept one more value for a field (year accepts `2015`, `2015..2020`, `..2010`)."""
+        if name == "year":
+            text = str(value)
+            match = _RANGE_RE.match(text)
+            if match and (match.group(1) or match.group(2)):
+                lo, hi = match.group(1), match.group(2)
+                self.year_min = int(lo) if lo else self.year_min
+                self.year_max = int(hi) if hi else self.year_max
+                return
+            if not text.strip().isdigit():
+                raise KBError(f"year filter {text!r} is not a year or a range like 2015..2020")
+            self.year_min = self.year_max = int(text)
+            return
+        if name in ("year_min", "year_max"):
+            setattr(self, name, int(value) if value not in (None, "") else None)
+            return
+        self.values.setdefault(name, []).append(str(value))
+
+    def to_sql(self) -> tuple[str, list[Any]]:
+        """Return a WHERE fragment over `documents` and its parameters ('1' when empty)."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        for name, vals in self.values.items():
+            ors: list[str] = []
+            for v in vals:
+                if name == "country":
+                    # country may hold several codes or names separated by commas or semicolons
+                    ors.append("(',' || replace(lower(country), ';', ',') || ',') LIKE ?")
+                    params.append(f"%,{v.strip().lower()},%")
+                elif name in COLUMN_FIELDS:
+                    ors.append(f"lower({name}) = lower(?)")
+                    params.append(v)
+                else:
+                    ors.append("lower(CAST(json_extract(extra, ?) AS TEXT)) = lower(?)")
+                    params.extend([f'$."{name}"', v])
+            clauses.append("(" + " OR ".join(ors) + ")")
+        if self.year_min is not None:
+            clauses.append("year >= ?")
+            params.append(self.year_min)
+        if self.year_max is not None:
+            clauses.append("year <= ?")
+            params.append(self.year_max)
+        return (" AND ".join(clauses) or "1"), params
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        out: dict[str, Any] = {k: list(v) for k, v in self.values.items()}
+        if self.year_min is not None:
+            out["year_min"] = self.year_min
+        if self.year_max is not None:
+            out["year_max"] = self.year_max
+        return out

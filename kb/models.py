@@ -1,0 +1,165 @@
+"""The record types that flow through atkb unchanged: Document, Page, Chunk, Passage, Hit."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+# Metadata fields with their own column in the store; anything else lives in `extra`.
+CORE_FIELDS = ("title", "organisation", "year", "language", "doc_type", "country", "symbol")
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Return the hex SHA-256 of some bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_text(text: str) -> str:
+    """Return the hex SHA-256 of a string's UTF-8 encoding."""
+    return sha256_bytes(text.encode("utf-8"))
+
+
+def new_doc_id(content_sha256: str) -> str:
+    """Derive a document id from the content hash of its first ingested version."""
+    return content_sha256[:16]
+
+
+def chunk_id_for(doc_id: str, page: int, seq: int) -> str:
+    """Return the stable id of the seq-th chunk on a page of a document."""
+    return f"{doc_id}-p{page}-c{seq}"
+
+
+@dataclass
+class Page:
+    """One page of a document's text (1-based number in the file's own page order)."""
+
+    number: int
+    text: str
+
+
+@dataclass
+class Chunk:
+    """A passage of one page, sized for the embedding model, with its offsets in the page text."""
+
+    chunk_id: str
+    doc_id: str
+    page: int
+    seq: int
+    start: int
+    end: int
+    text: str
+    n_tokens: int = 0
+
+    @property
+    def text_sha256(self) -> str:
+        """Hash of the chunk text, the key of the embedding cache."""
+        return sha256_text(self.text)
+
+
+@dataclass
+class Document:
+    """A document as the knowledge base knows it: identity, provenance and metadata."""
+
+    doc_id: str
+    source: str
+    sha256: str
+    title: str = ""
+    organisation: str | None = None
+    year: int | None = None
+    language: str | None = None
+    doc_type: str | None = None
+    country: str | None = None
+    symbol: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    ingested_at: str | None = None
+    n_pages: int = 0
+    n_chunks: int = 0
+    stored_file: str | None = None
+
+    def metadata(self) -> dict[str, Any]:
+        """Return the known metadata (core fields that are set, then free fields)."""
+        meta: dict[str, Any] = {}
+        for name in CORE_FIELDS[1:]:
+            value = getattr(self, name)
+            if value not in (None, ""):
+                meta[name] = value
+        for key, value in self.extra.items():
+            if key not in meta and value not in (None, ""):
+                meta[key] = value
+        return meta
+
+    def get(self, name: str) -> Any:
+        """Return a core or free metadata field by name (None when unknown)."""
+        if name in CORE_FIELDS or name in ("doc_id", "source", "sha256"):
+            return getattr(self, name)
+        return self.extra.get(name)
+
+
+@dataclass
+class Passage:
+    """A matching chunk shown to the user: page number, text and highlight spans within it."""
+
+    chunk_id: str
+    page: int
+    text: str
+    score: float
+    highlights: list[tuple[int, int]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "chunk_id": self.chunk_id,
+            "page": self.page,
+            "text": self.text,
+            "score": round(self.score, 6),
+            "highlights": [list(span) for span in self.highlights],
+        }
+
+
+@dataclass
+class Hit:
+    """One search result: a document, its score and its best passages."""
+
+    document: Document
+    score: float
+    passages: list[Passage]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form following the command-line contract."""
+        doc = self.document
+        out: dict[str, Any] = {
+            "doc_id": doc.doc_id,
+            "title": doc.title,
+            "source": doc.source,
+            "score": round(self.score, 6),
+        }
+        out.update(doc.metadata())
+        out["passages"] = [p.to_dict() for p in self.passages]
+        return out
+
+
+@dataclass
+class LoadedDocument:
+    """What a loader produces: text pages plus whatever metadata the file itself carries."""
+
+    source: str
+    sha256: str
+    pages: list[Page]
+    metadata: dict[str, Any] = field(default_factory=dict)
+    original_path: str | None = None
+    # Loader-level problem that is not fatal (reported as a warning).
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def text_chars(self) -> int:
+        """Total characters of text over all pages."""
+        return sum(len(p.text) for p in self.pages)
+
+
+@dataclass
+class PreparedDocument:
+    """A document ready to be written: metadata, pages and chunks."""
+
+    document: Document
+    pages: list[Page]
+    chunks: list[Chunk]

@@ -1,0 +1,123 @@
+"""Settings in one table: defaults, overridable by a TOML file, `KB_*` environment variables and code."""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from .errors import SettingsError
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: name, default, type and a one-line help."""
+
+    name: str
+    default: Any
+    type: Callable[[Any], Any]
+    help: str
+
+    @property
+    def env_var(self) -> str:
+        """The environment variable that overrides this setting."""
+        return "KB_" + self.name.upper()
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(f"not a boolean: {value!r}")
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("home", "~/.atkb", str, "Data directory holding the store, the indexes and the stored originals."),
+    Setting("embed_model", "all-MiniLM-L6-v2", str,
+            "Sentence-transformers model name or local path; its tokenizer also sizes the chunks."),
+    Setting("chunk_tokens", 256, int, "Maximum chunk size in tokens of the embedding model's tokenizer."),
+    Setting("chunk_overlap", 32, int, "Tokens shared by consecutive chunks of the same page."),
+    Setting("fallback_language", "en", str,
+            "Analyzer language for documents whose language is not detected (en, nl, de, fr; other: no stemming)."),
+    Setting("title_boost", 1.0, float,
+            "Weight of the title field's BM25 score, added to the body's (1.0: a title match counts as much as a "
+            "page match)."),
+    Setting("bm25_k1", 1.2, float, "BM25 term-frequency saturation (k1)."),
+    Setting("bm25_b", 0.75, float, "BM25 length normalisation (b)."),
+    Setting("search_candidates", 300, int, "Passages retrieved per query before grouping them by document."),
+    Setting("passages_per_hit", 3, int, "Best passages shown for each document in the results."),
+    Setting("snippet_chars", 320, int, "Approximate length of a passage snippet in characters."),
+    Setting("index_batch_docs", 2000, int, "Most documents written to the indexes per commit during ingestion."),
+    Setting("index_batch_pages", 5000, int, "Most pages written to the indexes per commit during ingestion."),
+    Setting("store_originals", True, _bool, "Keep a copy of each ingested file under HOME/files for page links."),
+    Setting("max_file_mb", 300, float, "Files larger than this many megabytes are refused."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+class Settings:
+    """Resolved settings: defaults < TOML file < KB_* environment < explicit overrides."""
+
+    def __init__(self, values: Mapping[str, Any]):
+        self._values = dict(values)
+
+    @classmethod
+    def load(cls, overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> "Settings":
+        """Resolve every setting from its sources."""
+        env = os.environ if environ is None else environ
+        overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+        values: dict[str, Any] = {s.name: s.default for s in SETTINGS}
+        home_hint = overrides.get("home") or env.get("KB_HOME") or values["home"]
+        config_path = Path(env.get("KB_CONFIG") or Path(os.path.expanduser(home_hint)) / "config.toml")
+        if config_path.is_file():
+            values.update(_read_toml(config_path))
+        for s in SETTINGS:
+            if s.env_var in env:
+                values[s.name] = env[s.env_var]
+        values.update(overrides)
+        resolved: dict[str, Any] = {}
+        for name, value in values.items():
+            if name not in _BY_NAME:
+                raise SettingsError(f"unknown setting {name!r} (known: {', '.join(sorted(_BY_NAME))})")
+            try:
+                resolved[name] = _BY_NAME[name].type(value)
+            except (TypeError, ValueError) as exc:
+                raise SettingsError(
+                    f"setting {name!r} (env {_BY_NAME[name].env_var}) has a bad value {value!r}: {exc}"
+                ) from exc
+        if resolved["chunk_overlap"] >= resolved["chunk_tokens"]:
+            raise SettingsError("chunk_overlap must be smaller than chunk_tokens")
+        return cls(resolved)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def home_path(self) -> Path:
+        """The data directory as an absolute path."""
+        return Path(os.path.expanduser(self._values["home"])).resolve()
+
+    def as_dict(self) -> dict[str, Any]:
+        """All resolved values."""
+        return dict(self._values)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SettingsError(f"{path}: cannot read settings file: {exc}") from exc
+    table = data.get("kb", data)
+    unknown = [k for k in table if k not in _BY_NAME]
+    if unknown:
+        raise SettingsError(f"{path}: unknown settings {', '.join(unknown)}")
+    return dict(table)

@@ -1,0 +1,319 @@
+"""The document store: documents, pages and chunks in SQLite (WAL mode), the source of truth."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from .errors import SchemaVersionError
+from .filters import Filters
+from .models import Chunk, Document, Page, PreparedDocument
+
+SCHEMA_VERSION = 1
+
+# Document states: written to the store but not yet in every index / fully indexed / being removed.
+PENDING, READY, DELETING = "pending", "ready", "deleting"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY,
+    source TEXT NOT NULL UNIQUE,
+    sha256 TEXT NOT NULL,
+    title TEXT NOT NULL DEFAULT '',
+    organisation TEXT,
+    year INTEGER,
+    language TEXT,
+    doc_type TEXT,
+    country TEXT,
+    symbol TEXT,
+    extra TEXT NOT NULL DEFAULT '{}',
+    ingested_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    n_pages INTEGER NOT NULL DEFAULT 0,
+    n_chunks INTEGER NOT NULL DEFAULT 0,
+    stored_file TEXT,
+    state TEXT NOT NULL DEFAULT 'pending'
+);
+CREATE INDEX IF NOT EXISTS documents_sha ON documents(sha256);
+CREATE INDEX IF NOT EXISTS documents_state ON documents(state);
+CREATE TABLE IF NOT EXISTS aliases (
+    source TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE
+);
+CREATE TABLE IF NOT EXISTS pages (
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (doc_id, number)
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    chunk_id TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    page INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    n_tokens INTEGER NOT NULL DEFAULT 0,
+    text_sha256 TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+"""
+
+_DOC_COLUMNS = (
+    "doc_id, source, sha256, title, organisation, year, language, doc_type, country, symbol, extra, "
+    "ingested_at, n_pages, n_chunks, stored_file"
+)
+
+
+def utc_now() -> str:
+    """Current UTC time as ISO 8601 with seconds."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+class DocumentStore:
+    """SQLite store of documents, pages and chunks; every write is one transaction."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(str(self.path), timeout=60, isolation_level=None, check_same_thread=False)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        self._init_schema()
+
+    def _init_schema(self) -> None:
+        with self.transaction():
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    self.conn.execute(statement)
+            row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            if row is None:
+                self.conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            elif int(row["value"]) != SCHEMA_VERSION:
+                raise SchemaVersionError(
+                    f"{self.path} was written by schema version {row['value']}, this atkb uses {SCHEMA_VERSION}: "
+                    "run `kb reindex` to rebuild the data directory from its stored originals"
+                )
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic write: committed on success, rolled back on any error."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    # ----- reads -------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        """Read a value from the meta table."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row["value"] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Write a value to the meta table."""
+        with self.transaction():
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def get_document(self, doc_id: str) -> Document | None:
+        """The document with this id, in any state."""
+        row = self.conn.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        return _row_to_document(row) if row else None
+
+    def get_documents(self, doc_ids: Iterable[str]) -> dict[str, Document]:
+        """Documents by id (missing ids are left out)."""
+        ids = list(dict.fromkeys(doc_ids))
+        out: dict[str, Document] = {}
+        for start in range(0, len(ids), 500):
+            part = ids[start:start + 500]
+            marks = ",".join("?" * len(part))
+            for row in self.conn.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE doc_id IN ({marks})", part):
+                out[row["doc_id"]] = _row_to_document(row)
+        return out
+
+    def find_by_source(self, source: str) -> Document | None:
+        """The document ingested from this source (or recorded as its duplicate)."""
+        row = self.conn.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE source=?", (source,)).fetchone()
+        if row:
+            return _row_to_document(row)
+        return None
+
+    def alias_of(self, source: str) -> str | None:
+        """The doc id that this source was recorded as a duplicate of."""
+        row = self.conn.execute("SELECT doc_id FROM aliases WHERE source=?", (source,)).fetchone()
+        return row["doc_id"] if row else None
+
+    def find_by_sha256(self, sha256: str) -> Document | None:
+        """A document whose current content has this hash."""
+        row = self.conn.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE sha256=? LIMIT 1", (sha256,)).fetchone()
+        return _row_to_document(row) if row else None
+
+    def doc_state(self, doc_id: str) -> str | None:
+        """The document's indexing state."""
+        row = self.conn.execute("SELECT state FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        return row["state"] if row else None
+
+    def doc_ids(self, state: str | None = READY) -> list[str]:
+        """Ids of documents in a state (all states when None)."""
+        if state is None:
+            rows = self.conn.execute("SELECT doc_id FROM documents ORDER BY doc_id")
+        else:
+            rows = self.conn.execute("SELECT doc_id FROM documents WHERE state=? ORDER BY doc_id", (state,))
+        return [r["doc_id"] for r in rows]
+
+    def pages(self, doc_id: str) -> list[Page]:
+        """All pages of a document in order."""
+        rows = self.conn.execute("SELECT number, text FROM pages WHERE doc_id=? ORDER BY number", (doc_id,))
+        return [Page(r["number"], r["text"]) for r in rows]
+
+    def get_pages(self, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], Page]:
+        """Pages by (doc_id, number)."""
+        out: dict[tuple[str, int], Page] = {}
+        for doc_id, number in dict.fromkeys(keys):
+            row = self.conn.execute("SELECT text FROM pages WHERE doc_id=? AND number=?", (doc_id, number)).fetchone()
+            if row is not None:
+                out[(doc_id, number)] = Page(number, row["text"])
+        return out
+
+    def chunk_at(self, doc_id: str, page: int, position: int) -> Chunk | None:
+        """The chunk of a page that covers a character position (else the page's nearest chunk)."""
+        row = self.conn.execute(
+            "SELECT * FROM chunks WHERE doc_id=? AND page=? ORDER BY (start > ?) , abs(start - ?) LIMIT 1",
+            (doc_id, page, position, position)).fetchone()
+        return _row_to_chunk(row) if row else None
+
+    def page_keys_by_doc(self) -> dict[str, set[int]]:
+        """Numbers of the non-empty pages of every document (used by consistency checks)."""
+        out: dict[str, set[int]] = {}
+        for row in self.conn.execute("SELECT doc_id, number FROM pages WHERE length(trim(text)) > 0"):
+            out.setdefault(row["doc_id"], set()).add(row["number"])
+        return out
+
+    def chunks(self, doc_id: str) -> list[Chunk]:
+        """All chunks of a document in reading order."""
+        rows = self.conn.execute("SELECT * FROM chunks WHERE doc_id=? ORDER BY page, seq", (doc_id,))
+        return [_row_to_chunk(r) for r in rows]
+
+    def get_chunks(self, chunk_ids: Iterable[str]) -> dict[str, Chunk]:
+        """Chunks by id."""
+        ids = list(dict.fromkeys(chunk_ids))
+        out: dict[str, Chunk] = {}
+        for start in range(0, len(ids), 500):
+            part = ids[start:start + 500]
+            marks = ",".join("?" * len(part))
+            for row in self.conn.execute(f"SELECT * FROM chunks WHERE chunk_id IN ({marks})", part):
+                out[row["chunk_id"]] = _row_to_chunk(row)
+        return out
+
+    def chunk_ids_by_doc(self) -> dict[str, set[str]]:
+        """Every chunk id, grouped by document id (used by consistency checks)."""
+        out: dict[str, set[str]] = {}
+        for row in self.conn.execute("SELECT doc_id, chunk_id FROM chunks"):
+            out.setdefault(row["doc_id"], set()).add(row["chunk_id"])
+        return out
+
+    def filter_doc_ids(self, filters: Filters) -> set[str]:
+        """Ids of ready documents that satisfy the filters."""
+        where, params = filters.to_sql()
+        rows = self.conn.execute(f"SELECT doc_id FROM documents WHERE state='ready' AND {where}", params)
+        return {r["doc_id"] for r in rows}
+
+    def stats(self) -> dict[str, Any]:
+        """Counts of documents, pages and chunks (ready documents only), and by language."""
+        one = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
+        by_language = {
+            (r[0] or "unknown"): r[1]
+            for r in self.conn.execute(
+                "SELECT language, count(*) FROM documents WHERE state='ready' GROUP BY language ORDER BY 2 DESC")
+        }
+        return {
+            "documents": one("SELECT count(*) FROM documents WHERE state='ready'"),
+            "pages": one("SELECT coalesce(sum(n_pages), 0) FROM documents WHERE state='ready'"),
+            "chunks": one("SELECT coalesce(sum(n_chunks), 0) FROM documents WHERE state='ready'"),
+            "pending": one("SELECT count(*) FROM documents WHERE state!='ready'"),
+            "duplicates_recorded": one("SELECT count(*) FROM aliases"),
+            "by_language": by_language,
+        }
+
+    # ----- writes ------------------------------------------------------------------------------
+    def write_document(self, prepared: PreparedDocument) -> None:
+        """Insert or replace a document with its pages and chunks, in state 'pending', atomically."""
+        doc = prepared.document
+        now = utc_now()
+        with self.transaction() as conn:
+            old = conn.execute("SELECT ingested_at FROM documents WHERE doc_id=?", (doc.doc_id,)).fetchone()
+            ingested_at = old["ingested_at"] if old else (doc.ingested_at or now)
+            conn.execute("DELETE FROM pages WHERE doc_id=?", (doc.doc_id,))
+            conn.execute("DELETE FROM chunks WHERE doc_id=?", (doc.doc_id,))
+            conn.execute(
+                "INSERT INTO documents (doc_id, source, sha256, title, organisation, year, language, doc_type, "
+                "country, symbol, extra, ingested_at, updated_at, n_pages, n_chunks, stored_file, state) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?, 'pending') "
+                "ON CONFLICT(doc_id) DO UPDATE SET source=excluded.source, sha256=excluded.sha256, "
+                "title=excluded.title, organisation=excluded.organisation, year=excluded.year, "
+                "language=excluded.language, doc_type=excluded.doc_type, country=excluded.country, "
+                "symbol=excluded.symbol, extra=excluded.extra, updated_at=excluded.updated_at, "
+                "n_pages=excluded.n_pages, n_chunks=excluded.n_chunks, stored_file=excluded.stored_file, "
+                "state='pending'",
+                (doc.doc_id, doc.source, doc.sha256, doc.title, doc.organisation, doc.year, doc.language,
+                 doc.doc_type, doc.country, doc.symbol, json.dumps(doc.extra, ensure_ascii=False, default=str),
+                 ingested_at, now, len(prepared.pages), len(prepared.chunks), doc.stored_file),
+            )
+            conn.executemany("INSERT INTO pages VALUES (?,?,?)",
+                             [(doc.doc_id, p.number, p.text) for p in prepared.pages])
+            conn.executemany(
+                "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?)",
+                [(c.chunk_id, c.doc_id, c.page, c.seq, c.start, c.end, c.text, c.n_tokens, c.text_sha256)
+                 for c in prepared.chunks],
+            )
+        doc.ingested_at = ingested_at
+
+    def add_alias(self, source: str, doc_id: str) -> None:
+        """Record that the file at `source` has the same bytes as document `doc_id`."""
+        with self.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO aliases VALUES (?, ?)", (source, doc_id))
+
+    def set_state(self, doc_ids: Iterable[str], state: str) -> None:
+        """Move documents to a state in one transaction."""
+        ids = list(doc_ids)
+        if not ids:
+            return
+        with self.transaction() as conn:
+            conn.executemany("UPDATE documents SET state=? WHERE doc_id=?", [(state, d) for d in ids])
+
+    def delete_documents(self, doc_ids: Iterable[str]) -> None:
+        """Delete documents with their pages, chunks and aliases."""
+        ids = list(doc_ids)
+        if not ids:
+            return
+        with self.transaction() as conn:
+            conn.executemany("DELETE FROM documents WHERE doc_id=?", [(d,) for d in ids])
+
+
+def _row_to_document(row: sqlite3.Row) -> Document:
+    return Document(
+        doc_id=row["doc_id"], source=row["source"], sha256=row["sha256"], title=row["title"],
+        organisation=row["organisation"], year=row["year"], language=row["language"], doc_type=row["doc_type"],
+        country=row["country"], symbol=row["symbol"], extra=json.loads(row["extra"] or "{}"),
+        ingested_at=row["ingested_at"], n_pages=row["n_pages"], n_chunks=row["n_chunks"],
+        stored_file=row["stored_file"],
+    )
+
+
+def _row_to_chunk(row: sqlite3.Row) -> Chunk:
+    return Chunk(chunk_id=row["chunk_id"], doc_id=row["doc_id"], page=row["page"], seq=row["seq"],
+                 start=row["start"], end=row["end"], text=row["text"], n_tokens=row["n_tokens"])
