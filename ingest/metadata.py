@@ -11,7 +11,7 @@ from typing import Any, Mapping
 from kb.errors import KBError
 from kb.models import CORE_FIELDS, Document, LoadedDocument
 
-from .language import detect_language
+from kb.language import detect_language
 
 _INT_FIELDS = {"year"}
 _TITLE_LINE = re.compile(r"[A-Za-zÀ-ÿ]{3,}")

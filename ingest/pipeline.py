@@ -133,11 +133,12 @@ def run_ingest(kb: Any, targets: Sequence[str], *, meta_file: str | Path | None 
     manifest = run_meta.get("__manifest__", {}) if isinstance(run_meta, dict) else {}
     options = LoadOptions(records=record_options or RecordOptions(),
                           max_file_bytes=int(settings.max_file_mb * 1024 * 1024))
-    load_tokenizer(settings.embed_model)  # fail fast, before any work, if the tokenizer is missing
+    load_tokenizer(kb.tokenizer_model)  # fail fast, before any work, if the tokenizer is missing
 
     files = list(expand_targets(targets))
-    bar = _progress_bar(len(files), progress)
-    with kb.batch_writer() as writer:
+    bar = _progress_bar(len(files), progress, "ingest", "file")
+    embed_bar = _progress_bar(None, progress and kb.settings.semantic, "embed ", "chunk", position=1)
+    with kb.batch_writer(embed_progress=embed_bar.update) as writer:
         jobs: list[PrepareJob] = []
         for target, path, problem in files:
             if problem or path is None:
@@ -155,7 +156,7 @@ def run_ingest(kb: Any, targets: Sequence[str], *, meta_file: str | Path | None 
                 continue
             meta = dict(run_meta) if not manifest else dict(manifest.get(path.name, manifest.get(target, {})))
             meta.pop("__manifest__", None)
-            jobs.append(PrepareJob(str(path), options, settings.embed_model, settings.chunk_tokens,
+            jobs.append(PrepareJob(str(path), options, kb.tokenizer_model, settings.chunk_tokens,
                                    settings.chunk_overlap, meta))
         for job, results in _run_jobs(jobs, workers):
             for result in results:
@@ -163,6 +164,7 @@ def run_ingest(kb: Any, targets: Sequence[str], *, meta_file: str | Path | None 
             bar.update(1)
             bar.set_postfix_str(_postfix(report), refresh=False)
     bar.close()
+    embed_bar.close()
     report.seconds = time.perf_counter() - started
     return report
 
@@ -254,9 +256,10 @@ class _NoBar:
         pass
 
 
-def _progress_bar(total: int, enabled: bool) -> Any:
+def _progress_bar(total: int | None, enabled: bool, desc: str, unit: str, position: int = 0) -> Any:
     if not enabled:
         return _NoBar()
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="file", desc="ingest", file=sys.stderr, dynamic_ncols=True)
+    return tqdm(total=total, unit=unit, desc=desc, file=sys.stderr, dynamic_ncols=True, position=position,
+                leave=True)

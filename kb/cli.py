@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from .errors import KBError
-from .facade import DEFAULT_MODE, MODES, KnowledgeBase, SearchResults
+from .facade import MODES, KnowledgeBase, SearchResults
 from .settings import Settings
 
 
@@ -55,7 +55,7 @@ class _KBGroup(click.Group):
 @click.version_option(package_name="atkb")
 @click.pass_context
 def main(ctx: click.Context, home: str | None) -> None:
-    """atkb: search anti-trafficking reports by keyword, with page-exact passages."""
+    """atkb: search anti-trafficking reports by meaning and by keyword, with page-exact passages."""
     ctx.obj = _Context(home)
     ctx.call_on_close(ctx.obj.close)
 
@@ -127,7 +127,7 @@ def _mark(text: str, spans: list[tuple[int, int]], marks: tuple[str, str]) -> st
 @main.command()
 @click.argument("query", required=False)
 @click.option("--mode", type=click.Choice(MODES), default=None,
-              help=f"Search mode (default: {DEFAULT_MODE}); semantic and hybrid come with the semantic index.")
+              help="Search mode (default: setting default_mode, hybrid).")
 @click.option("--k", "k", type=click.IntRange(1, 1000), default=10, show_default=True, help="Documents to return.")
 @click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many documents (paging).")
 @click.option("--filter", "filters", multiple=True, metavar="FIELD=VALUE",
@@ -191,6 +191,10 @@ def stats(obj: _Context, as_json: bool) -> None:
         click.echo("languages: " + ", ".join(f"{k} {v}" for k, v in data["by_language"].items()))
     if data["pending"]:
         click.echo(f"unfinished: {data['pending']} (finished by the next ingest)")
+    if "vectors" in data:
+        v = data["vectors"]
+        click.echo(f"vectors:   {v['chunks']} ({v['model']}, {v['dimension']} dimensions)")
+    click.echo(f"modes:     {', '.join(data['modes'])}")
 
 
 @main.command(name="eval")
@@ -232,15 +236,43 @@ def check(obj: _Context, as_json: bool) -> None:
 
 
 @main.command()
+@click.option("--vectors", "only_vectors", is_flag=True,
+              help="Only re-embed into a new vector index (after changing the model); keyword search keeps working.")
+@click.option("--keyword", "only_keyword", is_flag=True, help="Only rebuild the keyword index.")
+@click.option("--progress/--no-progress", default=None, help="Progress bars (default: when stderr is a terminal).")
 @click.pass_obj
-def reindex(obj: _Context) -> None:
+def reindex(obj: _Context, only_vectors: bool, only_keyword: bool, progress: bool | None) -> None:
     """Rebuild the indexes from the document store."""
     from tqdm import tqdm
 
-    total = obj.kb.stats()["documents"] + obj.kb.stats()["pending"]
-    with tqdm(total=total, unit="doc", desc="reindex", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
-        n = obj.kb.reindex(progress=bar.update)
+    show = sys.stderr.isatty() if progress is None else progress
+    stats = obj.kb.stats()
+    do_keyword, do_vectors = not only_vectors, not only_keyword
+    with tqdm(total=stats["documents"] + stats["pending"], unit="doc", desc="keyword", file=sys.stderr,
+              disable=not (show and do_keyword)) as bar, \
+            tqdm(total=stats["chunks"], unit="chunk", desc="embed  ", file=sys.stderr,
+                 disable=not (show and do_vectors)) as embed_bar:
+        n = obj.kb.reindex(progress=bar.update, keyword=do_keyword, vectors=do_vectors,
+                           embed_progress=embed_bar.update)
     click.echo(f"reindexed {n} document(s)")
+
+
+@main.command()
+@click.argument("doc_id")
+@click.option("--k", "k", type=click.IntRange(1, 1000), default=10, show_default=True, help="Documents to return.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def similar(obj: _Context, doc_id: str, k: int, as_json: bool) -> None:
+    """Documents closest in meaning to DOC_ID (itself and its duplicates left out)."""
+    doc = obj.kb.resolve_document(doc_id)
+    hits = obj.kb.similar(doc.doc_id, k=k)
+    if as_json:
+        _emit_json({"doc_id": doc.doc_id, "results": [h.to_dict() for h in hits]})
+        return
+    click.echo(f"documents like {doc.title or doc.source} [{doc.doc_id}]")
+    for rank, hit in enumerate(hits, start=1):
+        click.echo(f"{rank}. {hit.document.title or hit.document.source}  [{hit.document.doc_id}]  "
+                   f"similarity {hit.score:.3f}")
 
 
 @main.command()

@@ -1,24 +1,30 @@
 """The KnowledgeBase facade: the one object the CLI, the app and the tests use."""
 from __future__ import annotations
 
+import os
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+import numpy as np
+
+from .embedding import Embedder, hashing_dimension, load_embedder
 from .errors import DocumentNotFoundError, KBError, ModeUnavailableError
 from .evaluation import evaluate_run
 from .filters import Filters
+from .fusion import reciprocal_rank_fusion
 from .keyword import WhooshKeywordIndex, page_id_for
 from .models import Chunk, Document, Hit, Page, Passage
-from .search import group_by_document, make_snippet
+from .search import DocGroup, group_by_document, make_snippet
 from .settings import Settings
 from .store import DELETING, PENDING, READY, DocumentStore
-from .writer import BatchWriter, IngestLock
+from .vectors import ExactVectorIndex
+from .writer import BatchWriter, IngestLock, _kill_point
 
 MODES = ("hybrid", "keyword", "semantic")
-AVAILABLE_MODES = ("keyword",)
-DEFAULT_MODE = "keyword"
+Progress = Callable[[int], None]
 
 
 @dataclass
@@ -40,6 +46,11 @@ class SearchResults:
                 "results": [h.to_dict() for h in self.hits]}
 
 
+def embedder_model_id(backend: str, model: str) -> str:
+    """The id an embedder will record in the vector index, known without loading the model."""
+    return f"hashing-{hashing_dimension(model)}" if backend == "hashing" else f"st:{model}"
+
+
 class KnowledgeBase:
     """Documents, their pages and chunks, and the indexes that search them, under one data directory."""
 
@@ -52,6 +63,11 @@ class KnowledgeBase:
                                            k1=self.settings.bm25_k1, b=self.settings.bm25_b,
                                            fallback_language=self.settings.fallback_language)
         self._lock = IngestLock(self.home / "write.lock")
+        self._embedder_instance: Embedder | None = None
+        self._vectors: ExactVectorIndex | None = None
+        if self.settings.semantic:
+            _finish_vector_swap(self.home)
+            self._vectors = ExactVectorIndex(self.home / "vectors", model_id=self.model_id)
         self.recover()
 
     # ----- lifecycle ---------------------------------------------------------------------------
@@ -66,52 +82,131 @@ class KnowledgeBase:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @property
+    def model_id(self) -> str:
+        """The configured embedding model's id."""
+        return embedder_model_id(self.settings.embedder, self.settings.embed_model)
+
+    @property
+    def tokenizer_model(self) -> str:
+        """The model whose tokenizer sizes chunks (the default model's for the hashing embedder)."""
+        return self.settings.embed_model if self.settings.embedder == "sentence-transformers" else "all-MiniLM-L6-v2"
+
+    @property
+    def available_modes(self) -> tuple[str, ...]:
+        """Search modes this knowledge base offers."""
+        return MODES if self._vectors is not None else ("keyword",)
+
+    @property
+    def default_mode(self) -> str:
+        """The mode used when none is given."""
+        mode = self.settings.default_mode
+        return mode if mode in self.available_modes else "keyword"
+
+    def embedder(self) -> Embedder:
+        """The embedding model, loaded once per process on first use."""
+        if self._embedder_instance is None:
+            self._embedder_instance = load_embedder(self.settings.embedder, self.settings.embed_model)
+        return self._embedder_instance
+
     def recover(self) -> dict[str, int]:
         """Finish writes that a killed process left half-done, unless another writer is at work."""
-        pending = self._store.doc_ids(PENDING)
-        deleting = self._store.doc_ids(DELETING)
-        if not pending and not deleting:
+        if not self._store.doc_ids(PENDING) and not self._store.doc_ids(DELETING):
             return {"reindexed": 0, "deleted": 0}
         try:
             self._lock.acquire(wait=False)
         except KBError:
             return {"reindexed": 0, "deleted": 0}  # a live writer owns these documents
         try:
-            pending = self._store.doc_ids(PENDING)
-            deleting = self._store.doc_ids(DELETING)
-            self._finish_deletes(deleting)
-            self._reindex_from_store(pending)
-            return {"reindexed": len(pending), "deleted": len(deleting)}
+            return self._finish_unfinished()
         finally:
             self._lock.release()
+
+    def _finish_unfinished(self, progress: Progress | None = None) -> dict[str, int]:
+        """Complete pending documents and interrupted deletions (caller holds the write lock)."""
+        deleting = self._store.doc_ids(DELETING)
+        self._finish_deletes(deleting)
+        pending = self._store.doc_ids(PENDING)
+        self._reindex_from_store(pending, embed_progress=progress)
+        return {"reindexed": len(pending), "deleted": len(deleting)}
 
     def _finish_deletes(self, doc_ids: list[str]) -> None:
         if not doc_ids:
             return
         docs = self._store.get_documents(doc_ids)
         self._keyword.delete_documents(doc_ids)
+        if self._vectors is not None:
+            self._vectors.delete_documents(doc_ids)
         self._store.delete_documents(doc_ids)
         for doc in docs.values():
             self._remove_original(doc)
 
-    def _reindex_from_store(self, doc_ids: list[str], progress: Callable[[int], None] | None = None,
-                            batch: int = 200) -> None:
+    def _reindex_from_store(self, doc_ids: list[str], progress: Progress | None = None, batch: int = 200,
+                            embed_progress: Progress | None = None) -> None:
         for start in range(0, len(doc_ids), batch):
             part = doc_ids[start:start + batch]
             docs = self._store.get_documents(part)
-            self._index_documents([(docs[d], self._store.pages(d)) for d in part if d in docs])
+            self._index_documents([(docs[d], self._store.pages(d), self._store.chunks(d)) for d in part if d in docs],
+                                  embed_progress=embed_progress)
             self._store.set_state(part, READY)
             if progress:
                 progress(len(part))
 
-    def _index_documents(self, docs: Sequence[tuple[Document, Sequence[Page]]]) -> None:
-        """Write documents to every index (one commit per index)."""
-        self._keyword.replace_documents(docs)
+    def _index_documents(self, docs: Sequence[tuple[Document, Sequence[Page], Sequence[Chunk]]],
+                         embed_progress: Progress | None = None) -> None:
+        """Write documents to every index; each index replaces the documents atomically."""
+        self._keyword.replace_documents([(doc, pages) for doc, pages, _ in docs])
+        _kill_point("after_keyword_commit")
+        if self._vectors is not None:
+            chunks = [c for _, _, doc_chunks in docs for c in doc_chunks]
+            vectors = self._embed_chunks(chunks, embed_progress)
+            self._vectors.replace_documents([(c.chunk_id, c.doc_id, c.page) for c in chunks], vectors,
+                                            [doc.doc_id for doc, _, _ in docs])
+
+    def _embed_chunks(self, chunks: Sequence[Chunk], progress: Progress | None = None) -> np.ndarray:
+        """Vectors for chunks, from the cache by (model, text hash) where possible; new ones are cached."""
+        hashes = [c.text_sha256 for c in chunks]
+        cached = self._store.get_embeddings(self.model_id, hashes)
+        if progress and cached:
+            progress(sum(1 for h in hashes if h in cached))
+        todo: dict[str, str] = {}
+        for chunk, digest in zip(chunks, hashes):
+            if digest not in cached and digest not in todo:
+                todo[digest] = chunk.text
+        if todo:
+            embedder = self.embedder()
+            items = list(todo.items())
+            step = max(self.settings.embed_batch_size * 8, 1)
+            for start in range(0, len(items), step):
+                part = items[start:start + step]
+                matrix = embedder.embed([text for _, text in part], batch_size=self.settings.embed_batch_size,
+                                        progress=progress)
+                blobs = [(digest, matrix[i].astype(np.float32).tobytes()) for i, (digest, _) in enumerate(part)]
+                self._store.put_embeddings(self.model_id, blobs)  # cached at once: a crash keeps the work
+                _kill_point("after_embeddings_cached")
+                cached.update(blobs)
+            if progress:
+                extra = len(chunks) - len(set(hashes) & set(cached)) - len(todo)
+                if extra > 0:
+                    progress(extra)
+        dim = len(next(iter(cached.values()))) // 4 if cached else 0
+        out = np.zeros((len(chunks), dim), dtype=np.float32)
+        for i, digest in enumerate(hashes):
+            out[i] = np.frombuffer(cached[digest], dtype=np.float32)
+        return out
 
     # ----- writing -----------------------------------------------------------------------------
-    def batch_writer(self) -> "_WriterContext":
+    def batch_writer(self, embed_progress: Progress | None = None) -> "_WriterContext":
         """A locked writer for ingestion; commits what is staged when the context ends."""
-        return _WriterContext(self)
+        self._check_vector_model()
+        return _WriterContext(self, embed_progress)
+
+    def _check_vector_model(self) -> None:
+        if self._vectors is not None and self._vectors.model_id not in (None, self.model_id):
+            raise KBError(
+                f"the vector index holds embeddings of {self._vectors.model_id!r} but the configured model is "
+                f"{self.model_id!r}: run `kb reindex --vectors` to re-embed everything with the new model, or set "
+                "KB_EMBED_MODEL back")
 
     def ingest(self, targets: Sequence[str | Path], *, meta_file: str | Path | None = None,
                record_options: Any = None, progress: bool = False, workers: int | None = None) -> Any:
@@ -132,18 +227,42 @@ class KnowledgeBase:
             self._lock.release()
         return doc
 
-    def reindex(self, progress: Callable[[int], None] | None = None) -> int:
-        """Rebuild the keyword index from the document store."""
+    def reindex(self, progress: Progress | None = None, *, keyword: bool = True, vectors: bool = True,
+                embed_progress: Progress | None = None) -> int:
+        """Rebuild indexes from the document store; the vector index is rebuilt aside and swapped in."""
         self._lock.acquire()
         try:
-            self._keyword.clear()
-            ids = self._store.doc_ids(None)
-            self._store.set_state(ids, PENDING)
-            self._reindex_from_store(ids, progress)
-            self._keyword.optimize(max_segments=1)
+            self._finish_unfinished()
+            ids = self._store.doc_ids(READY)
+            if keyword:
+                self._keyword.clear()
+                for start in range(0, len(ids), 200):
+                    part = ids[start:start + 200]
+                    docs = self._store.get_documents(part)
+                    self._keyword.replace_documents([(docs[d], self._store.pages(d)) for d in part])
+                    if progress:
+                        progress(len(part))
+                self._keyword.optimize(max_segments=1)
+            if vectors and self.settings.semantic:
+                self._rebuild_vectors(ids, embed_progress)
             return len(ids)
         finally:
             self._lock.release()
+
+    def _rebuild_vectors(self, doc_ids: list[str], progress: Progress | None) -> None:
+        building = self.home / "vectors.new"
+        shutil.rmtree(building, ignore_errors=True)
+        fresh = ExactVectorIndex(building, model_id=self.model_id)
+        fresh.clear(self.model_id, None)
+        for start in range(0, len(doc_ids), 200):
+            part = doc_ids[start:start + 200]
+            chunks = [c for d in part for c in self._store.chunks(d)]
+            vectors = self._embed_chunks(chunks, progress)
+            fresh.replace_documents([(c.chunk_id, c.doc_id, c.page) for c in chunks], vectors, part)
+        fresh.compact()
+        (building / "COMPLETE").write_text("ok")
+        _finish_vector_swap(self.home)
+        self._vectors = ExactVectorIndex(self.home / "vectors", model_id=self.model_id)
 
     def _remove_original(self, doc: Document) -> None:
         if doc.stored_file:
@@ -180,23 +299,23 @@ class KnowledgeBase:
         """Counts of documents, pages and chunks, and where the data lives."""
         out = self._store.stats()
         out["home"] = str(self.home)
-        out["modes"] = list(AVAILABLE_MODES)
+        out["modes"] = list(self.available_modes)
+        if self._vectors is not None:
+            out["vectors"] = {"model": self._vectors.model_id, "dimension": self._vectors.dimension,
+                              "chunks": len(self._vectors)}
         return out
 
     def check(self) -> dict[str, Any]:
-        """Compare the store with the keyword index; list every disagreement."""
+        """Compare the store with every index; list every disagreement."""
         stored_pages = {d: {page_id_for(d, n) for n in numbers} for d, numbers in self._store.page_keys_by_doc().items()}
         stored_chunks = self._store.chunk_ids_by_doc()
         ready = set(self._store.doc_ids(READY))
         every = set(self._store.doc_ids(None))
-        indexed = self._keyword.indexed_page_ids()
         problems: list[str] = []
-        for doc_id in sorted(set(stored_pages) | set(indexed)):
-            in_store, in_index = stored_pages.get(doc_id, set()), indexed.get(doc_id, set())
-            if doc_id in ready and in_store != in_index:
-                problems.append(f"{doc_id}: {len(in_store)} pages in the store, {len(in_index)} in the keyword index")
-            if doc_id not in every and in_index:
-                problems.append(f"{doc_id}: in the keyword index but not in the store")
+        problems += _compare("keyword index", "pages", stored_pages, self._keyword.indexed_page_ids(), ready, every)
+        if self._vectors is not None:
+            problems += _compare("vector index", "chunks", stored_chunks, self._vectors.indexed_chunk_ids(),
+                                 ready, every)
         for doc in self._store.get_documents(ready).values():
             if doc.n_chunks != len(stored_chunks.get(doc.doc_id, ())):
                 problems.append(f"{doc.doc_id}: document says {doc.n_chunks} chunks, store has "
@@ -210,54 +329,135 @@ class KnowledgeBase:
                filters: Filters | Mapping[str, Any] | Iterable[str] | None = None, raw: bool = False) -> SearchResults:
         """Documents ranked best first, each with its best passages (page numbers and highlights)."""
         started = time.perf_counter()
-        mode = (mode or DEFAULT_MODE).lower()
+        mode = (mode or self.default_mode).lower()
         if mode not in MODES:
             raise KBError(f"unknown search mode {mode!r}: use one of {', '.join(MODES)}")
-        if mode not in AVAILABLE_MODES:
+        if mode not in self.available_modes:
             raise ModeUnavailableError(
-                f"search mode {mode!r} is not available yet in this version of atkb; available: "
-                f"{', '.join(AVAILABLE_MODES)} (use --mode keyword)")
+                f"search mode {mode!r} is not available: semantic search is switched off (setting semantic, "
+                f"KB_SEMANTIC); available: {', '.join(self.available_modes)} (use --mode keyword)")
+        if mode != "keyword":
+            self._check_vector_model()
         parsed_filters = Filters.parse(filters)
         allowed = self._store.filter_doc_ids(parsed_filters) if parsed_filters else None
         wanted = offset + k
-        limit = max(self.settings.search_candidates, wanted * 10)
-        while True:
-            page_hits, parsed = self._keyword.search(query, raw=raw, limit=limit, doc_ids=allowed)
-            groups = group_by_document(page_hits, self.settings.passages_per_hit)
-            if len(groups) >= wanted or len(page_hits) < limit or limit >= 20000:
-                break
-            limit *= 4
-        ready = set(self._store.get_documents([g.doc_id for g in groups]))
-        groups = [g for g in groups if g.doc_id in ready]
-        page_groups = groups[offset:offset + k]
-        hits = self._build_hits(page_groups, parsed)
-        return SearchResults(query=query, mode=mode, hits=hits, total_documents=len(groups),
+        parsed = self._keyword.parse(query, raw=raw)
+        keyword_groups: list[DocGroup] = []
+        semantic_groups: list[DocGroup] = []
+        if mode in ("keyword", "hybrid"):
+            keyword_groups = self._keyword_groups(query, raw, allowed, wanted)
+        if mode in ("semantic", "hybrid"):
+            semantic_groups = self._semantic_groups(query, allowed, wanted)
+        if mode == "keyword":
+            ranked = [(g.doc_id, g.score) for g in keyword_groups]
+        elif mode == "semantic":
+            ranked = [(g.doc_id, g.score) for g in semantic_groups]
+        else:
+            weights = _parse_weights(self.settings.hybrid_weights)
+            ranked = reciprocal_rank_fusion([[g.doc_id for g in keyword_groups], [g.doc_id for g in semantic_groups]],
+                                            weights, k=self.settings.rrf_k)
+        ready = set(self._store.get_documents([d for d, _ in ranked]))
+        ranked = [(d, s) for d, s in ranked if d in ready]
+        page = ranked[offset:offset + k]
+        hits = self._build_hits(page, {g.doc_id: g for g in keyword_groups}, {g.doc_id: g for g in semantic_groups},
+                                parsed)
+        return SearchResults(query=query, mode=mode, hits=hits, total_documents=len(ranked),
                              took_ms=(time.perf_counter() - started) * 1000, filters=parsed_filters.to_dict(),
                              offset=offset)
 
-    def _build_hits(self, groups: list[Any], parsed: Any) -> list[Hit]:
-        docs = self._store.get_documents([g.doc_id for g in groups])
-        pages = self._store.get_pages([(g.doc_id, p.page) for g in groups for p in g.chunks])
+    def _keyword_groups(self, query: str, raw: bool, allowed: set[str] | None, wanted: int) -> list[DocGroup]:
+        limit = max(self.settings.search_candidates, wanted * 10)
+        while True:
+            page_hits, _ = self._keyword.search(query, raw=raw, limit=limit, doc_ids=allowed)
+            groups = group_by_document(page_hits, self.settings.passages_per_hit)
+            if len(groups) >= wanted or len(page_hits) < limit or limit >= 20000:
+                return groups
+            limit *= 4
+
+    def _semantic_groups(self, query: str, allowed: set[str] | None, wanted: int) -> list[DocGroup]:
+        assert self._vectors is not None
+        if allowed is not None and not allowed:
+            return []
+        vector = self.embedder().embed_query(query)
+        limit = max(self.settings.semantic_candidates, wanted * 10)
+        while True:
+            chunk_hits = self._vectors.search(vector, limit, allowed)
+            groups = group_by_document(chunk_hits, self.settings.passages_per_hit)
+            if len(groups) >= wanted or len(chunk_hits) < limit or limit >= 50000:
+                return groups
+            limit *= 4
+
+    def _build_hits(self, ranked: list[tuple[str, float]], keyword: dict[str, DocGroup],
+                    semantic: dict[str, DocGroup], parsed: Any) -> list[Hit]:
+        docs = self._store.get_documents([d for d, _ in ranked])
         hits: list[Hit] = []
-        for group in groups:
-            doc = docs.get(group.doc_id)
+        for doc_id, score in ranked:
+            doc = docs.get(doc_id)
             if doc is None:
                 continue
-            passages = []
-            for ranked in group.chunks:
-                page = pages.get((group.doc_id, ranked.page))
-                if page is None:
-                    continue
-                spans = self._keyword.highlight_spans(parsed, page.text, doc.language)
-                text, shown, start = make_snippet(page.text, spans, self.settings.snippet_chars)
-                anchor = spans[0][0] if spans else start
-                chunk = self._store.chunk_at(doc.doc_id, page.number, anchor)
-                passages.append(Passage(chunk.chunk_id if chunk else "", page.number, text, ranked.score, shown))
-            hits.append(Hit(doc, group.score, passages))
+            kw = self._keyword_passages(doc, keyword.get(doc_id), parsed)
+            sem = self._semantic_passages(doc, semantic.get(doc_id), parsed)
+            hits.append(Hit(doc, score, _interleave(kw, sem, self.settings.passages_per_hit)))
         return hits
 
+    def _keyword_passages(self, doc: Document, group: DocGroup | None, parsed: Any) -> list[Passage]:
+        if group is None:
+            return []
+        pages = self._store.get_pages([(doc.doc_id, p.page) for p in group.chunks])
+        passages = []
+        for ranked in group.chunks:
+            page = pages.get((doc.doc_id, ranked.page))
+            if page is None:
+                continue
+            spans = self._keyword.highlight_spans(parsed, page.text, doc.language)
+            text, shown, start = make_snippet(page.text, spans, self.settings.snippet_chars)
+            anchor = spans[0][0] if spans else start
+            chunk = self._store.chunk_at(doc.doc_id, page.number, anchor)
+            passages.append(Passage(chunk.chunk_id if chunk else "", page.number, text, ranked.score, shown))
+        return passages
+
+    def _semantic_passages(self, doc: Document, group: DocGroup | None, parsed: Any) -> list[Passage]:
+        if group is None:
+            return []
+        chunks = self._store.get_chunks([c.chunk_id for c in group.chunks])
+        passages = []
+        for ranked in group.chunks:
+            chunk = chunks.get(ranked.chunk_id)
+            if chunk is None:
+                continue
+            spans = self._keyword.highlight_spans(parsed, chunk.text, doc.language)
+            passages.append(Passage(chunk.chunk_id, chunk.page, chunk.text, ranked.score, spans))
+        return passages
+
+    def similar(self, doc_id: str, k: int = 10) -> list[Hit]:
+        """Documents closest in meaning (mean chunk vectors), without the document itself or its duplicates."""
+        if self._vectors is None:
+            raise ModeUnavailableError("similar documents need the vector index: semantic search is switched off")
+        self._check_vector_model()
+        doc = self.get_document(doc_id)
+        ids, matrix = self._vectors.document_vectors()
+        if doc_id not in ids:
+            raise DocumentNotFoundError(f"document {doc_id!r} has no vectors yet (nothing to compare)")
+        scores = matrix @ matrix[ids.index(doc_id)]
+        excluded = {doc_id, *self._duplicate_ids(doc)}
+        ranked = [(ids[i], float(scores[i])) for i in np.argsort(-scores) if ids[i] not in excluded]
+        ready = set(self._store.doc_ids(READY))
+        ranked = [(d, s) for d, s in ranked if d in ready][:k]
+        docs = self._store.get_documents([d for d, _ in ranked])
+        return [Hit(docs[d], s, []) for d, s in ranked if d in docs]
+
+    def _duplicate_ids(self, doc: Document) -> set[str]:
+        same = {d.doc_id for d in [self._store.find_by_sha256(doc.sha256)] if d is not None}
+        for key in ("duplicate_of", "near_duplicate_of", "duplicates"):
+            value = doc.extra.get(key)
+            if isinstance(value, str):
+                same.add(value)
+            elif isinstance(value, list):
+                same.update(str(v) for v in value)
+        return same
+
     def evaluate(self, queries: Mapping[str, str], qrels: Mapping[str, Mapping[str, int]], *, mode: str | None = None,
-                 k: int = 10, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+                 k: int = 10, progress: Progress | None = None) -> dict[str, Any]:
         """Run every judged query and compute nDCG@k, Recall@k and MRR@k against the qrels."""
         run: dict[str, list[str]] = {}
         latencies: list[float] = []
@@ -270,7 +470,7 @@ class KnowledgeBase:
             if progress:
                 progress(1)
         metrics = evaluate_run(run, qrels, k)
-        metrics["mode"] = (mode or DEFAULT_MODE)
+        metrics["mode"] = mode or self.default_mode
         latencies.sort()
         if latencies:
             metrics["latency_ms_p50"] = latencies[len(latencies) // 2]
@@ -278,19 +478,67 @@ class KnowledgeBase:
         return metrics
 
 
+def _compare(index: str, unit: str, stored: dict[str, set[str]], indexed: dict[str, set[str]], ready: set[str],
+             every: set[str]) -> list[str]:
+    problems = []
+    for doc_id in sorted(set(stored) | set(indexed)):
+        in_store, in_index = stored.get(doc_id, set()), indexed.get(doc_id, set())
+        if doc_id in ready and in_store != in_index:
+            problems.append(f"{doc_id}: {len(in_store)} {unit} in the store, {len(in_index)} in the {index}")
+        if doc_id not in every and in_index:
+            problems.append(f"{doc_id}: in the {index} but not in the store")
+    return problems
+
+
+def _interleave(first: list[Passage], second: list[Passage], limit: int) -> list[Passage]:
+    """Alternate passages from two lists, one per page, up to limit."""
+    out: list[Passage] = []
+    seen_pages: set[int] = set()
+    for i in range(max(len(first), len(second))):
+        for source in (first, second):
+            if i < len(source) and source[i].page not in seen_pages and len(out) < limit:
+                out.append(source[i])
+                seen_pages.add(source[i].page)
+    return out
+
+
+def _parse_weights(text: str) -> list[float]:
+    try:
+        weights = [float(part) for part in str(text).split(",")]
+    except ValueError:
+        raise KBError(f"hybrid_weights {text!r} must be two numbers such as 1.0,1.0") from None
+    if len(weights) != 2:
+        raise KBError(f"hybrid_weights {text!r} must be two numbers: keyword,semantic")
+    return weights
+
+
+def _finish_vector_swap(home: Path) -> None:
+    """Complete or discard a vector index rebuild that a crash interrupted."""
+    current, building, old = home / "vectors", home / "vectors.new", home / "vectors.old"
+    if building.exists():
+        if (building / "COMPLETE").exists():
+            if current.exists():
+                os.replace(current, old) if not old.exists() else shutil.rmtree(current)
+            os.replace(building, current)
+            (current / "COMPLETE").unlink(missing_ok=True)
+        else:
+            shutil.rmtree(building, ignore_errors=True)
+    if old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
 class _WriterContext:
     """Holds the write lock for the duration of an ingest and flushes the batch at the end."""
 
-    def __init__(self, kb: KnowledgeBase):
+    def __init__(self, kb: KnowledgeBase, embed_progress: Progress | None):
         self.kb = kb
-        self.writer = BatchWriter(kb, kb.settings.index_batch_docs, kb.settings.index_batch_pages)
+        self.embed_progress = embed_progress
+        self.writer = BatchWriter(kb, kb.settings.index_batch_docs, kb.settings.index_batch_pages, embed_progress)
 
     def __enter__(self) -> BatchWriter:
         self.kb._lock.acquire()
         # a killed earlier run may have left documents half-written: finish them first
-        pending = self.kb._store.doc_ids(PENDING)
-        self.kb._finish_deletes(self.kb._store.doc_ids(DELETING))
-        self.kb._reindex_from_store(pending)
+        self.kb._finish_unfinished(self.embed_progress)
         return self.writer
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:

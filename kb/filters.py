@@ -12,6 +12,22 @@ _FIELD_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _RANGE_RE = re.compile(r"^\s*(\d{4})?\s*(?:\.\.|-)\s*(\d{4})?\s*$")
 
 
+def _op(value: str) -> str:
+    """`VALUE*` matches by prefix; anything else exactly (case-insensitive)."""
+    return "LIKE" if value.endswith("*") else "="
+
+
+def _escape_clause(value: str) -> str:
+    return " ESCAPE '\\'" if value.endswith("*") else ""
+
+
+def _pattern(value: str) -> str:
+    if not value.endswith("*"):
+        return value
+    escaped = value[:-1].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%"
+
+
 @dataclass
 class Filters:
     """Field -> accepted values (any of them), plus an optional year range."""
@@ -79,11 +95,11 @@ class Filters:
                     ors.append("(',' || replace(lower(country), ';', ',') || ',') LIKE ?")
                     params.append(f"%,{v.strip().lower()},%")
                 elif name in COLUMN_FIELDS:
-                    ors.append(f"lower({name}) = lower(?)")
-                    params.append(v)
+                    ors.append(f"lower({name}) {_op(v)} lower(?){_escape_clause(v)}")
+                    params.append(_pattern(v))
                 else:
-                    ors.append("lower(CAST(json_extract(extra, ?) AS TEXT)) = lower(?)")
-                    params.extend([f'$."{name}"', v])
+                    ors.append(f"lower(CAST(json_extract(extra, ?) AS TEXT)) {_op(v)} lower(?){_escape_clause(v)}")
+                    params.extend([f'$."{name}"', _pattern(v)])
             clauses.append("(" + " OR ".join(ors) + ")")
         if self.year_min is not None:
             clauses.append("year >= ?")

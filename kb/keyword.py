@@ -18,6 +18,7 @@ from whoosh.scoring import BM25F, BM25FScorer, WeightScorer
 
 from .analysis import INDEX_LANGUAGES, analyze, analyzer_for, index_language
 from .errors import QuerySyntaxError, SchemaVersionError
+from .language import detect_query_language, stopwords
 from .models import Document, Page
 from .query import PlainQuery
 
@@ -249,7 +250,12 @@ class WhooshKeywordIndex:
 
     def _parse_plain(self, plain: PlainQuery) -> wq.Query:
         languages = self._languages()
-        optional = [q for q in (self._word_query(w, languages) for w in plain.words) if q is not None]
+        # Stop words of the query's own language carry no meaning in any field: "voor" in a Dutch query must not
+        # match the Dutch citations of English reports, whose English analyzer keeps it.
+        query_language = detect_query_language(plain.words)
+        drop = stopwords(query_language) if query_language else frozenset()
+        words = [w for w in plain.words if w.lower() not in drop] or plain.words
+        optional = [q for q in (self._word_query(w, languages) for w in words) if q is not None]
         required = [q for q in (self._phrase_query(p, languages) for p in plain.phrases) if q is not None]
         if required and optional:
             return wq.AndMaybe(wq.And(required), wq.Or(optional))

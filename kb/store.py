@@ -62,6 +62,12 @@ CREATE TABLE IF NOT EXISTS chunks (
     text_sha256 TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE TABLE IF NOT EXISTS embeddings (
+    model_id TEXT NOT NULL,
+    text_sha256 TEXT NOT NULL,
+    vector BLOB NOT NULL,
+    PRIMARY KEY (model_id, text_sha256)
+);
 """
 
 _DOC_COLUMNS = (
@@ -248,6 +254,29 @@ class DocumentStore:
             "duplicates_recorded": one("SELECT count(*) FROM aliases"),
             "by_language": by_language,
         }
+
+    def get_embeddings(self, model_id: str, text_hashes: Iterable[str]) -> dict[str, bytes]:
+        """Cached embeddings (raw float32 bytes) by chunk-text hash for one model."""
+        hashes = list(dict.fromkeys(text_hashes))
+        out: dict[str, bytes] = {}
+        for start in range(0, len(hashes), 500):
+            part = hashes[start:start + 500]
+            marks = ",".join("?" * len(part))
+            for row in self.conn.execute(
+                    f"SELECT text_sha256, vector FROM embeddings WHERE model_id=? AND text_sha256 IN ({marks})",
+                    [model_id, *part]):
+                out[row["text_sha256"]] = row["vector"]
+        return out
+
+    def put_embeddings(self, model_id: str, items: Iterable[tuple[str, bytes]]) -> None:
+        """Cache embeddings by chunk-text hash (one transaction)."""
+        with self.transaction() as conn:
+            conn.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)",
+                             [(model_id, sha, blob) for sha, blob in items])
+
+    def all_chunks_of(self, doc_ids: Iterable[str]) -> dict[str, list[Chunk]]:
+        """Chunks of several documents, in reading order."""
+        return {doc_id: self.chunks(doc_id) for doc_id in doc_ids}
 
     # ----- writes ------------------------------------------------------------------------------
     def write_document(self, prepared: PreparedDocument) -> None:

@@ -5,7 +5,7 @@ import fcntl
 import os
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from .errors import KBError
 from .models import Document, PreparedDocument, new_doc_id
@@ -59,8 +59,10 @@ def _kill_point(name: str) -> None:
 class BatchWriter:
     """Stages prepared documents and commits them to the indexes in batches."""
 
-    def __init__(self, kb: "KnowledgeBase", batch_docs: int, batch_pages: int):
+    def __init__(self, kb: "KnowledgeBase", batch_docs: int, batch_pages: int,
+                 embed_progress: Callable[[int], None] | None = None):
         self.kb = kb
+        self.embed_progress = embed_progress
         self.batch_docs = max(1, batch_docs)
         self.batch_pages = max(1, batch_pages)
         self._staged: list[PreparedDocument] = []
@@ -118,7 +120,7 @@ class BatchWriter:
         if not self._staged:
             return
         batch, self._staged, self._staged_pages = self._staged, [], 0
-        self.kb._index_documents([(p.document, p.pages) for p in batch])
+        self.kb._index_documents([(p.document, p.pages, p.chunks) for p in batch], embed_progress=self.embed_progress)
         _kill_point("after_index_commit")
         self.kb._store.set_state([p.document.doc_id for p in batch], READY)
         _kill_point("after_mark_ready")

@@ -24,10 +24,26 @@ def home(tmp_path: Path) -> Path:
     return tmp_path / "home"
 
 
+# The deterministic lexical embedder (no model to load); keyword as the default mode so that tests of keyword
+# behaviour say so once. Semantic and hybrid tests name their mode.
+FAST = {"embedder": "hashing", "default_mode": "keyword"}
+
+
+@pytest.fixture(autouse=True)
+def _fast_embedder_by_default(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
+    """Unit tests use the hashing embedder; tests marked `integration` get the real model."""
+    for name in list(os.environ):
+        if name.startswith("KB_"):
+            monkeypatch.delenv(name)
+    if "integration" not in request.keywords:
+        for name, value in FAST.items():
+            monkeypatch.setenv(f"KB_{name.upper()}", value)
+
+
 @pytest.fixture
 def kb(home: Path):
-    """A fresh knowledge base on an empty data directory (single-process ingestion for speed)."""
-    base = KnowledgeBase(Settings.load({"home": str(home)}, environ={}))
+    """A fresh knowledge base on an empty data directory, with the hashing embedder."""
+    base = KnowledgeBase(Settings.load({"home": str(home), **FAST}, environ={}))
     yield base
     base.close()
 

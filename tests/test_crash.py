@@ -13,6 +13,7 @@ import pytest
 from kb import KnowledgeBase, Settings
 from kb.keyword import WhooshKeywordIndex
 from kb.store import DocumentStore
+from kb.vectors import ExactVectorIndex
 
 from .fixtures import DUTCH_PAGES, ENGLISH_PAGES, make_pdf
 
@@ -36,6 +37,7 @@ def _ingest_cmd(home: Path, folder: Path) -> list[str]:
 def _env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}
     env["KB_INDEX_BATCH_DOCS"] = "3"
+    env["KB_EMBEDDER"] = "hashing"
     env.update(extra)
     return env
 
@@ -44,8 +46,9 @@ def _assert_consistent_and_finishable(home: Path, folder: Path) -> None:
     # the raw store and keyword index open cleanly, before any recovery
     DocumentStore(home / "kb.sqlite").close()
     WhooshKeywordIndex(home / "keyword").close()
+    ExactVectorIndex(home / "vectors")
     # the facade finishes half-done work on open; then store and index agree
-    with KnowledgeBase(Settings.load({"home": str(home)}, environ={})) as kb:
+    with KnowledgeBase(Settings.load({"home": str(home), "embedder": "hashing"}, environ={})) as kb:
         result = kb.check()
         assert result["ok"], result
         ready_before = result["documents"]
@@ -53,18 +56,19 @@ def _assert_consistent_and_finishable(home: Path, folder: Path) -> None:
     # no stale lock: the next run finishes the work
     done = subprocess.run(_ingest_cmd(home, folder), env=_env(), capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    with KnowledgeBase(Settings.load({"home": str(home)}, environ={})) as kb:
+    with KnowledgeBase(Settings.load({"home": str(home), "embedder": "hashing"}, environ={})) as kb:
         result = kb.check()
         assert result["ok"], result
         assert result["documents"] == N_DOCS
-        assert len(kb.search("greenhouses", k=50).hits) == N_DOCS
+        assert len(kb.search("greenhouses", k=50, mode="keyword").hits) == N_DOCS
+        assert len(kb.search("greenhouses", k=50, mode="semantic").hits) == N_DOCS
         stats = kb.stats()
         assert stats["documents"] == N_DOCS and stats["pending"] == 0
 
 
 @pytest.mark.parametrize("point", [
-    "after_store_write:1", "after_store_write:5", "after_index_commit:1", "after_index_commit:3",
-    "after_mark_ready:2",
+    "after_store_write:1", "after_store_write:5", "after_keyword_commit:2", "after_embeddings_cached:1",
+    "after_index_commit:1", "after_index_commit:3", "after_mark_ready:2",
 ])
 def test_kill_at_named_points(tmp_path: Path, crash_corpus: Path, point: str) -> None:
     home = tmp_path / "home"
@@ -105,8 +109,10 @@ def test_update_killed_midway_keeps_one_consistent_version(tmp_path: Path) -> No
     proc = subprocess.run(_ingest_cmd(home, folder), env=_env(KB_TEST_KILL_AT="after_store_write:1"),
                           capture_output=True)
     assert proc.returncode == -signal.SIGKILL
-    with KnowledgeBase(Settings.load({"home": str(home)}, environ={})) as kb:
+    with KnowledgeBase(Settings.load({"home": str(home), "embedder": "hashing"}, environ={})) as kb:
         assert kb.check()["ok"]
-        assert kb.search("greenhouses").hits == []  # the old version is gone from the index
-        assert kb.search("schadevergoeding").hits
+        assert kb.search("greenhouses", mode="keyword").hits == []  # the old version is gone from the index
+        assert kb.search("schadevergoeding", mode="keyword").hits
+        [hit] = kb.search("schadevergoeding", mode="semantic").hits
+        assert all("greenhouses" not in p.text for p in hit.passages)
         assert kb.stats()["documents"] == 1

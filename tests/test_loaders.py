@@ -113,10 +113,15 @@ def test_bad_records_are_reported_and_the_rest_still_load(tmp_path: Path) -> Non
     results = load_all(path)
     errors = [r for r in results if isinstance(r, LoadError)]
     docs = [r for r in results if not isinstance(r, LoadError)]
-    assert [d.metadata["record_id"] for d in docs] == ["1", "5"]
-    assert len(errors) == 3
+    assert [d.metadata["record_id"] for d in docs][::2] == ["1", "5"]
+    assert len(errors) == 2
     assert "line 2" in errors[0].path and "invalid JSON" in errors[0].reason
-    assert "--id-field" in errors[1].reason
+    assert "not a JSON object" in errors[1].reason
+    # a record without an id is kept, identified by its content, with a warning
+    no_id = docs[1]
+    assert no_id.metadata["record_id"].startswith("sha-")
+    assert no_id.metadata["title"] == "no id"
+    assert "line 3: no '_id' value" in no_id.warnings[0]
 
 
 def test_record_file_that_does_not_fit_the_mapping_fails_in_one_line(tmp_path: Path) -> None:

@@ -79,13 +79,34 @@ def test_filters_by_language_country_year_and_free_field(loaded: KnowledgeBase, 
     assert loaded.search("trafficking", filters=["year=1990..1995"]).hits == []
     assert loaded.search("kilns", filters=["record_id=r1"]).hits
     assert loaded.search("kilns", filters=["record_id=r2"]).hits == []
+    assert loaded.search("kilns", filters=["record_id=r*"]).hits  # prefix
+    assert loaded.search("kilns", filters=["record_id=%"]).hits == []  # LIKE characters are literal
+    assert loaded.search("kilns", filters=["title=debt*"]).hits
 
 
-def test_semantic_modes_say_they_are_not_available(loaded: KnowledgeBase) -> None:
-    with pytest.raises(ModeUnavailableError, match="not available yet"):
-        loaded.search("victims", mode="semantic")
-    with pytest.raises(ModeUnavailableError, match="--mode keyword"):
-        loaded.search("victims", mode="hybrid")
+def test_stop_words_of_the_query_language_are_dropped_everywhere(kb: KnowledgeBase, tmp_path: Path) -> None:
+    from .fixtures import make_pdf
+
+    # an English report citing Dutch sources, and a Dutch report on compensation
+    make_pdf(tmp_path / "en.pdf", ["Trafficking report. References: Tijdschrift voor strafrecht; Centrum voor "
+                                   "slachtofferhulp; Stichting voor de rechtspraak; the victims were helped. " * 3])
+    make_pdf(tmp_path / "nl.pdf", ["Slachtoffers krijgen een schadevergoeding van de dader of van het fonds. " * 3])
+    kb.ingest([tmp_path], workers=1)
+    assert Path(kb.search("schadevergoeding voor slachtoffers").hits[0].document.source).name == "nl.pdf"
+
+
+def test_semantic_modes_say_when_they_are_switched_off(home: Path, corpus_dir: Path) -> None:
+    from kb import Settings
+
+    with KnowledgeBase(Settings.load({"home": str(home), "semantic": False}, environ={})) as kb:
+        kb.ingest([corpus_dir], workers=1)
+        assert kb.available_modes == ("keyword",)
+        assert kb.search("victims").mode == "keyword"
+        with pytest.raises(ModeUnavailableError, match="switched off"):
+            kb.search("victims", mode="semantic")
+        with pytest.raises(ModeUnavailableError, match="--mode keyword"):
+            kb.search("victims", mode="hybrid")
+        assert not (home / "vectors").exists()
 
 
 def test_paging_returns_disjoint_pages(loaded: KnowledgeBase) -> None:

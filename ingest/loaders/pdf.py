@@ -15,7 +15,9 @@ from . import LoaderSpec, LoadOptions, LoadResult, register
 MIN_TEXT_CHARS = 40
 _HYPHEN_BREAK = re.compile(r"(\w)-\n(\w)")
 _SPACES = re.compile(r"[ \t\u00a0]+")
-_BAD_TITLES = re.compile(r"^(microsoft (word|powerpoint)|untitled|document\d*$|\S+\.(docx?|pdf|indd|pptx?)$)", re.I)
+# Information-dictionary titles that are file names, paths or tool stamps rather than titles.
+_BAD_TITLES = re.compile(r"^(untitled|document\d*$|title$)|microsoft (word|powerpoint)|\.(docx?|pdf|indd|pptx?|wpd|"
+                         r"qxd|rtf|odt)\b|[a-z]:\\|@ hotfolder", re.I)
 
 
 def sniff_kind(head: bytes) -> str:
@@ -139,7 +141,7 @@ def _pdf_metadata(reader: Any) -> dict[str, Any]:
     if not info:
         return meta
     title = (getattr(info, "title", None) or "").strip()
-    if title and len(title) > 3 and not _BAD_TITLES.match(title):
+    if title and len(title) > 3 and not _BAD_TITLES.search(title):
         meta["title"] = title
     author = (getattr(info, "author", None) or "").strip()
     if author:

@@ -16,10 +16,13 @@ from .text import decode_text
 
 def _record_to_document(path: Path, record: dict[str, Any], where: str, options: LoadOptions) -> LoadResult:
     opts = options.records
+    canonical = json.dumps(record, sort_keys=True, ensure_ascii=False, default=str)
     rid = record.get(opts.id_field)
+    warnings: list[str] = []
     if rid in (None, ""):
-        return LoadError(f"{path}:{where}", f"record has no {opts.id_field!r} field: set --id-field to the "
-                                            f"field that identifies records (fields: {', '.join(record)})")
+        # still a document: a content-derived id keeps it stable while the record is unchanged
+        rid = f"sha-{sha256_text(canonical)[:12]}"
+        warnings.append(f"{where}: no {opts.id_field!r} value; identified by its content as {rid}")
     missing = [f for f in opts.text_fields if f not in record]
     if len(missing) == len(opts.text_fields):
         return LoadError(f"{path}:{where}", f"record {rid!r} has none of the text fields "
@@ -27,6 +30,9 @@ def _record_to_document(path: Path, record: dict[str, Any], where: str, options:
                                             f"(fields: {', '.join(record)})")
     text = "\n\n".join(str(record[f]).strip() for f in opts.text_fields if record.get(f) not in (None, ""))
     title = str(record.get(opts.title_field) or "").strip()
+    if not title and text.strip():
+        first_line = text.strip().splitlines()[0]
+        title = first_line[:80].rsplit(" ", 1)[0] + " …" if len(first_line) > 80 else first_line
     if not text.strip() and not title:
         return LoadError(f"{path}:{where}", f"record {rid!r} has no text: nothing to index")
     used = {opts.id_field, opts.title_field, *opts.text_fields}
@@ -37,9 +43,8 @@ def _record_to_document(path: Path, record: dict[str, Any], where: str, options:
             metadata.setdefault(name, record[name])
     metadata["title"] = title or str(rid)
     metadata["record_id"] = str(rid)
-    canonical = json.dumps(record, sort_keys=True, ensure_ascii=False, default=str)
     return LoadedDocument(source=f"{path}#{rid}", sha256=sha256_text(canonical),
-                          pages=[Page(1, text)], metadata=metadata)
+                          pages=[Page(1, text)], metadata=metadata, warnings=warnings)
 
 
 def _check_mapping(path: Path, record: dict[str, Any], options: LoadOptions) -> None:

@@ -1,0 +1,259 @@
+"""Vector search: the VectorIndex protocol and an exact, memory-mapped, crash-safe implementation."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Protocol, Sequence
+
+import numpy as np
+
+from .errors import SchemaVersionError
+
+VECTOR_SCHEMA_VERSION = 1
+
+
+@dataclass
+class ChunkHit:
+    """One retrieved chunk with its cosine similarity."""
+
+    chunk_id: str
+    doc_id: str
+    page: int
+    score: float
+
+
+class VectorIndex(Protocol):
+    """What the knowledge base needs from a vector index (rows are chunks)."""
+
+    model_id: str | None
+    dimension: int | None
+
+    def replace_documents(self, rows: Sequence[tuple[str, str, int]], vectors: np.ndarray,
+                          doc_ids: Iterable[str]) -> None:
+        """Atomically drop every row of `doc_ids` and add the given rows (chunk id, doc id, page)."""
+
+    def delete_documents(self, doc_ids: Iterable[str]) -> None:
+        """Atomically drop every row of these documents."""
+
+    def search(self, query: np.ndarray, k: int, doc_ids: set[str] | None = None) -> list[ChunkHit]:
+        """The k most similar live chunks, optionally only within some documents."""
+
+    def indexed_chunk_ids(self) -> dict[str, set[str]]:
+        """Live chunk ids grouped by document id."""
+
+    def document_vectors(self) -> tuple[list[str], np.ndarray]:
+        """One normalised mean vector per document (for similar documents)."""
+
+
+class ExactVectorIndex:
+    """Normalised float32 segments on disk, memory-mapped; cosine similarity is a dot product.
+
+    Each write adds a segment file and then replaces `manifest.json` atomically; the manifest names the live
+    segments and, per document, up to which segment its rows are dead. A crash before the manifest is
+    replaced leaves the previous state intact (the orphan segment is removed on the next open).
+    """
+
+    def __init__(self, path: Path, model_id: str | None = None, dimension: int | None = None,
+                 max_segments: int = 8):
+        self.path = Path(path)
+        self.max_segments = max_segments
+        self.path.mkdir(parents=True, exist_ok=True)
+        manifest_path = self.path / "manifest.json"
+        if manifest_path.exists():
+            manifest = json.loads(manifest_path.read_text())
+            if manifest.get("schema_version") != VECTOR_SCHEMA_VERSION:
+                raise SchemaVersionError(f"vector index {self.path} has schema version "
+                                         f"{manifest.get('schema_version')}: run `kb reindex --vectors`")
+        else:
+            manifest = {"schema_version": VECTOR_SCHEMA_VERSION, "model_id": model_id, "dimension": dimension,
+                        "next_segment": 0, "segments": [], "dead_until": {}}
+        self._manifest = manifest
+        self._remove_orphans()
+        self._load()
+
+    # ----- properties --------------------------------------------------------------------------
+    @property
+    def model_id(self) -> str | None:
+        return self._manifest.get("model_id")
+
+    @property
+    def dimension(self) -> int | None:
+        return self._manifest.get("dimension")
+
+    def __len__(self) -> int:
+        return int(self._live.sum()) if self._live is not None else 0
+
+    # ----- loading -----------------------------------------------------------------------------
+    def _remove_orphans(self) -> None:
+        live = {seg["name"] for seg in self._manifest["segments"]}
+        for file in self.path.iterdir():
+            stem = file.name.split(".", 1)[0]
+            if file.name.startswith("seg-") and stem not in live:
+                file.unlink(missing_ok=True)
+            elif file.name.endswith(".tmp"):
+                file.unlink(missing_ok=True)
+
+    def _load(self) -> None:
+        matrices, chunk_ids, doc_ids, pages, seg_numbers = [], [], [], [], []
+        for seg in self._manifest["segments"]:
+            matrix = np.load(self.path / f"{seg['name']}.npy", mmap_mode="r")
+            meta = json.loads((self.path / f"{seg['name']}.json").read_text())
+            matrices.append(matrix)
+            chunk_ids.extend(meta["chunk_ids"])
+            doc_ids.extend(meta["doc_ids"])
+            pages.extend(meta["pages"])
+            seg_numbers.extend([seg["number"]] * len(meta["chunk_ids"]))
+        dim = self.dimension or 0
+        self._matrices = matrices
+        self._matrix = (np.concatenate(matrices) if len(matrices) > 1 else
+                        (matrices[0] if matrices else np.zeros((0, dim), dtype=np.float32)))
+        self._chunk_ids = chunk_ids
+        self._doc_ids = np.array(doc_ids, dtype=object)
+        self._pages = np.array(pages, dtype=np.int32)
+        segs = np.array(seg_numbers, dtype=np.int64)
+        dead_until = self._manifest["dead_until"]
+        if dead_until and len(segs):
+            limits = np.array([dead_until.get(d, -1) for d in doc_ids], dtype=np.int64)
+            self._live = segs > limits
+        else:
+            self._live = np.ones(len(segs), dtype=bool)
+        self._rows_by_doc: dict[str, np.ndarray] = {}
+        if len(doc_ids):
+            order = np.argsort(self._doc_ids.astype(str), kind="stable")
+            sorted_ids = self._doc_ids[order]
+            boundaries = np.flatnonzero(sorted_ids[1:] != sorted_ids[:-1]) + 1
+            for group in np.split(order, boundaries):
+                rows = group[self._live[group]]
+                if len(rows):
+                    self._rows_by_doc[str(self._doc_ids[group[0]])] = rows
+        self._doc_vectors: tuple[list[str], np.ndarray] | None = None
+
+    def _write_manifest(self) -> None:
+        tmp = self.path / "manifest.json.tmp"
+        tmp.write_text(json.dumps(self._manifest))
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, self.path / "manifest.json")
+
+    # ----- writes ------------------------------------------------------------------------------
+    def replace_documents(self, rows: Sequence[tuple[str, str, int]], vectors: np.ndarray,
+                          doc_ids: Iterable[str]) -> None:
+        """Add one segment with the new rows and mark the documents' older rows dead, in one manifest write."""
+        vectors = np.asarray(vectors, dtype=np.float32)
+        if len(rows) != len(vectors):
+            raise ValueError("rows and vectors differ in length")
+        if len(rows) and self.dimension is None:
+            self._manifest["dimension"] = int(vectors.shape[1])
+        number = self._manifest["next_segment"]
+        for doc_id in doc_ids:
+            self._manifest["dead_until"][doc_id] = number - 1
+        if len(rows):
+            name = f"seg-{number:06d}"
+            with open(self.path / f"{name}.npy", "wb") as handle:
+                np.save(handle, vectors)
+                handle.flush()
+                os.fsync(handle.fileno())
+            (self.path / f"{name}.json").write_text(json.dumps({
+                "chunk_ids": [r[0] for r in rows], "doc_ids": [r[1] for r in rows], "pages": [r[2] for r in rows]}))
+            self._manifest["segments"].append({"name": name, "number": number, "rows": len(rows)})
+        self._manifest["next_segment"] = number + 1
+        self._prune_dead_marks()
+        self._write_manifest()
+        self._load()
+        if len(self._manifest["segments"]) > self.max_segments:
+            self.compact()
+
+    def delete_documents(self, doc_ids: Iterable[str]) -> None:
+        """Mark every row of these documents dead."""
+        self.replace_documents([], np.zeros((0, self.dimension or 1), dtype=np.float32), doc_ids)
+
+    def _prune_dead_marks(self) -> None:
+        # a dead mark older than every live segment can go
+        oldest = min((s["number"] for s in self._manifest["segments"]), default=None)
+        if oldest is None:
+            self._manifest["dead_until"] = {}
+            return
+        self._manifest["dead_until"] = {d: n for d, n in self._manifest["dead_until"].items() if n >= oldest}
+
+    def compact(self) -> None:
+        """Merge the live rows of every segment into one segment."""
+        live = np.flatnonzero(self._live)
+        rows = [(self._chunk_ids[i], str(self._doc_ids[i]), int(self._pages[i])) for i in live]
+        vectors = np.asarray(self._matrix[live], dtype=np.float32)
+        old = [seg["name"] for seg in self._manifest["segments"]]
+        self._manifest["segments"] = []
+        self._manifest["dead_until"] = {}
+        number = self._manifest["next_segment"]
+        name = f"seg-{number:06d}"
+        with open(self.path / f"{name}.npy", "wb") as handle:
+            np.save(handle, vectors if len(rows) else np.zeros((0, self.dimension or 1), np.float32))
+            handle.flush()
+            os.fsync(handle.fileno())
+        (self.path / f"{name}.json").write_text(json.dumps({
+            "chunk_ids": [r[0] for r in rows], "doc_ids": [r[1] for r in rows], "pages": [r[2] for r in rows]}))
+        self._manifest["segments"] = [{"name": name, "number": number, "rows": len(rows)}] if rows else []
+        self._manifest["next_segment"] = number + 1
+        self._write_manifest()
+        self._matrices = []
+        self._matrix = np.zeros((0, self.dimension or 0), np.float32)
+        for stale in old:
+            for suffix in (".npy", ".json"):
+                (self.path / f"{stale}{suffix}").unlink(missing_ok=True)
+        self._load()
+
+    # ----- reads -------------------------------------------------------------------------------
+    def search(self, query: np.ndarray, k: int, doc_ids: set[str] | None = None) -> list[ChunkHit]:
+        """Exact top-k by dot product; a selective filter scores only the rows of the allowed documents."""
+        if len(self._chunk_ids) == 0 or k <= 0:
+            return []
+        query = np.asarray(query, dtype=np.float32)
+        if doc_ids is not None:
+            parts = [self._rows_by_doc[d] for d in doc_ids if d in self._rows_by_doc]
+            if not parts:
+                return []
+            rows = np.concatenate(parts)
+            scores = np.asarray(self._matrix[rows] @ query)
+        else:
+            rows = None
+            scores = np.asarray(self._matrix @ query)
+            scores = np.where(self._live, scores, -np.inf)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        hits = []
+        for i in top:
+            if not np.isfinite(scores[i]) or scores[i] <= 0.0:
+                continue  # unrelated (orthogonal or opposite) chunks are not results
+            row = int(rows[i]) if rows is not None else int(i)
+            hits.append(ChunkHit(self._chunk_ids[row], str(self._doc_ids[row]), int(self._pages[row]),
+                                 float(scores[i])))
+        return hits
+
+    def indexed_chunk_ids(self) -> dict[str, set[str]]:
+        """Live chunk ids grouped by document id."""
+        return {d: {self._chunk_ids[i] for i in rows} for d, rows in self._rows_by_doc.items()}
+
+    def document_vectors(self) -> tuple[list[str], np.ndarray]:
+        """Normalised mean chunk vector of every document (computed once per index state)."""
+        if self._doc_vectors is None:
+            ids = sorted(self._rows_by_doc)
+            dim = self.dimension or 0
+            matrix = np.zeros((len(ids), dim), dtype=np.float32)
+            for n, doc_id in enumerate(ids):
+                matrix[n] = np.asarray(self._matrix[self._rows_by_doc[doc_id]]).mean(axis=0)
+            norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+            norms[norms == 0] = 1.0
+            self._doc_vectors = (ids, matrix / norms)
+        return self._doc_vectors
+
+    def clear(self, model_id: str | None, dimension: int | None) -> None:
+        """Drop everything and start empty for a model."""
+        shutil.rmtree(self.path, ignore_errors=True)
+        self.path.mkdir(parents=True, exist_ok=True)
+        self._manifest = {"schema_version": VECTOR_SCHEMA_VERSION, "model_id": model_id, "dimension": dimension,
+                          "next_segment": 0, "segments": [], "dead_until": {}}
+        self._write_manifest()
+        self._load()
