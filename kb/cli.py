@@ -286,5 +286,25 @@ def settings(obj: _Context) -> None:
         click.echo(f"{s.name} = {resolved[s.name]!r}  ({s.env_var}) {s.help}")
 
 
+@main.command()
+@click.option("--port", type=int, default=8501, show_default=True, help="Port of the web app.")
+@click.option("--headless/--browser", default=True, help="Do not open a browser window (default), or open one.")
+@click.pass_obj
+def serve(obj: _Context, port: int, headless: bool) -> None:
+    """Start the web app (Streamlit) on the configured data directory."""
+    import subprocess
+
+    app = Path(__file__).resolve().parents[1] / "app.py"
+    if not app.is_file():
+        raise KBError(f"the web app {app} is missing: run `kb serve` from a source checkout of atkb")
+    home = Settings.load({"home": obj.home}).home_path
+    env = {**os.environ, "KB_HOME": str(home)}
+    click.echo(f"atkb on {home}: http://localhost:{port}", err=True)
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
+           "--server.headless", "true" if headless else "false", "--server.enableStaticServing", "true",
+           "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
+    sys.exit(subprocess.call(cmd, env=env, cwd=str(app.parent)))
+
+
 if __name__ == "__main__":
     main()

@@ -24,6 +24,7 @@ from .vectors import ExactVectorIndex
 from .writer import BatchWriter, IngestLock, _kill_point
 
 MODES = ("hybrid", "keyword", "semantic")
+FACET_FIELDS = ("organisation", "country", "year", "language", "doc_type")
 Progress = Callable[[int], None]
 
 
@@ -38,12 +39,13 @@ class SearchResults:
     took_ms: float
     filters: dict[str, Any] = field(default_factory=dict)
     offset: int = 0
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form following the command-line contract."""
         return {"query": self.query, "mode": self.mode, "filters": self.filters, "offset": self.offset,
                 "total_documents": self.total_documents, "took_ms": round(self.took_ms, 2),
-                "results": [h.to_dict() for h in self.hits]}
+                "facets": self.facets, "results": [h.to_dict() for h in self.hits]}
 
 
 def embedder_model_id(backend: str, model: str) -> str:
@@ -295,6 +297,49 @@ class KnowledgeBase:
         """The document's chunks in reading order."""
         return self._store.chunks(doc_id)
 
+    def original_file(self, doc: Document) -> Path | None:
+        """The stored copy of the document's original file, if there is one."""
+        if not doc.stored_file:
+            return None
+        path = self.home / "files" / doc.stored_file
+        return path if path.is_file() else None
+
+    def overview(self, recent: int = 10) -> dict[str, Any]:
+        """Documents and pages by organisation, language, year and type, and the latest ingested documents."""
+        return {"by": self._store.overview(("organisation", "language", "year", "doc_type", "country")),
+                "recent": self._store.recent_documents(recent), "stats": self.stats()}
+
+    # ----- reading lists -----------------------------------------------------------------------
+    def reading_lists(self) -> list[dict[str, Any]]:
+        """Every reading list with its item count."""
+        return self._store.list_names()
+
+    def create_list(self, name: str, description: str = "") -> None:
+        """Create a reading list."""
+        name = name.strip()
+        if not name:
+            raise KBError("a reading list needs a name")
+        if self._store.has_list(name):
+            raise KBError(f"a reading list named {name!r} exists already")
+        self._store.create_list(name, description)
+
+    def add_to_list(self, name: str, doc_id: str, *, chunk_id: str | None = None, page: int | None = None,
+                    passage: str | None = None, note: str = "", query: str | None = None) -> int:
+        """Add a document, or one of its passages (with its page), to a reading list."""
+        if not self._store.has_list(name):
+            raise KBError(f"no reading list {name!r}: create it first (kb list create {name!r})")
+        doc = self.get_document(doc_id)
+        citation = {"title": doc.title, "source": doc.source, **doc.metadata()}
+        return self._store.add_list_item(name, {"doc_id": doc.doc_id, "chunk_id": chunk_id, "page": page,
+                                                "passage": passage, "note": note, "query": query,
+                                                "citation": citation})
+
+    def list_items(self, name: str) -> list[dict[str, Any]]:
+        """The items of a reading list, in order."""
+        if not self._store.has_list(name):
+            raise KBError(f"no reading list {name!r}")
+        return self._store.list_items(name)
+
     def stats(self) -> dict[str, Any]:
         """Counts of documents, pages and chunks, and where the data lives."""
         out = self._store.stats()
@@ -326,7 +371,8 @@ class KnowledgeBase:
 
     # ----- searching ---------------------------------------------------------------------------
     def search(self, query: str, *, mode: str | None = None, k: int = 10, offset: int = 0,
-               filters: Filters | Mapping[str, Any] | Iterable[str] | None = None, raw: bool = False) -> SearchResults:
+               filters: Filters | Mapping[str, Any] | Iterable[str] | None = None, raw: bool = False,
+               facets: bool = False) -> SearchResults:
         """Documents ranked best first, each with its best passages (page numbers and highlights)."""
         started = time.perf_counter()
         mode = (mode or self.default_mode).lower()
@@ -361,9 +407,10 @@ class KnowledgeBase:
         page = ranked[offset:offset + k]
         hits = self._build_hits(page, {g.doc_id: g for g in keyword_groups}, {g.doc_id: g for g in semantic_groups},
                                 parsed)
+        facet_counts = self._store.facet_counts([d for d, _ in ranked], FACET_FIELDS) if facets else {}
         return SearchResults(query=query, mode=mode, hits=hits, total_documents=len(ranked),
                              took_ms=(time.perf_counter() - started) * 1000, filters=parsed_filters.to_dict(),
-                             offset=offset)
+                             offset=offset, facets=facet_counts)
 
     def _keyword_groups(self, query: str, raw: bool, allowed: set[str] | None, wanted: int) -> list[DocGroup]:
         limit = max(self.settings.search_candidates, wanted * 10)
@@ -428,6 +475,14 @@ class KnowledgeBase:
             spans = self._keyword.highlight_spans(parsed, chunk.text, doc.language)
             passages.append(Passage(chunk.chunk_id, chunk.page, chunk.text, ranked.score, spans))
         return passages
+
+    def highlight(self, query: str, text: str, language: str | None, raw: bool = False) -> list[tuple[int, int]]:
+        """Character spans of the query's words in a text (as the keyword index matches them)."""
+        try:
+            parsed = self._keyword.parse(query, raw=raw)
+        except KBError:
+            return []
+        return self._keyword.highlight_spans(parsed, text, language)
 
     def similar(self, doc_id: str, k: int = 10) -> list[Hit]:
         """Documents closest in meaning (mean chunk vectors), without the document itself or its duplicates."""

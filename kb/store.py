@@ -62,6 +62,26 @@ CREATE TABLE IF NOT EXISTS chunks (
     text_sha256 TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE TABLE IF NOT EXISTS reading_lists (
+    name TEXT PRIMARY KEY,
+    description TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS list_items (
+    item_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    list_name TEXT NOT NULL REFERENCES reading_lists(name) ON DELETE CASCADE ON UPDATE CASCADE,
+    position INTEGER NOT NULL,
+    doc_id TEXT NOT NULL,
+    chunk_id TEXT,
+    page INTEGER,
+    passage TEXT,
+    note TEXT NOT NULL DEFAULT '',
+    query TEXT,
+    citation TEXT NOT NULL DEFAULT '{}',
+    added_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS list_items_list ON list_items(list_name, position);
 CREATE TABLE IF NOT EXISTS embeddings (
     model_id TEXT NOT NULL,
     text_sha256 TEXT NOT NULL,
@@ -277,6 +297,82 @@ class DocumentStore:
     def all_chunks_of(self, doc_ids: Iterable[str]) -> dict[str, list[Chunk]]:
         """Chunks of several documents, in reading order."""
         return {doc_id: self.chunks(doc_id) for doc_id in doc_ids}
+
+    def facet_counts(self, doc_ids: Iterable[str], fields: Iterable[str]) -> dict[str, dict[str, int]]:
+        """For each field, how many of these documents carry each value (countries split on commas)."""
+        docs = self.get_documents(doc_ids)
+        out: dict[str, dict[str, int]] = {}
+        for name in fields:
+            counts: dict[str, int] = {}
+            for doc in docs.values():
+                value = doc.get(name)
+                if value in (None, ""):
+                    continue
+                values = [v.strip() for v in str(value).split(",")] if name == "country" else [str(value)]
+                for v in values:
+                    if v:
+                        counts[v] = counts.get(v, 0) + 1
+            out[name] = dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+        return out
+
+    def overview(self, fields: Iterable[str]) -> dict[str, dict[str, dict[str, int]]]:
+        """Documents and pages of ready documents grouped by each field."""
+        out: dict[str, dict[str, dict[str, int]]] = {}
+        for name in fields:
+            rows = self.conn.execute(
+                f"SELECT coalesce(CAST({name} AS TEXT), 'unknown') AS value, count(*) AS documents, "
+                f"coalesce(sum(n_pages), 0) AS pages FROM documents WHERE state='ready' GROUP BY 1 ORDER BY 2 DESC")
+            out[name] = {r["value"]: {"documents": r["documents"], "pages": r["pages"]} for r in rows}
+        return out
+
+    def recent_documents(self, limit: int) -> list[Document]:
+        """The most recently ingested ready documents."""
+        rows = self.conn.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE state='ready' "
+                                 "ORDER BY updated_at DESC, doc_id LIMIT ?", (limit,))
+        return [_row_to_document(r) for r in rows]
+
+    # ----- reading lists -----------------------------------------------------------------------
+    def list_names(self) -> list[dict[str, Any]]:
+        """Every reading list with its item count."""
+        rows = self.conn.execute(
+            "SELECT l.name, l.description, l.created_at, l.updated_at, count(i.item_id) AS items "
+            "FROM reading_lists l LEFT JOIN list_items i ON i.list_name = l.name GROUP BY l.name ORDER BY l.name")
+        return [dict(r) for r in rows]
+
+    def create_list(self, name: str, description: str = "") -> None:
+        """Create a reading list (an existing name is an error)."""
+        now = utc_now()
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO reading_lists VALUES (?, ?, ?, ?)", (name, description, now, now))
+
+    def has_list(self, name: str) -> bool:
+        """True when a reading list of this name exists."""
+        return self.conn.execute("SELECT 1 FROM reading_lists WHERE name=?", (name,)).fetchone() is not None
+
+    def add_list_item(self, name: str, item: dict[str, Any]) -> int:
+        """Append an item to a list; returns its id."""
+        now = utc_now()
+        with self.transaction() as conn:
+            position = conn.execute("SELECT coalesce(max(position), 0) + 1 FROM list_items WHERE list_name=?",
+                                    (name,)).fetchone()[0]
+            cursor = conn.execute(
+                "INSERT INTO list_items (list_name, position, doc_id, chunk_id, page, passage, note, query, citation, "
+                "added_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (name, position, item["doc_id"], item.get("chunk_id"), item.get("page"), item.get("passage"),
+                 item.get("note") or "", item.get("query"), json.dumps(item.get("citation") or {}, ensure_ascii=False),
+                 now))
+            conn.execute("UPDATE reading_lists SET updated_at=? WHERE name=?", (now, name))
+            return int(cursor.lastrowid)
+
+    def list_items(self, name: str) -> list[dict[str, Any]]:
+        """A list's items in order."""
+        rows = self.conn.execute("SELECT * FROM list_items WHERE list_name=? ORDER BY position, item_id", (name,))
+        items = []
+        for row in rows:
+            item = dict(row)
+            item["citation"] = json.loads(item["citation"] or "{}")
+            items.append(item)
+        return items
 
     # ----- writes ------------------------------------------------------------------------------
     def write_document(self, prepared: PreparedDocument) -> None:

@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import sys
@@ -167,7 +168,11 @@ def write_report(path: Path, scifact: dict | None, realdocs: dict | None) -> Non
             lines.append(f"| {mode} | {lat['p50_ms']:.0f} ms | {lat['p95_ms']:.0f} ms | {lat['mean_ms']:.0f} ms |")
         lines.append("")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines))
+    previous = path.read_text() if path.exists() else ""
+    kept = re.search(r"<!-- browser-timing -->.*?<!-- /browser-timing -->", previous, flags=re.S)
+    if kept:  # the browser section is written by scripts/browser_timing.py
+        lines += ["", kept.group(0)]
+    path.write_text("\n".join(lines) + "\n")
 
 
 def main() -> None:

@@ -1,0 +1,333 @@
+"""The Streamlit app: search, document view, corpus overview and reading lists, all through the facade."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from kb import KnowledgeBase
+from kb.errors import KBError, QuerySyntaxError
+from kb.models import Hit, Passage
+
+from .render import STYLE, escape, highlighted, passage_html, title_html
+from .state import FILTER_FIELDS, KB_LOCK, PAGE_SIZE, SearchState, current_kb, static_link
+
+MODE_LABELS = {"hybrid": "Hybrid", "keyword": "Keyword", "semantic": "Meaning"}
+FACET_LABELS = {"organisation": "Organisation", "country": "Country", "language": "Language",
+                "doc_type": "Document type"}
+VIEWS = ("search", "doc", "overview", "lists")
+NAV_LABELS = {"search": "Search", "overview": "Corpus overview", "lists": "Reading lists"}
+
+
+def _navigate() -> None:
+    target = {label: view for view, label in NAV_LABELS.items()}[st.session_state["nav"]]
+    keep = {k: st.query_params.get_all(k) for k in st.query_params if k not in ("view", "doc", "page")}
+    st.query_params.clear()
+    st.query_params.update({**keep, "view": target})
+
+
+def main(app_dir: Path) -> None:
+    """Render the page the URL asks for."""
+    st.set_page_config(page_title="atkb — anti-trafficking knowledge base", page_icon="🔎", layout="wide")
+    st.html(STYLE)
+    kb = current_kb()
+    view = st.query_params.get("view", "search")
+    with st.sidebar:
+        st.markdown("### atkb")
+        st.session_state["nav"] = NAV_LABELS[{"doc": "search"}.get(view, view) if view in VIEWS else "search"]
+        st.radio("Go to", list(NAV_LABELS.values()), key="nav", on_change=_navigate)
+    if view == "doc":
+        document_view(kb, app_dir)
+    elif view == "overview":
+        overview_view(kb)
+    elif view == "lists":
+        lists_view(kb)
+    else:
+        search_view(kb, app_dir)
+
+
+def _go(view: str, **params: Any) -> None:
+    keep = {k: st.query_params.get_all(k) for k in st.query_params if k not in ("view", "doc", "page")}
+    st.query_params.clear()
+    st.query_params.update({**keep, **params, "view": view})
+    st.rerun()
+
+
+# ----- search --------------------------------------------------------------------------------------
+def search_view(kb: KnowledgeBase, app_dir: Path) -> None:
+    state = SearchState.from_params(st.query_params)
+    with KB_LOCK:
+        stats = kb.stats()
+        modes = list(kb.available_modes)
+        default_mode = kb.default_mode
+    st.title("Search the knowledge base")
+    if stats["documents"] == 0:
+        st.info("The knowledge base is empty. Add documents from the command line with "
+                "`kb ingest PATH` (files, folders, or `corpus/` for the bundled corpus), then reload this page.")
+        return
+    mode = state.mode if state.mode in modes else default_mode
+    # Widget keys carry the URL state, so that a new URL (back, a bookmark, "clear filters") resets the widgets.
+    sig = state.signature()
+    cols = st.columns([3, 2])
+    query = cols[0].text_input("Search", value=state.query, placeholder="A question in your own words, or keywords",
+                               label_visibility="collapsed", key=f"q_{sig}")
+    mode = cols[1].segmented_control("Mode", modes, default=mode, format_func=MODE_LABELS.get,
+                                     label_visibility="collapsed", key=f"mode_{sig}") or mode
+    raw = st.checkbox("Advanced query syntax (AND, OR, NOT, title:, wildcards)", value=state.raw, key=f"raw_{sig}")
+    changed = query != state.query or mode != (state.mode or default_mode) or raw != state.raw
+    if changed:
+        state.query, state.mode, state.raw, state.shown = query.strip(), mode, raw, PAGE_SIZE
+        _set_search_params(state)
+    if not state.query:
+        st.caption(f"{stats['documents']} documents, {stats['pages']} pages. Try “labour exploitation in "
+                   "agriculture”, “loverboys” or “schadevergoeding voor slachtoffers”.")
+        _filters_sidebar(kb, state, {})
+        return
+    try:
+        with KB_LOCK:
+            results = kb.search(state.query, mode=mode, k=state.shown, filters=state.filter_spec(), raw=state.raw,
+                                facets=True)
+    except QuerySyntaxError as exc:
+        st.warning(f"This query cannot be read: {exc}. Switch off the advanced syntax to search the words as "
+                   "they are, or fix the query.")
+        _filters_sidebar(kb, state, {})
+        return
+    except KBError as exc:
+        st.error(str(exc))
+        return
+    _filters_sidebar(kb, state, results.facets)
+    st.caption(f"{results.total_documents} matching documents · {results.took_ms / 1000:.2f} s · "
+               f"{MODE_LABELS[results.mode].lower()} search")
+    if not results.hits:
+        tips = ["check the spelling"]
+        if results.mode == "keyword":
+            tips.append("try the Meaning or Hybrid mode, which also find other wordings")
+        if state.has_filters():
+            tips.append("remove some filters")
+        st.info("No documents match. You could " + ", or ".join(tips) + ".")
+        return
+    for rank, hit in enumerate(results.hits, start=1):
+        _result_card(kb, hit, rank, state, app_dir)
+    if results.total_documents > len(results.hits):
+        if st.button(f"Show more results ({results.total_documents - len(results.hits)} more)", key="more"):
+            state.shown += PAGE_SIZE
+            _set_search_params(state)
+
+
+def _set_search_params(state: SearchState) -> None:
+    st.query_params.clear()
+    st.query_params.update(state.to_params())
+    st.rerun()
+
+
+def _filters_sidebar(kb: KnowledgeBase, state: SearchState, facets: dict[str, dict[str, int]]) -> None:
+    with st.sidebar:
+        st.markdown("#### Filters")
+        new = SearchState(**{**state.__dict__, "filters": {k: list(v) for k, v in state.filters.items()}})
+        for name in FILTER_FIELDS:
+            counts = facets.get(name, {})
+            options = list(dict.fromkeys([*counts, *state.filters.get(name, [])]))
+            if not options:
+                continue
+            chosen = st.multiselect(FACET_LABELS[name], options, default=state.filters.get(name, []),
+                                    format_func=lambda v, c=counts: f"{v} ({c.get(v, 0)})",
+                                    key=f"f_{name}_{state.signature()}")
+            new.filters[name] = chosen
+        years = sorted(int(y) for y in facets.get("year", {}) if str(y).isdigit())
+        low = min([*years, *(v for v in (state.year_min,) if v is not None)], default=None)
+        high = max([*years, *(v for v in (state.year_max,) if v is not None)], default=None)
+        if low is not None and high is not None and low < high:
+            picked = st.slider("Year", low, high, (state.year_min or low, state.year_max or high),
+                               key=f"f_year_{state.signature()}")
+            new.year_min = picked[0] if picked[0] > low or state.year_min is not None else None
+            new.year_max = picked[1] if picked[1] < high or state.year_max is not None else None
+        if state.has_filters() and st.button("Clear all filters", key="clear_filters"):
+            new.filters, new.year_min, new.year_max = {}, None, None
+        new.filters = {k: v for k, v in new.filters.items() if v}
+        if new.filters != state.filters or (new.year_min, new.year_max) != (state.year_min, state.year_max):
+            new.shown = PAGE_SIZE
+            _set_search_params(new)
+        _list_picker(kb)
+
+
+def _list_picker(kb: KnowledgeBase) -> None:
+    st.markdown("#### Reading list")
+    with KB_LOCK:
+        names = [entry["name"] for entry in kb.reading_lists()]
+    if names:
+        current = st.session_state.get("reading_list")
+        st.selectbox("Add results to", names, index=names.index(current) if current in names else 0,
+                     key="reading_list")
+    with st.popover("New reading list"):
+        name = st.text_input("Name", key="new_list_name")
+        if st.button("Create", key="create_list") and name.strip():
+            try:
+                with KB_LOCK:
+                    kb.create_list(name.strip())
+                st.session_state["reading_list_pending"] = name.strip()
+                st.rerun()
+            except KBError as exc:
+                st.error(str(exc))
+    pending = st.session_state.pop("reading_list_pending", None)
+    if pending:
+        st.session_state["reading_list"] = pending
+
+
+def _add_button(kb: KnowledgeBase, label: str, key: str, doc_id: str, query: str | None,
+                passage: Passage | None = None) -> None:
+    if st.button(label, key=key, help="Keep this in the reading list chosen in the sidebar"):
+        name = st.session_state.get("reading_list")
+        try:
+            with KB_LOCK:
+                if not name:
+                    name = "My reading list"
+                    if name not in [entry["name"] for entry in kb.reading_lists()]:
+                        kb.create_list(name)
+                kb.add_to_list(name, doc_id, chunk_id=passage.chunk_id if passage else None,
+                               page=passage.page if passage else None, passage=passage.text if passage else None,
+                               query=query)
+            st.toast(f"Added to “{name}”")
+        except KBError as exc:
+            st.error(str(exc))
+
+
+def _result_card(kb: KnowledgeBase, hit: Hit, rank: int, state: SearchState, app_dir: Path) -> None:
+    doc = hit.document
+    with st.container(border=True):
+        st.html(f"<div class='kb-card'>{title_html(doc, rank)}</div>")
+        for n, passage in enumerate(hit.passages):
+            with KB_LOCK:
+                link = static_link(kb, doc.doc_id, passage.page, app_dir)
+            cols = st.columns([12, 2])
+            cols[0].html(passage_html(passage, link))
+            with cols[1]:
+                _add_button(kb, "+ passage", f"addp_{doc.doc_id}_{n}", doc.doc_id, state.query, passage)
+        cols = st.columns([2, 2, 8])
+        if cols[0].button("Open document", key=f"open_{doc.doc_id}"):
+            _go("doc", doc=doc.doc_id)
+        with cols[1]:
+            _add_button(kb, "+ Add to list", f"add_{doc.doc_id}", doc.doc_id, state.query)
+
+
+# ----- document ------------------------------------------------------------------------------------
+def document_view(kb: KnowledgeBase, app_dir: Path) -> None:
+    doc_id = st.query_params.get("doc", "")
+    state = SearchState.from_params(st.query_params)
+    try:
+        with KB_LOCK:
+            doc = kb.get_document(doc_id)
+            pages = kb.pages(doc_id)
+    except KBError:
+        st.error(f"There is no document {doc_id!r} in the knowledge base (it may have been removed).")
+        if st.button("Back to search"):
+            _go("search")
+        return
+    if st.button("← Back to results", key="back"):
+        _go("search")
+    st.html(title_html(doc))
+    meta = {"Source": doc.source, **{k.replace("_", " ").capitalize(): v for k, v in doc.metadata().items()},
+            "Pages": doc.n_pages, "Ingested": doc.ingested_at, "Document id": doc.doc_id}
+    st.html("<table class='kb-meta'>" + "".join(
+        f"<tr><th style='text-align:left;padding-right:1rem'>{escape(k)}</th><td>{escape(v)}</td></tr>"
+        for k, v in meta.items()) + "</table>")
+    with KB_LOCK:
+        link = static_link(kb, doc_id, 1, app_dir)
+    if link:
+        st.html(f"<a href='{escape(link)}' target='_blank' rel='noopener'>Open the original PDF ↗</a>")
+    _add_button(kb, "+ Add to list", f"add_doc_{doc_id}", doc_id, state.query or None)
+    if state.query:
+        st.subheader("Passages for your search")
+        with KB_LOCK:
+            results = kb.search(state.query, mode=state.mode or None, k=1, filters={"doc_id": doc_id},
+                                raw=state.raw)
+        if results.hits:
+            for n, passage in enumerate(results.hits[0].passages):
+                with KB_LOCK:
+                    plink = static_link(kb, doc_id, passage.page, app_dir)
+                st.html(passage_html(passage, plink))
+        else:
+            st.caption("No passage of this document matches the search.")
+    st.subheader("Full text")
+    if pages:
+        numbers = [p.number for p in pages]
+        wanted = int(st.query_params.get("page", numbers[0]) or numbers[0])
+        wanted = wanted if wanted in numbers else numbers[0]
+        number = st.number_input("Page", min_value=numbers[0], max_value=numbers[-1], value=wanted, step=1,
+                                 key="page_number")
+        page = next((p for p in pages if p.number == number), pages[0])
+        spans = []
+        if state.query:
+            with KB_LOCK:
+                spans = kb.highlight(state.query, page.text, doc.language, raw=state.raw)
+        st.html(f"<div class='kb-passage'><span class='kb-text'>{highlighted(page.text, spans, keep_lines=True)}</span></div>")
+    st.subheader("Similar documents")
+    try:
+        with KB_LOCK:
+            similar = kb.similar(doc_id, k=5)
+    except KBError as exc:
+        st.caption(str(exc))
+        similar = []
+    for n, hit in enumerate(similar):
+        cols = st.columns([10, 2])
+        cols[0].html(title_html(hit.document) + f"<span class='kb-facts'>similarity {hit.score:.2f}</span>")
+        if cols[1].button("Open", key=f"similar_{hit.document.doc_id}"):
+            _go("doc", doc=hit.document.doc_id)
+
+
+# ----- overview ------------------------------------------------------------------------------------
+def overview_view(kb: KnowledgeBase) -> None:
+    import pandas as pd
+
+    st.title("Corpus overview")
+    with KB_LOCK:
+        data = kb.overview(recent=10)
+    stats = data["stats"]
+    cols = st.columns(3)
+    cols[0].metric("Documents", stats["documents"])
+    cols[1].metric("Pages", stats["pages"])
+    cols[2].metric("Passages", stats["chunks"])
+    if stats["documents"] == 0:
+        st.info("The knowledge base is empty: ingest documents with `kb ingest PATH`.")
+        return
+    for field, label in (("organisation", "Organisation"), ("language", "Language"), ("year", "Year"),
+                         ("doc_type", "Document type")):
+        groups = data["by"][field]
+        frame = pd.DataFrame({"documents": [g["documents"] for g in groups.values()],
+                              "pages": [g["pages"] for g in groups.values()]}, index=list(groups))
+        frame.index.name = label
+        if field == "year":
+            frame = frame.sort_index()
+        st.subheader(f"By {label.lower()}")
+        st.bar_chart(frame, stack=False)
+    st.subheader("Recently ingested")
+    for doc in data["recent"]:
+        cols = st.columns([10, 2])
+        cols[0].html(title_html(doc) + f"<span class='kb-facts'>{escape(doc.ingested_at)}</span>")
+        if cols[1].button("Open", key=f"recent_{doc.doc_id}"):
+            _go("doc", doc=doc.doc_id)
+
+
+# ----- reading lists -------------------------------------------------------------------------------
+def lists_view(kb: KnowledgeBase) -> None:
+    st.title("Reading lists")
+    with KB_LOCK:
+        lists = kb.reading_lists()
+    if not lists:
+        st.info("No reading list yet: use “+ Add to list” on a search result, or create one in the sidebar of "
+                "the search page.")
+        return
+    names = [entry["name"] for entry in lists]
+    name = st.selectbox("List", names, key="lists_view_name")
+    with KB_LOCK:
+        items = kb.list_items(name)
+    st.caption(f"{len(items)} item(s)")
+    for item in items:
+        citation = item["citation"]
+        with st.container(border=True):
+            where = f" — p. {item['page']}" if item.get("page") else ""
+            st.html(f"<div class='kb-title'>{escape(citation.get('title') or item['doc_id'])}{escape(where)}</div>")
+            if item.get("passage"):
+                st.html(f"<blockquote>{highlighted(item['passage'], [])}</blockquote>")
+            if item.get("query"):
+                st.html(f"<span class='kb-facts'>found with “{escape(item['query'])}”</span>")

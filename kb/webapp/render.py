@@ -1,0 +1,69 @@
+"""Safe HTML for document text: everything from documents is escaped; only our own tags are markup."""
+from __future__ import annotations
+
+import html
+from typing import Iterable
+
+from kb.models import Document, Passage
+
+
+def escape(text: object) -> str:
+    """HTML-escape any value (quotes included)."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def highlighted(text: str, spans: Iterable[tuple[int, int]], keep_lines: bool = False) -> str:
+    """Escaped text with the given character spans wrapped in <mark>; single line breaks become spaces."""
+    out: list[str] = []
+    last = 0
+    for start, end in sorted(spans):
+        if start < last or start >= end:
+            continue
+        out.append(escape(text[last:start]))
+        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        last = end
+    out.append(escape(text[last:]))
+    joined = "".join(out)
+    if keep_lines:
+        return joined.replace("\n", "<br>")
+    # PDF text breaks lines where the page did; a paragraph break (blank line) is kept
+    return joined.replace("\n\n", "<br><br>").replace("\n", " ")
+
+
+def facts(doc: Document) -> list[str]:
+    """The metadata shown on a result card, in a fixed order."""
+    labels = []
+    for value in (doc.organisation, doc.year, doc.country, doc.language, doc.doc_type, doc.symbol):
+        if value not in (None, ""):
+            labels.append(str(value))
+    return labels
+
+
+def title_html(doc: Document, rank: int | None = None) -> str:
+    """A card's heading: rank, escaped title, escaped facts."""
+    number = f"<span class='kb-rank'>{rank}.</span> " if rank is not None else ""
+    chips = "".join(f"<span class='kb-chip'>{escape(f)}</span>" for f in facts(doc))
+    return (f"<div class='kb-title'>{number}{escape(doc.title or doc.source)}</div>"
+            f"<div class='kb-facts'>{chips}</div>")
+
+
+def passage_html(passage: Passage, link: str | None) -> str:
+    """One passage: page label (a link to the original at that page when there is one) and highlighted text."""
+    label = f"p. {passage.page}"
+    page = (f"<a class='kb-page' href='{escape(link)}' target='_blank' rel='noopener'>{label} ↗</a>" if link
+            else f"<span class='kb-page'>{label}</span>")
+    return f"<div class='kb-passage'>{page} <span class='kb-text'>{highlighted(passage.text, passage.highlights)}</span></div>"
+
+
+STYLE = """
+<style>
+.kb-title { font-size: 1.1rem; font-weight: 600; margin-bottom: .2rem; }
+.kb-rank { color: #888; font-weight: 400; }
+.kb-chip { display: inline-block; background: #eef2f7; border-radius: .6rem; padding: 0 .5rem; margin: 0 .3rem .2rem 0;
+           font-size: .8rem; color: #334; }
+.kb-passage { margin: .35rem 0; line-height: 1.45; }
+.kb-page { font-size: .8rem; font-weight: 600; margin-right: .3rem; white-space: nowrap; }
+.kb-text mark { background: #ffe58f; padding: 0 .1rem; }
+.kb-catalogue { color: #a55; font-size: .85rem; }
+</style>
+"""

@@ -1,0 +1,135 @@
+"""Shared state of the app: one knowledge base per server process, search state mirrored in the URL."""
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from kb import KnowledgeBase, Settings
+
+FILTER_FIELDS = ("organisation", "country", "language", "doc_type")
+PAGE_SIZE = 10
+# Streamlit serves sessions from several threads; the knowledge base is used by one at a time.
+KB_LOCK = threading.RLock()
+
+
+@st.cache_resource(show_spinner="Opening the knowledge base…")
+def open_kb(home: str) -> KnowledgeBase:
+    """The knowledge base for a data directory, opened once per server process (with its model loaded)."""
+    kb = KnowledgeBase(Settings.load({"home": home}))
+    if "semantic" in kb.available_modes:
+        kb.embedder()  # load the model now, so that the first search is as fast as the next
+    return kb
+
+
+def current_kb() -> KnowledgeBase:
+    """The knowledge base named by KB_HOME (or the default data directory)."""
+    return open_kb(os.environ.get("KB_HOME") or Settings.load().home)
+
+
+@dataclass
+class SearchState:
+    """Everything that defines a search; round-trips through the URL."""
+
+    query: str = ""
+    mode: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    year_min: int | None = None
+    year_max: int | None = None
+    shown: int = PAGE_SIZE
+    raw: bool = False
+
+    @classmethod
+    def from_params(cls, params: Any) -> "SearchState":
+        """Read the state from st.query_params."""
+        state = cls(query=params.get("q", ""), mode=params.get("mode", ""), raw=params.get("raw") == "1")
+        for name in FILTER_FIELDS:
+            values = params.get_all(name)
+            if values:
+                state.filters[name] = list(values)
+        state.year_min = _int(params.get("year_min"))
+        state.year_max = _int(params.get("year_max"))
+        state.shown = max(PAGE_SIZE, _int(params.get("n")) or PAGE_SIZE)
+        return state
+
+    def to_params(self) -> dict[str, Any]:
+        """The query parameters that reproduce this search."""
+        params: dict[str, Any] = {}
+        if self.query:
+            params["q"] = self.query
+        if self.mode:
+            params["mode"] = self.mode
+        if self.raw:
+            params["raw"] = "1"
+        for name, values in self.filters.items():
+            if values:
+                params[name] = values
+        if self.year_min is not None:
+            params["year_min"] = str(self.year_min)
+        if self.year_max is not None:
+            params["year_max"] = str(self.year_max)
+        if self.shown != PAGE_SIZE:
+            params["n"] = str(self.shown)
+        return params
+
+    def signature(self) -> str:
+        """A short stable digest of the state (used in widget keys)."""
+        import hashlib
+        import json
+
+        return hashlib.sha1(json.dumps(self.to_params(), sort_keys=True).encode()).hexdigest()[:10]
+
+    def filter_spec(self) -> dict[str, Any]:
+        """Filters for KnowledgeBase.search."""
+        spec: dict[str, Any] = {k: v for k, v in self.filters.items() if v}
+        if self.year_min is not None:
+            spec["year_min"] = self.year_min
+        if self.year_max is not None:
+            spec["year_max"] = self.year_max
+        return spec
+
+    def has_filters(self) -> bool:
+        """True when any filter is set."""
+        return bool(self.filter_spec())
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if os.path.samefile(a, b):
+            return True
+        sa, sb = a.stat(), b.stat()
+        return sa.st_size == sb.st_size and sa.st_mtime >= sb.st_mtime
+    except OSError:
+        return False
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def static_link(kb: KnowledgeBase, doc_id: str, page: int, app_dir: Path) -> str | None:
+    """A URL to the stored original PDF opened at a page (served from the app's static folder)."""
+    doc = kb.get_document(doc_id)
+    original = kb.original_file(doc)
+    if original is None or original.suffix.lower() != ".pdf":
+        return None
+    target_dir = app_dir / "static" / "files"
+    target = target_dir / original.name
+    if target.exists() and not _same_file(target, original):
+        target.unlink()  # the document was updated since the link was made
+    if not target.exists():
+        target_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(original, target)  # a hard link: no copy, and served like a file of the app itself
+        except OSError:
+            import shutil
+
+            shutil.copyfile(original, target)
+    return f"app/static/files/{original.name}#page={page}"

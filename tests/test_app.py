@@ -1,0 +1,133 @@
+"""The Streamlit app with streamlit.testing.v1.AppTest: every page, the URL state, safety, lists."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kb import KnowledgeBase, Settings
+
+from .fixtures import make_pdf
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+HOSTILE = ("Hostile report <script>alert('x')</script> <img src=x onerror=alert(1)> "
+           "[click here](http://evil.example) **bold** about labour exploitation")
+
+
+@pytest.fixture
+def app_home(tmp_path: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    hostile = tmp_path / "hostile.md"
+    hostile.write_text(f"# {HOSTILE}\n\nBody text: {HOSTILE}\n")
+    with KnowledgeBase(Settings.load({"home": str(home)})) as kb:
+        kb.ingest([corpus_dir, hostile], workers=1)
+    monkeypatch.setenv("KB_HOME", str(home))
+    return home
+
+
+def run_app(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def html_of(at: AppTest) -> str:
+    return "\n".join(element.proto.body for element in at.get("html"))
+
+
+def test_empty_knowledge_base_says_how_to_ingest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KB_HOME", str(tmp_path / "empty"))
+    at = run_app()
+    assert not at.exception
+    assert "kb ingest" in at.info[0].value
+
+
+def test_search_from_the_url_shows_cards_with_highlighted_passages(app_home: Path) -> None:
+    at = run_app(q="greenhouses", mode="keyword")
+    assert not at.exception
+    assert at.caption[0].value.startswith("1 matching documents")
+    body = html_of(at)
+    assert "Labour exploitation report" in body
+    assert "<mark>greenhouses</mark>" in body
+    assert "app/static/files/" in body and "#page=1" in body
+    assert any(b.label == "Open document" for b in at.button)
+
+
+def test_typing_a_query_and_switching_mode_update_the_url(app_home: Path) -> None:
+    at = run_app()
+    at.text_input[0].input("reflection period").run()
+    assert at.query_params["q"] == "reflection period"
+    assert "Guide for shelters" in html_of(at)
+    at.get("button_group")[0].set_value("semantic").run()
+    assert at.query_params["mode"] == "semantic"
+    assert "meaning search" in at.caption[0].value
+
+
+def test_filters_from_the_url_and_clear_all(app_home: Path) -> None:
+    at = run_app(q="slachtoffers victims", mode="keyword", language="nl")
+    body = html_of(at)
+    assert "Rapportage mensenhandel" in body and "Labour exploitation report" not in body
+    language = next(m for m in at.multiselect if m.label == "Language")
+    assert language.value == ["nl"]
+    next(b for b in at.button if b.label == "Clear all filters").click().run()
+    assert "language" not in at.query_params
+
+
+def test_no_results_suggests_other_modes_and_fewer_filters(app_home: Path) -> None:
+    at = run_app(q="zzzqqq", mode="keyword", language="nl")
+    message = at.info[0].value
+    assert "Meaning or Hybrid" in message and "remove some filters" in message
+
+
+def test_rejected_raw_query_is_explained(app_home: Path) -> None:
+    at = run_app(q="author:smith", mode="keyword", raw="1")
+    assert not at.exception
+    assert "cannot be read" in at.warning[0].value
+
+
+def test_document_text_is_never_html_or_markdown(app_home: Path) -> None:
+    at = run_app(q="hostile labour exploitation", mode="keyword")
+    body = html_of(at)
+    assert "&lt;script&gt;" in body and "<script" not in body
+    assert "&lt;img src=x onerror=alert(1)&gt;" in body and "<img" not in body
+    assert "[click here](http://evil.example)" in body and 'href="http://evil.example"' not in body
+    assert "**bold**" in body
+    for md in at.markdown:
+        assert "evil.example" not in md.value and "alert" not in md.value
+
+
+def test_document_view_shows_metadata_passages_full_text_and_similar(app_home: Path) -> None:
+    with KnowledgeBase(Settings.load({"home": str(app_home)})) as kb:
+        doc = kb.search("greenhouses", mode="keyword").hits[0].document
+    at = run_app(view="doc", doc=doc.doc_id, q="greenhouses", mode="keyword")
+    assert not at.exception
+    body = html_of(at)
+    assert "Labour exploitation report" in body and doc.doc_id in body
+    assert [s.value for s in at.subheader] == ["Passages for your search", "Full text", "Similar documents"]
+    assert "<mark>greenhouses</mark>" in body
+    at.number_input[0].set_value(3).run()
+    assert "state fund" in html_of(at)
+
+
+def test_overview_has_charts_and_recent_documents(app_home: Path) -> None:
+    at = run_app(view="overview")
+    assert not at.exception
+    assert [m.value for m in at.metric][:1] == ["7"]
+    assert len(at.get("vega_lite_chart")) == 4
+    assert "Recently ingested" in [s.value for s in at.subheader]
+
+
+def test_add_to_list_buttons_keep_documents_and_passages(app_home: Path) -> None:
+    at = run_app(q="greenhouses", mode="keyword")
+    next(b for b in at.button if b.label == "+ Add to list").click().run()
+    next(b for b in at.button if b.label == "+ passage").click().run()
+    with KnowledgeBase(Settings.load({"home": str(app_home)})) as kb:
+        [entry] = kb.reading_lists()
+        items = kb.list_items(entry["name"])
+    assert entry["name"] == "My reading list" and len(items) == 2
+    assert items[0]["query"] == "greenhouses" and items[0]["page"] is None
+    assert items[1]["page"] == 1 and "greenhouses" in items[1]["passage"]
+    lists = run_app(view="lists")
+    assert "Labour exploitation report" in html_of(lists)

@@ -1,0 +1,131 @@
+"""End to end: `kb serve` on a temporary knowledge base, driven by Debian's Chromium through Playwright.
+
+Set KB_E2E_HOME to an existing data directory to time searches on it instead (scripts/benchmark.py does this
+for the real documents); timings go to test-output/e2e-timing.json, screenshots to test-output/.
+"""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from kb import KnowledgeBase, Settings
+
+CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[1]
+OUTPUT = ROOT / "test-output"
+QUERIES = ["greenhouses", "compensation for victims", "reflection period shelters"]
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path: Path, corpus_dir: Path):
+    home = Path(os.environ["KB_E2E_HOME"]) if os.environ.get("KB_E2E_HOME") else tmp_path / "home"
+    if not os.environ.get("KB_E2E_HOME"):
+        with KnowledgeBase(Settings.load({"home": str(home)})) as kb:
+            kb.ingest([corpus_dir], workers=1)
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "KB_DEFAULT_MODE"}
+    if os.environ.get("KB_E2E_HOME"):
+        env.pop("KB_EMBEDDER", None)  # time the real model on a real knowledge base
+    proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "--home", str(home), "serve", "--port", str(port)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=str(ROOT))
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail(f"kb serve did not start: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
+    yield base, home
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture
+def page():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield browser.new_page(viewport={"width": 1300, "height": 1000})
+        browser.close()
+
+
+def _search(page, query: str) -> float:
+    boxes = page.get_by_placeholder("A question in your own words, or keywords")
+    page.wait_for_function("() => document.querySelectorAll('input[aria-label=\"Search\"]').length === 1",
+                           timeout=60000)
+    box = boxes.first
+    box.fill(query)
+    started = time.perf_counter()
+    box.press("Enter")
+    page.wait_for_function(
+        "q => { const u = new URL(location.href); return u.searchParams.get('q') === q }", arg=query, timeout=60000)
+    page.locator(".kb-title").first.wait_for(state="visible", timeout=60000)
+    return (time.perf_counter() - started) * 1000
+
+
+def test_search_open_follow_page_link_and_keep(server, page) -> None:
+    base, home = server
+    OUTPUT.mkdir(exist_ok=True)
+    page.goto(base, wait_until="networkidle")
+    page.get_by_placeholder("A question in your own words, or keywords").first.wait_for(timeout=90000)
+    queries = json.loads(os.environ["KB_E2E_QUERIES"]) if os.environ.get("KB_E2E_QUERIES") else QUERIES
+    timings = [_search(page, q) for q in queries]
+    (OUTPUT / "e2e-timing.json").write_text(json.dumps({
+        "home": str(home), "queries": queries, "enter_to_first_card_ms": timings,
+        "median_ms": statistics.median(timings)}, indent=2))
+    page.screenshot(path=str(OUTPUT / "e2e-results.png"))
+    if os.environ.get("KB_E2E_HOME"):
+        return  # timing run on someone's data: look, do not touch
+
+    page.goto(f"{base}/?q=greenhouses&mode=keyword", wait_until="networkidle")
+    page.locator(".kb-title").first.wait_for(timeout=60000)
+    assert "Labour exploitation report" in page.locator(".kb-title").first.inner_text()
+
+    # the page link opens the stored original at that page
+    href = page.locator("a.kb-page").first.get_attribute("href")
+    assert href and href.startswith("app/static/files/") and "#page=" in href
+    response = page.request.get(f"{base}/{href.split('#')[0]}")
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    assert response.body()[:5] == b"%PDF-"
+
+    # keep it in a reading list
+    page.get_by_role("button", name="+ Add to list").first.click()
+    page.get_by_text("Added to").first.wait_for(timeout=30000)
+    page.screenshot(path=str(OUTPUT / "e2e-added.png"))
+    with KnowledgeBase(Settings.load({"home": str(home)})) as kb:
+        [entry] = kb.reading_lists()
+        assert kb.list_items(entry["name"])[0]["query"] == "greenhouses"
+
+    # open the document
+    page.get_by_role("button", name="Open document").first.click()
+    page.get_by_text("Full text").first.wait_for(timeout=30000)
+    assert "view=doc" in page.url
+    page.screenshot(path=str(OUTPUT / "e2e-document.png"), full_page=True)
