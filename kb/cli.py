@@ -286,6 +286,165 @@ def settings(obj: _Context) -> None:
         click.echo(f"{s.name} = {resolved[s.name]!r}  ({s.env_var}) {s.help}")
 
 
+@main.group(name="list", cls=_KBGroup)
+def list_group() -> None:
+    """Reading lists: create, add, show, export to citation managers, import."""
+
+
+@list_group.command(name="ls")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def list_ls(obj: _Context, as_json: bool) -> None:
+    """Every reading list with its number of items."""
+    lists = obj.kb.reading_lists()
+    if as_json:
+        _emit_json({"lists": lists})
+        return
+    for entry in lists:
+        click.echo(f"{entry['name']}  ({entry['items']} items){'  — ' + entry['description'] if entry['description'] else ''}")
+    if not lists:
+        click.echo("no reading lists yet: kb list create NAME")
+
+
+@list_group.command(name="create")
+@click.argument("name")
+@click.option("--description", default="", help="What the list is for.")
+@click.pass_obj
+def list_create(obj: _Context, name: str, description: str) -> None:
+    """Create a reading list."""
+    obj.kb.create_list(name, description)
+    click.echo(f"created reading list {name!r}")
+
+
+@list_group.command(name="rename")
+@click.argument("name")
+@click.argument("new_name")
+@click.pass_obj
+def list_rename(obj: _Context, name: str, new_name: str) -> None:
+    """Rename a reading list."""
+    obj.kb.rename_list(name, new_name)
+    click.echo(f"renamed {name!r} to {new_name!r}")
+
+
+@list_group.command(name="describe")
+@click.argument("name")
+@click.argument("description")
+@click.pass_obj
+def list_describe(obj: _Context, name: str, description: str) -> None:
+    """Set a reading list's description."""
+    obj.kb.describe_list(name, description)
+    click.echo(f"described {name!r}")
+
+
+@list_group.command(name="delete")
+@click.argument("name")
+@click.pass_obj
+def list_delete(obj: _Context, name: str) -> None:
+    """Delete a reading list (the documents stay in the knowledge base)."""
+    obj.kb.delete_list(name)
+    click.echo(f"deleted reading list {name!r}")
+
+
+@list_group.command(name="add")
+@click.argument("name")
+@click.argument("doc_id")
+@click.option("--page", type=click.IntRange(1), default=None, help="Keep a passage: the page it is on.")
+@click.option("--passage", default=None, help="The passage's text (quoted in exports).")
+@click.option("--note", default="", help="Your note on this item.")
+@click.option("--query", default=None, help="The search that found it.")
+@click.pass_obj
+def list_add(obj: _Context, name: str, doc_id: str, page: int | None, passage: str | None, note: str,
+             query: str | None) -> None:
+    """Add a document (or, with --page, one of its passages) to a reading list."""
+    doc = obj.kb.resolve_document(doc_id)
+    item_id = obj.kb.add_to_list(name, doc.doc_id, page=page, passage=passage, note=note, query=query)
+    click.echo(f"added item {item_id}: {doc.title or doc.source}{f' (p. {page})' if page else ''}")
+
+
+@list_group.command(name="remove")
+@click.argument("name")
+@click.argument("item_id", type=int)
+@click.pass_obj
+def list_remove(obj: _Context, name: str, item_id: int) -> None:
+    """Remove an item (by the id `kb list show` prints)."""
+    obj.kb.remove_from_list(name, item_id)
+    click.echo(f"removed item {item_id}")
+
+
+@list_group.command(name="move")
+@click.argument("name")
+@click.argument("item_id", type=int)
+@click.argument("position", type=click.IntRange(1))
+@click.pass_obj
+def list_move(obj: _Context, name: str, item_id: int, position: int) -> None:
+    """Move an item to a position (1 is first)."""
+    obj.kb.move_in_list(name, item_id, position)
+    click.echo(f"moved item {item_id} to position {position}")
+
+
+@list_group.command(name="note")
+@click.argument("name")
+@click.argument("item_id", type=int)
+@click.argument("note")
+@click.pass_obj
+def list_note(obj: _Context, name: str, item_id: int, note: str) -> None:
+    """Set the note of an item."""
+    obj.kb.annotate(name, item_id, note)
+    click.echo(f"noted item {item_id}")
+
+
+@list_group.command(name="show")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def list_show(obj: _Context, name: str, as_json: bool) -> None:
+    """The items of a reading list, in order."""
+    items = obj.kb.citation_items(name)
+    if as_json:
+        from dataclasses import asdict
+
+        _emit_json({"name": name, "items": [asdict(i) for i in items]})
+        return
+    for item in items:
+        page = f", p. {item.page}" if item.page else ""
+        gone = "  [no longer in the knowledge base]" if not item.in_knowledge_base else ""
+        click.echo(f"{item.position}. [item {item.item_id}] {item.title} ({item.organisation or '-'}, "
+                   f"{item.year or 'n.d.'}{page}){gone}")
+        if item.note:
+            click.echo(f"   note: {item.note}")
+
+
+@list_group.command(name="export")
+@click.argument("name")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "csv", "bibtex", "ris", "csl-json"]),
+              default="markdown", show_default=True, help="Export format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file (default: standard output).")
+@click.pass_obj
+def list_export(obj: _Context, name: str, fmt: str, output: str | None) -> None:
+    """Export a reading list for citation managers, spreadsheets or a briefing."""
+    text = obj.kb.export_list(name, fmt)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@list_group.command(name="import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--name", default=None, help="The list to add to (created if needed; default: the file's name).")
+@click.option("--format", "fmt", type=click.Choice(["csl-json", "ris"]), default=None,
+              help="Input format (default: guessed from the content).")
+@click.pass_obj
+def list_import(obj: _Context, file: str, name: str | None, fmt: str | None) -> None:
+    """Import CSL-JSON or RIS into a reading list, matching documents already in the knowledge base."""
+    path = Path(file)
+    result = obj.kb.import_list(path.read_text(encoding="utf-8"), name or path.stem, fmt)
+    click.echo(f"imported {result['items']} item(s) into {name or path.stem!r}: {result['matched']} matched a "
+               f"document, {result['unmatched']} kept as citations only")
+
+
 @main.command()
 @click.option("--port", type=int, default=8501, show_default=True, help="Port of the web app.")
 @click.option("--headless/--browser", default=True, help="Do not open a browser window (default), or open one.")

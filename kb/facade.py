@@ -6,7 +6,7 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -17,6 +17,9 @@ from .filters import Filters
 from .fusion import reciprocal_rank_fusion
 from .keyword import WhooshKeywordIndex, page_id_for
 from .models import Chunk, Document, Hit, Page, Passage
+
+if TYPE_CHECKING:
+    from .citations import CitationItem
 from .search import DocGroup, group_by_document, make_snippet
 from .settings import Settings
 from .store import DELETING, PENDING, READY, DocumentStore
@@ -330,15 +333,129 @@ class KnowledgeBase:
             raise KBError(f"no reading list {name!r}: create it first (kb list create {name!r})")
         doc = self.get_document(doc_id)
         citation = {"title": doc.title, "source": doc.source, **doc.metadata()}
+        if page is not None and chunk_id is None and passage is None:
+            chunk = self._store.chunk_at(doc.doc_id, page, 0)
+            chunk_id = chunk.chunk_id if chunk else None
         return self._store.add_list_item(name, {"doc_id": doc.doc_id, "chunk_id": chunk_id, "page": page,
                                                 "passage": passage, "note": note, "query": query,
                                                 "citation": citation})
 
     def list_items(self, name: str) -> list[dict[str, Any]]:
-        """The items of a reading list, in order."""
+        """The items of a reading list, in order; each says whether its document is still in the knowledge base."""
+        self._require_list(name)
+        items = self._store.list_items(name)
+        present = set(self._store.get_documents([i["doc_id"] for i in items if i["doc_id"]]))
+        for item in items:
+            item["in_knowledge_base"] = item["doc_id"] in present
+        return items
+
+    def _require_list(self, name: str) -> dict[str, Any]:
+        entry = self._store.get_list(name)
+        if entry is None:
+            known = ", ".join(e["name"] for e in self._store.list_names()) or "none yet"
+            raise KBError(f"no reading list {name!r} (lists: {known})")
+        return entry
+
+    def rename_list(self, name: str, new_name: str) -> None:
+        """Give a list a new name."""
+        self._require_list(name)
+        new_name = new_name.strip()
+        if not new_name:
+            raise KBError("a reading list needs a name")
+        if new_name != name and self._store.has_list(new_name):
+            raise KBError(f"a reading list named {new_name!r} exists already")
+        self._store.update_list(name, new_name=new_name)
+
+    def describe_list(self, name: str, description: str) -> None:
+        """Set a list's description."""
+        self._require_list(name)
+        self._store.update_list(name, description=description)
+
+    def delete_list(self, name: str) -> None:
+        """Delete a list and its items (the documents stay)."""
+        self._require_list(name)
+        self._store.delete_list(name)
+
+    def remove_from_list(self, name: str, item_id: int) -> None:
+        """Remove one item from a list."""
+        self._require_list(name)
+        if not self._store.remove_item(name, item_id):
+            raise KBError(f"reading list {name!r} has no item {item_id} (see `kb list show {name!r}`)")
+
+    def move_in_list(self, name: str, item_id: int, position: int) -> None:
+        """Move an item to a 1-based position."""
+        self._require_list(name)
+        if not self._store.move_item(name, item_id, position):
+            raise KBError(f"reading list {name!r} has no item {item_id}")
+
+    def annotate(self, name: str, item_id: int, note: str) -> None:
+        """Set an item's note."""
+        self._require_list(name)
+        if not self._store.update_item(name, item_id, note=note):
+            raise KBError(f"reading list {name!r} has no item {item_id}")
+
+    def citation_items(self, name: str) -> list["CitationItem"]:
+        """The list as citation items: current metadata for documents still here, the snapshot for others."""
+        from .citations import CitationItem, item_type_for
+
+        out = []
+        for n, item in enumerate(self.list_items(name), start=1):
+            doc = self._store.get_document(item["doc_id"]) if item["in_knowledge_base"] else None
+            snap = item["citation"]
+            meta = ({"title": doc.title, "source": doc.source, **doc.metadata()} if doc else snap)
+            source = meta.get("source")
+            url = meta.get("url") or (source if source and str(source).startswith(("http://", "https://")) else None)
+            out.append(CitationItem(
+                item_id=item["item_id"], position=n, title=meta.get("title") or source or "(untitled)",
+                item_type=snap.get("item_type") or item_type_for(meta.get("doc_type"), source),
+                doc_id=item["doc_id"], in_knowledge_base=item["in_knowledge_base"],
+                organisation=meta.get("organisation"), authors=list(meta.get("authors") or []),
+                year=_as_int(meta.get("year")), publisher=meta.get("publisher") or meta.get("organisation"),
+                place=meta.get("place"), symbol=meta.get("symbol"), url=url, source=source,
+                language=meta.get("language"), country=meta.get("country"), page=item["page"],
+                passage=item["passage"], note=item["note"] or "", query=item["query"],
+                accessed=(item["added_at"] or "")[:10] or None))
+        return out
+
+    def export_list(self, name: str, fmt: str) -> str:
+        """A reading list as Markdown, CSV, BibTeX, RIS or CSL-JSON."""
+        from .citations import export
+
+        entry = self._require_list(name)
+        return export(fmt, name, entry["description"], self.citation_items(name))
+
+    def import_list(self, text: str, name: str, fmt: str | None = None) -> dict[str, int]:
+        """Add CSL-JSON or RIS entries to a list (created if needed), matching documents by URL, symbol or title."""
+        from .citations import parse_import
+
+        entries = parse_import(text, fmt)
         if not self._store.has_list(name):
-            raise KBError(f"no reading list {name!r}")
-        return self._store.list_items(name)
+            self.create_list(name)
+        matched = 0
+        for entry in entries:
+            doc = self._match_document(entry)
+            citation = {k: v for k, v in entry.items() if v not in (None, "", [])}
+            if doc is not None:
+                matched += 1
+                citation = {"title": doc.title, "source": doc.source, **doc.metadata(), **{
+                    k: v for k, v in citation.items() if k in ("authors", "place", "item_type")}}
+            self._store.add_list_item(name, {"doc_id": doc.doc_id if doc else None, "page": entry.get("page"),
+                                             "note": entry.get("note") or "", "citation": citation})
+        return {"items": len(entries), "matched": matched, "unmatched": len(entries) - matched}
+
+    def _match_document(self, entry: Mapping[str, Any]) -> Document | None:
+        url = entry.get("url")
+        if url:
+            doc = self._store.find_by_source(url) or self._store.find_by_field("url", url)
+            if doc:
+                return doc
+        symbol = entry.get("symbol")
+        if symbol:
+            doc = self._store.find_by_field("symbol", symbol)
+            if doc:
+                return doc
+        title = (entry.get("title") or "").strip()
+        return self._store.find_by_field("title", title) if title else None
 
     def stats(self) -> dict[str, Any]:
         """Counts of documents, pages and chunks, and where the data lives."""
@@ -531,6 +648,13 @@ class KnowledgeBase:
             metrics["latency_ms_p50"] = latencies[len(latencies) // 2]
             metrics["latency_ms_p95"] = latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))]
         return metrics
+
+
+def _as_int(value: Any) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _compare(index: str, unit: str, stored: dict[str, set[str]], indexed: dict[str, set[str]], ready: set[str],

@@ -72,7 +72,7 @@ CREATE TABLE IF NOT EXISTS list_items (
     item_id INTEGER PRIMARY KEY AUTOINCREMENT,
     list_name TEXT NOT NULL REFERENCES reading_lists(name) ON DELETE CASCADE ON UPDATE CASCADE,
     position INTEGER NOT NULL,
-    doc_id TEXT NOT NULL,
+    doc_id TEXT,
     chunk_id TEXT,
     page INTEGER,
     passage TEXT,
@@ -182,6 +182,17 @@ class DocumentStore:
         """The doc id that this source was recorded as a duplicate of."""
         row = self.conn.execute("SELECT doc_id FROM aliases WHERE source=?", (source,)).fetchone()
         return row["doc_id"] if row else None
+
+    def find_by_field(self, name: str, value: str) -> Document | None:
+        """A ready document whose field (a column or a free metadata field) equals value, ignoring case."""
+        if name in ("title", "symbol", "source", "organisation"):
+            sql = f"SELECT {_DOC_COLUMNS} FROM documents WHERE state='ready' AND lower({name}) = lower(?) LIMIT 1"
+            row = self.conn.execute(sql, (value,)).fetchone()
+        else:
+            row = self.conn.execute(
+                f"SELECT {_DOC_COLUMNS} FROM documents WHERE state='ready' AND "
+                "lower(CAST(json_extract(extra, ?) AS TEXT)) = lower(?) LIMIT 1", (f'$."{name}"', value)).fetchone()
+        return _row_to_document(row) if row else None
 
     def find_by_sha256(self, sha256: str) -> Document | None:
         """A document whose current content has this hash."""
@@ -363,6 +374,50 @@ class DocumentStore:
                  now))
             conn.execute("UPDATE reading_lists SET updated_at=? WHERE name=?", (now, name))
             return int(cursor.lastrowid)
+
+    def get_list(self, name: str) -> dict[str, Any] | None:
+        """A reading list's row."""
+        row = self.conn.execute("SELECT * FROM reading_lists WHERE name=?", (name,)).fetchone()
+        return dict(row) if row else None
+
+    def update_list(self, name: str, *, new_name: str | None = None, description: str | None = None) -> None:
+        """Rename a list and/or change its description (items follow a rename)."""
+        with self.transaction() as conn:
+            if description is not None:
+                conn.execute("UPDATE reading_lists SET description=?, updated_at=? WHERE name=?",
+                             (description, utc_now(), name))
+            if new_name is not None and new_name != name:
+                conn.execute("UPDATE reading_lists SET name=?, updated_at=? WHERE name=?", (new_name, utc_now(), name))
+
+    def delete_list(self, name: str) -> None:
+        """Delete a list and its items."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM reading_lists WHERE name=?", (name,))
+
+    def update_item(self, name: str, item_id: int, *, note: str | None = None) -> bool:
+        """Change an item's note; False when the list has no such item."""
+        with self.transaction() as conn:
+            cursor = conn.execute("UPDATE list_items SET note=? WHERE list_name=? AND item_id=?", (note, name, item_id))
+            return cursor.rowcount > 0
+
+    def remove_item(self, name: str, item_id: int) -> bool:
+        """Remove an item; False when the list has no such item."""
+        with self.transaction() as conn:
+            cursor = conn.execute("DELETE FROM list_items WHERE list_name=? AND item_id=?", (name, item_id))
+            return cursor.rowcount > 0
+
+    def move_item(self, name: str, item_id: int, position: int) -> bool:
+        """Move an item to a 1-based position, renumbering the others."""
+        with self.transaction() as conn:
+            ids = [r[0] for r in conn.execute(
+                "SELECT item_id FROM list_items WHERE list_name=? ORDER BY position, item_id", (name,))]
+            if item_id not in ids:
+                return False
+            ids.remove(item_id)
+            ids.insert(max(0, min(len(ids), position - 1)), item_id)
+            conn.executemany("UPDATE list_items SET position=? WHERE item_id=?",
+                             [(n, i) for n, i in enumerate(ids, start=1)])
+            return True
 
     def list_items(self, name: str) -> list[dict[str, Any]]:
         """A list's items in order."""

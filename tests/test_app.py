@@ -131,3 +131,25 @@ def test_add_to_list_buttons_keep_documents_and_passages(app_home: Path) -> None
     assert items[1]["page"] == 1 and "greenhouses" in items[1]["passage"]
     lists = run_app(view="lists")
     assert "Labour exploitation report" in html_of(lists)
+
+
+def test_reading_list_page_downloads_notes_reorders_and_flags_removed_documents(app_home: Path) -> None:
+    with KnowledgeBase(Settings.load({"home": str(app_home)})) as kb:
+        kb.create_list("Visit", "Field visit")
+        first = kb.search("greenhouses", mode="keyword").hits[0].document
+        second = kb.search("shelters", mode="keyword").hits[0].document
+        kb.add_to_list("Visit", first.doc_id, page=2, passage="Case workers use indicators.")
+        kb.add_to_list("Visit", second.doc_id)
+        kb.remove(second.doc_id)
+    at = run_app(view="lists")
+    assert not at.exception
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Markdown briefing", "CSV", "BibTeX", "RIS", "CSL-JSON"]
+    body = html_of(at)
+    assert "No longer in the knowledge base" in body and "Case workers use indicators." in body
+    at.text_input(key=next(t.key for t in at.text_input if t.key.startswith("note_"))).input("read on the train").run()
+    next(b for b in at.button if b.label == "Save note").click().run()
+    next(b for b in at.button if b.label == "Move down").click().run()
+    with KnowledgeBase(Settings.load({"home": str(app_home)})) as kb:
+        items = kb.list_items("Visit")
+    assert items[1]["note"] == "read on the train" and items[1]["doc_id"] == first.doc_id

@@ -309,25 +309,97 @@ def overview_view(kb: KnowledgeBase) -> None:
 
 
 # ----- reading lists -------------------------------------------------------------------------------
+EXPORT_LABELS = {"markdown": "Markdown briefing", "csv": "CSV", "bibtex": "BibTeX", "ris": "RIS", "csl-json": "CSL-JSON"}
+
+
 def lists_view(kb: KnowledgeBase) -> None:
+    from kb.citations import EXTENSIONS, MEDIA_TYPES
+
     st.title("Reading lists")
     with KB_LOCK:
         lists = kb.reading_lists()
+    with st.expander("New reading list", expanded=not lists):
+        new_name = st.text_input("Name", key="lists_new_name")
+        new_description = st.text_input("Description", key="lists_new_description")
+        if st.button("Create list", key="lists_create") and new_name.strip():
+            try:
+                with KB_LOCK:
+                    kb.create_list(new_name.strip(), new_description)
+                st.session_state["lists_view_name"] = new_name.strip()
+                st.rerun()
+            except KBError as exc:
+                st.error(str(exc))
     if not lists:
-        st.info("No reading list yet: use “+ Add to list” on a search result, or create one in the sidebar of "
-                "the search page.")
+        st.info("No reading list yet: use “+ Add to list” on a search result, or create one above.")
         return
     names = [entry["name"] for entry in lists]
+    if st.session_state.get("lists_view_name") not in names:
+        st.session_state["lists_view_name"] = names[0]
     name = st.selectbox("List", names, key="lists_view_name")
+    entry = next(e for e in lists if e["name"] == name)
     with KB_LOCK:
-        items = kb.list_items(name)
+        items = kb.citation_items(name)
+    if entry["description"]:
+        st.html(f"<p>{escape(entry['description'])}</p>")
     st.caption(f"{len(items)} item(s)")
-    for item in items:
-        citation = item["citation"]
+    cols = st.columns(len(EXPORT_LABELS))
+    for col, (fmt, label) in zip(cols, EXPORT_LABELS.items()):
+        with KB_LOCK:
+            data = kb.export_list(name, fmt)
+        col.download_button(label, data=data.encode("utf-8"), file_name=f"{_file_stem(name)}.{EXTENSIONS[fmt]}",
+                            mime=MEDIA_TYPES[fmt], key=f"export_{fmt}")
+    with st.expander("Rename, describe or delete this list"):
+        renamed = st.text_input("Name", value=name, key=f"rename_{name}")
+        described = st.text_area("Description", value=entry["description"], key=f"describe_{name}")
+        c1, c2 = st.columns(2)
+        if c1.button("Save", key=f"save_list_{name}"):
+            try:
+                with KB_LOCK:
+                    kb.describe_list(name, described)
+                    if renamed.strip() != name:
+                        kb.rename_list(name, renamed.strip())
+                st.session_state.pop("lists_view_name", None)
+                st.rerun()
+            except KBError as exc:
+                st.error(str(exc))
+        if c2.button("Delete list", key=f"delete_list_{name}", type="secondary"):
+            with KB_LOCK:
+                kb.delete_list(name)
+            st.session_state.pop("lists_view_name", None)
+            st.rerun()
+    for n, item in enumerate(items):
         with st.container(border=True):
-            where = f" — p. {item['page']}" if item.get("page") else ""
-            st.html(f"<div class='kb-title'>{escape(citation.get('title') or item['doc_id'])}{escape(where)}</div>")
-            if item.get("passage"):
-                st.html(f"<blockquote>{highlighted(item['passage'], [])}</blockquote>")
-            if item.get("query"):
-                st.html(f"<span class='kb-facts'>found with “{escape(item['query'])}”</span>")
+            where = f" — p. {item.page}" if item.page else ""
+            facts = ", ".join(str(v) for v in (item.organisation, item.year, item.symbol) if v)
+            gone = ("<div class='kb-catalogue'>No longer in the knowledge base (citation kept)</div>"
+                    if not item.in_knowledge_base else "")
+            st.html(f"<div class='kb-title'><span class='kb-rank'>{item.position}.</span> {escape(item.title)}"
+                    f"{escape(where)}</div><div class='kb-facts'>{escape(facts)}</div>{gone}")
+            if item.passage:
+                st.html(f"<blockquote>{highlighted(item.passage, [])}</blockquote>")
+            if item.query:
+                st.html(f"<span class='kb-facts'>found with “{escape(item.query)}”</span>")
+            note = st.text_input("Note", value=item.note, key=f"note_{item.item_id}")
+            c1, c2, c3, c4 = st.columns(4)
+            if note != item.note and c1.button("Save note", key=f"save_note_{item.item_id}"):
+                with KB_LOCK:
+                    kb.annotate(name, item.item_id, note)
+                st.rerun()
+            if n > 0 and c2.button("Move up", key=f"up_{item.item_id}"):
+                with KB_LOCK:
+                    kb.move_in_list(name, item.item_id, item.position - 1)
+                st.rerun()
+            if n < len(items) - 1 and c3.button("Move down", key=f"down_{item.item_id}"):
+                with KB_LOCK:
+                    kb.move_in_list(name, item.item_id, item.position + 1)
+                st.rerun()
+            if c4.button("Remove", key=f"remove_{item.item_id}"):
+                with KB_LOCK:
+                    kb.remove_from_list(name, item.item_id)
+                st.rerun()
+
+
+def _file_stem(name: str) -> str:
+    import re
+
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "reading-list"
