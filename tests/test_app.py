@@ -55,6 +55,16 @@ def test_search_from_the_url_shows_cards_with_highlighted_passages(app_home: Pat
     assert any(b.label == "Open document" for b in at.button)
 
 
+def test_records_and_text_documents_link_to_the_passage_in_context(app_home: Path) -> None:
+    at = run_app(q="brick kilns", mode="keyword")
+    body = html_of(at)
+    assert "kb-context" in body and "view=doc" in body and "page=1" in body
+    with KnowledgeBase(Settings.load({"home": str(app_home)})) as kb:
+        doc = kb.search("brick kilns", mode="keyword").hits[0].document
+    at = run_app(view="doc", doc=doc.doc_id, page="1", q="brick kilns", mode="keyword")
+    assert "<mark>kilns</mark>" in html_of(at)
+
+
 def test_typing_a_query_and_switching_mode_update_the_url(app_home: Path) -> None:
     at = run_app()
     at.text_input[0].input("reflection period").run()

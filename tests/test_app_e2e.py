@@ -115,6 +115,12 @@ def test_search_open_follow_page_link_and_keep(server, page) -> None:
     response = page.request.get(f"{base}/{href.split('#')[0]}")
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     assert response.body()[:5] == b"%PDF-"
+    with page.context.expect_page(timeout=30000) as opened:
+        page.locator("a.kb-page").first.click()
+    viewer = opened.value
+    viewer.wait_for_load_state()
+    assert "/app/static/files/" in viewer.url and viewer.url.endswith("#page=1")
+    viewer.close()
 
     # keep it in a reading list
     page.get_by_role("button", name="+ Add to list").first.click()

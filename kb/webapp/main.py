@@ -192,6 +192,14 @@ def _add_button(kb: KnowledgeBase, label: str, key: str, doc_id: str, query: str
             st.error(str(exc))
 
 
+def _context_link(doc_id: str, page: int, state: SearchState) -> str:
+    """The document view opened at a page, keeping the search (for records and text documents)."""
+    from urllib.parse import urlencode
+
+    return "?" + urlencode({**{k: v for k, v in state.to_params().items() if k in ("q", "mode", "raw")},
+                            "view": "doc", "doc": doc_id, "page": page})
+
+
 def _result_card(kb: KnowledgeBase, hit: Hit, rank: int, state: SearchState, app_dir: Path) -> None:
     doc = hit.document
     with st.container(border=True):
@@ -200,7 +208,10 @@ def _result_card(kb: KnowledgeBase, hit: Hit, rank: int, state: SearchState, app
             with KB_LOCK:
                 link = static_link(kb, doc.doc_id, passage.page, app_dir)
             cols = st.columns([12, 2])
-            cols[0].html(passage_html(passage, link))
+            if link:
+                cols[0].html(passage_html(passage, link))
+            else:
+                cols[0].html(passage_html(passage, _context_link(doc.doc_id, passage.page, state), new_tab=False))
             with cols[1]:
                 _add_button(kb, "+ passage", f"addp_{doc.doc_id}_{n}", doc.doc_id, state.query, passage)
         cols = st.columns([2, 2, 8])

@@ -47,11 +47,15 @@ def title_html(doc: Document, rank: int | None = None) -> str:
             f"<div class='kb-facts'>{chips}</div>")
 
 
-def passage_html(passage: Passage, link: str | None) -> str:
-    """One passage: page label (a link to the original at that page when there is one) and highlighted text."""
+def passage_html(passage: Passage, link: str | None, new_tab: bool = True) -> str:
+    """One passage: page label (a link to the page: the original PDF, or the passage in context) and its text."""
     label = f"p. {passage.page}"
-    page = (f"<a class='kb-page' href='{escape(link)}' target='_blank' rel='noopener'>{label} ↗</a>" if link
-            else f"<span class='kb-page'>{label}</span>")
+    if link and new_tab:
+        page = f"<a class='kb-page' href='{escape(link)}' target='_blank' rel='noopener'>{label} ↗</a>"
+    elif link:
+        page = f"<a class='kb-page kb-context' href='{escape(link)}' target='_self'>{label} →</a>"
+    else:
+        page = f"<span class='kb-page'>{label}</span>"
     return f"<div class='kb-passage'>{page} <span class='kb-text'>{highlighted(passage.text, passage.highlights)}</span></div>"
 
 
