@@ -196,6 +196,10 @@ def _write_result(writer: Any, result: Prepared, path: Path, report: IngestRepor
     if existing is not None and existing.sha256 == loaded.sha256:
         report.add(IngestItem(source=source, status="unchanged", doc_id=existing.doc_id, title=existing.title))
         return
+    if existing is not None and loaded.metadata.get("catalogue_stub") and existing.extra.get("fetched_at"):
+        # the entry's full text was fetched since: the stub must not replace it
+        report.add(IngestItem(source=source, status="unchanged", doc_id=existing.doc_id, title=existing.title))
+        return
     same = writer.document_with_content(loaded.sha256)
     if same is not None and same.source != source:
         writer.record_duplicate(source, same.doc_id)

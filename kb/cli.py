@@ -107,6 +107,8 @@ def _print_results(results: SearchResults) -> None:
         if facts:
             click.echo(f"   {facts}")
         click.echo(f"   {doc.source}")
+        if doc.extra.get("catalogue_stub"):
+            click.echo(f"   [{doc.extra.get('catalogue_status')}] official link: {doc.extra.get('url')}")
         for passage in hit.passages:
             text = _mark(passage.text, passage.highlights, bold).replace("\n", " ")
             click.echo(f"   p. {passage.page}: {text}")
@@ -443,6 +445,75 @@ def list_import(obj: _Context, file: str, name: str | None, fmt: str | None) -> 
     result = obj.kb.import_list(path.read_text(encoding="utf-8"), name or path.stem, fmt)
     click.echo(f"imported {result['items']} item(s) into {name or path.stem!r}: {result['matched']} matched a "
                f"document, {result['unmatched']} kept as citations only")
+
+
+DEFAULT_CATALOGUE = Path(__file__).resolve().parents[1] / "corpus" / "key-documents.catalogue.csv"
+
+
+@main.group(name="corpus", cls=_KBGroup)
+def corpus_group() -> None:
+    """The corpus catalogue: check it, add entries, fetch full texts."""
+
+
+@corpus_group.command(name="check")
+@click.argument("catalogue", type=click.Path(exists=True, dir_okay=False), default=str(DEFAULT_CATALOGUE))
+def corpus_check(catalogue: str) -> None:
+    """Validate a catalogue (required fields, vocabularies, ISO codes, unique ids)."""
+    from .catalogue import read_catalogue
+
+    entries = read_catalogue(Path(catalogue))
+    click.echo(f"{catalogue}: {len(entries)} valid entries")
+
+
+@corpus_group.command(name="add")
+@click.argument("url")
+@click.option("--org", "organisation", required=True, help="Organisation(s) from the vocabulary, ';'-separated.")
+@click.option("--type", "document_type", required=True, help="Document type from the vocabulary.")
+@click.option("--title", required=True, help="The document's title.")
+@click.option("--id", "entry_id", default=None, help="A slug (default: made from the title).")
+@click.option("--country", default="", help="ISO 3166-1 alpha-2 code(s).")
+@click.option("--year", default="", help="Publication year.")
+@click.option("--symbol", default="", help="Document symbol or number, e.g. GRETA(2023)05.")
+@click.option("--round", "round_", default="", help="GRETA evaluation round.")
+@click.option("--language", default="en", show_default=True, help="ISO 639-1 code(s).")
+@click.option("--kind", "url_kind", type=click.Choice(["pdf", "landing", "page"]), default=None,
+              help="What the URL is (default: pdf when it ends in .pdf, else landing).")
+@click.option("--notes", default="", help="Provenance notes.")
+@click.option("--catalogue", type=click.Path(dir_okay=False), default=str(DEFAULT_CATALOGUE), show_default=True)
+@click.pass_obj
+def corpus_add(obj: _Context, url: str, organisation: str, document_type: str, title: str, entry_id: str | None,
+               country: str, year: str, symbol: str, round_: str, language: str, url_kind: str | None, notes: str,
+               catalogue: str) -> None:
+    """Add a validated entry to the catalogue and make it searchable."""
+    from .catalogue import append_entry, slug
+
+    kind = url_kind or ("pdf" if url.lower().split("?")[0].endswith(".pdf") else "landing")
+    entry = append_entry(Path(catalogue), {
+        "id": entry_id or slug(title), "title": title, "organisation": organisation,
+        "document_type": document_type, "country": country, "round": round_, "symbol": symbol, "year": year,
+        "language": language, "url": url, "url_kind": kind, "evidence": "", "notes": notes})
+    obj.kb.ingest([catalogue])
+    click.echo(f"added {entry.id} to {catalogue}; it is searchable now, `kb corpus fetch {entry.id}` gets its text")
+
+
+@corpus_group.command(name="fetch")
+@click.argument("ids", nargs=-1)
+@click.option("--refetch", is_flag=True, help="Fetch again entries whose text was fetched before.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def corpus_fetch(obj: _Context, ids: tuple[str, ...], refetch: bool, as_json: bool) -> None:
+    """Download the full texts of catalogue entries (all unfetched ones by default) into their documents."""
+    from tqdm import tqdm
+
+    with tqdm(unit="entry", desc="fetch", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
+        report = obj.kb.fetch_catalogue(list(ids) or None, progress=bar.update, refetch=refetch)
+    if as_json:
+        _emit_json(report.to_dict())
+        return
+    for item in report.items:
+        click.echo(item.line())
+    counts = report.counts()
+    click.echo(f"{counts['fetched']} fetched, {counts['skipped']} skipped, {counts['failed']} failed")
 
 
 @main.command()

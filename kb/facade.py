@@ -312,6 +312,20 @@ class KnowledgeBase:
         return {"by": self._store.overview(("organisation", "language", "year", "doc_type", "country")),
                 "recent": self._store.recent_documents(recent), "stats": self.stats()}
 
+    # ----- catalogue ---------------------------------------------------------------------------
+    def catalogue_documents(self) -> list[Document]:
+        """Every document that came from a catalogue entry (fetched or not)."""
+        ids = [d for d in self._store.doc_ids(READY)]
+        docs = self._store.get_documents(ids)
+        return [d for d in docs.values() if d.extra.get("catalogue_id")]
+
+    def fetch_catalogue(self, ids: list[str] | None = None, *, progress: Progress | None = None,
+                        refetch: bool = False) -> Any:
+        """Download and ingest the full text of catalogue entries into their own document ids."""
+        from ingest.fetch import run_fetch
+
+        return run_fetch(self, ids, progress=progress, refetch=refetch)
+
     # ----- reading lists -----------------------------------------------------------------------
     def reading_lists(self) -> list[dict[str, Any]]:
         """Every reading list with its item count."""

@@ -64,6 +64,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("index_batch_pages", 1000, int, "Most pages written to the indexes per commit during ingestion."),
     Setting("store_originals", True, _bool, "Keep a copy of each ingested file under HOME/files for page links."),
     Setting("max_file_mb", 300, float, "Files larger than this many megabytes are refused."),
+    Setting("researcher_password", "", str,
+            "Password that unlocks researchers' actions in the app (fetching full texts); empty: not available."),
+    Setting("fetch_user_agent", "atkb/0.1 (anti-trafficking knowledge base; corpus fetch)", str,
+            "User agent sent by `kb corpus fetch`."),
+    Setting("fetch_delay", 2.0, float, "Seconds between two requests of `kb corpus fetch` (politeness)."),
+    Setting("fetch_timeout", 60.0, float, "Seconds to wait for a server before a fetch attempt fails."),
+    Setting("fetch_retries", 3, int, "Retries of a failed download (server errors, timeouts, broken downloads)."),
+    Setting("fetch_backoff", 2.0, float, "Seconds before the first retry; doubled for each further one."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

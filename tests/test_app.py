@@ -163,3 +163,22 @@ def test_reading_list_page_downloads_notes_reorders_and_flags_removed_documents(
     with KnowledgeBase(Settings.load({"home": str(app_home)})) as kb:
         items = kb.list_items("Visit")
     assert items[1]["note"] == "read on the train" and items[1]["doc_id"] == first.doc_id
+
+
+def test_catalogue_entries_are_marked_and_offer_fetch_to_researchers(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    catalogue = Path(APP).parent / "corpus" / "key-documents.catalogue.csv"
+    home = tmp_path / "home"
+    with KnowledgeBase(Settings.load({"home": str(home)})) as kb:
+        kb.ingest([catalogue], workers=1)
+        doc = kb.search("Netherlands", mode="keyword", filters={"symbol": "GRETA(2014)10"}).hits[0].document
+    monkeypatch.setenv("KB_HOME", str(home))
+    at = run_app(q="GRETA Netherlands", mode="keyword")
+    assert "catalogue entry — full text not fetched" in html_of(at) and "official link" in html_of(at)
+    at = run_app(view="doc", doc=doc.doc_id)
+    assert "kb corpus fetch" in at.caption[0].value
+    monkeypatch.setenv("KB_RESEARCHER_PASSWORD", "s3cret")
+    at = run_app(view="doc", doc=doc.doc_id)
+    at.text_input(key=f"pw_{doc.extra['catalogue_id']}").input("wrong").run()
+    next(b for b in at.button if b.label == "Fetch full text").click().run()
+    assert "Wrong researcher password." in at.error[0].value

@@ -58,7 +58,9 @@ def supported_suffixes() -> list[str]:
 def loader_for(path: Path) -> LoaderSpec:
     """The loader for a file, or UnsupportedFileType with the list of what is supported."""
     _ensure_loaded()
-    suffix = path.suffix.lower()
+    name = path.name.lower()
+    compound = [s for s in _REGISTRY if s.count(".") > 1 and name.endswith(s)]
+    suffix = compound[0] if compound else path.suffix.lower()
     spec = _REGISTRY.get(suffix)
     if spec is None:
         raise UnsupportedFileType(
@@ -69,4 +71,4 @@ def loader_for(path: Path) -> LoaderSpec:
 
 def _ensure_loaded() -> None:
     if not _REGISTRY:
-        from . import pdf, records, text  # noqa: F401  (modules register themselves)
+        from . import catalogue, pdf, records, text  # noqa: F401  (modules register themselves)

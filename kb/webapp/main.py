@@ -247,6 +247,8 @@ def document_view(kb: KnowledgeBase, app_dir: Path) -> None:
     if link:
         st.html(f"<a href='{escape(link)}' target='_blank' rel='noopener'>Open the original PDF ↗</a>")
     _add_button(kb, "+ Add to list", f"add_doc_{doc_id}", doc_id, state.query or None)
+    if doc.extra.get("catalogue_stub"):
+        _fetch_action(kb, doc)
     if state.query:
         st.subheader("Passages for your search")
         with KB_LOCK:
@@ -284,6 +286,34 @@ def document_view(kb: KnowledgeBase, app_dir: Path) -> None:
         cols[0].html(title_html(hit.document) + f"<span class='kb-facts'>similarity {hit.score:.2f}</span>")
         if cols[1].button("Open", key=f"similar_{hit.document.doc_id}"):
             _go("doc", doc=hit.document.doc_id)
+
+
+def _fetch_action(kb: KnowledgeBase, doc: Any) -> None:
+    """Researchers can fetch a catalogue entry's full text from the document view."""
+    cid = doc.extra.get("catalogue_id")
+    with st.container(border=True):
+        st.markdown("**Full text not fetched yet**")
+        if not kb.settings.researcher_password:
+            st.caption("Fetching is for researchers. Set `researcher_password` (KB_RESEARCHER_PASSWORD) to enable it "
+                       f"here, or run `kb corpus fetch {cid}` on the command line.")
+            return
+        password = st.text_input("Researcher password", type="password", key=f"pw_{cid}")
+        if st.button("Fetch full text", key=f"fetch_{cid}"):
+            if password != kb.settings.researcher_password:
+                st.error("Wrong researcher password.")
+                return
+            try:
+                with st.spinner("Fetching…"), KB_LOCK:
+                    report = kb.fetch_catalogue([cid])
+            except KBError as exc:
+                st.error(str(exc))
+                return
+            item = report.items[0]
+            if item.status == "fetched":
+                st.success(f"Fetched {item.pages} page(s) from {item.url}")
+                st.rerun()
+            else:
+                st.error(item.reason or item.status)
 
 
 # ----- overview ------------------------------------------------------------------------------------

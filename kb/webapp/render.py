@@ -40,11 +40,17 @@ def facts(doc: Document) -> list[str]:
 
 
 def title_html(doc: Document, rank: int | None = None) -> str:
-    """A card's heading: rank, escaped title, escaped facts."""
+    """A card's heading: rank, escaped title, escaped facts; catalogue entries say their text is not fetched."""
     number = f"<span class='kb-rank'>{rank}.</span> " if rank is not None else ""
     chips = "".join(f"<span class='kb-chip'>{escape(f)}</span>" for f in facts(doc))
+    stub = ""
+    if doc.extra.get("catalogue_stub"):
+        url = str(doc.extra.get("url") or "")
+        link = (f" · <a href='{escape(url)}' target='_blank' rel='noopener'>official link ↗</a>"
+                if url.startswith(("http://", "https://")) else "")
+        stub = f"<div class='kb-catalogue'>{escape(doc.extra.get('catalogue_status'))}{link}</div>"
     return (f"<div class='kb-title'>{number}{escape(doc.title or doc.source)}</div>"
-            f"<div class='kb-facts'>{chips}</div>")
+            f"<div class='kb-facts'>{chips}</div>{stub}")
 
 
 def passage_html(passage: Passage, link: str | None, new_tab: bool = True) -> str:

@@ -18,7 +18,7 @@ KB_LOCK = threading.RLock()
 
 
 @st.cache_resource(show_spinner="Opening the knowledge base…")
-def open_kb(home: str) -> KnowledgeBase:
+def open_kb(home: str, environment: tuple[tuple[str, str], ...] = ()) -> KnowledgeBase:
     """The knowledge base for a data directory, opened once per server process (with its model loaded)."""
     kb = KnowledgeBase(Settings.load({"home": home}))
     if "semantic" in kb.available_modes:
@@ -27,8 +27,9 @@ def open_kb(home: str) -> KnowledgeBase:
 
 
 def current_kb() -> KnowledgeBase:
-    """The knowledge base named by KB_HOME (or the default data directory)."""
-    return open_kb(os.environ.get("KB_HOME") or Settings.load().home)
+    """The knowledge base named by KB_HOME (or the default data directory), per set of KB_* settings."""
+    environment = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("KB_")))
+    return open_kb(os.environ.get("KB_HOME") or Settings.load().home, environment)
 
 
 @dataclass

@@ -1,0 +1,336 @@
+"""Fetching catalogue entries' full texts: landing pages to PDFs, retries, resume, verification, one report."""
+from __future__ import annotations
+
+import hashlib
+import re
+import socket
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import urljoin, urlparse
+
+from kb.errors import KBError, LoadError
+from kb.models import LoadedDocument, Page, PreparedDocument, chunk_id_for, sha256_bytes
+from kb.tokenization import load_tokenizer
+
+from .chunking import chunk_pages
+from .loaders import LoadOptions
+from .loaders.pdf import load_pdf
+
+ACCEPTED = ("application/pdf", "text/html", "application/xhtml+xml", "text/plain")
+MAX_REDIRECTS = 5
+
+
+@dataclass
+class FetchItem:
+    """What happened to one catalogue entry."""
+
+    catalogue_id: str
+    status: str  # fetched | failed | skipped
+    doc_id: str | None = None
+    url: str | None = None
+    reason: str | None = None
+    kind: str | None = None
+    pages: int = 0
+    sha256: str | None = None
+
+    def line(self) -> str:
+        """One human-readable line."""
+        if self.status == "fetched":
+            return f"fetched  {self.catalogue_id}: {self.kind}, {self.pages} page(s) from {self.url}"
+        if self.status == "skipped":
+            return f"skipped  {self.catalogue_id}: {self.reason}"
+        return f"failed   {self.catalogue_id}: {self.reason}"
+
+
+@dataclass
+class FetchReport:
+    """Every entry of one fetch run."""
+
+    items: list[FetchItem] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        """Entries per status."""
+        out = {"fetched": 0, "skipped": 0, "failed": 0}
+        for item in self.items:
+            out[item.status] += 1
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        from dataclasses import asdict
+
+        return {"counts": self.counts(), "items": [asdict(i) for i in self.items]}
+
+
+class FetchError(Exception):
+    """A download failed; `retry` says whether trying again may help."""
+
+    def __init__(self, message: str, retry: bool = False):
+        super().__init__(message)
+        self.retry = retry
+
+
+class _SafeRedirects(urllib.request.HTTPRedirectHandler):
+    max_redirections = MAX_REDIRECTS
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001
+        if urlparse(newurl).scheme not in ("http", "https"):
+            raise FetchError(f"refused a redirect to {newurl!r} (only http and https are followed)")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+class _Links(HTMLParser):
+    """Links of an HTML page with their text, and the page's readable text."""
+
+    SKIP = {"script", "style", "nav", "header", "footer", "noscript", "form", "aside"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, str, str]] = []
+        self.text: list[str] = []
+        self._href: tuple[str, str] | None = None
+        self._anchor: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.SKIP:
+            self._skip += 1
+        if tag == "a":
+            attributes = dict(attrs)
+            self._href = (attributes.get("href") or "", attributes.get("type") or "")
+            self._anchor = []
+        if tag in ("p", "br", "li", "h1", "h2", "h3", "h4", "div", "tr"):
+            self.text.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP and self._skip:
+            self._skip -= 1
+        if tag == "a" and self._href is not None:
+            self.links.append((self._href[0], self._href[1], " ".join(self._anchor)))
+            self._href = None
+
+    def handle_data(self, data: str) -> None:
+        if self._href is not None:
+            self._anchor.append(data.strip())
+        if not self._skip:
+            self.text.append(data)
+
+    def readable_text(self) -> str:
+        lines = [" ".join(line.split()) for line in "".join(self.text).split("\n")]
+        return "\n".join(line for line in lines if line)
+
+
+class Fetcher:
+    """Polite HTTP downloads: user agent, delay between requests, timeout, size limit, retries, resume."""
+
+    def __init__(self, folder: Path, *, user_agent: str, delay: float, timeout: float, retries: int,
+                 max_bytes: int, backoff: float = 1.0):
+        self.folder = folder
+        self.user_agent, self.delay, self.timeout = user_agent, delay, timeout
+        self.retries, self.max_bytes, self.backoff = retries, max_bytes, backoff
+        self._last_request = 0.0
+        self._opener = urllib.request.build_opener(_SafeRedirects())
+
+    def download(self, url: str, name: str) -> tuple[Path, str, str]:
+        """Download with retries; returns (file, content type, final URL)."""
+        attempt = 0
+        while True:
+            try:
+                return self._download_once(url, name)
+            except FetchError as exc:
+                attempt += 1
+                if not exc.retry or attempt > self.retries:
+                    raise
+                time.sleep(self.backoff * (2 ** (attempt - 1)))
+
+    def _wait_turn(self) -> None:
+        pause = self.delay - (time.monotonic() - self._last_request)
+        if pause > 0:
+            time.sleep(pause)
+        self._last_request = time.monotonic()
+
+    def _download_once(self, url: str, name: str) -> tuple[Path, str, str]:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        part = self.folder / f"{name}.part"
+        have = part.stat().st_size if part.exists() else 0
+        headers = {"User-Agent": self.user_agent, "Accept": ", ".join(ACCEPTED)}
+        if have:
+            headers["Range"] = f"bytes={have}-"
+        self._wait_turn()
+        request = urllib.request.Request(url, headers=headers)
+        try:
+            response = self._opener.open(request, timeout=self.timeout)
+        except urllib.error.HTTPError as exc:
+            if exc.code == 416 and have:  # our partial file is already complete
+                part.rename(self.folder / name)
+                return self.folder / name, _guess_type(name), url
+            raise FetchError(f"HTTP {exc.code} {exc.reason} from {url}", retry=exc.code >= 500 or exc.code == 429)
+        except (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise FetchError(f"cannot reach {url}: {reason}", retry=True) from None
+        with response:
+            content_type = (response.headers.get_content_type() or "").lower()
+            if content_type not in ACCEPTED:
+                raise FetchError(f"unexpected content type {content_type!r} from {url} (expected a PDF or a web page)")
+            length = response.headers.get("Content-Length")
+            resumed = response.status == 206
+            total = (int(length) + (have if resumed else 0)) if length and length.isdigit() else None
+            if total is not None and total > self.max_bytes:
+                raise FetchError(f"{url} is {total / 1e6:.1f} MB, over the limit of {self.max_bytes / 1e6:.1f} MB "
+                                 "(setting max_file_mb)")
+            mode = "ab" if resumed else "wb"
+            written = have if resumed else 0
+            try:
+                with part.open(mode) as handle:
+                    while True:
+                        block = response.read(1 << 16)
+                        if not block:
+                            break
+                        written += len(block)
+                        if written > self.max_bytes:
+                            raise FetchError(f"{url} is over the limit of {self.max_bytes / 1e6:.1f} MB "
+                                             "(setting max_file_mb)")
+                        handle.write(block)
+            except (socket.timeout, TimeoutError, ConnectionError) as exc:
+                raise FetchError(f"the download of {url} broke off ({exc}); it resumes on the next try",
+                                 retry=True) from None
+            except FetchError:
+                part.unlink(missing_ok=True)
+                raise
+            final_url = response.geturl()
+        suffix = ".pdf" if content_type == "application/pdf" else ".html" if "html" in content_type else ".txt"
+        target = self.folder / f"{name}{suffix}"
+        part.replace(target)
+        return target, content_type, final_url
+
+
+def _guess_type(name: str) -> str:
+    return "application/pdf" if name.endswith(".pdf") else "text/html"
+
+
+def best_pdf_link(html: str, base_url: str, title: str) -> str | None:
+    """The link on a landing page most likely to be the document's PDF."""
+    parser = _Links()
+    parser.feed(html)
+    title_words = set(re.findall(r"\w{4,}", title.lower()))
+    base_host = urlparse(base_url).netloc
+    best: tuple[float, str] | None = None
+    for href, mime, text in parser.links:
+        if not href or href.startswith(("#", "mailto:", "javascript:")):
+            continue
+        absolute = urljoin(base_url, href)
+        if urlparse(absolute).scheme not in ("http", "https"):
+            continue
+        is_pdf = urlparse(absolute).path.lower().endswith(".pdf") or "pdf" in mime.lower() or "pdf" in text.lower()
+        if not is_pdf:
+            continue
+        words = set(re.findall(r"\w{4,}", (text + " " + absolute).lower()))
+        score = len(words & title_words) + (1.0 if urlparse(absolute).netloc == base_host else 0.0)
+        if best is None or score > best[0]:
+            best = (score, absolute)
+    return best[1] if best else None
+
+
+def page_text(html: str) -> str:
+    """The readable text of an HTML page (scripts, navigation and forms left out)."""
+    parser = _Links()
+    parser.feed(html)
+    return parser.readable_text()
+
+
+def check_network(urls: list[str]) -> None:
+    """Fail fast, with one message, when none of the hosts can even be resolved."""
+    hosts = list(dict.fromkeys(urlparse(u).hostname for u in urls if urlparse(u).hostname))
+    for host in hosts[:5]:
+        try:
+            socket.getaddrinfo(host, None)
+            return
+        except OSError:
+            continue
+    if hosts:
+        raise KBError(f"no network: cannot resolve {', '.join(hosts[:3])}; `kb corpus fetch` needs internet access. "
+                      "Nothing was changed.")
+
+
+def run_fetch(kb: Any, ids: list[str] | None = None, *, progress: Callable[[int], None] | None = None,
+              refetch: bool = False) -> FetchReport:
+    """Fetch the full text of catalogue entries (all unfetched ones when no ids are given)."""
+    settings = kb.settings
+    stubs = kb.catalogue_documents()
+    by_id = {d.extra.get("catalogue_id"): d for d in stubs}
+    report = FetchReport()
+    wanted = ids or [cid for cid, d in by_id.items() if not d.extra.get("fetched_at")]
+    unknown = [i for i in wanted if i not in by_id]
+    for cid in unknown:
+        report.items.append(FetchItem(cid, "failed", reason="no catalogue entry with this id in the knowledge base "
+                                                            "(ingest the catalogue first: kb ingest corpus/)"))
+    todo = []
+    for cid in wanted:
+        doc = by_id.get(cid)
+        if doc is None:
+            continue
+        if doc.extra.get("fetched_at") and not refetch:
+            report.items.append(FetchItem(cid, "skipped", doc_id=doc.doc_id, reason="full text already fetched"))
+            continue
+        todo.append(doc)
+    if not todo:
+        return report
+    check_network([d.extra["url"] for d in todo])
+    fetcher = Fetcher(kb.home / "downloads", user_agent=settings.fetch_user_agent, delay=settings.fetch_delay,
+                      timeout=settings.fetch_timeout, retries=settings.fetch_retries,
+                      max_bytes=int(settings.max_file_mb * 1024 * 1024), backoff=settings.fetch_backoff)
+    tokenizer = load_tokenizer(kb.tokenizer_model)
+    with kb.batch_writer() as writer:
+        for doc in todo:
+            cid = doc.extra["catalogue_id"]
+            try:
+                item = _fetch_one(kb, writer, fetcher, tokenizer, doc)
+            except (FetchError, LoadError) as exc:
+                item = FetchItem(cid, "failed", doc_id=doc.doc_id, url=doc.extra.get("url"), reason=str(exc))
+            report.items.append(item)
+            if progress:
+                progress(1)
+    return report
+
+
+def _fetch_one(kb: Any, writer: Any, fetcher: Fetcher, tokenizer: Any, doc: Any) -> FetchItem:
+    cid, url = doc.extra["catalogue_id"], doc.extra["url"]
+    path, content_type, final_url = fetcher.download(url, cid)
+    kind = "pdf"
+    if "html" in content_type:
+        html = path.read_text(encoding="utf-8", errors="replace")
+        link = best_pdf_link(html, final_url, doc.title)
+        if link:
+            path, content_type, final_url = fetcher.download(link, f"{cid}-document")
+        if "html" in content_type:
+            kind = "web page"
+            text = page_text(html)
+            if len(text) < 40:
+                raise FetchError(f"the page at {final_url} has no readable text and links to no PDF")
+            loaded = LoadedDocument(source=doc.source, sha256=sha256_bytes(path.read_bytes()), pages=[Page(1, text)])
+    if content_type == "application/pdf":
+        [loaded] = list(load_pdf(path, LoadOptions()))  # verifies that the PDF opens and has text
+    elif content_type == "text/plain":
+        kind = "text"
+        loaded = LoadedDocument(source=doc.source, sha256=sha256_bytes(path.read_bytes()),
+                                pages=[Page(1, path.read_text(encoding="utf-8", errors="replace"))])
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    extra = {k: v for k, v in doc.extra.items() if k != "catalogue_stub"}
+    extra.update({"catalogue_status": "full text fetched", "fetched_at": time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                  time.gmtime()), "fetched_url": final_url, "content_type": content_type, "file_sha256": digest})
+    document = type(doc)(doc_id=doc.doc_id, source=doc.source, sha256=digest, title=doc.title,
+                         organisation=doc.organisation, year=doc.year, language=doc.language, doc_type=doc.doc_type,
+                         country=doc.country, symbol=doc.symbol, extra=extra)
+    chunks = chunk_pages(doc.doc_id, loaded.pages, tokenizer, kb.settings.chunk_tokens, kb.settings.chunk_overlap)
+    for chunk in chunks:
+        chunk.chunk_id = chunk_id_for(doc.doc_id, chunk.page, chunk.seq)
+    document.n_pages, document.n_chunks = len(loaded.pages), len(chunks)
+    document.stored_file = writer.store_original(path, doc.doc_id)
+    writer.stage(PreparedDocument(document, loaded.pages, chunks))
+    return FetchItem(cid, "fetched", doc_id=doc.doc_id, url=final_url, kind=kind, pages=len(loaded.pages),
+                     sha256=digest)
