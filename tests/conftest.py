@@ -33,7 +33,7 @@ FAST = {"embedder": "hashing", "default_mode": "keyword"}
 def _fast_embedder_by_default(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
     """Unit tests use the hashing embedder; tests marked `integration` get the real model."""
     for name in list(os.environ):
-        if name.startswith("KB_"):
+        if name.startswith("KB_") and not name.startswith(("KB_E2E_", "KB_SHARED_DIR")):
             monkeypatch.delenv(name)
     if "integration" not in request.keywords:
         for name, value in FAST.items():

@@ -42,6 +42,7 @@ def server(tmp_path: Path, corpus_dir: Path):
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "KB_DEFAULT_MODE"}
     if os.environ.get("KB_E2E_HOME"):
+        env = {k: v for k, v in env.items() if not k.startswith("KB_") or k.startswith("KB_E2E_")}
         env.pop("KB_EMBEDDER", None)  # time the real model on a real knowledge base
     proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "--home", str(home), "serve", "--port", str(port)],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=str(ROOT))
