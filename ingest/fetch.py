@@ -7,14 +7,14 @@ import socket
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urljoin, urlparse
 
 from kb.errors import KBError, LoadError
-from kb.models import LoadedDocument, Page, PreparedDocument, chunk_id_for, sha256_bytes
+from kb.models import LoadedDocument, Page, PreparedDocument, sha256_bytes
 from kb.tokenization import load_tokenizer
 
 from .chunking import chunk_pages
@@ -166,9 +166,9 @@ class Fetcher:
         try:
             response = self._opener.open(request, timeout=self.timeout)
         except urllib.error.HTTPError as exc:
-            if exc.code == 416 and have:  # our partial file is already complete
-                part.rename(self.folder / name)
-                return self.folder / name, _guess_type(name), url
+            if exc.code == 416 and have:  # the partial file does not fit the server's file: start again
+                part.unlink(missing_ok=True)
+                raise FetchError(f"{url}: the partial download did not match; downloading again", retry=True)
             raise FetchError(f"HTTP {exc.code} {exc.reason} from {url}", retry=exc.code >= 500 or exc.code == 429)
         except (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError) as exc:
             reason = getattr(exc, "reason", exc)
@@ -209,18 +209,19 @@ class Fetcher:
         return target, content_type, final_url
 
 
-def _guess_type(name: str) -> str:
-    return "application/pdf" if name.endswith(".pdf") else "text/html"
-
-
-def best_pdf_link(html: str, base_url: str, title: str) -> str | None:
-    """The link on a landing page most likely to be the document's PDF."""
+def parse_page(html: str) -> _Links:
+    """An HTML page's links and readable text (scripts, navigation and forms left out)."""
     parser = _Links()
     parser.feed(html)
+    return parser
+
+
+def best_pdf_link(page: _Links, base_url: str, title: str) -> str | None:
+    """The link on a landing page most likely to be the document's PDF."""
     title_words = set(re.findall(r"\w{4,}", title.lower()))
     base_host = urlparse(base_url).netloc
     best: tuple[float, str] | None = None
-    for href, mime, text in parser.links:
+    for href, mime, text in page.links:
         if not href or href.startswith(("#", "mailto:", "javascript:")):
             continue
         absolute = urljoin(base_url, href)
@@ -234,13 +235,6 @@ def best_pdf_link(html: str, base_url: str, title: str) -> str | None:
         if best is None or score > best[0]:
             best = (score, absolute)
     return best[1] if best else None
-
-
-def page_text(html: str) -> str:
-    """The readable text of an HTML page (scripts, navigation and forms left out)."""
-    parser = _Links()
-    parser.feed(html)
-    return parser.readable_text()
 
 
 def check_network(urls: list[str]) -> None:
@@ -303,13 +297,13 @@ def _fetch_one(kb: Any, writer: Any, fetcher: Fetcher, tokenizer: Any, doc: Any)
     path, content_type, final_url = fetcher.download(url, cid)
     kind = "pdf"
     if "html" in content_type:
-        html = path.read_text(encoding="utf-8", errors="replace")
-        link = best_pdf_link(html, final_url, doc.title)
+        page = parse_page(path.read_text(encoding="utf-8", errors="replace"))
+        link = best_pdf_link(page, final_url, doc.title)
         if link:
             path, content_type, final_url = fetcher.download(link, f"{cid}-document")
         if "html" in content_type:
             kind = "web page"
-            text = page_text(html)
+            text = page.readable_text()
             if len(text) < 40:
                 raise FetchError(f"the page at {final_url} has no readable text and links to no PDF")
             loaded = LoadedDocument(source=doc.source, sha256=sha256_bytes(path.read_bytes()), pages=[Page(1, text)])
@@ -323,13 +317,8 @@ def _fetch_one(kb: Any, writer: Any, fetcher: Fetcher, tokenizer: Any, doc: Any)
     extra = {k: v for k, v in doc.extra.items() if k != "catalogue_stub"}
     extra.update({"catalogue_status": "full text fetched", "fetched_at": time.strftime("%Y-%m-%dT%H:%M:%SZ",
                   time.gmtime()), "fetched_url": final_url, "content_type": content_type, "file_sha256": digest})
-    document = type(doc)(doc_id=doc.doc_id, source=doc.source, sha256=digest, title=doc.title,
-                         organisation=doc.organisation, year=doc.year, language=doc.language, doc_type=doc.doc_type,
-                         country=doc.country, symbol=doc.symbol, extra=extra)
     chunks = chunk_pages(doc.doc_id, loaded.pages, tokenizer, kb.settings.chunk_tokens, kb.settings.chunk_overlap)
-    for chunk in chunks:
-        chunk.chunk_id = chunk_id_for(doc.doc_id, chunk.page, chunk.seq)
-    document.n_pages, document.n_chunks = len(loaded.pages), len(chunks)
+    document = replace(doc, sha256=digest, extra=extra, n_pages=len(loaded.pages), n_chunks=len(chunks))
     document.stored_file = writer.store_original(path, doc.doc_id)
     writer.stage(PreparedDocument(document, loaded.pages, chunks))
     return FetchItem(cid, "fetched", doc_id=doc.doc_id, url=final_url, kind=kind, pages=len(loaded.pages),

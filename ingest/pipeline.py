@@ -169,21 +169,25 @@ def run_ingest(kb: Any, targets: Sequence[str], *, meta_file: str | Path | None 
     return report
 
 
-def _skip_unchanged_file(writer: Any, path: Path, report: IngestReport) -> bool:
-    """Report an unchanged file or a byte-identical duplicate without reading it again."""
-    source = str(path)
-    sha = _file_sha256(path)
-    existing = writer.document_for_source(source)
+def _known_content(writer: Any, source: str, sha: str, existing: Any) -> IngestItem | None:
+    """The report item when this content is already indexed: unchanged at this source, or a duplicate of another."""
     if existing is not None and existing.sha256 == sha:
-        report.add(IngestItem(source=source, status="unchanged", doc_id=existing.doc_id, title=existing.title))
-        return True
+        return IngestItem(source=source, status="unchanged", doc_id=existing.doc_id, title=existing.title)
     same = writer.document_with_content(sha)
     if same is not None and same.source != source:
         writer.record_duplicate(source, same.doc_id)
-        report.add(IngestItem(source=source, status="duplicate", doc_id=same.doc_id, title=same.title,
-                              duplicate_of=f"{same.doc_id} ({same.source})"))
-        return True
-    return False
+        return IngestItem(source=source, status="duplicate", doc_id=same.doc_id, title=same.title,
+                          duplicate_of=f"{same.doc_id} ({same.source})")
+    return None
+
+
+def _skip_unchanged_file(writer: Any, path: Path, report: IngestReport) -> bool:
+    """Report an unchanged file or a byte-identical duplicate without reading it again."""
+    source = str(path)
+    known = _known_content(writer, source, _file_sha256(path), writer.document_for_source(source))
+    if known is not None:
+        report.add(known)
+    return known is not None
 
 
 def _write_result(writer: Any, result: Prepared, path: Path, report: IngestReport) -> None:
@@ -193,18 +197,13 @@ def _write_result(writer: Any, result: Prepared, path: Path, report: IngestRepor
     prepared, loaded = result.prepared, result.loaded
     source = loaded.source
     existing = writer.document_for_source(source)
-    if existing is not None and existing.sha256 == loaded.sha256:
-        report.add(IngestItem(source=source, status="unchanged", doc_id=existing.doc_id, title=existing.title))
-        return
     if existing is not None and loaded.metadata.get("catalogue_stub") and existing.extra.get("fetched_at"):
         # the entry's full text was fetched since: the stub must not replace it
         report.add(IngestItem(source=source, status="unchanged", doc_id=existing.doc_id, title=existing.title))
         return
-    same = writer.document_with_content(loaded.sha256)
-    if same is not None and same.source != source:
-        writer.record_duplicate(source, same.doc_id)
-        report.add(IngestItem(source=source, status="duplicate", doc_id=same.doc_id, title=same.title,
-                              duplicate_of=f"{same.doc_id} ({same.source})"))
+    known = _known_content(writer, source, loaded.sha256, existing)
+    if known is not None:
+        report.add(known)
         return
     doc_id = existing.doc_id if existing is not None else writer.unique_doc_id(loaded.sha256, source)
     _assign_doc_id(prepared, doc_id)

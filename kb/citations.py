@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable
 
 from .errors import KBError
+from .models import as_int
 
 FORMATS = ("markdown", "csv", "bibtex", "ris", "csl-json")
 EXTENSIONS = {"markdown": "md", "csv": "csv", "bibtex": "bib", "ris": "ris", "csl-json": "json"}
@@ -196,7 +197,7 @@ def from_ris(text: str) -> list[dict[str, Any]]:
             "organisation": r.get("publisher") or (authors[0] if len(authors) == 1 else None),
             "year": _year(r.get("year") or r.get("publication_year")), "symbol": r.get("issn"),
             "url": (r.get("urls") or [None])[0], "place": r.get("place_published"), "language": r.get("language"),
-            "page": _int(r.get("start_page")), "note": "\n".join(r.get("notes") or []),
+            "page": as_int(r.get("start_page")), "note": "\n".join(r.get("notes") or []),
             "item_type": _RIS_TO_TYPE.get(r.get("type_of_reference", ""), "report")})
     return out
 
@@ -256,7 +257,7 @@ def from_csl_json(text: str) -> list[dict[str, Any]]:
             "organisation": entry.get("publisher") or (names[0] if len(names) == 1 else None),
             "year": _year(issued[0][0] if issued and issued[0] else None), "symbol": entry.get("number"),
             "url": entry.get("URL"), "place": entry.get("publisher-place"), "language": entry.get("language"),
-            "page": _int(str(entry.get("page", "")).split("-")[0]), "note": entry.get("note") or "",
+            "page": as_int(str(entry.get("page", "")).split("-")[0]), "note": entry.get("note") or "",
             "item_type": _CSL_TO_TYPE.get(entry.get("type", ""), "report")})
     return out
 
@@ -346,9 +347,3 @@ def _year(value: Any) -> int | None:
     match = re.search(r"\d{4}", str(value or ""))
     return int(match.group(0)) if match else None
 
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return None

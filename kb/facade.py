@@ -16,11 +16,11 @@ from .evaluation import evaluate_run
 from .filters import Filters
 from .fusion import reciprocal_rank_fusion
 from .keyword import WhooshKeywordIndex, page_id_for
-from .models import Chunk, Document, Hit, Page, Passage
+from .models import Chunk, Document, Hit, Page, Passage, as_int
 
 if TYPE_CHECKING:
     from .citations import CitationItem
-from .search import DocGroup, group_by_document, make_snippet
+from .search import DocGroup, count_facets, group_by_document, make_snippet
 from .settings import Settings
 from .store import DELETING, PENDING, READY, DocumentStore
 from .vectors import ExactVectorIndex
@@ -172,8 +172,6 @@ class KnowledgeBase:
         """Vectors for chunks, from the cache by (model, text hash) where possible; new ones are cached."""
         hashes = [c.text_sha256 for c in chunks]
         cached = self._store.get_embeddings(self.model_id, hashes)
-        if progress and cached:
-            progress(sum(1 for h in hashes if h in cached))
         todo: dict[str, str] = {}
         for chunk, digest in zip(chunks, hashes):
             if digest not in cached and digest not in todo:
@@ -190,10 +188,8 @@ class KnowledgeBase:
                 self._store.put_embeddings(self.model_id, blobs)  # cached at once: a crash keeps the work
                 _kill_point("after_embeddings_cached")
                 cached.update(blobs)
-            if progress:
-                extra = len(chunks) - len(set(hashes) & set(cached)) - len(todo)
-                if extra > 0:
-                    progress(extra)
+        if progress and len(chunks) > len(todo):
+            progress(len(chunks) - len(todo))  # the embedder reported the new texts; this is the rest
         dim = len(next(iter(cached.values()))) // 4 if cached else 0
         out = np.zeros((len(chunks), dim), dtype=np.float32)
         for i, digest in enumerate(hashes):
@@ -315,9 +311,7 @@ class KnowledgeBase:
     # ----- catalogue ---------------------------------------------------------------------------
     def catalogue_documents(self) -> list[Document]:
         """Every document that came from a catalogue entry (fetched or not)."""
-        ids = [d for d in self._store.doc_ids(READY)]
-        docs = self._store.get_documents(ids)
-        return [d for d in docs.values() if d.extra.get("catalogue_id")]
+        return self._store.documents_with_field("catalogue_id")
 
     def fetch_catalogue(self, ids: list[str] | None = None, *, progress: Progress | None = None,
                         refetch: bool = False) -> Any:
@@ -424,7 +418,7 @@ class KnowledgeBase:
                 item_type=snap.get("item_type") or item_type_for(meta.get("doc_type"), source),
                 doc_id=item["doc_id"], in_knowledge_base=item["in_knowledge_base"],
                 organisation=meta.get("organisation"), authors=list(meta.get("authors") or []),
-                year=_as_int(meta.get("year")), publisher=meta.get("publisher") or meta.get("organisation"),
+                year=as_int(meta.get("year")), publisher=meta.get("publisher") or meta.get("organisation"),
                 place=meta.get("place"), symbol=meta.get("symbol"), url=url, source=source,
                 language=meta.get("language"), country=meta.get("country"), page=item["page"],
                 passage=item["passage"], note=item["note"] or "", query=item["query"],
@@ -522,7 +516,7 @@ class KnowledgeBase:
         keyword_groups: list[DocGroup] = []
         semantic_groups: list[DocGroup] = []
         if mode in ("keyword", "hybrid"):
-            keyword_groups = self._keyword_groups(query, raw, allowed, wanted)
+            keyword_groups = self._keyword_groups(query, raw, parsed, allowed, wanted)
         if mode in ("semantic", "hybrid"):
             semantic_groups = self._semantic_groups(query, allowed, wanted)
         if mode == "keyword":
@@ -533,20 +527,21 @@ class KnowledgeBase:
             weights = _parse_weights(self.settings.hybrid_weights)
             ranked = reciprocal_rank_fusion([[g.doc_id for g in keyword_groups], [g.doc_id for g in semantic_groups]],
                                             weights, k=self.settings.rrf_k)
-        ready = set(self._store.get_documents([d for d, _ in ranked]))
-        ranked = [(d, s) for d, s in ranked if d in ready]
+        docs = self._store.get_documents([d for d, _ in ranked], ready_only=True)
+        ranked = [(d, s) for d, s in ranked if d in docs]
         page = ranked[offset:offset + k]
-        hits = self._build_hits(page, {g.doc_id: g for g in keyword_groups}, {g.doc_id: g for g in semantic_groups},
-                                parsed)
-        facet_counts = self._store.facet_counts([d for d, _ in ranked], FACET_FIELDS) if facets else {}
+        hits = self._build_hits(page, docs, {g.doc_id: g for g in keyword_groups},
+                                {g.doc_id: g for g in semantic_groups}, parsed)
+        facet_counts = count_facets(docs.values(), FACET_FIELDS) if facets else {}
         return SearchResults(query=query, mode=mode, hits=hits, total_documents=len(ranked),
                              took_ms=(time.perf_counter() - started) * 1000, filters=parsed_filters.to_dict(),
                              offset=offset, facets=facet_counts)
 
-    def _keyword_groups(self, query: str, raw: bool, allowed: set[str] | None, wanted: int) -> list[DocGroup]:
+    def _keyword_groups(self, query: str, raw: bool, parsed: Any, allowed: set[str] | None,
+                        wanted: int) -> list[DocGroup]:
         limit = max(self.settings.search_candidates, wanted * 10)
         while True:
-            page_hits, _ = self._keyword.search(query, raw=raw, limit=limit, doc_ids=allowed)
+            page_hits, _ = self._keyword.search(query, raw=raw, limit=limit, doc_ids=allowed, parsed=parsed)
             groups = group_by_document(page_hits, self.settings.passages_per_hit)
             if len(groups) >= wanted or len(page_hits) < limit or limit >= 20000:
                 return groups
@@ -565,9 +560,8 @@ class KnowledgeBase:
                 return groups
             limit *= 4
 
-    def _build_hits(self, ranked: list[tuple[str, float]], keyword: dict[str, DocGroup],
-                    semantic: dict[str, DocGroup], parsed: Any) -> list[Hit]:
-        docs = self._store.get_documents([d for d, _ in ranked])
+    def _build_hits(self, ranked: list[tuple[str, float]], docs: Mapping[str, Document],
+                    keyword: dict[str, DocGroup], semantic: dict[str, DocGroup], parsed: Any) -> list[Hit]:
         hits: list[Hit] = []
         for doc_id, score in ranked:
             doc = docs.get(doc_id)
@@ -662,13 +656,6 @@ class KnowledgeBase:
             metrics["latency_ms_p50"] = latencies[len(latencies) // 2]
             metrics["latency_ms_p95"] = latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))]
         return metrics
-
-
-def _as_int(value: Any) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
 
 
 def _compare(index: str, unit: str, stored: dict[str, set[str]], indexed: dict[str, set[str]], ready: set[str],

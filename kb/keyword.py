@@ -49,7 +49,8 @@ class KeywordIndex(Protocol):
     def delete_documents(self, doc_ids: Iterable[str]) -> None:
         """Atomically remove every page of these documents."""
 
-    def search(self, text: str, *, raw: bool, limit: int, doc_ids: set[str] | None) -> tuple[list[PageHit], Any]:
+    def search(self, text: str, *, raw: bool, limit: int, doc_ids: set[str] | None,
+               parsed: Any = None) -> tuple[list[PageHit], Any]:
         """Best pages for a query (restricted to doc_ids when given) and the parsed query."""
 
     def highlight_spans(self, parsed: Any, text: str, language: str | None) -> list[tuple[int, int]]:
@@ -308,10 +309,10 @@ class WhooshKeywordIndex:
                 parts.append(leaf)
         return wq.Or(parts, boost=boost) if parts else wq.NullQuery
 
-    def search(self, text: str, *, raw: bool = False, limit: int = 300,
-               doc_ids: set[str] | None = None) -> tuple[list[PageHit], wq.Query]:
-        """Best-scoring pages for the query, optionally only within some documents."""
-        parsed = self.parse(text, raw=raw)
+    def search(self, text: str, *, raw: bool = False, limit: int = 300, doc_ids: set[str] | None = None,
+               parsed: wq.Query | None = None) -> tuple[list[PageHit], wq.Query]:
+        """Best-scoring pages for the query (pass `parsed` to reuse a parse), optionally within some documents."""
+        parsed = self.parse(text, raw=raw) if parsed is None else parsed
         if parsed is wq.NullQuery or (doc_ids is not None and not doc_ids):
             return [], parsed
         with self._lock:

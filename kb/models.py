@@ -9,6 +9,14 @@ from typing import Any
 CORE_FIELDS = ("title", "organisation", "year", "language", "doc_type", "country", "symbol")
 
 
+def as_int(value: Any) -> int | None:
+    """An integer from a metadata or form value (None when it is empty or not a number)."""
+    try:
+        return int(str(value).strip()) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
 def sha256_bytes(data: bytes) -> str:
     """Return the hex SHA-256 of some bytes."""
     return hashlib.sha256(data).hexdigest()

@@ -160,14 +160,16 @@ class DocumentStore:
         row = self.conn.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         return _row_to_document(row) if row else None
 
-    def get_documents(self, doc_ids: Iterable[str]) -> dict[str, Document]:
-        """Documents by id (missing ids are left out)."""
+    def get_documents(self, doc_ids: Iterable[str], ready_only: bool = False) -> dict[str, Document]:
+        """Documents by id (missing ids, and unfinished ones when ready_only, are left out)."""
         ids = list(dict.fromkeys(doc_ids))
         out: dict[str, Document] = {}
+        state = " AND state='ready'" if ready_only else ""
         for start in range(0, len(ids), 500):
             part = ids[start:start + 500]
             marks = ",".join("?" * len(part))
-            for row in self.conn.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE doc_id IN ({marks})", part):
+            for row in self.conn.execute(
+                    f"SELECT {_DOC_COLUMNS} FROM documents WHERE doc_id IN ({marks}){state}", part):
                 out[row["doc_id"]] = _row_to_document(row)
         return out
 
@@ -193,6 +195,12 @@ class DocumentStore:
                 f"SELECT {_DOC_COLUMNS} FROM documents WHERE state='ready' AND "
                 "lower(CAST(json_extract(extra, ?) AS TEXT)) = lower(?) LIMIT 1", (f'$."{name}"', value)).fetchone()
         return _row_to_document(row) if row else None
+
+    def documents_with_field(self, name: str) -> list[Document]:
+        """Ready documents that carry a free metadata field."""
+        rows = self.conn.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE state='ready' AND "
+                                 "json_extract(extra, ?) IS NOT NULL ORDER BY doc_id", (f'$."{name}"',))
+        return [_row_to_document(r) for r in rows]
 
     def find_by_sha256(self, sha256: str) -> Document | None:
         """A document whose current content has this hash."""
@@ -308,23 +316,6 @@ class DocumentStore:
     def all_chunks_of(self, doc_ids: Iterable[str]) -> dict[str, list[Chunk]]:
         """Chunks of several documents, in reading order."""
         return {doc_id: self.chunks(doc_id) for doc_id in doc_ids}
-
-    def facet_counts(self, doc_ids: Iterable[str], fields: Iterable[str]) -> dict[str, dict[str, int]]:
-        """For each field, how many of these documents carry each value (countries split on commas)."""
-        docs = self.get_documents(doc_ids)
-        out: dict[str, dict[str, int]] = {}
-        for name in fields:
-            counts: dict[str, int] = {}
-            for doc in docs.values():
-                value = doc.get(name)
-                if value in (None, ""):
-                    continue
-                values = [v.strip() for v in str(value).split(",")] if name == "country" else [str(value)]
-                for v in values:
-                    if v:
-                        counts[v] = counts.get(v, 0) + 1
-            out[name] = dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
-        return out
 
     def overview(self, fields: Iterable[str]) -> dict[str, dict[str, dict[str, int]]]:
         """Documents and pages of ready documents grouped by each field."""

@@ -266,3 +266,15 @@ def test_corpus_add_keeps_the_catalogue_valid(home: Path, tmp_path: Path) -> Non
     assert len(read_catalogue(catalogue)) == 2
     found = runner.invoke(main, ["--home", str(home), "search", "Greece", "--json"])
     assert json.loads(found.stdout)["results"][0]["symbol"] == "GRETA(2023)05"
+
+
+def test_fetcher_waits_between_requests_and_sends_its_user_agent(site: Site, tmp_path: Path) -> None:
+    from ingest.fetch import Fetcher
+
+    fetcher = Fetcher(tmp_path / "dl", user_agent="polite-test/1", delay=0.4, timeout=5, retries=0,
+                      max_bytes=10_000_000)
+    started = time.perf_counter()
+    fetcher.download(site.base + "/direct.pdf", "one")
+    fetcher.download(site.base + "/direct.pdf", "two")
+    assert time.perf_counter() - started >= 0.4
+    assert site.user_agents[-2:] == ["polite-test/1", "polite-test/1"]

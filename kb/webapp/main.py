@@ -206,7 +206,7 @@ def _result_card(kb: KnowledgeBase, hit: Hit, rank: int, state: SearchState, app
         st.html(f"<div class='kb-card'>{title_html(doc, rank)}</div>")
         for n, passage in enumerate(hit.passages):
             with KB_LOCK:
-                link = static_link(kb, doc.doc_id, passage.page, app_dir)
+                link = static_link(kb, doc, passage.page, app_dir)
             cols = st.columns([12, 2])
             if link:
                 cols[0].html(passage_html(passage, link))
@@ -243,7 +243,7 @@ def document_view(kb: KnowledgeBase, app_dir: Path) -> None:
         f"<tr><th style='text-align:left;padding-right:1rem'>{escape(k)}</th><td>{escape(v)}</td></tr>"
         for k, v in meta.items()) + "</table>")
     with KB_LOCK:
-        link = static_link(kb, doc_id, 1, app_dir)
+        link = static_link(kb, doc, 1, app_dir)
     if link:
         st.html(f"<a href='{escape(link)}' target='_blank' rel='noopener'>Open the original PDF ↗</a>")
     _add_button(kb, "+ Add to list", f"add_doc_{doc_id}", doc_id, state.query or None)
@@ -257,7 +257,7 @@ def document_view(kb: KnowledgeBase, app_dir: Path) -> None:
         if results.hits:
             for n, passage in enumerate(results.hits[0].passages):
                 with KB_LOCK:
-                    plink = static_link(kb, doc_id, passage.page, app_dir)
+                    plink = static_link(kb, doc, passage.page, app_dir)
                 st.html(passage_html(passage, plink))
         else:
             st.caption("No passage of this document matches the search.")

@@ -10,6 +10,7 @@ from typing import Any
 import streamlit as st
 
 from kb import KnowledgeBase, Settings
+from kb.models import Document, as_int
 
 FILTER_FIELDS = ("organisation", "country", "language", "doc_type")
 PAGE_SIZE = 10
@@ -52,9 +53,9 @@ class SearchState:
             values = params.get_all(name)
             if values:
                 state.filters[name] = list(values)
-        state.year_min = _int(params.get("year_min"))
-        state.year_max = _int(params.get("year_max"))
-        state.shown = max(PAGE_SIZE, _int(params.get("n")) or PAGE_SIZE)
+        state.year_min = as_int(params.get("year_min"))
+        state.year_max = as_int(params.get("year_max"))
+        state.shown = max(PAGE_SIZE, as_int(params.get("n")) or PAGE_SIZE)
         return state
 
     def to_params(self) -> dict[str, Any]:
@@ -108,16 +109,8 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _int(value: Any) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
-def static_link(kb: KnowledgeBase, doc_id: str, page: int, app_dir: Path) -> str | None:
+def static_link(kb: KnowledgeBase, doc: Document, page: int, app_dir: Path) -> str | None:
     """A URL to the stored original PDF opened at a page (served from the app's static folder)."""
-    doc = kb.get_document(doc_id)
     original = kb.original_file(doc)
     if original is None or original.suffix.lower() != ".pdf":
         return None
