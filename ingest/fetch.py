@@ -21,7 +21,9 @@ from .chunking import chunk_pages
 from .loaders import LoadOptions
 from .loaders.pdf import load_pdf
 
-ACCEPTED = ("application/pdf", "text/html", "application/xhtml+xml", "text/plain")
+ACCEPTED_SUFFIX = {"application/pdf": ".pdf", "text/html": ".html", "application/xhtml+xml": ".html",
+                   "text/plain": ".txt"}
+ACCEPTED = tuple(ACCEPTED_SUFFIX)
 MAX_REDIRECTS = 5
 
 
@@ -81,6 +83,8 @@ class _SafeRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001
         if urlparse(newurl).scheme not in ("http", "https"):
             raise FetchError(f"refused a redirect to {newurl!r} (only http and https are followed)")
+        if urlparse(req.full_url).scheme == "https" and urlparse(newurl).scheme == "http":
+            raise FetchError(f"refused a redirect from https to plain http ({newurl!r})")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
@@ -129,8 +133,11 @@ class Fetcher:
     """Polite HTTP downloads: user agent, delay between requests, timeout, size limit, retries, resume."""
 
     def __init__(self, folder: Path, *, user_agent: str, delay: float, timeout: float, retries: int,
-                 max_bytes: int, backoff: float = 1.0):
+                 max_bytes: int, backoff: float = 1.0, accepted: dict[str, str] | None = None,
+                 limit_setting: str = "max_file_mb"):
         self.folder = folder
+        self.accepted = accepted or ACCEPTED_SUFFIX
+        self.limit_setting = limit_setting
         self.user_agent, self.delay, self.timeout = user_agent, delay, timeout
         self.retries, self.max_bytes, self.backoff = retries, max_bytes, backoff
         self._last_request = 0.0
@@ -158,7 +165,7 @@ class Fetcher:
         self.folder.mkdir(parents=True, exist_ok=True)
         part = self.folder / f"{name}.part"
         have = part.stat().st_size if part.exists() else 0
-        headers = {"User-Agent": self.user_agent, "Accept": ", ".join(ACCEPTED)}
+        headers = {"User-Agent": self.user_agent, "Accept": ", ".join(self.accepted)}
         if have:
             headers["Range"] = f"bytes={have}-"
         self._wait_turn()
@@ -175,14 +182,15 @@ class Fetcher:
             raise FetchError(f"cannot reach {url}: {reason}", retry=True) from None
         with response:
             content_type = (response.headers.get_content_type() or "").lower()
-            if content_type not in ACCEPTED:
-                raise FetchError(f"unexpected content type {content_type!r} from {url} (expected a PDF or a web page)")
+            if content_type not in self.accepted:
+                raise FetchError(f"unexpected content type {content_type!r} from {url} (accepted: "
+                                 f"{', '.join(sorted(self.accepted))})")
             length = response.headers.get("Content-Length")
             resumed = response.status == 206
             total = (int(length) + (have if resumed else 0)) if length and length.isdigit() else None
             if total is not None and total > self.max_bytes:
                 raise FetchError(f"{url} is {total / 1e6:.1f} MB, over the limit of {self.max_bytes / 1e6:.1f} MB "
-                                 "(setting max_file_mb)")
+                                 f"(setting {self.limit_setting})")
             mode = "ab" if resumed else "wb"
             written = have if resumed else 0
             try:
@@ -194,7 +202,7 @@ class Fetcher:
                         written += len(block)
                         if written > self.max_bytes:
                             raise FetchError(f"{url} is over the limit of {self.max_bytes / 1e6:.1f} MB "
-                                             "(setting max_file_mb)")
+                                             f"(setting {self.limit_setting})")
                         handle.write(block)
             except (socket.timeout, TimeoutError, ConnectionError) as exc:
                 raise FetchError(f"the download of {url} broke off ({exc}); it resumes on the next try",
@@ -203,10 +211,23 @@ class Fetcher:
                 part.unlink(missing_ok=True)
                 raise
             final_url = response.geturl()
-        suffix = ".pdf" if content_type == "application/pdf" else ".html" if "html" in content_type else ".txt"
+        suffix = self.accepted[content_type] or _sniff_suffix(part, final_url)
         target = self.folder / f"{name}{suffix}"
         part.replace(target)
         return target, content_type, final_url
+
+
+def _sniff_suffix(path: Path, url: str) -> str:
+    """The suffix of a download served as generic binary data, from its first bytes and its address."""
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    url_suffix = Path(urlparse(url).path).suffix.lower()
+    if head.startswith(b"%PDF-"):
+        return ".pdf"
+    if head.startswith(b"PK\x03\x04") and url_suffix in (".docx", ".pptx"):
+        return url_suffix
+    path.unlink(missing_ok=True)
+    raise FetchError(f"{url} was served as generic binary data that is neither a PDF nor a .docx/.pptx file")
 
 
 def parse_page(html: str) -> _Links:

@@ -5,15 +5,16 @@ import csv
 import json
 import re
 import tomllib
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from kb.errors import KBError
 from kb.models import CORE_FIELDS, Document, LoadedDocument
 
-from kb.language import detect_language
+from .detect import detect_metadata
 
-_INT_FIELDS = {"year"}
+_INT_FIELDS = {"year", "round"}
 _TITLE_LINE = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
 _NOT_TITLE = re.compile(r"^(pagina|page|blad|seite|datum|date|ons kenmerk|our ref|aan |to:|van |from:)\b|\d+ (van|of) \d+$", re.I)
 
@@ -41,25 +42,66 @@ def read_meta_file(path: Path) -> dict[str, Any] | dict[str, dict[str, Any]]:
     return data
 
 
-def sidecar_for(path: Path) -> dict[str, Any]:
-    """Metadata from `NAME.meta.json` beside a file, if there is one."""
-    sidecar = path.with_name(path.name + ".meta.json")
-    if not sidecar.is_file():
-        sidecar = path.with_suffix(".meta.json")
-    if not sidecar.is_file():
-        return {}
+SIDECAR_SUFFIXES = (".meta.json", ".meta.yaml", ".meta.yml")
+MANIFEST_NAME = "manifest.csv"
+
+
+def sidecar_for(path: Path) -> tuple[str, dict[str, Any]]:
+    """(label, metadata) from `NAME.meta.json` or `NAME.meta.yaml` beside a file; ("", {}) when there is none."""
+    for base in (path.name, path.stem):
+        for suffix in SIDECAR_SUFFIXES:
+            sidecar = path.with_name(base + suffix)
+            if sidecar.is_file():
+                return f"sidecar {sidecar.name}", _read_sidecar(sidecar)
+    return "", {}
+
+
+def _read_sidecar(sidecar: Path) -> dict[str, Any]:
     try:
-        data = json.loads(sidecar.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+        text = sidecar.read_text(encoding="utf-8")
+        if sidecar.suffix == ".json":
+            data = json.loads(text)
+        else:
+            import yaml
+
+            data = yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise KBError(f"{sidecar}: cannot read sidecar metadata ({exc}): fix the JSON") from exc
+    except Exception as exc:  # yaml.YAMLError and friends
+        raise KBError(f"{sidecar}: cannot read sidecar metadata ({exc}): fix the YAML") from exc
     if not isinstance(data, dict):
-        raise KBError(f"{sidecar}: sidecar metadata must be one JSON object")
+        raise KBError(f"{sidecar}: sidecar metadata must be one object of field names and values")
     return data
 
 
+def folder_manifest(path: Path) -> tuple[str, dict[str, Any]]:
+    """(label, row) for a file from the `manifest.csv` of its folder (a `file` column names each file)."""
+    manifest = path.parent / MANIFEST_NAME
+    if not manifest.is_file() or path == manifest:
+        return "", {}
+    rows = _manifest_rows(str(manifest), manifest.stat().st_mtime_ns)
+    row = rows.get(path.name)
+    return (f"manifest {manifest}", row) if row else ("", {})
+
+
+@lru_cache(maxsize=32)
+def _manifest_rows(manifest: str, _mtime: int) -> dict[str, dict[str, Any]]:
+    data = read_meta_file(Path(manifest))
+    return {Path(name).name: row for name, row in data.get("__manifest__", {}).items()}
+
+
 def is_sidecar(path: Path) -> bool:
-    """True for metadata sidecar files, which are not documents themselves."""
-    return path.name.endswith(".meta.json")
+    """True for metadata sidecars and folder manifests, which describe documents rather than being ones."""
+    if path.name.endswith(SIDECAR_SUFFIXES):
+        return True
+    if path.name == MANIFEST_NAME:
+        try:
+            with path.open(encoding="utf-8-sig") as handle:
+                header = handle.readline()
+        except OSError:
+            return False
+        return "file" in [h.strip() for h in header.split(",")]
+    return False
 
 
 def guess_title(loaded: LoadedDocument, fallback: str) -> str:
@@ -68,6 +110,7 @@ def guess_title(loaded: LoadedDocument, fallback: str) -> str:
         for line in page.text.splitlines()[:15]:
             line = line.strip()
             if (8 <= len(line) <= 200 and _TITLE_LINE.search(line) and not _NOT_TITLE.search(line)
+                    and len(line.split()) >= 2
                     and not line.lower().startswith(("http", "www."))):
                 return line
     return fallback
@@ -80,32 +123,141 @@ def _coerce(name: str, value: Any, where: str) -> Any:
         try:
             return int(str(value).strip()[:4])
         except ValueError:
-            raise KBError(f"{where}: field {name!r} must be a year such as 2021, got {value!r}") from None
-    if name == "country" and isinstance(value, (list, tuple)):
-        return ",".join(str(v).strip() for v in value)
+            example = "a year such as 2021" if name == "year" else "a whole number such as 3"
+            raise KBError(f"{where}: field {name!r} must be {example}, got {value!r}") from None
     if name == "country":
-        return ",".join(part.strip() for part in re.split(r"[;,]", str(value)) if part.strip())
+        parts = value if isinstance(value, (list, tuple)) else re.split(r"[;,]", str(value))
+        return ",".join(_country_code(str(part).strip()) for part in parts if str(part).strip())
+    if name == "language":
+        return _language_code(str(value).strip())
     return value
 
 
-def build_document(loaded: LoadedDocument, doc_id: str, *, run_meta: Mapping[str, Any] | None = None,
-                   sidecar: Mapping[str, Any] | None = None, fallback_title: str = "") -> Document:
-    """Merge metadata by precedence: detected < file's own < run-level --meta < sidecar."""
-    text_sample = "\n".join(p.text for p in loaded.pages[:8])
-    merged: dict[str, Any] = {}
-    language = detect_language(text_sample)
-    if language:
-        merged["language"] = language
-    merged.update({k: v for k, v in loaded.metadata.items() if v not in (None, "")})
-    if "year" not in merged and "pdf_year" in merged:
-        merged["year"] = merged["pdf_year"]
-    merged.pop("pdf_year", None)
-    for layer in (run_meta or {}, sidecar or {}):
-        merged.update({k: v for k, v in layer.items() if v not in (None, "")})
-    if not merged.get("title"):
-        merged["title"] = guess_title(loaded, fallback_title)
+def _country_code(name: str) -> str:
+    """ISO 3166 alpha-2 for a code or an English name ("Netherlands" → NL); unknown names are kept."""
+    if len(name) == 2:
+        return name.upper()
+    import pycountry
+
+    try:
+        return pycountry.countries.lookup(name).alpha_2
+    except LookupError:
+        return name
+
+
+def _language_code(name: str) -> str:
+    """ISO 639-1 for a code or an English name ("Dutch" → nl); unknown names are kept."""
+    if len(name) == 2:
+        return name.lower()
+    import pycountry
+
+    try:
+        return getattr(pycountry.languages.lookup(name), "alpha_2", name)
+    except LookupError:
+        return name
+
+
+# What the file itself declares, by format: the label shown as the evidence of such values.
+_FILE_ORIGIN = {".pdf": "PDF information dictionary", ".docx": "Word document properties",
+                ".pptx": "PowerPoint document properties", ".html": "web page metadata", ".htm": "web page metadata",
+                ".xhtml": "web page metadata", ".md": "front matter", ".markdown": "front matter"}
+# Values loaders set that describe the file rather than state metadata.
+_FILE_FACTS = {"doc_type": "file format"}
+
+
+class _Merge:
+    """Metadata values with the source and evidence of each, later layers overriding earlier ones."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+        self.provenance: dict[str, dict[str, str]] = {}
+
+    def set(self, name: str, value: Any, source: str, evidence: str) -> None:
+        if value in (None, "", [], {}):
+            return
+        self.values[name] = value
+        self.provenance[name] = {"source": source, "evidence": evidence}
+
+
+def build_document(loaded: LoadedDocument, doc_id: str, *,
+                   layers: Sequence[tuple[str, str, Mapping[str, Any]]] = (), fallback_title: str = "") -> Document:
+    """Merge metadata by precedence: detected < the file's own < each layer given (lowest first).
+
+    `layers` are (source, label, values), e.g. ("meta", "--meta run.json", {...}), ("sidecar", "sidecar X", {...}).
+    """
+    merged = _Merge()
+    file_meta = dict(loaded.metadata)
+    loader_found: dict[str, Any] = file_meta.pop("_detected", {}) or {}
+    suffix = Path(loaded.original_path or loaded.source).suffix.lower()
+    origin = file_meta.pop("_origin", None) or _FILE_ORIGIN.get(suffix, "the file's own fields")
+    file_year = file_meta.pop("file_year", None)
+    headings = file_meta.pop("headings", None)
+
+    declared_title = str(file_meta.get("title") or "")
+    title_found = loader_found.get("title")
+    title_for_detection = declared_title or (title_found[0] if title_found else "") or guess_title(loaded, "")
+    found = detect_metadata(loaded, title_for_detection)
+    for name, item in found.items():
+        if not (name == "year" and item.weak):
+            merged.set(name, item.value, "detected", item.evidence)
+    for name, (value, evidence) in loader_found.items():
+        merged.set(name, value, "detected", evidence)
+    if "title" not in merged.values:
+        guessed = guess_title(loaded, "")
+        merged.set("title", guessed, "detected", "first line of text on page 1 that reads like a title")
+    for name, value in file_meta.items():
+        merged.set(name, value, "file", _FILE_FACTS.get(name, origin) if name in _FILE_FACTS else origin)
+    if "year" not in merged.values and file_year:
+        merged.set("year", file_year, "file", f"{origin} (date the file was made)")
+    if "year" not in merged.values and "year" in found:
+        merged.set("year", found["year"].value, "detected", found["year"].evidence)
+    for source, label, values in layers:
+        for name, value in (values or {}).items():
+            merged.set(name, value, source, label)
+    if not merged.values.get("title"):
+        merged.set("title", fallback_title, "detected", "file name")
+    values = merged.values
     where = loaded.source
-    core = {name: _coerce(name, merged.pop(name, None), where) for name in CORE_FIELDS}
+    core = {name: _coerce(name, values.pop(name, None), where) for name in CORE_FIELDS}
+    if "round" in values:
+        values["round"] = _coerce("round", values["round"], where)
+    extra = dict(values)
+    extra["_provenance"] = merged.provenance
+    if headings:
+        extra["_headings"] = headings
     return Document(doc_id=doc_id, source=loaded.source, sha256=loaded.sha256, title=str(core["title"] or ""),
                     organisation=core["organisation"], year=core["year"], language=core["language"],
-                    doc_type=core["doc_type"], country=core["country"], symbol=core["symbol"], extra=merged)
+                    doc_type=core["doc_type"], country=core["country"], symbol=core["symbol"], extra=extra)
+
+
+def apply_corrections(document: Document, corrections: Mapping[str, tuple[Any, str]]) -> Document:
+    """Overlay a researcher's corrections {field: (value, when)} on a document's metadata, recording them."""
+    provenance = dict(document.extra.get("_provenance") or {})
+    for name, (value, when) in corrections.items():
+        value = _coerce(name, value, f"correction of {document.doc_id}")
+        if name in CORE_FIELDS:
+            setattr(document, name, value if name != "title" else str(value or ""))
+        elif value in (None, ""):
+            document.extra.pop(name, None)
+        else:
+            document.extra[name] = value
+        provenance[name] = {"source": "correction", "evidence": f"corrected by hand on {when}"}
+    document.extra["_provenance"] = provenance
+    return document
+
+
+_FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
+# Fields the knowledge base sets itself: a correction cannot change them.
+_SYSTEM_FIELDS = {"doc_id", "source", "sha256", "ingested_at", "n_pages", "n_chunks", "stored_file"}
+
+
+def check_correction(name: str, value: Any) -> Any:
+    """A hand-given field value, checked and converted (None clears the field); KBError says what is wrong."""
+    name = name.strip()
+    if not _FIELD_NAME.match(name) or name in _SYSTEM_FIELDS:
+        raise KBError(f"cannot set field {name!r}: use a metadata field such as "
+                      f"{', '.join(CORE_FIELDS)}, round, or a lower-case name of your own")
+    text = str(value).strip() if value is not None else ""
+    if name == "title" and not text:
+        raise KBError("the title cannot be empty")
+    return _coerce(name, text, f"field {name}") if text else None

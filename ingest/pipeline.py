@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from kb.errors import KBError, LoadError
 from kb.models import LoadedDocument, PreparedDocument, chunk_id_for
@@ -17,7 +20,8 @@ from kb.tokenization import load_tokenizer
 
 from .chunking import chunk_pages
 from .loaders import LoadOptions, RecordOptions, loader_for
-from .metadata import build_document, is_sidecar, read_meta_file, sidecar_for
+from .metadata import apply_corrections, build_document, folder_manifest, is_sidecar, read_meta_file, sidecar_for
+from .similarity import fingerprint
 from .report import IngestItem, IngestReport
 
 
@@ -30,7 +34,11 @@ class PrepareJob:
     model: str
     chunk_tokens: int
     chunk_overlap: int
-    run_meta: dict[str, Any] = field(default_factory=dict)
+    # (source, label, values) metadata layers from the run, lowest precedence first (sidecars come on top)
+    layers: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    # the URL a downloaded file came from: the document's source instead of the download's path
+    source: str | None = None
+    memory_mb: int = 0
 
 
 @dataclass
@@ -44,10 +52,16 @@ class Prepared:
 
 
 def expand_targets(targets: Sequence[str]) -> Iterator[tuple[str, Path | None, str | None]]:
-    """Yield (target, path, problem) for every file under the targets, folders recursively, in order."""
+    """Yield (target, path, problem) for every file under the targets, folders recursively, in order.
+
+    URLs are yielded with no path; the caller downloads them.
+    """
     for target in targets:
         if target.startswith(("http://", "https://")):
-            yield target, None, "URLs are not supported by this version yet: download the file and ingest it"
+            yield target, None, None
+            continue
+        if "://" in target[:12]:
+            yield target, None, "only http:// and https:// addresses can be ingested"
             continue
         path = Path(target).expanduser()
         if not path.exists():
@@ -63,49 +77,129 @@ def expand_targets(targets: Sequence[str]) -> Iterator[tuple[str, Path | None, s
             yield target, path.resolve(), None
 
 
+class _TimeUp(Exception):
+    """The hard time limit of one file ran out."""
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """A hard stop after `seconds` (SIGALRM; only where this runs in the main thread) on top of the loaders'
+    own checks between pages."""
+    usable = seconds > 0 and threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGALRM")
+    if not usable:
+        yield
+        return
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise _TimeUp()
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _limit_memory(megabytes: int) -> None:
+    """Cap this worker process's address space so that a hostile file fails with MemoryError, not the machine."""
+    if megabytes <= 0:
+        return
+    try:
+        import resource
+
+        limit = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
 def prepare_file(job: PrepareJob) -> list[Prepared]:
     """Load one file and chunk every document in it (runs in a worker process)."""
     path = Path(job.path)
     out: list[Prepared] = []
+    source = job.source or str(path)
+    seconds = job.options.seconds_allowed
+    options = replace(job.options, deadline=time.monotonic() + seconds if seconds > 0 else None)
     try:
-        spec = loader_for(path)
-        size = path.stat().st_size
-        if size > job.options.max_file_bytes:
-            raise LoadError(str(path), f"file is {size / 1e6:.0f} MB, over the limit of "
-                                       f"{job.options.max_file_bytes / 1e6:.0f} MB (setting max_file_mb)")
-        sidecar = sidecar_for(path)
-        tokenizer = load_tokenizer(job.model)
-        for result in spec.load(path, job.options):
-            if isinstance(result, LoadError):
-                out.append(Prepared(loaded=None, prepared=None, error=result.reason, source=result.path))  # type: ignore[arg-type]
-                continue
-            try:
-                document = build_document(result, "", run_meta=job.run_meta, sidecar=sidecar,
-                                          fallback_title=path.stem.replace("_", " "))
-            except KBError as exc:
-                out.append(Prepared(loaded=None, prepared=None, error=str(exc), source=result.source))  # type: ignore[arg-type]
-                continue
-            chunks = chunk_pages("", result.pages, tokenizer, job.chunk_tokens, job.chunk_overlap)
-            document.n_pages = len(result.pages)
-            document.n_chunks = len(chunks)
-            out.append(Prepared(loaded=result, prepared=PreparedDocument(document, result.pages, chunks),
-                                source=result.source))
+        with _time_limit(seconds + 5 if seconds > 0 else 0):
+            spec = loader_for(path)
+            size = path.stat().st_size
+            if size > options.max_file_bytes:
+                raise LoadError(source, f"file is {size / 1e6:.0f} MB, over the limit of "
+                                        f"{options.max_file_bytes / 1e6:.0f} MB (setting max_file_mb)")
+            layers = list(job.layers)
+            manifest_label, manifest_row = folder_manifest(path)
+            if manifest_row:
+                layers.append(("manifest", manifest_label, manifest_row))
+            sidecar_label, sidecar = sidecar_for(path)
+            if sidecar:
+                layers.append(("sidecar", sidecar_label, sidecar))
+            tokenizer = load_tokenizer(job.model)
+            for result in spec.load(path, options):
+                if isinstance(result, LoadError):
+                    out.append(Prepared(loaded=None, prepared=None, error=result.reason, source=result.path))  # type: ignore[arg-type]
+                    continue
+                if job.source:
+                    result.source = job.source
+                try:
+                    document = build_document(result, "", layers=layers, fallback_title=path.stem.replace("_", " "))
+                except KBError as exc:
+                    out.append(Prepared(loaded=None, prepared=None, error=str(exc), source=result.source))  # type: ignore[arg-type]
+                    continue
+                chunks = chunk_pages("", result.pages, tokenizer, job.chunk_tokens, job.chunk_overlap)
+                document.n_pages = len(result.pages)
+                document.n_chunks = len(chunks)
+                fp = fingerprint("", document.language, (p.text for p in result.pages)) if not spec.multi else None
+                out.append(Prepared(loaded=result, prepared=PreparedDocument(document, result.pages, chunks, fp),
+                                    source=result.source))
     except LoadError as exc:
-        out.append(Prepared(loaded=None, prepared=None, error=exc.reason, source=exc.path))  # type: ignore[arg-type]
+        out.append(Prepared(loaded=None, prepared=None, error=exc.reason, source=job.source or exc.path))  # type: ignore[arg-type]
     except KBError as exc:
-        out.append(Prepared(loaded=None, prepared=None, error=str(exc), source=str(path)))  # type: ignore[arg-type]
+        out.append(Prepared(loaded=None, prepared=None, error=str(exc), source=source))  # type: ignore[arg-type]
+    except _TimeUp:
+        out.append(Prepared(loaded=None, prepared=None, source=source,  # type: ignore[arg-type]
+                            error=f"reading took longer than {seconds:.0f} s and was stopped; raise the setting "
+                                  "max_seconds_per_file or split the file"))
     except MemoryError:
-        out.append(Prepared(loaded=None, prepared=None, error="file too large to process in memory",  # type: ignore[arg-type]
-                            source=str(path)))
+        out.append(Prepared(loaded=None, prepared=None, source=source,  # type: ignore[arg-type]
+                            error=f"refused: reading it needs more than {job.memory_mb} MB of memory (setting "
+                                  "max_worker_memory_mb); the file may be a decompression bomb"
+                            if job.memory_mb else "file too large to process in memory"))
     except Exception as exc:  # a bad file must never stop the batch
-        out.append(Prepared(loaded=None, prepared=None, source=str(path),  # type: ignore[arg-type]
+        out.append(Prepared(loaded=None, prepared=None, source=source,  # type: ignore[arg-type]
                             error=f"unexpected error while reading ({type(exc).__name__}: {exc}); "
                                   "please report it with the file"))
     return out
 
 
+def detect_file(path: Path, options: LoadOptions) -> list[Any]:
+    """The metadata ingestion would give each document of a file (a LoadError for one that cannot be read)."""
+    out: list[Any] = []
+    spec = loader_for(path)
+    layers = []
+    for label, values, source in (folder_manifest(path) + ("manifest",), sidecar_for(path) + ("sidecar",)):
+        if values:
+            layers.append((source, label, values))
+    for result in spec.load(path, options):
+        out.append(result if isinstance(result, LoadError) else
+                   build_document(result, "", layers=layers, fallback_title=path.stem.replace("_", " ")))
+    return out
+
+
+def preview_file(kb: Any, path: Path) -> list[Prepared]:
+    """Read a file as ingestion would, without writing anything: its text and the metadata found for it."""
+    settings = kb.settings
+    job = PrepareJob(str(path), LoadOptions.from_settings(settings), kb.tokenizer_model, settings.chunk_tokens,
+                     settings.chunk_overlap)
+    return prepare_file(job)
+
+
 def _assign_doc_id(prepared: PreparedDocument, doc_id: str) -> PreparedDocument:
     prepared.document.doc_id = doc_id
+    if prepared.fingerprint is not None:
+        prepared.fingerprint.doc_id = doc_id
     for chunk in prepared.chunks:
         chunk.doc_id = doc_id
         chunk.chunk_id = chunk_id_for(doc_id, chunk.page, chunk.seq)
@@ -124,44 +218,79 @@ def _file_sha256(path: Path) -> str:
 
 def run_ingest(kb: Any, targets: Sequence[str], *, meta_file: str | Path | None = None,
                record_options: RecordOptions | None = None, progress: bool = False,
-               workers: int | None = None) -> IngestReport:
-    """Ingest every target into the knowledge base and return the report."""
+               workers: int | None = None, meta: Mapping[str, Any] | None = None,
+               on_file: Callable[[str, list[IngestItem]], None] | None = None) -> IngestReport:
+    """Ingest every target into the knowledge base and return the report.
+
+    `meta` applies to every file (above `--meta`, below sidecars); `on_file` hears about each finished file.
+    """
     started = time.perf_counter()
     report = IngestReport()
     settings = kb.settings
     run_meta: Mapping[str, Any] = read_meta_file(Path(meta_file)) if meta_file else {}
     manifest = run_meta.get("__manifest__", {}) if isinstance(run_meta, dict) else {}
-    options = LoadOptions(records=record_options or RecordOptions(),
-                          max_file_bytes=int(settings.max_file_mb * 1024 * 1024))
+    options = LoadOptions.from_settings(settings, records=record_options or RecordOptions())
     load_tokenizer(kb.tokenizer_model)  # fail fast, before any work, if the tokenizer is missing
 
     files = list(expand_targets(targets))
     bar = _progress_bar(len(files), progress, "ingest", "file")
     embed_bar = _progress_bar(None, progress and kb.settings.semantic, "embed ", "chunk", position=1)
+
+    def finish(source: str, items: list[IngestItem]) -> None:
+        for item in items:
+            report.add(item)
+        bar.update(1)
+        if on_file is not None:
+            on_file(source, items)
+
+    downloader = None
     with kb.batch_writer(embed_progress=embed_bar.update) as writer:
         jobs: list[PrepareJob] = []
         for target, path, problem in files:
+            source = target
+            layers: list[tuple[str, str, dict[str, Any]]] = []
+            if problem is None and path is None:  # a URL
+                from .download import UrlDownloader
+
+                downloader = downloader or UrlDownloader.from_settings(kb.home / "downloads", settings)
+                try:
+                    path, url_meta = downloader.download(target)
+                except KBError as exc:
+                    finish(target, [IngestItem(source=target, status="failed",
+                                               reason=getattr(exc, "reason", None) or str(exc))])
+                    continue
+                layers.append(("url", f"downloaded from {target}", url_meta))
+            else:
+                source = str(path) if path is not None else target
             if problem or path is None:
-                report.add(IngestItem(source=target, status="failed", reason=problem))
-                bar.update(1)
+                finish(target, [IngestItem(source=target, status="failed", reason=problem)])
                 continue
             try:
                 spec = loader_for(path)
             except LoadError as exc:
-                report.add(IngestItem(source=str(path), status="failed", reason=exc.reason))
-                bar.update(1)
+                finish(source, [IngestItem(source=source, status="failed", reason=exc.reason)])
                 continue
-            if not spec.multi and _skip_unchanged_file(writer, path, report):
-                bar.update(1)
-                continue
-            meta = dict(run_meta) if not manifest else dict(manifest.get(path.name, manifest.get(target, {})))
-            meta.pop("__manifest__", None)
+            if not spec.multi:
+                known = _unchanged_file(writer, path, source)
+                if known is not None:
+                    finish(source, [known])
+                    continue
+            if manifest:
+                row = manifest.get(path.name, manifest.get(target, {}))
+                if row:
+                    layers.append(("manifest", f"manifest {meta_file}", dict(row)))
+            elif run_meta:
+                layers.append(("meta", f"--meta {meta_file}", dict(run_meta)))
+            if meta:
+                layers.append(("meta", "metadata given with the upload", dict(meta)))
             jobs.append(PrepareJob(str(path), options, kb.tokenizer_model, settings.chunk_tokens,
-                                   settings.chunk_overlap, meta))
+                                   settings.chunk_overlap, layers, source=None if source == str(path) else source,
+                                   memory_mb=settings.max_worker_memory_mb))
         for job, results in _run_jobs(jobs, workers):
+            items: list[IngestItem] = []
             for result in results:
-                _write_result(writer, result, Path(job.path), report)
-            bar.update(1)
+                items.append(_write_result(writer, result, Path(job.path)))
+            finish(job.source or job.path, items)
             bar.set_postfix_str(_postfix(report), refresh=False)
     bar.close()
     embed_bar.close()
@@ -181,38 +310,57 @@ def _known_content(writer: Any, source: str, sha: str, existing: Any) -> IngestI
     return None
 
 
-def _skip_unchanged_file(writer: Any, path: Path, report: IngestReport) -> bool:
-    """Report an unchanged file or a byte-identical duplicate without reading it again."""
-    source = str(path)
-    known = _known_content(writer, source, _file_sha256(path), writer.document_for_source(source))
-    if known is not None:
-        report.add(known)
-    return known is not None
+def _unchanged_file(writer: Any, path: Path, source: str) -> IngestItem | None:
+    """The report item of an unchanged file or a byte-identical duplicate, found without reading it again."""
+    return _known_content(writer, source, _file_sha256(path), writer.document_for_source(source))
 
 
-def _write_result(writer: Any, result: Prepared, path: Path, report: IngestReport) -> None:
+def _write_result(writer: Any, result: Prepared, path: Path) -> IngestItem:
     if result.error is not None or result.prepared is None:
-        report.add(IngestItem(source=result.source or str(path), status="failed", reason=result.error))
-        return
+        return IngestItem(source=result.source or str(path), status="failed", reason=result.error)
     prepared, loaded = result.prepared, result.loaded
     source = loaded.source
     existing = writer.document_for_source(source)
     if existing is not None and loaded.metadata.get("catalogue_stub") and existing.extra.get("fetched_at"):
         # the entry's full text was fetched since: the stub must not replace it
-        report.add(IngestItem(source=source, status="unchanged", doc_id=existing.doc_id, title=existing.title))
-        return
+        return IngestItem(source=source, status="unchanged", doc_id=existing.doc_id, title=existing.title)
     known = _known_content(writer, source, loaded.sha256, existing)
     if known is not None:
-        report.add(known)
-        return
+        return known
     doc_id = existing.doc_id if existing is not None else writer.unique_doc_id(loaded.sha256, source)
     _assign_doc_id(prepared, doc_id)
+    corrections = writer.corrections(doc_id)
+    if corrections:
+        apply_corrections(prepared.document, corrections)
     if loaded.original_path:
         prepared.document.stored_file = writer.store_original(Path(loaded.original_path), doc_id)
     writer.stage(prepared)
-    report.add(IngestItem(source=source, status="updated" if existing else "added", doc_id=doc_id,
-                          title=prepared.document.title, pages=len(prepared.pages), chunks=len(prepared.chunks),
-                          warnings=list(loaded.warnings)))
+    return IngestItem(source=source, status="updated" if existing else "added", doc_id=doc_id,
+                      title=prepared.document.title, pages=len(prepared.pages), chunks=len(prepared.chunks),
+                      warnings=list(loaded.warnings) + _relation_notes(writer, doc_id),
+                      metadata=_metadata_summary(prepared.document))
+
+
+def _relation_notes(writer: Any, doc_id: str) -> list[str]:
+    """Report lines for the near-duplicates and translations found for a new document."""
+    notes = []
+    for other_id, kind, score in writer.kb._store.relations([doc_id], ready_only=False)[doc_id]:
+        other = writer.kb._store.get_document(other_id)
+        label = f"{other_id} ({other.title[:60] if other else '?'})"
+        notes.append(f"{kind} of {label}, similarity {score:.2f}" if kind == "near-duplicate"
+                     else f"translation of {label} [{other.language if other else '?'}], score {score:.2f}")
+    return notes
+
+
+def _metadata_summary(document: Any) -> dict[str, Any]:
+    """Field → {value, source, evidence} for the report."""
+    provenance = document.extra.get("_provenance", {})
+    summary = {}
+    for name in ("title", "language", "organisation", "symbol", "round", "country", "year", "doc_type"):
+        value = document.get(name)
+        if value not in (None, ""):
+            summary[name] = {"value": value, **provenance.get(name, {})}
+    return summary
 
 
 def _run_jobs(jobs: list[PrepareJob], workers: int | None) -> Iterator[tuple[PrepareJob, list[Prepared]]]:
@@ -222,7 +370,9 @@ def _run_jobs(jobs: list[PrepareJob], workers: int | None) -> Iterator[tuple[Pre
         for job in jobs:
             yield job, prepare_file(job)
         return
-    with ProcessPoolExecutor(max_workers=n_workers, mp_context=get_context("spawn")) as pool:
+    memory = jobs[0].memory_mb
+    with ProcessPoolExecutor(max_workers=n_workers, mp_context=get_context("spawn"), initializer=_limit_memory,
+                             initargs=(memory,)) as pool:
         in_flight: deque[tuple[PrepareJob, Future]] = deque()
         queue = iter(jobs)
         for job in queue:

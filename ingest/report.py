@@ -21,6 +21,21 @@ class IngestItem:
     pages: int = 0
     chunks: int = 0
     warnings: list[str] = field(default_factory=list)
+    # field -> {"value", "source", "evidence"} for added and updated documents
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def metadata_line(self) -> str:
+        """The detected and declared metadata on one line (without the title)."""
+        values = [str(self.metadata[name]["value"]) for name in ("language", "organisation", "symbol", "country",
+                                                                 "year", "doc_type") if name in self.metadata]
+        if "round" in self.metadata:
+            values.append(f"round {self.metadata['round']['value']}")
+        return " · ".join(values)
+
+    def evidence_lines(self) -> list[str]:
+        """`field = value  [source: evidence]` for every metadata field."""
+        return [f"{name} = {info['value']}  [{info.get('source', '?')}: {info.get('evidence', '')}]"
+                for name, info in self.metadata.items()]
 
     def line(self) -> str:
         """One human-readable line."""

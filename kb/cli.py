@@ -71,10 +71,15 @@ def main(ctx: click.Context, home: str | None) -> None:
 @click.option("--workers", type=int, default=None, help="Processes that read files in parallel (default: 2).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--explain", is_flag=True, help="Show every metadata field with where it came from.")
 @click.pass_obj
 def ingest(obj: _Context, targets: tuple[str, ...], meta_file: str | None, id_field: str, title_field: str,
-           text_fields: str, workers: int | None, progress: bool | None, as_json: bool) -> None:
-    """Ingest files, folders (recursively) and record files (.jsonl/.csv)."""
+           text_fields: str, workers: int | None, progress: bool | None, as_json: bool, explain: bool) -> None:
+    """Ingest files, folders (recursively), web addresses (http/https) and record files (.jsonl/.csv).
+
+    Reads PDF, DOCX, PPTX, HTML, TXT/Markdown. Metadata is detected from the text and overridden, in this order,
+    by the file's own properties, --meta, a folder's manifest.csv and a NAME.meta.json/.yaml sidecar.
+    """
     from ingest.loaders import RecordOptions
 
     fields = tuple(f.strip() for f in text_fields.split(",") if f.strip())
@@ -89,11 +94,53 @@ def ingest(obj: _Context, targets: tuple[str, ...], meta_file: str | None, id_fi
     for item in report.items:
         if item.status != "unchanged" or len(report.items) <= 50:
             click.echo(item.line())
+        if explain:
+            for line in item.evidence_lines():
+                click.echo(f"           {line}")
+        elif item.metadata_line():
+            click.echo(f"           {item.metadata_line()}")
         for warning in item.warnings:
-            click.echo(f"           warning: {warning}")
+            click.echo(f"           note: {warning}")
     click.echo(report.summary())
     if report.failed:
         click.echo(f"{len(report.failed)} item(s) could not be ingested; the reasons are listed above.")
+
+
+@main.command("meta")
+@click.argument("doc")
+@click.argument("assignments", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Print the metadata as JSON.")
+@click.pass_obj
+def meta_command(obj: _Context, doc: str, assignments: tuple[str, ...], as_json: bool) -> None:
+    """Show a document's metadata with where each field came from, or correct fields: kb meta DOC field=value ...
+
+    Corrections are kept when the document is ingested again; `field=` (empty) clears a field.
+    """
+    values: dict[str, str] = {}
+    for assignment in assignments:
+        name, sep, value = assignment.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{assignment!r} is not field=value", param_hint="ASSIGNMENTS")
+        values[name.strip()] = value
+    kb = obj.kb
+    document = kb.correct_metadata(doc, values) if values else kb.resolve_document(doc)
+    provenance = kb.provenance(document)
+    fields = {"title": document.title, **document.metadata()}
+    related = kb.related([document.doc_id])[document.doc_id]
+    if as_json:
+        _emit_json({"doc_id": document.doc_id, "source": document.source,
+                    "fields": {name: {"value": value, **provenance.get(name, {})} for name, value in fields.items()},
+                    "related": [{"doc_id": other.doc_id, "kind": kind, "score": round(score, 3),
+                                 "language": other.language, "title": other.title}
+                                for other, kind, score in related]})
+        return
+    click.echo(f"{document.doc_id}  {document.source}")
+    for name, value in fields.items():
+        origin = provenance.get(name)
+        where = f"  [{origin['source']}: {origin['evidence']}]" if origin else ""
+        click.echo(f"  {name} = {value}{where}")
+    for other, kind, score in related:
+        click.echo(f"  {kind}: {other.doc_id} [{other.language or '?'}] {other.title} (score {score:.2f})")
 
 
 def _print_results(results: SearchResults) -> None:

@@ -210,12 +210,13 @@ class KnowledgeBase:
                 "KB_EMBED_MODEL back")
 
     def ingest(self, targets: Sequence[str | Path], *, meta_file: str | Path | None = None,
-               record_options: Any = None, progress: bool = False, workers: int | None = None) -> Any:
-        """Ingest files, folders and record files; return the ingest report."""
+               record_options: Any = None, progress: bool = False, workers: int | None = None,
+               meta: Mapping[str, Any] | None = None, on_file: Callable[[str, list[Any]], None] | None = None) -> Any:
+        """Ingest files, folders, URLs and record files; return the ingest report."""
         from ingest.pipeline import run_ingest  # the facade is the one entry point every surface calls
 
         return run_ingest(self, [str(t) for t in targets], meta_file=meta_file, record_options=record_options,
-                          progress=progress, workers=workers)
+                          progress=progress, workers=workers, meta=meta, on_file=on_file)
 
     def remove(self, ref: str) -> Document:
         """Delete a document (by id or by the source it was ingested from) from the store and every index."""
@@ -227,6 +228,42 @@ class KnowledgeBase:
         finally:
             self._lock.release()
         return doc
+
+    def correct_metadata(self, ref: str, values: Mapping[str, Any]) -> Document:
+        """Set metadata fields of a document by hand (an empty value clears one); kept across re-ingestion."""
+        from ingest.metadata import apply_corrections, check_correction
+
+        doc = self.resolve_document(ref)
+        cleaned = {name: check_correction(name, value) for name, value in values.items()}
+        if not cleaned:
+            raise KBError("nothing to correct: give field=value pairs, e.g. organisation=GRETA year=2023")
+        self._lock.acquire()
+        try:
+            when = self._store.set_corrections(doc.doc_id, cleaned)
+            doc = apply_corrections(doc, {name: (value, when) for name, value in cleaned.items()})
+            self._store.update_metadata(doc)
+            if {"title", "language"} & set(cleaned):  # both shape the keyword index (title field, analyzers)
+                self._keyword.replace_documents([(doc, self._store.pages(doc.doc_id))])
+        finally:
+            self._lock.release()
+        return doc
+
+    def _attach_related(self, hits: Sequence[Hit]) -> None:
+        related = self.related([h.document.doc_id for h in hits])
+        for hit in hits:
+            hit.related = [{"doc_id": other.doc_id, "title": other.title, "language": other.language, "kind": kind,
+                            "score": round(score, 3)} for other, kind, score in related.get(hit.document.doc_id, [])]
+
+    def provenance(self, doc: Document) -> dict[str, dict[str, str]]:
+        """Where each metadata field of a document came from: {field: {source, evidence}}."""
+        return dict(doc.extra.get("_provenance") or {})
+
+    def related(self, doc_ids: Sequence[str]) -> dict[str, list[tuple[Document, str, float]]]:
+        """Translations and near-duplicates of each document: {doc id: [(document, kind, score), ...]}."""
+        links = self._store.relations(doc_ids)
+        others = self._store.get_documents({o for items in links.values() for o, _, _ in items}, ready_only=True)
+        return {d: [(others[o], kind, score) for o, kind, score in items if o in others]
+                for d, items in links.items()}
 
     def reindex(self, progress: Progress | None = None, *, keyword: bool = True, vectors: bool = True,
                 embed_progress: Progress | None = None) -> int:
@@ -532,6 +569,7 @@ class KnowledgeBase:
         page = ranked[offset:offset + k]
         hits = self._build_hits(page, docs, {g.doc_id: g for g in keyword_groups},
                                 {g.doc_id: g for g in semantic_groups}, parsed)
+        self._attach_related(hits)
         facet_counts = count_facets(docs.values(), FACET_FIELDS) if facets else {}
         return SearchResults(query=query, mode=mode, hits=hits, total_documents=len(ranked),
                              took_ms=(time.perf_counter() - started) * 1000, filters=parsed_filters.to_dict(),
@@ -628,6 +666,7 @@ class KnowledgeBase:
 
     def _duplicate_ids(self, doc: Document) -> set[str]:
         same = {d.doc_id for d in [self._store.find_by_sha256(doc.sha256)] if d is not None}
+        same.update(o for o, kind, _ in self._store.relations([doc.doc_id])[doc.doc_id] if kind == "near-duplicate")
         for key in ("duplicate_of", "near_duplicate_of", "duplicates"):
             value = doc.extra.get(key)
             if isinstance(value, str):

@@ -92,7 +92,7 @@ class Document:
             if value not in (None, ""):
                 meta[name] = value
         for key, value in self.extra.items():
-            if key not in meta and value not in (None, ""):
+            if key not in meta and value not in (None, "") and not key.startswith("_"):
                 meta[key] = value
         return meta
 
@@ -131,6 +131,18 @@ class Hit:
     document: Document
     score: float
     passages: list[Passage]
+    # other language versions and near-duplicates: {"doc_id", "title", "language", "kind", "score"}
+    related: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def translations(self) -> list[dict[str, Any]]:
+        """The document's other language versions."""
+        return [r for r in self.related if r["kind"] == "translation"]
+
+    @property
+    def near_duplicates(self) -> list[dict[str, Any]]:
+        """Documents with nearly the same text."""
+        return [r for r in self.related if r["kind"] == "near-duplicate"]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form following the command-line contract."""
@@ -143,6 +155,8 @@ class Hit:
         }
         out.update(doc.metadata())
         out["passages"] = [p.to_dict() for p in self.passages]
+        out["translations"] = self.translations
+        out["near_duplicates"] = self.near_duplicates
         return out
 
 
@@ -171,3 +185,5 @@ class PreparedDocument:
     document: Document
     pages: list[Page]
     chunks: list[Chunk]
+    # ingest.similarity.Fingerprint of the text, for near-duplicate and translation links
+    fingerprint: Any = None

@@ -82,6 +82,28 @@ CREATE TABLE IF NOT EXISTS list_items (
     added_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS list_items_list ON list_items(list_name, position);
+CREATE TABLE IF NOT EXISTS fingerprints (
+    doc_id TEXT PRIMARY KEY REFERENCES documents(doc_id) ON DELETE CASCADE,
+    language TEXT,
+    n_pages INTEGER NOT NULL,
+    minhash BLOB NOT NULL,
+    pair_hashes BLOB NOT NULL,
+    pair_counts BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS relations (
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    other_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    score REAL NOT NULL,
+    PRIMARY KEY (doc_id, other_id)
+);
+CREATE TABLE IF NOT EXISTS corrections (
+    doc_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    value TEXT,
+    corrected_at TEXT NOT NULL,
+    PRIMARY KEY (doc_id, field)
+);
 CREATE TABLE IF NOT EXISTS embeddings (
     model_id TEXT NOT NULL,
     text_sha256 TEXT NOT NULL,
@@ -451,7 +473,67 @@ class DocumentStore:
                 [(c.chunk_id, c.doc_id, c.page, c.seq, c.start, c.end, c.text, c.n_tokens, c.text_sha256)
                  for c in prepared.chunks],
             )
+            fp = prepared.fingerprint
+            if fp is not None:
+                conn.execute("INSERT OR REPLACE INTO fingerprints VALUES (?,?,?,?,?,?)",
+                             (doc.doc_id, fp.language, fp.n_pages, fp.minhash.tobytes(), fp.pair_hashes.tobytes(),
+                              fp.pair_counts.tobytes()))
         doc.ingested_at = ingested_at
+
+    def update_metadata(self, doc: Document) -> None:
+        """Write a document's metadata fields (not its text) back to the store."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE documents SET title=?, organisation=?, year=?, language=?, doc_type=?, country=?, "
+                         "symbol=?, extra=?, updated_at=? WHERE doc_id=?",
+                         (doc.title, doc.organisation, doc.year, doc.language, doc.doc_type, doc.country, doc.symbol,
+                          json.dumps(doc.extra, ensure_ascii=False, default=str), utc_now(), doc.doc_id))
+
+    # ----- corrections, fingerprints and relations ------------------------------------------------
+    def corrections(self, doc_id: str) -> dict[str, tuple[Any, str]]:
+        """A researcher's corrections of a document: {field: (value, when)}."""
+        rows = self.conn.execute("SELECT field, value, corrected_at FROM corrections WHERE doc_id=? ORDER BY field",
+                                 (doc_id,)).fetchall()
+        return {r["field"]: (json.loads(r["value"]) if r["value"] is not None else None, r["corrected_at"])
+                for r in rows}
+
+    def set_corrections(self, doc_id: str, values: dict[str, Any]) -> str:
+        """Record corrections (a None value clears the field); returns when."""
+        now = utc_now()
+        with self.transaction() as conn:
+            conn.executemany("INSERT OR REPLACE INTO corrections VALUES (?,?,?,?)",
+                             [(doc_id, k, json.dumps(v, ensure_ascii=False), now) for k, v in values.items()])
+        return now
+
+    def fingerprint_rows(self) -> list[sqlite3.Row]:
+        """Every stored fingerprint (documents not being removed)."""
+        return self.conn.execute(
+            "SELECT f.* FROM fingerprints f JOIN documents d USING (doc_id) WHERE d.state != 'deleting'").fetchall()
+
+    def replace_relations(self, doc_id: str, found: Iterable[tuple[str, str, float]]) -> None:
+        """Set a document's near-duplicate and translation links (stored in both directions)."""
+        items = list(found)
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM relations WHERE doc_id=? OR other_id=?", (doc_id, doc_id))
+            conn.executemany("INSERT OR REPLACE INTO relations VALUES (?,?,?,?)",
+                             [row for other, kind, score in items
+                              for row in ((doc_id, other, kind, score), (other, doc_id, kind, score))])
+
+    def relations(self, doc_ids: Iterable[str], ready_only: bool = True) -> dict[str, list[tuple[str, str, float]]]:
+        """{doc id: [(other id, kind, score), ...]} best first (links to ready documents only, by default)."""
+        ids = list(doc_ids)
+        out: dict[str, list[tuple[str, str, float]]] = {d: [] for d in ids}
+        state = " AND d.state='ready'" if ready_only else ""
+        for start in range(0, len(ids), 500):
+            part = ids[start:start + 500]
+            marks = ",".join("?" * len(part))
+            rows = self.conn.execute(
+                f"SELECT r.doc_id, r.other_id, r.kind, r.score FROM relations r JOIN documents d "
+                f"ON d.doc_id = r.other_id WHERE r.doc_id IN ({marks}){state} "
+                f"ORDER BY r.score DESC",
+                part).fetchall()
+            for r in rows:
+                out[r["doc_id"]].append((r["other_id"], r["kind"], r["score"]))
+        return out
 
     def add_alias(self, source: str, doc_id: str) -> None:
         """Record that the file at `source` has the same bytes as document `doc_id`."""

@@ -5,7 +5,7 @@ import fcntl
 import os
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from .errors import KBError
 from .models import Document, PreparedDocument, new_doc_id
@@ -67,6 +67,7 @@ class BatchWriter:
         self.batch_pages = max(1, batch_pages)
         self._staged: list[PreparedDocument] = []
         self._staged_pages = 0
+        self._fingerprints: dict[str, Any] | None = None
 
     # lookups used by the ingestion pipeline to decide what to do with a source
     def document_for_source(self, source: str) -> Document | None:
@@ -106,14 +107,41 @@ class BatchWriter:
         os.replace(tmp, files_dir / name)
         return name
 
+    def corrections(self, doc_id: str) -> dict[str, tuple[Any, str]]:
+        """A researcher's corrections of this document, which every new version keeps."""
+        return self.kb._store.corrections(doc_id)
+
     def stage(self, prepared: PreparedDocument) -> None:
         """Write the document to the store as pending; index it with the next batch."""
         self.kb._store.write_document(prepared)
         _kill_point("after_store_write")
+        if prepared.fingerprint is not None:
+            self._link_related(prepared.fingerprint)
         self._staged.append(prepared)
         self._staged_pages += len(prepared.pages)
         if len(self._staged) >= self.batch_docs or self._staged_pages >= self.batch_pages:
             self.flush()
+
+    def _link_related(self, fp: Any) -> None:
+        """Flag near-duplicates and link translations of a newly written document."""
+        from ingest.similarity import find_relations, from_blobs
+
+        if self._fingerprints is None:
+            self._fingerprints = {r["doc_id"]: from_blobs(r["doc_id"], r["language"], r["n_pages"], r["minhash"],
+                                                          r["pair_hashes"], r["pair_counts"])
+                                  for r in self.kb._store.fingerprint_rows()}
+        self._fingerprints[fp.doc_id] = fp
+        store = self.kb._store
+
+        def linked_score(other_id: str, language: str | None) -> float:
+            scores = [score for oid, kind, score in store.relations([other_id], ready_only=False)[other_id] if kind == "translation"
+                      and oid != fp.doc_id and getattr(self._fingerprints.get(oid), "language", None) == language]
+            return max(scores, default=0.0)
+
+        settings = self.kb.settings
+        found = find_relations(fp, self._fingerprints.values(), settings.near_duplicate_threshold,
+                               settings.translation_threshold, linked_score)
+        store.replace_relations(fp.doc_id, found)
 
     def flush(self) -> None:
         """Index the staged documents in one commit, then mark them ready."""

@@ -26,7 +26,7 @@ def home(tmp_path: Path) -> Path:
 
 # The deterministic lexical embedder (no model to load); keyword as the default mode so that tests of keyword
 # behaviour say so once. Semantic and hybrid tests name their mode.
-FAST = {"embedder": "hashing", "default_mode": "keyword"}
+FAST = {"embedder": "hashing", "default_mode": "keyword", "ocr": "off"}
 
 
 @pytest.fixture(autouse=True)

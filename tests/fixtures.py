@@ -149,3 +149,179 @@ def make_corpus(folder: Path) -> dict[str, Path]:
     ]) + "\n")
     files["records"] = records
     return files
+
+
+# ----- other formats -------------------------------------------------------------------------------
+SLIDES = [
+    ("Labour exploitation in the Netherlands", ["Seasonal workers recruited through agencies",
+                                                "Passports taken by employers"],
+     "Stress that labour inspectors are often the first to meet victims."),
+    ("National referral mechanism", ["Identification, shelter and legal aid", "Reflection period of three months"],
+     "Mention the multidisciplinary approach of the OSCE handbook."),
+    ("Questions", [], ""),
+]
+
+
+def make_pptx(path: Path, slides: list[tuple[str, list[str], str]] = SLIDES, *, table: bool = True,
+              title: str | None = None) -> Path:
+    """A presentation: a title and bullet points per slide, speaker notes, and a table on slide 2."""
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    deck = Presentation()
+    if title:
+        deck.core_properties.title = title
+    for number, (heading, bullets, notes) in enumerate(slides, start=1):
+        slide = deck.slides.add_slide(deck.slide_layouts[1])
+        slide.shapes.title.text = heading
+        body = slide.placeholders[1].text_frame
+        for i, bullet in enumerate(bullets):
+            paragraph = body.paragraphs[0] if i == 0 else body.add_paragraph()
+            paragraph.text = bullet
+        if notes:
+            slide.notes_slide.notes_text_frame.text = notes
+        if table and number == 2:
+            shape = slide.shapes.add_table(2, 2, Inches(1), Inches(5), Inches(6), Inches(1))
+            for (r, c), value in {(0, 0): "Year", (0, 1): "Victims", (1, 0): "2022", (1, 1): "1,234"}.items():
+                shape.table.cell(r, c).text = value
+    deck.save(str(path))
+    return path
+
+
+def make_docx(path: Path, *, page_break: bool = True, author: str | None = None) -> Path:
+    """A Word document with a title, headings, body paragraphs, a table and (optionally) a page break."""
+    import docx
+
+    document = docx.Document()
+    if author:
+        document.core_properties.author = author
+    document.add_heading("Guidelines on compensation for trafficked persons", level=0)
+    document.add_heading("Introduction", level=1)
+    document.add_paragraph("Victims of trafficking in human beings rarely receive compensation from the offender. "
+                           "This guide explains the legal avenues in criminal and civil proceedings.")
+    table = document.add_table(rows=2, cols=2)
+    for (r, c), value in {(0, 0): "Country", (0, 1): "Fund", (1, 0): "Belgium", (1, 1): "Yes"}.items():
+        table.cell(r, c).text = value
+    if page_break:
+        document.add_page_break()
+    document.add_heading("State compensation funds", level=1)
+    document.add_paragraph("A state fund should advance the payment when the offender cannot pay.")
+    document.save(str(path))
+    return path
+
+
+WEB_PAGE = """<!DOCTYPE html><html lang="en"><head><title>National Referral Mechanisms | OSCE</title>
+<meta name="author" content="OSCE/ODIHR"><meta property="article:published_time" content="2022-05-04">
+</head><body>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/about">About us</a></li><li>Menu item MENUWORD</li></ul></nav>
+<div class="cookie">We use cookies COOKIEWORD to improve your experience. Accept all cookies.</div>
+<main><article><h1>National Referral Mechanisms</h1>
+<p>National referral mechanisms are co-operative frameworks through which state actors fulfil their obligations
+to protect and promote the human rights of trafficked persons, co-ordinating their efforts in a strategic
+partnership with civil society. The OSCE Office for Democratic Institutions and Human Rights (ODIHR) published
+a practical handbook on the subject.</p>
+<h2>Identification</h2>
+<p>Identification of presumed victims of trafficking is the first step and requires trained front-line staff,
+clear indicators and a referral to specialised assistance services.</p></article></main>
+<footer>Copyright 2024 Organization. Privacy policy FOOTERWORD. Terms of use.</footer></body></html>"""
+
+
+def make_html(path: Path, html: str = WEB_PAGE) -> Path:
+    """A saved web page with navigation, a cookie banner and a footer around the article."""
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+GRETA_PAGES = [
+    "GRETA(2023)05\n"
+    "Evaluation Report\n"
+    "Netherlands\n"
+    "Third evaluation round\n"
+    "Access to justice and effective remedies for victims of trafficking in human beings\n"
+    "Group of Experts on Action against Trafficking in Human Beings\n"
+    "Published on 12 June 2023",
+    "Introduction\n"
+    "The third evaluation round of the Council of Europe Convention on Action against Trafficking in Human Beings "
+    "focuses on access to justice. GRETA visited the Netherlands and met the National Rapporteur.",
+]
+
+
+def make_scanned_text_pdf(path: Path, lines: list[str]) -> Path:
+    """A PDF page that is one picture of typed text (no text layer), as a scanner would make it."""
+    from PIL import Image, ImageDraw, ImageFont
+    from reportlab.lib.utils import ImageReader
+
+    image = Image.new("L", (1654, 2339), 255)  # A4 at 200 dpi
+    draw = ImageDraw.Draw(image)
+    try:
+        font = ImageFont.truetype("DejaVuSans.ttf", 44)
+    except OSError:
+        font = ImageFont.load_default(size=44)
+    for i, line in enumerate(lines):
+        draw.text((150, 200 + i * 90), line, fill=0, font=font)
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.drawImage(ImageReader(image), 0, 0, width=A4[0], height=A4[1])
+    c.showPage()
+    c.save()
+    return path
+
+
+def make_image_bomb_pdf(path: Path, width: int = 60000, height: int = 60000) -> Path:
+    """A one-page PDF whose only image claims to be width×height pixels (a few bytes compressed)."""
+    import zlib
+
+    row = b"\x00" * width
+    data = zlib.compress(row * 16, 9)  # the stream is short; the dictionary claims the huge size
+    return _write_raw_pdf(path, [
+        b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 "
+        b"/Filter /FlateDecode /Length %d >>\nstream\n" % (width, height, len(data)) + data + b"\nendstream",
+        b"<< /Length 33 >>\nstream\nq 595 0 0 842 0 0 cm /Im0 Do Q\nendstream",
+    ], b"/XObject << /Im0 4 0 R >>")
+
+
+def make_stream_bomb_pdf(path: Path, unpacked_mb: int = 120) -> Path:
+    """A one-page PDF whose content stream inflates from about 100 KB to unpacked_mb megabytes."""
+    import zlib
+
+    data = zlib.compress(b"BT /F1 12 Tf 72 712 Td (x) Tj ET\n" + b" " * (unpacked_mb * 1_000_000), 9)
+    return _write_raw_pdf(path, [
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream",
+    ], b"/Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >>")
+
+
+def _write_raw_pdf(path: Path, extra_objects: list[bytes], resources: bytes) -> Path:
+    """A one-page PDF written by hand: objects 1-3 are catalog, pages and page; the page draws the last object."""
+    contents = len(extra_objects) + 3
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << " + resources + b" >> "
+        b"/Contents %d 0 R >>" % contents,
+        *extra_objects,
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def make_zip_bomb_docx(path: Path, unpacked_mb: int = 50) -> Path:
+    """A .docx whose one extra part unpacks to unpacked_mb megabytes of zeros (a few dozen KB packed)."""
+    import zipfile
+
+    make_docx(path)
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("word/media/padding.bin", "w", force_zip64=True) as handle:
+            block = b"\x00" * (1 << 20)
+            for _ in range(unpacked_mb):
+                handle.write(block)
+    return path

@@ -179,6 +179,10 @@ def test_catalogue_entries_are_marked_and_offer_fetch_to_researchers(tmp_path: P
     assert "kb corpus fetch" in at.caption[0].value
     monkeypatch.setenv("KB_RESEARCHER_PASSWORD", "s3cret")
     at = run_app(view="doc", doc=doc.doc_id)
-    at.text_input(key=f"pw_{doc.extra['catalogue_id']}").input("wrong").run()
-    next(b for b in at.button if b.label == "Fetch full text").click().run()
+    assert not any(b.label == "Fetch full text" for b in at.button)
+    at.text_input(key="researcher_password").input("wrong")
+    next(b for b in at.button if b.label == "Sign in").click().run()
     assert "Wrong researcher password." in at.error[0].value
+    at.text_input(key="researcher_password").input("s3cret")
+    next(b for b in at.button if b.label == "Sign in").click().run()
+    assert any(b.label == "Fetch full text" for b in at.button)

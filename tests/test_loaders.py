@@ -31,7 +31,7 @@ def test_pdf_title_from_largest_font_when_info_has_none(tmp_path: Path) -> None:
     path = make_pdf(tmp_path / "r.pdf", ["Guide to Identification\nBody text about indicators of forced labour "
                                          "which is long enough to count as body text for sure."])
     [doc] = load_all(path)
-    assert doc.metadata["title"] == "Guide to Identification"
+    assert doc.metadata["_detected"]["title"][0] == "Guide to Identification"
 
 
 def test_two_column_pdf_keeps_each_column_together(tmp_path: Path) -> None:
@@ -54,7 +54,7 @@ def test_two_column_pdf_keeps_each_column_together(tmp_path: Path) -> None:
 def test_bad_input_gets_one_line_reason_naming_the_file(tmp_path: Path, kind: str, expected: str) -> None:
     path = make_bad_inputs(tmp_path)[kind]
     with pytest.raises(LoadError) as info:
-        load_all(path)
+        load_all(path, LoadOptions(ocr="off"))  # with OCR, see test_ocr.py
     message = str(info.value)
     assert expected in message
     assert str(path) in message

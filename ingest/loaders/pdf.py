@@ -13,11 +13,18 @@ from . import LoaderSpec, LoadOptions, LoadResult, register
 
 # Fewer characters than this over the whole file means there is no usable text layer.
 MIN_TEXT_CHARS = 40
+# A page with images and fewer characters than this has no text layer of its own.
+MIN_PAGE_CHARS = 20
 _HYPHEN_BREAK = re.compile(r"(\w)-\n(\w)")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 # Information-dictionary titles that are file names, paths or tool stamps rather than titles.
 _BAD_TITLES = re.compile(r"^(untitled|document\d*$|title$)|microsoft (word|powerpoint)|\.(docx?|pdf|indd|pptx?|wpd|"
                          r"qxd|rtf|odt)\b|[a-z]:\\|@ hotfolder", re.I)
+
+
+# Values that tools write when nobody filled a field in.
+PLACEHOLDERS = {"anonymous", "unknown", "unspecified", "user", "admin", "administrator", "author", "python-docx",
+                "python-pptx", "microsoft office user", "windows user", "owner"}
 
 
 def sniff_kind(head: bytes) -> str:
@@ -62,6 +69,7 @@ def load_pdf(path: Path, options: LoadOptions) -> Iterator[LoadResult]:
         import io
 
         reader = PdfReader(io.BytesIO(data), strict=False)
+        # data is also on disk: OCR renders from the path
         if reader.is_encrypted:
             try:
                 ok = reader.decrypt("")
@@ -79,29 +87,46 @@ def load_pdf(path: Path, options: LoadOptions) -> Iterator[LoadResult]:
     if n_pages == 0:
         raise LoadError(str(path), "damaged or truncated PDF (no pages found): download the file again")
 
+    options.check_pages(path, n_pages)
+    from pypdf.errors import LimitReachedError
+
     pages: list[Page] = []
     warnings: list[str] = []
     failed_pages = 0
-    for number in range(1, n_pages + 1):
+    for number in range(1, min(n_pages, options.first_pages or n_pages) + 1):
+        options.check_time(path, f"page {number}")
         try:
             raw = reader.pages[number - 1].extract_text() or ""
+        except LimitReachedError as exc:
+            raise LoadError(str(path), f"refused: a compressed stream on page {number} unpacks beyond pypdf's "
+                                       f"safety limit (a decompression bomb?): {exc}") from None
         except Exception as exc:  # one broken page must not lose the rest of the document
             failed_pages += 1
             if failed_pages <= 3:
                 warnings.append(f"page {number}: text could not be extracted ({type(exc).__name__})")
             raw = ""
         pages.append(Page(number, clean_page_text(raw)))
-    total_chars = sum(len(p.text) for p in pages)
-    if failed_pages == n_pages:
+    if failed_pages == len(pages):
         raise LoadError(str(path), "damaged or truncated PDF (no page could be read): download the file again")
+    ocr_done = _read_textless_pages(path, reader, pages, options, warnings)
+    total_chars = sum(len(p.text) for p in pages)
     if total_chars < MIN_TEXT_CHARS:
-        raise LoadError(str(path), f"no text layer: needs OCR (scanned PDF, {n_pages} page(s) of images); run "
-                                   "it through OCR (e.g. `ocrmypdf in.pdf out.pdf`) and ingest the result")
+        if ocr_done:
+            raise LoadError(str(path), f"no text layer, and OCR found no text on its {n_pages} page(s): the pages "
+                                       "hold only pictures or drawings; nothing to index")
+        from ingest.ocr import ocr_unavailable_reason
+
+        raise LoadError(str(path), f"no text layer: needs OCR (scanned PDF, {n_pages} page(s) of images); "
+                                   f"{ocr_unavailable_reason(options)}")
     metadata = _pdf_metadata(reader)
     if "title" not in metadata:
         title = _layout_title(reader.pages[0])
-        if title:
-            metadata["title"] = title
+        if title and len(title.split()) >= 2:
+            metadata["_detected"] = {"title": (title, "largest type on page 1")}
+    if ocr_done:
+        metadata["ocr_pages"] = ocr_done
+    if _mostly_landscape(reader):
+        metadata["landscape"] = True
     yield LoadedDocument(source=str(path), sha256=sha256_bytes(data), pages=pages,
                          metadata=metadata, original_path=str(path), warnings=warnings)
 
@@ -144,15 +169,92 @@ def _pdf_metadata(reader: Any) -> dict[str, Any]:
     if title and len(title) > 3 and not _BAD_TITLES.search(title):
         meta["title"] = title
     author = (getattr(info, "author", None) or "").strip()
-    if author:
+    if author and author.lower() not in PLACEHOLDERS:
         meta["author"] = author
     try:
         created = info.creation_date
     except Exception:
         created = None
     if created is not None and 1980 <= created.year <= 2100:
-        meta["pdf_year"] = created.year
+        meta["file_year"] = created.year
+    for key, name in (("/Subject", "subject"), ("/Keywords", "keywords")):
+        value = str(info.get(key) or "").strip()
+        if value and value.lower() not in PLACEHOLDERS:
+            meta[name] = value
+    # custom entries some publishers and tools set, e.g. /Symbol (GRETA(2023)05) or /Organisation
+    for key in ("/Organisation", "/Organization", "/Symbol", "/Country", "/Language", "/DocType", "/Year"):
+        value = str(info.get(key) or "").strip()
+        if value:
+            meta[{"/Organization": "organisation", "/DocType": "doc_type"}.get(key, key[1:].lower())] = value
     return meta
+
+
+def _mostly_landscape(reader: Any, sample: int = 10) -> bool:
+    """True when most of the first pages are wider than tall (slides saved as PDF)."""
+    wide = total = 0
+    for page in reader.pages[:sample]:
+        try:
+            box = page.mediabox
+            rotated = (int(page.get("/Rotate", 0) or 0) // 90) % 2 == 1
+            width, height = (float(box.height), float(box.width)) if rotated else (float(box.width), float(box.height))
+        except Exception:
+            continue
+        total += 1
+        wide += width > height * 1.1
+    return total > 0 and wide > total / 2
+
+
+def _page_images(page: Any, depth: int = 0) -> list[tuple[int, int]]:
+    """Width and height of every image drawn on a page (from the dictionaries: nothing is decoded)."""
+    sizes: list[tuple[int, int]] = []
+    try:
+        resources = page.get("/Resources")
+        resources = resources.get_object() if resources is not None else None
+        xobjects = resources.get("/XObject") if resources is not None else None
+        xobjects = xobjects.get_object() if xobjects is not None else {}
+        for ref in xobjects.values():
+            obj = ref.get_object()
+            if obj.get("/Subtype") == "/Image":
+                sizes.append((int(obj.get("/Width", 0)), int(obj.get("/Height", 0))))
+            elif obj.get("/Subtype") == "/Form" and depth < 3:
+                sizes.extend(_page_images(obj, depth + 1))
+    except Exception:  # odd resources: treat as no images
+        pass
+    return sizes
+
+
+def _read_textless_pages(path: Path, reader: Any, pages: list[Page], options: LoadOptions,
+                         warnings: list[str]) -> list[int]:
+    """OCR the pages that carry images but no text; without OCR, warn that they need it. Returns OCRed pages."""
+    # images of text, or text drawn as outlines: either way there is nothing to extract but something to read
+    textless = [p.number for p in pages if len(p.text) < MIN_PAGE_CHARS]
+    if not textless:
+        return []
+    for number in textless:
+        for width, height in _page_images(reader.pages[number - 1]):
+            if width * height > options.max_image_pixels:
+                raise LoadError(str(path), f"refused: page {number} holds an image of {width}×{height} pixels "
+                                           f"({width * height / 1e6:.0f} megapixels), over the limit of "
+                                           f"{options.max_image_pixels / 1e6:.0f} (setting max_image_megapixels)")
+    from ingest.ocr import ocr_pdf_pages, ocr_unavailable_reason
+
+    why = ocr_unavailable_reason(options)
+    if why is not None:
+        if len(textless) < len(pages):
+            warnings.append(f"needs OCR: {_page_list(textless)} without a text layer were left empty; {why}")
+        return []
+    texts = ocr_pdf_pages(path, textless, options)
+    for page in pages:
+        if page.number in texts:
+            page.text = clean_page_text(texts[page.number])
+    warnings.append(f"OCR read {_page_list(textless)} (no text layer)")
+    return textless
+
+
+def _page_list(numbers: list[int]) -> str:
+    shown = ", ".join(str(n) for n in numbers[:10])
+    more = f" and {len(numbers) - 10} more" if len(numbers) > 10 else ""
+    return f"page{'s' if len(numbers) > 1 else ''} {shown}{more}"
 
 
 register(LoaderSpec("pdf", (".pdf",), load_pdf))

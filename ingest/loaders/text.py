@@ -1,4 +1,4 @@
-"""Plain text and Markdown loader: form feeds separate pages; a Markdown heading gives the title."""
+"""Plain text and Markdown loader: form feeds separate pages; YAML front matter and the first heading give metadata."""
 from __future__ import annotations
 
 import re
@@ -49,15 +49,16 @@ def load_text(path: Path, options: LoadOptions) -> Iterator[LoadResult]:
 
 
 def _parse_front_matter(block: str) -> dict:
-    """Simple `key: value` front matter (YAML subset: scalars only)."""
-    meta: dict = {}
-    for line in block.splitlines():
-        if ":" in line and not line.startswith((" ", "\t", "-")):
-            key, _, value = line.partition(":")
-            value = value.strip().strip('"').strip("'")
-            if value:
-                meta[key.strip()] = int(value) if key.strip() == "year" and value.isdigit() else value
-    return meta
+    """YAML front matter as metadata; a block that is not a YAML mapping is ignored."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(block)
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): v for k, v in data.items() if v not in (None, "")}
 
 
 register(LoaderSpec("text", (".txt", ".md", ".markdown"), load_text))

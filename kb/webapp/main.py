@@ -10,14 +10,17 @@ from kb import KnowledgeBase
 from kb.errors import KBError, QuerySyntaxError
 from kb.models import Hit, Passage
 
-from .render import STYLE, escape, highlighted, passage_html, title_html
+from .render import STYLE, escape, highlighted, passage_html, related_html, title_html
+from .metadata_form import changed_fields, metadata_inputs
+from .researcher import is_researcher, require_researcher, sign_in_sidebar
 from .state import FILTER_FIELDS, KB_LOCK, PAGE_SIZE, SearchState, current_kb, static_link
+from .upload import upload_view
 
 MODE_LABELS = {"hybrid": "Hybrid", "keyword": "Keyword", "semantic": "Meaning"}
 FACET_LABELS = {"organisation": "Organisation", "country": "Country", "language": "Language",
                 "doc_type": "Document type"}
-VIEWS = ("search", "doc", "overview", "lists")
-NAV_LABELS = {"search": "Search", "overview": "Corpus overview", "lists": "Reading lists"}
+VIEWS = ("search", "doc", "overview", "lists", "upload")
+NAV_LABELS = {"search": "Search", "overview": "Corpus overview", "lists": "Reading lists", "upload": "Add documents"}
 
 
 def _navigate() -> None:
@@ -37,12 +40,15 @@ def main(app_dir: Path) -> None:
         st.markdown("### atkb")
         st.session_state["nav"] = NAV_LABELS[{"doc": "search"}.get(view, view) if view in VIEWS else "search"]
         st.radio("Go to", list(NAV_LABELS.values()), key="nav", on_change=_navigate)
+    sign_in_sidebar(kb)
     if view == "doc":
         document_view(kb, app_dir)
     elif view == "overview":
         overview_view(kb)
     elif view == "lists":
         lists_view(kb)
+    elif view == "upload":
+        upload_view(kb)
     else:
         search_view(kb, app_dir)
 
@@ -214,6 +220,8 @@ def _result_card(kb: KnowledgeBase, hit: Hit, rank: int, state: SearchState, app
                 cols[0].html(passage_html(passage, _context_link(doc.doc_id, passage.page, state), new_tab=False))
             with cols[1]:
                 _add_button(kb, "+ passage", f"addp_{doc.doc_id}_{n}", doc.doc_id, state.query, passage)
+        if hit.related:
+            st.html(related_html(hit.related, state))
         cols = st.columns([2, 2, 8])
         if cols[0].button("Open document", key=f"open_{doc.doc_id}"):
             _go("doc", doc=doc.doc_id)
@@ -237,11 +245,12 @@ def document_view(kb: KnowledgeBase, app_dir: Path) -> None:
     if st.button("← Back to results", key="back"):
         _go("search")
     st.html(title_html(doc))
-    meta = {"Source": doc.source, **{k.replace("_", " ").capitalize(): v for k, v in doc.metadata().items()},
-            "Pages": doc.n_pages, "Ingested": doc.ingested_at, "Document id": doc.doc_id}
-    st.html("<table class='kb-meta'>" + "".join(
-        f"<tr><th style='text-align:left;padding-right:1rem'>{escape(k)}</th><td>{escape(v)}</td></tr>"
-        for k, v in meta.items()) + "</table>")
+    _metadata_table(kb, doc)
+    with KB_LOCK:
+        related = kb.related([doc.doc_id])[doc.doc_id]
+    if related:
+        st.html(related_html([{"doc_id": o.doc_id, "title": o.title, "language": o.language, "kind": kind,
+                               "score": score} for o, kind, score in related], state))
     with KB_LOCK:
         link = static_link(kb, doc, 1, app_dir)
     if link:
@@ -249,6 +258,7 @@ def document_view(kb: KnowledgeBase, app_dir: Path) -> None:
     _add_button(kb, "+ Add to list", f"add_doc_{doc_id}", doc_id, state.query or None)
     if doc.extra.get("catalogue_stub"):
         _fetch_action(kb, doc)
+    _correction_form(kb, doc)
     if state.query:
         st.subheader("Passages for your search")
         with KB_LOCK:
@@ -288,20 +298,55 @@ def document_view(kb: KnowledgeBase, app_dir: Path) -> None:
             _go("doc", doc=hit.document.doc_id)
 
 
+def _metadata_table(kb: KnowledgeBase, doc: Any) -> None:
+    """Every field with where it came from (detected, the file, a sidecar, a correction …)."""
+    provenance = kb.provenance(doc)
+    rows = [("Source", doc.source, "")]
+    for name, value in {"title": doc.title, **doc.metadata()}.items():
+        origin = provenance.get(name)
+        rows.append((name.replace("_", " ").capitalize(), value,
+                     f"{origin['source']}: {origin['evidence']}" if origin else ""))
+    rows += [("Pages", doc.n_pages, ""), ("Ingested", doc.ingested_at, ""), ("Document id", doc.doc_id, "")]
+    st.html("<table class='kb-meta'>" + "".join(
+        f"<tr><th style='text-align:left;padding-right:1rem;vertical-align:top'>{escape(k)}</th><td>{escape(v)}"
+        + (f"<div class='kb-evidence'>{escape(e)}</div>" if e else "") + "</td></tr>"
+        for k, v, e in rows) + "</table>")
+
+
+def _correction_form(kb: KnowledgeBase, doc: Any) -> None:
+    """Researchers correct metadata here; corrections are kept when the document is ingested again."""
+    with st.expander("Correct metadata"):
+        if not require_researcher(kb, "Correcting metadata"):
+            return
+        values = {"title": doc.title, **doc.metadata()}
+        with st.form(f"correct_{doc.doc_id}"):
+            inputs = metadata_inputs(f"correct_{doc.doc_id}", values, kb.provenance(doc))
+            submitted = st.form_submit_button("Save corrections")
+        if submitted:
+            changes = changed_fields(values, inputs)
+            if not changes:
+                st.info("Nothing changed.")
+                return
+            try:
+                with KB_LOCK:
+                    kb.correct_metadata(doc.doc_id, changes)
+            except KBError as exc:
+                st.error(str(exc))
+                return
+            st.success(f"Saved: {', '.join(sorted(changes))}")
+            st.rerun()
+
+
 def _fetch_action(kb: KnowledgeBase, doc: Any) -> None:
     """Researchers can fetch a catalogue entry's full text from the document view."""
     cid = doc.extra.get("catalogue_id")
     with st.container(border=True):
         st.markdown("**Full text not fetched yet**")
-        if not kb.settings.researcher_password:
-            st.caption("Fetching is for researchers. Set `researcher_password` (KB_RESEARCHER_PASSWORD) to enable it "
-                       f"here, or run `kb corpus fetch {cid}` on the command line.")
+        if not is_researcher(kb):
+            st.caption("Fetching is for researchers: sign in with the researcher password in the sidebar (set "
+                       f"`researcher_password` to enable it), or run `kb corpus fetch {cid}` on the command line.")
             return
-        password = st.text_input("Researcher password", type="password", key=f"pw_{cid}")
         if st.button("Fetch full text", key=f"fetch_{cid}"):
-            if password != kb.settings.researcher_password:
-                st.error("Wrong researcher password.")
-                return
             try:
                 with st.spinner("Fetching…"), KB_LOCK:
                     report = kb.fetch_catalogue([cid])

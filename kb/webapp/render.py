@@ -65,6 +65,31 @@ def passage_html(passage: Passage, link: str | None, new_tab: bool = True) -> st
     return f"<div class='kb-passage'>{page} <span class='kb-text'>{highlighted(passage.text, passage.highlights)}</span></div>"
 
 
+LANGUAGE_NAMES = {"en": "English", "nl": "Nederlands", "fr": "Français", "de": "Deutsch", "es": "Español",
+                  "it": "Italiano", "pt": "Português", "pl": "Polski", "ro": "Română", "bg": "Български",
+                  "ru": "Русский", "uk": "Українська"}
+
+
+def related_html(related: Iterable[dict], state: object) -> str:
+    """Other language versions and near-duplicates, each a link to its document view."""
+    from urllib.parse import urlencode
+
+    keep = {k: v for k, v in getattr(state, "to_params")().items() if k in ("q", "mode", "raw")}
+    parts = {"translation": [], "near-duplicate": []}
+    for item in related:
+        href = "?" + urlencode({**keep, "view": "doc", "doc": item["doc_id"]})
+        language = LANGUAGE_NAMES.get(item.get("language") or "", item.get("language") or "?")
+        label = language if item["kind"] == "translation" else (item.get("title") or item["doc_id"])
+        parts.setdefault(item["kind"], []).append(
+            f"<a href='{escape(href)}' target='_self' title='{escape(item.get('title'))}'>{escape(label)}</a>")
+    out = []
+    if parts["translation"]:
+        out.append("Also in: " + ", ".join(parts["translation"]))
+    if parts["near-duplicate"]:
+        out.append("Near-duplicate of: " + ", ".join(parts["near-duplicate"]))
+    return f"<div class='kb-related'>{' · '.join(out)}</div>" if out else ""
+
+
 STYLE = """
 <style>
 .kb-title { font-size: 1.1rem; font-weight: 600; margin-bottom: .2rem; }
@@ -75,5 +100,7 @@ STYLE = """
 .kb-page { font-size: .8rem; font-weight: 600; margin-right: .3rem; white-space: nowrap; }
 .kb-text mark { background: #ffe58f; padding: 0 .1rem; }
 .kb-catalogue { color: #a55; font-size: .85rem; }
+.kb-related { font-size: .85rem; color: #345; margin: .2rem 0; }
+.kb-evidence { font-size: .75rem; color: #778; }
 </style>
 """

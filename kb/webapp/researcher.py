@@ -1,0 +1,62 @@
+"""The researcher role: a password from the settings unlocks adding documents and correcting metadata."""
+from __future__ import annotations
+
+import hmac
+
+import streamlit as st
+
+from kb import KnowledgeBase
+
+ROLE_KEY = "researcher"
+HOW_TO_ENABLE = ("Adding documents and correcting metadata are for researchers. To enable them, set a researcher "
+                 "password: `researcher_password = \"...\"` in `config.toml` of the data directory, or the "
+                 "environment variable `KB_RESEARCHER_PASSWORD`, then restart the app.")
+
+
+def role_available(kb: KnowledgeBase) -> bool:
+    """True when a researcher password is configured."""
+    return bool(kb.settings.researcher_password)
+
+
+def is_researcher(kb: KnowledgeBase) -> bool:
+    """True when this browser session signed in with the researcher password."""
+    return role_available(kb) and bool(st.session_state.get(ROLE_KEY))
+
+
+def check_password(kb: KnowledgeBase, given: str) -> bool:
+    """Compare in constant time with the configured password."""
+    expected = kb.settings.researcher_password
+    return bool(expected) and hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+
+
+def sign_in_sidebar(kb: KnowledgeBase) -> None:
+    """Sign-in and sign-out for researchers, in the sidebar (nothing when the role is not configured)."""
+    if not role_available(kb):
+        return
+    with st.sidebar:
+        if is_researcher(kb):
+            st.caption("Signed in as researcher")
+            if st.button("Sign out", key="researcher_sign_out"):
+                st.session_state[ROLE_KEY] = False
+                st.rerun()
+            return
+        with st.expander("Researcher sign-in"):
+            with st.form("researcher_sign_in"):
+                password = st.text_input("Researcher password", type="password", key="researcher_password")
+                if st.form_submit_button("Sign in"):
+                    if check_password(kb, password):
+                        st.session_state[ROLE_KEY] = True
+                        st.rerun()
+                    else:
+                        st.error("Wrong researcher password.")
+
+
+def require_researcher(kb: KnowledgeBase, what: str) -> bool:
+    """Explain what is needed when this session may not do `what`; True when it may."""
+    if not role_available(kb):
+        st.info(HOW_TO_ENABLE)
+        return False
+    if not is_researcher(kb):
+        st.info(f"{what} is for researchers: sign in with the researcher password in the sidebar.")
+        return False
+    return True

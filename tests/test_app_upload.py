@@ -1,0 +1,118 @@
+"""The upload page and metadata corrections in the app: the researcher role, prefilled forms, the report."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kb import KnowledgeBase, Settings
+
+from .fixtures import GRETA_PAGES, make_docx, make_pdf, make_pptx
+from .test_relations import report_pages
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.fixture
+def app_kb_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    monkeypatch.setenv("KB_HOME", str(home))
+    return home
+
+
+def open_page(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def signed_in(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.session_state["researcher"] = True
+    return at.run()
+
+
+def test_without_a_researcher_password_the_page_says_how_to_enable_it(app_kb_home: Path) -> None:
+    at = open_page(view="upload")
+    assert not at.exception
+    assert "KB_RESEARCHER_PASSWORD" in at.info[0].value
+    assert len(at.get("file_uploader")) == 0
+
+
+def test_only_signed_in_researchers_may_upload(app_kb_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KB_RESEARCHER_PASSWORD", "s3cret")
+    at = open_page(view="upload")
+    assert "sign in with the researcher password" in at.info[0].value
+    assert len(at.get("file_uploader")) == 0
+    at.text_input(key="researcher_password").input("guess")
+    next(b for b in at.button if b.label == "Sign in").click().run()
+    assert "Wrong researcher password." in at.error[0].value
+    assert len(at.get("file_uploader")) == 0
+    at.text_input(key="researcher_password").input("s3cret")
+    next(b for b in at.button if b.label == "Sign in").click().run()
+    assert len(at.get("file_uploader")) == 1
+    assert any(b.label == "Sign out" for b in at.button)
+
+
+def test_upload_several_files_check_metadata_and_ingest(app_kb_home: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KB_RESEARCHER_PASSWORD", "s3cret")
+    files = {"greta.pdf": make_pdf(tmp_path / "greta.pdf", GRETA_PAGES), "talk.pptx": make_pptx(tmp_path / "t.pptx"),
+             "guide.docx": make_docx(tmp_path / "g.docx")}
+    at = signed_in(view="upload")
+    at.get("file_uploader")[0].set_value([(name, path.read_bytes(), "application/octet-stream")
+                                          for name, path in files.items()] + [("broken.pdf", b"%PDF-1.4 junk", "x")])
+    at.run()
+    next(b for b in at.button if b.label == "Read and detect metadata").click().run()
+    assert not at.exception
+    assert at.text_input(key="upload_0_symbol").value == "GRETA(2023)05"  # prefilled from detection
+    assert at.text_input(key="upload_0_country").value == "NL"
+    assert any("detected: page 1: “GRETA(2023)05" in c.value for c in at.caption)
+    assert any("damaged or truncated PDF" in e.value for e in at.error)  # the broken file, before ingesting
+    at.text_input(key="upload_1_organisation").input("IOM")
+    next(b for b in at.button if b.label == "Ingest").click().run()
+    assert not at.exception
+    report = at.code[0].value
+    assert "added      " in report and "GRETA(2023)05" in report and "failed" in report
+    assert "3 added" in report
+    assert any("added: talk.pptx (3 pages)" in s.value for s in at.success)
+    with KnowledgeBase(Settings.load({"home": str(app_kb_home)})) as kb:
+        docs = {Path(d.source).name: d for d in (kb.get_document(i) for i in kb._store.doc_ids())}
+        assert docs["greta.pdf"].symbol == "GRETA(2023)05"
+        assert docs["talk.pptx"].organisation == "IOM"
+        assert kb.provenance(docs["talk.pptx"])["organisation"] == {"source": "meta",
+                                                                    "evidence": "metadata given with the upload"}
+        assert kb.original_file(docs["greta.pdf"]) is not None
+
+
+def test_researchers_correct_metadata_in_the_document_view(app_kb_home: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    with KnowledgeBase(Settings.load({"home": str(app_kb_home)})) as kb:
+        kb.ingest([make_pdf(tmp_path / "greta.pdf", GRETA_PAGES)])
+        doc_id = kb._store.doc_ids()[0]
+    at = open_page(view="doc", doc=doc_id)
+    body = "\n".join(e.proto.body for e in at.get("html"))
+    assert "GRETA(2023)05" in body and "detected: page 1:" in body  # evidence beside each value
+    assert "KB_RESEARCHER_PASSWORD" in at.info[0].value  # the correction form says how to enable it
+    monkeypatch.setenv("KB_RESEARCHER_PASSWORD", "s3cret")
+    at = signed_in(view="doc", doc=doc_id)
+    at.text_input(key=f"correct_{doc_id}_year").input("2024")
+    next(b for b in at.button if b.label == "Save corrections").click().run()
+    assert not at.exception
+    with KnowledgeBase(Settings.load({"home": str(app_kb_home)})) as kb:
+        doc = kb.get_document(doc_id)
+        assert doc.year == 2024 and kb.provenance(doc)["year"]["source"] == "correction"
+
+
+def test_search_cards_show_other_language_versions(app_kb_home: Path, tmp_path: Path) -> None:
+    with KnowledgeBase(Settings.load({"home": str(app_kb_home)})) as kb:
+        kb.ingest([make_pdf(tmp_path / "en.pdf", report_pages("en")), make_pdf(tmp_path / "nl.pdf",
+                                                                               report_pages("nl"))], workers=1)
+        nl_id = kb.resolve_document(str(tmp_path / "nl.pdf")).doc_id
+    at = open_page(q="possible victims registered", mode="keyword")
+    body = "\n".join(e.proto.body for e in at.get("html"))
+    assert "Also in: <a href=" in body and f"doc={nl_id}" in body and ">Nederlands</a>" in body

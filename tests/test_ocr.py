@@ -1,0 +1,85 @@
+"""Scanned pages: OCR with Tesseract when it is installed, otherwise "needs OCR" and how to enable it."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+import ingest.ocr
+from ingest.loaders import LoadOptions
+from ingest.ocr import ocr_unavailable_reason
+from kb import KnowledgeBase, Settings
+
+from .conftest import FAST
+from .fixtures import ENGLISH_PAGES, make_pdf, make_scanned_text_pdf
+
+needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None or ingest.ocr.ocr_unavailable_reason(
+    LoadOptions(ocr="auto")) is not None, reason="Tesseract (the OCR extra) is not installed")
+
+SCANNED_EN = ["Trafficking in human beings", "Labour exploitation in agriculture",
+              "Victims need shelter and legal aid"]
+SCANNED_NL = ["Mensenhandel in Nederland", "Slachtoffers hebben recht op opvang",
+              "en op juridische bijstand van een advocaat"]
+
+
+def ocr_kb(home: Path, ocr: str) -> KnowledgeBase:
+    return KnowledgeBase(Settings.load({"home": str(home), **FAST, "ocr": ocr}, environ={}))
+
+
+def mixed_pdf(tmp_path: Path) -> Path:
+    """Page 1 has a text layer, page 2 is a scan."""
+    writer = PdfWriter()
+    for part in (make_pdf(tmp_path / "text.pdf", ENGLISH_PAGES[:1]),
+                 make_scanned_text_pdf(tmp_path / "scan.pdf", SCANNED_EN)):
+        writer.append(PdfReader(str(part)))
+    path = tmp_path / "mixed.pdf"
+    with path.open("wb") as handle:
+        writer.write(handle)
+    return path
+
+
+@needs_tesseract
+def test_scanned_pages_are_read_by_ocr(home: Path, tmp_path: Path) -> None:
+    english = make_scanned_text_pdf(tmp_path / "scan-en.pdf", SCANNED_EN)
+    dutch = make_scanned_text_pdf(tmp_path / "scan-nl.pdf", SCANNED_NL)
+    with ocr_kb(home, "auto") as kb:
+        report = kb.ingest([english, dutch], workers=1)
+        assert report.counts()["added"] == 2, [i.line() for i in report.items]
+        assert any("OCR read page 1" in w for w in report.items[0].warnings)
+        doc = kb.resolve_document(str(english))
+        text = kb.pages(doc.doc_id)[0].text.lower()
+        assert "labour exploitation" in text and "legal aid" in text
+        assert doc.extra["ocr_pages"] == [1]
+        assert kb.search("labour exploitation agriculture").hits[0].document.doc_id == doc.doc_id
+        assert kb.resolve_document(str(dutch)).language == "nl"
+
+
+@needs_tesseract
+def test_only_pages_without_text_are_ocred(home: Path, tmp_path: Path) -> None:
+    with ocr_kb(home, "auto") as kb:
+        kb.ingest([mixed_pdf(tmp_path)])
+        doc = kb.resolve_document(str(tmp_path / "mixed.pdf"))
+        assert doc.extra["ocr_pages"] == [2]
+        first, second = kb.pages(doc.doc_id)
+        assert "greenhouses" in first.text and "legal aid" in second.text.lower()
+
+
+def test_without_ocr_a_scan_fails_with_how_to_enable_it(home: Path, tmp_path: Path) -> None:
+    scan = make_scanned_text_pdf(tmp_path / "scan.pdf", SCANNED_EN)
+    with ocr_kb(home, "off") as kb:
+        report = kb.ingest([scan, mixed_pdf(tmp_path)], workers=1)
+    by_name = {Path(i.source).name: i for i in report.items}
+    assert by_name["scan.pdf"].status == "failed"
+    assert "no text layer: needs OCR" in by_name["scan.pdf"].reason and "KB_OCR=auto" in by_name["scan.pdf"].reason
+    mixed = by_name["mixed.pdf"]
+    assert mixed.status == "added" and any(w.startswith("needs OCR: page 2 without a text layer")
+                                           for w in mixed.warnings)
+
+
+def test_when_tesseract_is_missing_the_reason_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ingest.ocr.shutil, "which", lambda name: None)
+    why = ocr_unavailable_reason(LoadOptions(ocr="auto"))
+    assert "Tesseract is not installed" in why
+    assert "pip install 'atkb[ocr]'" in why and "tesseract-ocr-nld" in why

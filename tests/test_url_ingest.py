@@ -1,0 +1,73 @@
+"""Ingesting web addresses from a local server: content types, limits, redirects, the original kept."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kb import KnowledgeBase, Settings
+
+from .conftest import FAST
+from .http_site import Site
+
+
+@pytest.fixture
+def site(tmp_path: Path):
+    (tmp_path / "site").mkdir()
+    served = Site(tmp_path / "site")
+    yield served
+    served.close()
+
+
+@pytest.fixture
+def url_kb(home: Path):
+    base = KnowledgeBase(Settings.load({"home": str(home), **FAST, "fetch_timeout": 0.5, "fetch_retries": 0,
+                                        "url_max_mb": 1}, environ={}))
+    yield base
+    base.close()
+
+
+def test_documents_of_every_type_are_ingested_from_urls(url_kb: KnowledgeBase, site: Site) -> None:
+    urls = {name: f"{site.base}{path}" for name, path in (
+        ("pdf", "/direct.pdf"), ("page", "/article.html"), ("word", "/guide.docx"), ("slides", "/talk.pptx"),
+        ("binary", "/download?id=7"))}
+    report = url_kb.ingest(list(urls.values()))
+    assert report.counts()["added"] == 5, [i.line() for i in report.items]
+    pdf = url_kb.resolve_document(urls["pdf"])
+    assert pdf.source == urls["pdf"] and pdf.extra["url"] == urls["pdf"] and pdf.extra["fetched_at"]
+    original = url_kb.original_file(pdf)
+    assert original is not None and original.read_bytes() == site.pdf  # kept for serving pages
+    assert url_kb.provenance(pdf)["url"] == {"source": "url", "evidence": f"downloaded from {urls['pdf']}"}
+    page = url_kb.resolve_document(urls["page"])
+    assert "family network" in url_kb.pages(page.doc_id)[0].text
+    assert "Menu Home" not in url_kb.pages(page.doc_id)[0].text
+    assert url_kb.resolve_document(urls["word"]).n_pages == 2
+    assert url_kb.resolve_document(urls["slides"]).doc_type == "presentation"
+    assert url_kb.resolve_document(urls["binary"]).stored_file.endswith(".pdf")  # recognised by its bytes
+    assert url_kb.ingest([urls["pdf"]]).counts()["unchanged"] == 1
+
+
+def test_redirects_are_followed_and_recorded(url_kb: KnowledgeBase, site: Site) -> None:
+    url = f"{site.base}/redirect"
+    assert url_kb.ingest([url]).counts()["added"] == 1
+    assert url_kb.resolve_document(url).extra["fetched_url"] == f"{site.base}/final.pdf"
+
+
+@pytest.mark.parametrize("path, message", [
+    ("/bad-redirect", "'file:///etc/passwd' is not allowed"),
+    ("/wrong-type", "unexpected content type 'application/zip'"),
+    ("/huge.pdf", "over the limit of 1.0 MB (setting url_max_mb)"),
+    ("/slow.pdf", "cannot reach"),
+    ("/missing.pdf", "HTTP 404"),
+])
+def test_bad_downloads_fail_with_a_reason_and_the_batch_goes_on(url_kb: KnowledgeBase, site: Site, path: str,
+                                                                message: str) -> None:
+    report = url_kb.ingest([f"{site.base}{path}", f"{site.base}/direct.pdf"])
+    [failed] = report.failed
+    assert failed.source == f"{site.base}{path}" and message in failed.reason, failed.reason
+    assert report.counts()["added"] == 1
+
+
+def test_only_http_and_https_addresses(url_kb: KnowledgeBase) -> None:
+    [item] = url_kb.ingest(["ftp://example.org/report.pdf"]).items
+    assert item.status == "failed" and "only http:// and https://" in item.reason
