@@ -20,6 +20,7 @@ from kb.tokenization import load_tokenizer
 from .chunking import chunk_pages
 from .loaders import LoadOptions
 from .loaders.pdf import load_pdf
+from .similarity import fingerprint
 
 ACCEPTED_SUFFIX = {"application/pdf": ".pdf", "text/html": ".html", "application/xhtml+xml": ".html",
                    "text/plain": ".txt"}
@@ -341,6 +342,7 @@ def _fetch_one(kb: Any, writer: Any, fetcher: Fetcher, tokenizer: Any, doc: Any)
     chunks = chunk_pages(doc.doc_id, loaded.pages, tokenizer, kb.settings.chunk_tokens, kb.settings.chunk_overlap)
     document = replace(doc, sha256=digest, extra=extra, n_pages=len(loaded.pages), n_chunks=len(chunks))
     document.stored_file = writer.store_original(path, doc.doc_id)
-    writer.stage(PreparedDocument(document, loaded.pages, chunks))
+    writer.stage(PreparedDocument(document, loaded.pages, chunks,
+                                  fingerprint(doc.doc_id, document.language, (p.text for p in loaded.pages))))
     return FetchItem(cid, "fetched", doc_id=doc.doc_id, url=final_url, kind=kind, pages=len(loaded.pages),
                      sha256=digest)

@@ -121,10 +121,13 @@ def prepare_file(job: PrepareJob) -> list[Prepared]:
     out: list[Prepared] = []
     source = job.source or str(path)
     seconds = job.options.seconds_allowed
-    options = replace(job.options, deadline=time.monotonic() + seconds if seconds > 0 else None)
     try:
+        spec = loader_for(path)
+        if spec.multi:  # a record file is a whole collection: the time limit is per document file
+            seconds = 0.0
+        options = replace(job.options, deadline=time.monotonic() + seconds if seconds > 0 else None)
+        # the hard stop comes a little after the loaders' own checks, which give the better message
         with _time_limit(seconds + 5 if seconds > 0 else 0):
-            spec = loader_for(path)
             size = path.stat().st_size
             if size > options.max_file_bytes:
                 raise LoadError(source, f"file is {size / 1e6:.0f} MB, over the limit of "

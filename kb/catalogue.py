@@ -21,7 +21,8 @@ ORGANISATIONS = (
     "UN.GIFT", "Polaris", "National rapporteur", "NGO", "Other",
 )
 DOCUMENT_TYPES = ("evaluation-report", "general-report", "report", "handbook", "guide", "convention", "strategy",
-                  "presentation", "conference-page", "project-page", "dataset", "legislation", "web-page", "other")
+                  "presentation", "conference-page", "project-page", "dataset", "legislation", "web-page", "letter",
+                  "article", "speech", "press-release", "factsheet", "other")
 URL_KINDS = ("pdf", "landing", "page")
 STUB_MARK = "catalogue entry — full text not fetched"
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,80}$")

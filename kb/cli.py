@@ -288,14 +288,22 @@ def check(obj: _Context, as_json: bool) -> None:
 @click.option("--vectors", "only_vectors", is_flag=True,
               help="Only re-embed into a new vector index (after changing the model); keyword search keeps working.")
 @click.option("--keyword", "only_keyword", is_flag=True, help="Only rebuild the keyword index.")
+@click.option("--links", "only_links", is_flag=True,
+              help="Only find near-duplicates and translations afresh (e.g. after changing their thresholds).")
 @click.option("--progress/--no-progress", default=None, help="Progress bars (default: when stderr is a terminal).")
 @click.pass_obj
-def reindex(obj: _Context, only_vectors: bool, only_keyword: bool, progress: bool | None) -> None:
-    """Rebuild the indexes from the document store."""
+def reindex(obj: _Context, only_vectors: bool, only_keyword: bool, only_links: bool, progress: bool | None) -> None:
+    """Rebuild the indexes, and the near-duplicate and translation links, from the document store."""
     from tqdm import tqdm
 
     show = sys.stderr.isatty() if progress is None else progress
     stats = obj.kb.stats()
+    if not (only_vectors or only_keyword):
+        with tqdm(total=stats["documents"], unit="doc", desc="links  ", file=sys.stderr, disable=not show) as bar:
+            n = obj.kb.relink(progress=bar.update)
+        if only_links:
+            click.echo(f"linked {n} document(s) afresh")
+            return
     do_keyword, do_vectors = not only_vectors, not only_keyword
     with tqdm(total=stats["documents"] + stats["pending"], unit="doc", desc="keyword", file=sys.stderr,
               disable=not (show and do_keyword)) as bar, \
@@ -574,12 +582,15 @@ def serve(obj: _Context, port: int, headless: bool) -> None:
     app = Path(__file__).resolve().parents[1] / "app.py"
     if not app.is_file():
         raise KBError(f"the web app {app} is missing: run `kb serve` from a source checkout of atkb")
-    home = Settings.load({"home": obj.home}).home_path
+    settings = Settings.load({"home": obj.home})
+    home = settings.home_path
     env = {**os.environ, "KB_HOME": str(home)}
     click.echo(f"atkb on {home}: http://localhost:{port}", err=True)
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
            "--server.headless", "true" if headless else "false", "--server.enableStaticServing", "true",
-           "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
+           "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
+           # uploads as large as the ingestion limit allows (Streamlit's own default is 200 MB)
+           "--server.maxUploadSize", str(max(1, int(settings.max_file_mb)))]
     sys.exit(subprocess.call(cmd, env=env, cwd=str(app.parent)))
 
 

@@ -287,6 +287,36 @@ class KnowledgeBase:
         finally:
             self._lock.release()
 
+    def relink(self, progress: Progress | None = None) -> int:
+        """Fingerprint every document again and find all near-duplicates and translations afresh."""
+        from ingest.similarity import find_relations, fingerprint
+
+        self._lock.acquire()
+        try:
+            ids = self._store.doc_ids(READY)
+            seen: list[Any] = []
+            linked: dict[str, dict[str, float]] = {}  # doc id -> {language of a translation: best score}
+            settings = self.settings
+            for doc_id in ids:
+                doc = self._store.get_document(doc_id)
+                if doc is None:
+                    continue
+                fp = fingerprint(doc_id, doc.language, (p.text for p in self._store.pages(doc_id)))
+                found = find_relations(fp, seen, settings.near_duplicate_threshold, settings.translation_threshold,
+                                       lambda other, language: linked.get(other, {}).get(language or "", 0.0))
+                self._store.set_fingerprint(fp, found)
+                for other, kind, score in found:
+                    if kind == "translation":
+                        other_language = next(f.language for f in seen if f.doc_id == other)
+                        linked.setdefault(other, {})[doc.language or ""] = score
+                        linked.setdefault(doc_id, {})[other_language or ""] = score
+                seen.append(fp)
+                if progress:
+                    progress(1)
+            return len(ids)
+        finally:
+            self._lock.release()
+
     def _rebuild_vectors(self, doc_ids: list[str], progress: Progress | None) -> None:
         building = self.home / "vectors.new"
         shutil.rmtree(building, ignore_errors=True)

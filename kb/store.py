@@ -443,8 +443,10 @@ class DocumentStore:
         return items
 
     # ----- writes ------------------------------------------------------------------------------
-    def write_document(self, prepared: PreparedDocument) -> None:
-        """Insert or replace a document with its pages and chunks, in state 'pending', atomically."""
+    def write_document(self, prepared: PreparedDocument,
+                       related: Iterable[tuple[str, str, float]] | None = None) -> None:
+        """Insert or replace a document with its pages, chunks, fingerprint and links, in state 'pending',
+        atomically (`related`: (other doc id, kind, score); None keeps the links it has)."""
         doc = prepared.document
         now = utc_now()
         with self.transaction() as conn:
@@ -473,11 +475,10 @@ class DocumentStore:
                 [(c.chunk_id, c.doc_id, c.page, c.seq, c.start, c.end, c.text, c.n_tokens, c.text_sha256)
                  for c in prepared.chunks],
             )
-            fp = prepared.fingerprint
-            if fp is not None:
-                conn.execute("INSERT OR REPLACE INTO fingerprints VALUES (?,?,?,?,?,?)",
-                             (doc.doc_id, fp.language, fp.n_pages, fp.minhash.tobytes(), fp.pair_hashes.tobytes(),
-                              fp.pair_counts.tobytes()))
+            if prepared.fingerprint is not None:
+                _write_fingerprint(conn, prepared.fingerprint)
+            if related is not None:
+                _replace_relations(conn, doc.doc_id, related)
         doc.ingested_at = ingested_at
 
     def update_metadata(self, doc: Document) -> None:
@@ -504,19 +505,16 @@ class DocumentStore:
                              [(doc_id, k, json.dumps(v, ensure_ascii=False), now) for k, v in values.items()])
         return now
 
+    def set_fingerprint(self, fp: Any, related: Iterable[tuple[str, str, float]]) -> None:
+        """Store a document's fingerprint and replace its links, in one transaction."""
+        with self.transaction() as conn:
+            _write_fingerprint(conn, fp)
+            _replace_relations(conn, fp.doc_id, related)
+
     def fingerprint_rows(self) -> list[sqlite3.Row]:
         """Every stored fingerprint (documents not being removed)."""
         return self.conn.execute(
             "SELECT f.* FROM fingerprints f JOIN documents d USING (doc_id) WHERE d.state != 'deleting'").fetchall()
-
-    def replace_relations(self, doc_id: str, found: Iterable[tuple[str, str, float]]) -> None:
-        """Set a document's near-duplicate and translation links (stored in both directions)."""
-        items = list(found)
-        with self.transaction() as conn:
-            conn.execute("DELETE FROM relations WHERE doc_id=? OR other_id=?", (doc_id, doc_id))
-            conn.executemany("INSERT OR REPLACE INTO relations VALUES (?,?,?,?)",
-                             [row for other, kind, score in items
-                              for row in ((doc_id, other, kind, score), (other, doc_id, kind, score))])
 
     def relations(self, doc_ids: Iterable[str], ready_only: bool = True) -> dict[str, list[tuple[str, str, float]]]:
         """{doc id: [(other id, kind, score), ...]} best first (links to ready documents only, by default)."""
@@ -555,6 +553,20 @@ class DocumentStore:
             return
         with self.transaction() as conn:
             conn.executemany("DELETE FROM documents WHERE doc_id=?", [(d,) for d in ids])
+
+
+def _write_fingerprint(conn: sqlite3.Connection, fp: Any) -> None:
+    conn.execute("INSERT OR REPLACE INTO fingerprints VALUES (?,?,?,?,?,?)",
+                 (fp.doc_id, fp.language, fp.n_pages, fp.minhash.tobytes(), fp.pair_hashes.tobytes(),
+                  fp.pair_counts.tobytes()))
+
+
+def _replace_relations(conn: sqlite3.Connection, doc_id: str, found: Iterable[tuple[str, str, float]]) -> None:
+    """Set a document's near-duplicate and translation links (stored in both directions)."""
+    conn.execute("DELETE FROM relations WHERE doc_id=? OR other_id=?", (doc_id, doc_id))
+    conn.executemany("INSERT OR REPLACE INTO relations VALUES (?,?,?,?)",
+                     [row for other, kind, score in found
+                      for row in ((doc_id, other, kind, score), (other, doc_id, kind, score))])
 
 
 def _row_to_document(row: sqlite3.Row) -> Document:

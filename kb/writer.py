@@ -113,17 +113,16 @@ class BatchWriter:
 
     def stage(self, prepared: PreparedDocument) -> None:
         """Write the document to the store as pending; index it with the next batch."""
-        self.kb._store.write_document(prepared)
+        related = self._find_related(prepared.fingerprint) if prepared.fingerprint is not None else None
+        self.kb._store.write_document(prepared, related)
         _kill_point("after_store_write")
-        if prepared.fingerprint is not None:
-            self._link_related(prepared.fingerprint)
         self._staged.append(prepared)
         self._staged_pages += len(prepared.pages)
         if len(self._staged) >= self.batch_docs or self._staged_pages >= self.batch_pages:
             self.flush()
 
-    def _link_related(self, fp: Any) -> None:
-        """Flag near-duplicates and link translations of a newly written document."""
+    def _find_related(self, fp: Any) -> list[tuple[str, str, float]]:
+        """Near-duplicates and translations of a document about to be written."""
         from ingest.similarity import find_relations, from_blobs
 
         if self._fingerprints is None:
@@ -139,9 +138,8 @@ class BatchWriter:
             return max(scores, default=0.0)
 
         settings = self.kb.settings
-        found = find_relations(fp, self._fingerprints.values(), settings.near_duplicate_threshold,
-                               settings.translation_threshold, linked_score)
-        store.replace_relations(fp.doc_id, found)
+        return find_relations(fp, self._fingerprints.values(), settings.near_duplicate_threshold,
+                              settings.translation_threshold, linked_score)
 
     def flush(self) -> None:
         """Index the staged documents in one commit, then mark them ready."""

@@ -26,11 +26,16 @@ def app_home(tmp_path: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) 
     return home
 
 
-def run_app(**params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
+def app_test(**params: str) -> AppTest:
+    """The app with these URL parameters, not run yet."""
+    at = AppTest.from_file(APP, default_timeout=120)
     for key, value in params.items():
         at.query_params[key] = value
-    return at.run()
+    return at
+
+
+def run_app(**params: str) -> AppTest:
+    return app_test(**params).run()
 
 
 def html_of(at: AppTest) -> str:

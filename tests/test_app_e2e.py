@@ -136,3 +136,39 @@ def test_search_open_follow_page_link_and_keep(server, page) -> None:
     page.get_by_text("Full text").first.wait_for(timeout=30000)
     assert "view=doc" in page.url
     page.screenshot(path=str(OUTPUT / "e2e-document.png"), full_page=True)
+
+
+@pytest.fixture
+def researcher_password(monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("KB_RESEARCHER_PASSWORD", "e2e-s3cret")
+    return "e2e-s3cret"
+
+
+def test_researcher_signs_in_uploads_files_and_gets_the_report(researcher_password, server, page,
+                                                                tmp_path: Path) -> None:
+    if os.environ.get("KB_E2E_HOME"):
+        pytest.skip("timing run on someone's data: nothing is uploaded")
+    from .fixtures import GRETA_PAGES, make_docx, make_pdf
+
+    base, home = server
+    OUTPUT.mkdir(exist_ok=True)
+    files = [make_pdf(tmp_path / "greta-report.pdf", GRETA_PAGES), make_docx(tmp_path / "compensation-guide.docx")]
+    page.goto(f"{base}/?view=upload", wait_until="networkidle")
+    page.get_by_text("sign in with the researcher password").first.wait_for(timeout=60000)
+    page.get_by_text("Researcher sign-in").first.click()
+    page.get_by_label("Researcher password").fill(researcher_password)
+    page.get_by_role("button", name="Sign in").click()
+    page.locator("input[type=file]").first.wait_for(state="attached", timeout=60000)
+    page.locator("input[type=file]").first.set_input_files([str(f) for f in files])
+    page.get_by_text("greta-report.pdf").first.wait_for(timeout=60000)
+    page.get_by_role("button", name="Read and detect metadata").click()
+    page.get_by_role("button", name="Ingest").wait_for(timeout=120000)
+    assert page.locator("input[value='GRETA(2023)05']").count() == 1  # the symbol found on page 1, prefilled
+    page.screenshot(path=str(OUTPUT / "e2e-upload-form.png"), full_page=True)
+    page.get_by_role("button", name="Ingest").click()
+    page.get_by_text("Ingest report").first.wait_for(timeout=120000)
+    page.screenshot(path=str(OUTPUT / "e2e-upload-report.png"), full_page=True)
+    assert "2 added" in page.locator("code").last.inner_text()
+    with KnowledgeBase(Settings.load({"home": str(home)})) as kb:
+        titles = {kb.get_document(d).symbol for d in kb._store.doc_ids()}
+    assert "GRETA(2023)05" in titles

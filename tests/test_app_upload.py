@@ -9,9 +9,8 @@ from streamlit.testing.v1 import AppTest
 from kb import KnowledgeBase, Settings
 
 from .fixtures import GRETA_PAGES, make_docx, make_pdf, make_pptx
+from .test_app import app_test, run_app
 from .test_relations import report_pages
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
 @pytest.fixture
@@ -21,23 +20,14 @@ def app_kb_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
-def open_page(**params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
-
-
 def signed_in(**params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
+    at = app_test(**params)
     at.session_state["researcher"] = True
     return at.run()
 
 
 def test_without_a_researcher_password_the_page_says_how_to_enable_it(app_kb_home: Path) -> None:
-    at = open_page(view="upload")
+    at = run_app(view="upload")
     assert not at.exception
     assert "KB_RESEARCHER_PASSWORD" in at.info[0].value
     assert len(at.get("file_uploader")) == 0
@@ -45,7 +35,7 @@ def test_without_a_researcher_password_the_page_says_how_to_enable_it(app_kb_hom
 
 def test_only_signed_in_researchers_may_upload(app_kb_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KB_RESEARCHER_PASSWORD", "s3cret")
-    at = open_page(view="upload")
+    at = run_app(view="upload")
     assert "sign in with the researcher password" in at.info[0].value
     assert len(at.get("file_uploader")) == 0
     at.text_input(key="researcher_password").input("guess")
@@ -94,18 +84,24 @@ def test_researchers_correct_metadata_in_the_document_view(app_kb_home: Path, tm
     with KnowledgeBase(Settings.load({"home": str(app_kb_home)})) as kb:
         kb.ingest([make_pdf(tmp_path / "greta.pdf", GRETA_PAGES)])
         doc_id = kb._store.doc_ids()[0]
-    at = open_page(view="doc", doc=doc_id)
+    at = run_app(view="doc", doc=doc_id)
     body = "\n".join(e.proto.body for e in at.get("html"))
     assert "GRETA(2023)05" in body and "detected: page 1:" in body  # evidence beside each value
     assert "KB_RESEARCHER_PASSWORD" in at.info[0].value  # the correction form says how to enable it
     monkeypatch.setenv("KB_RESEARCHER_PASSWORD", "s3cret")
     at = signed_in(view="doc", doc=doc_id)
     at.text_input(key=f"correct_{doc_id}_year").input("2024")
+    at.text_input(key=f"correct_{doc_id}__name").input("topic")
+    at.text_input(key=f"correct_{doc_id}__value").input("access to justice")
     next(b for b in at.button if b.label == "Save corrections").click().run()
     assert not at.exception
     with KnowledgeBase(Settings.load({"home": str(app_kb_home)})) as kb:
         doc = kb.get_document(doc_id)
         assert doc.year == 2024 and kb.provenance(doc)["year"]["source"] == "correction"
+        assert doc.extra["topic"] == "access to justice"
+    at.text_input(key=f"correct_{doc_id}_year").input("next year")
+    next(b for b in at.button if b.label == "Save corrections").click().run()
+    assert "must be a year" in at.error[0].value
 
 
 def test_search_cards_show_other_language_versions(app_kb_home: Path, tmp_path: Path) -> None:
@@ -113,6 +109,26 @@ def test_search_cards_show_other_language_versions(app_kb_home: Path, tmp_path: 
         kb.ingest([make_pdf(tmp_path / "en.pdf", report_pages("en")), make_pdf(tmp_path / "nl.pdf",
                                                                                report_pages("nl"))], workers=1)
         nl_id = kb.resolve_document(str(tmp_path / "nl.pdf")).doc_id
-    at = open_page(q="possible victims registered", mode="keyword")
+    at = run_app(q="possible victims registered", mode="keyword")
     body = "\n".join(e.proto.body for e in at.get("html"))
     assert "Also in: <a href=" in body and f"doc={nl_id}" in body and ">Nederlands</a>" in body
+
+
+def test_web_addresses_are_ingested_from_the_upload_page(app_kb_home: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from .http_site import Site
+
+    monkeypatch.setenv("KB_RESEARCHER_PASSWORD", "s3cret")
+    (tmp_path / "site").mkdir()
+    site = Site(tmp_path / "site")
+    try:
+        at = signed_in(view="upload")
+        at.text_area(key="upload_urls").input(f"{site.base}/direct.pdf\n{site.base}/missing.pdf").run()
+        next(b for b in at.button if b.label == "Read and detect metadata").click().run()
+        next(b for b in at.button if b.label == "Ingest").click().run()
+    finally:
+        site.close()
+    assert not at.exception
+    report = at.code[0].value
+    assert f"added      {site.base}/direct.pdf" in report and "HTTP 404" in report
+    assert not any(b.label == "Ingest" for b in at.button)  # the form is done with

@@ -93,3 +93,20 @@ def test_real_dutch_english_report_pairs_are_linked(kb: KnowledgeBase) -> None:
     for dutch, english in pairs:
         links = kb.related([ids[dutch]])[ids[dutch]]
         assert [(d.doc_id, kind) for d, kind, _ in links] == [(ids[english], "translation")], dutch
+
+
+def test_relink_finds_links_afresh_with_new_thresholds(home: Path, tmp_path: Path) -> None:
+    from kb import Settings
+
+    from .conftest import FAST
+
+    files = [make_pdf(tmp_path / "en.pdf", report_pages("en")), make_pdf(tmp_path / "nl.pdf", report_pages("nl"))]
+    with KnowledgeBase(Settings.load({"home": str(home), **FAST, "translation_threshold": 1.5}, environ={})) as kb:
+        kb.ingest(files, workers=1)
+        en_id = kb.resolve_document(str(files[0])).doc_id
+        assert kb.related([en_id])[en_id] == []
+    with KnowledgeBase(Settings.load({"home": str(home), **FAST}, environ={})) as kb:
+        assert kb.relink() == 2
+        [(other, kind, _)] = kb.related([en_id])[en_id]
+        assert kind == "translation" and other.source == str(files[1].resolve())
+        assert kb.check()["ok"]

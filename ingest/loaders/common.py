@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from kb.errors import LoadError
 
 from . import LoadOptions
 
+# Values that tools write when nobody filled a field in.
+PLACEHOLDERS = {"anonymous", "unknown", "unspecified", "user", "admin", "administrator", "author", "python-docx",
+                "python-pptx", "microsoft office user", "windows user", "owner"}
 # Text without page breaks (web pages, Word files without rendered breaks) is cut into pages of about this size.
 PAGE_CHARS = 3000
 # A member that unpacks to more than this many times its packed size is a decompression bomb.
@@ -62,3 +65,21 @@ def year_of(value: object) -> int | None:
         text = str(value).strip()
         year = int(text[:4]) if text[:4].isdigit() else None
     return year if year and 1950 <= year <= 2100 else None
+
+
+def office_properties(props: Any) -> dict[str, Any]:
+    """Title, author and year from the Office document properties, when they are filled in."""
+    meta: dict[str, Any] = {}
+    title = (props.title or "").strip()
+    if title and title.lower() not in ("powerpoint presentation", "presentation", "slide 1"):
+        meta["title"] = title
+    if (props.author or "").strip() and props.author.strip().lower() not in PLACEHOLDERS:
+        meta["author"] = props.author.strip()
+    year = year_of(props.created)
+    if year:
+        meta["file_year"] = year
+    if (props.subject or "").strip():
+        meta["subject"] = props.subject.strip()
+    if (props.keywords or "").strip():
+        meta["keywords"] = props.keywords.strip()
+    return meta

@@ -8,8 +8,7 @@ from kb.errors import LoadError
 from kb.models import LoadedDocument, Page, sha256_bytes
 
 from . import LoaderSpec, LoadOptions, LoadResult, register
-from .common import open_office_zip, year_of
-from .pdf import PLACEHOLDERS
+from .common import office_properties, open_office_zip
 
 NOTES_HEADING = "Speaker notes:"
 
@@ -46,7 +45,7 @@ def load_pptx(path: Path, options: LoadOptions) -> Iterator[LoadResult]:
     if not any(p.text for p in pages):
         raise LoadError(str(path), "no text on any slide (pictures only): export the slides with their text or "
                                    "add speaker notes, then ingest again")
-    metadata = _core_metadata(deck.core_properties)
+    metadata = office_properties(deck.core_properties)
     metadata.setdefault("doc_type", "presentation")
     if headings:
         metadata["_detected"] = {"title": (headings[0]["text"], f"title of slide {headings[0]['page']}")}
@@ -87,24 +86,6 @@ def _notes(slide: Any) -> str:
         return ""
     frame = slide.notes_slide.notes_text_frame
     return frame.text.strip() if frame is not None else ""
-
-
-def _core_metadata(props: Any) -> dict[str, Any]:
-    """Title, author and year from the Office document properties, when they are filled in."""
-    meta: dict[str, Any] = {}
-    title = (props.title or "").strip()
-    if title and title.lower() not in ("powerpoint presentation", "presentation", "slide 1"):
-        meta["title"] = title
-    if (props.author or "").strip() and props.author.strip().lower() not in PLACEHOLDERS:
-        meta["author"] = props.author.strip()
-    year = year_of(props.created)
-    if year:
-        meta["file_year"] = year
-    if (props.subject or "").strip():
-        meta["subject"] = props.subject.strip()
-    if (props.keywords or "").strip():
-        meta["keywords"] = props.keywords.strip()
-    return meta
 
 
 register(LoaderSpec("pptx", (".pptx",), load_pptx))

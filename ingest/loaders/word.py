@@ -8,8 +8,7 @@ from kb.errors import LoadError
 from kb.models import LoadedDocument, Page, sha256_bytes
 
 from . import LoaderSpec, LoadOptions, LoadResult, register
-from .common import PAGE_CHARS, open_office_zip, paginate
-from .slides import _core_metadata
+from .common import PAGE_CHARS, office_properties, open_office_zip, paginate
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -44,7 +43,7 @@ def load_docx(path: Path, options: LoadOptions) -> Iterator[LoadResult]:
         raise LoadError(str(path), "empty document: no text in the DOCX file")
     pages = [Page(i, text.strip()) for i, text in enumerate(pages_text, start=1)]
     page_of = _heading_pages(pages, headings)
-    metadata = _core_metadata(document.core_properties)
+    metadata = office_properties(document.core_properties)
     if headings:
         metadata["headings"] = [{"page": page_of.get(i, 1), "text": text, "level": level}
                                 for i, (level, text) in enumerate(headings)]

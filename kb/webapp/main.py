@@ -321,9 +321,15 @@ def _correction_form(kb: KnowledgeBase, doc: Any) -> None:
         values = {"title": doc.title, **doc.metadata()}
         with st.form(f"correct_{doc.doc_id}"):
             inputs = metadata_inputs(f"correct_{doc.doc_id}", values, kb.provenance(doc))
+            cols = st.columns(2)
+            other_name = cols[0].text_input("Other field (name)", key=f"correct_{doc.doc_id}__name",
+                                            help="Any field of your own, e.g. topic or project")
+            other_value = cols[1].text_input("Its value (empty clears it)", key=f"correct_{doc.doc_id}__value")
             submitted = st.form_submit_button("Save corrections")
         if submitted:
             changes = changed_fields(values, inputs)
+            if other_name.strip():
+                changes[other_name.strip()] = other_value
             if not changes:
                 st.info("Nothing changed.")
                 return

@@ -11,7 +11,6 @@ from kb.catalogue import DOCUMENT_TYPES
 EDITABLE_FIELDS = (("title", "Title"), ("organisation", "Organisation"), ("year", "Year"), ("language", "Language"),
                    ("doc_type", "Document type"), ("country", "Countries (ISO codes, comma-separated)"),
                    ("symbol", "Document symbol"), ("round", "GRETA evaluation round"))
-EXTRA_TYPES = ("letter", "article", "speech", "press-release", "factsheet")
 
 
 def metadata_inputs(key: str, values: Mapping[str, Any], provenance: Mapping[str, Mapping[str, str]]
@@ -23,7 +22,7 @@ def metadata_inputs(key: str, values: Mapping[str, Any], provenance: Mapping[str
         origin = provenance.get(name)
         help_text = f"{origin.get('source')}: {origin.get('evidence')}" if origin else "not found automatically"
         if name == "doc_type":
-            options = ["", *DOCUMENT_TYPES, *EXTRA_TYPES]
+            options = ["", *DOCUMENT_TYPES]
             if current and current not in options:
                 options.append(current)
             out[name] = st.selectbox(label, options, index=options.index(current), key=f"{key}_{name}",

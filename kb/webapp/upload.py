@@ -109,6 +109,7 @@ def _review_and_ingest(kb: KnowledgeBase, batch: list[PendingFile], urls: list[s
     targets = [(item.name, item.path, changed_fields(item.values, inputs[i])) for i, item in enumerate(batch)
                if i in inputs] + [(url, url, {}) for url in urls]
     combined = IngestReport()
+    statuses: list[tuple[str, str]] = []
     overall = st.progress(0.0, text="Ingesting…")
     rows = {name: st.empty() for name, _, _ in targets}
     for name, _, _ in targets:
@@ -122,16 +123,19 @@ def _review_and_ingest(kb: KnowledgeBase, batch: list[PendingFile], urls: list[s
         combined.seconds += report.seconds
         failed = [i for i in report.items if i.status == "failed"]
         if failed:
-            rows[name].error(f"{name}: {failed[0].reason}")
+            statuses.append(("error", f"{name}: {failed[0].reason}"))
         else:
-            rows[name].success("; ".join(f"{i.status}: {name} ({i.pages} pages)" if i.pages else
-                                         f"{i.status}: {name}" for i in report.items))
+            statuses.append(("success", "; ".join(f"{i.status}: {name} ({i.pages} pages)" if i.pages else
+                                                  f"{i.status}: {name}" for i in report.items)))
+        getattr(rows[name], statuses[-1][0])(statuses[-1][1])
         overall.progress(n / len(targets), text=f"{n} of {len(targets)} done")
     for item in batch:
         if item.error:
             combined.add(_failed(item))
-    st.session_state[REPORT_KEY] = combined.to_dict() | {"lines": _report_lines(combined)}
-    st.session_state[BATCH_KEY] = []
+            statuses.append(("error", f"{item.name}: {item.error}"))
+    st.session_state[REPORT_KEY] = combined.to_dict() | {"lines": _report_lines(combined), "statuses": statuses}
+    st.session_state.pop(BATCH_KEY, None)
+    st.rerun()  # the form is done with: show the report alone
 
 
 def _failed(item: PendingFile) -> Any:
@@ -154,6 +158,8 @@ def _report_lines(report: IngestReport) -> list[str]:
 
 def _show_report(report: dict[str, Any]) -> None:
     st.subheader("Ingest report")
+    for kind, message in report.get("statuses", []):
+        getattr(st, kind)(message)
     counts = report["counts"]
     st.write(", ".join(f"{n} {status}" for status, n in counts.items() if n) or "nothing to do")
     st.code("\n".join(report["lines"]), language=None)
