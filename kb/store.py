@@ -562,10 +562,24 @@ def _write_fingerprint(conn: sqlite3.Connection, fp: Any) -> None:
 
 
 def _replace_relations(conn: sqlite3.Connection, doc_id: str, found: Iterable[tuple[str, str, float]]) -> None:
-    """Set a document's near-duplicate and translation links (stored in both directions)."""
+    """Set a document's near-duplicate and translation links (stored in both directions).
+
+    A document has one translation per language: a new link replaces the other document's weaker link to a
+    document in the new one's language (the new link is only made when it scores better). Needs the new
+    document's fingerprint written first.
+    """
+    items = list(found)
     conn.execute("DELETE FROM relations WHERE doc_id=? OR other_id=?", (doc_id, doc_id))
+    for other, kind, _ in items:
+        if kind != "translation":
+            continue
+        conn.execute(
+            "DELETE FROM relations WHERE kind='translation' AND ((doc_id=:o AND other_id IN (SELECT f.doc_id FROM "
+            "fingerprints f WHERE f.language=(SELECT language FROM fingerprints WHERE doc_id=:d))) OR "
+            "(other_id=:o AND doc_id IN (SELECT f.doc_id FROM fingerprints f WHERE f.language=(SELECT language "
+            "FROM fingerprints WHERE doc_id=:d))))", {"o": other, "d": doc_id})
     conn.executemany("INSERT OR REPLACE INTO relations VALUES (?,?,?,?)",
-                     [row for other, kind, score in found
+                     [row for other, kind, score in items
                       for row in ((doc_id, other, kind, score), (other, doc_id, kind, score))])
 
 

@@ -110,3 +110,18 @@ def test_relink_finds_links_afresh_with_new_thresholds(home: Path, tmp_path: Pat
         [(other, kind, _)] = kb.related([en_id])[en_id]
         assert kind == "translation" and other.source == str(files[1].resolve())
         assert kb.check()["ok"]
+
+
+def test_a_better_translation_replaces_a_weaker_one_in_the_same_language(kb: KnowledgeBase, tmp_path: Path) -> None:
+    en = make_pdf(tmp_path / "en.pdf", report_pages("en"))
+    partial = make_pdf(tmp_path / "partial-nl.pdf", report_pages("nl", FIGURES[:5] + other_figures()[:3]))
+    full = make_pdf(tmp_path / "full-nl.pdf", report_pages("nl"))
+    kb.ingest([en, partial], workers=1)
+    en_id = kb.resolve_document(str(en)).doc_id
+    [(first, kind, weaker)] = kb.related([en_id])[en_id]
+    assert first.source == str(partial.resolve()) and kind == "translation"
+    kb.ingest([full], workers=1)
+    [(best, kind, stronger)] = kb.related([en_id])[en_id]
+    assert best.source == str(full.resolve()) and stronger > weaker
+    partial_id = kb.resolve_document(str(partial)).doc_id
+    assert kb.related([partial_id])[partial_id] == []
