@@ -178,7 +178,8 @@ def prepare_file(job: PrepareJob) -> list[Prepared]:
 
 
 def detect_file(path: Path, options: LoadOptions) -> list[Any]:
-    """The metadata ingestion would give each document of a file (a LoadError for one that cannot be read)."""
+    """The metadata ingestion would give each document of a file (a LoadError for one that cannot be read);
+    LoadError or KBError when the whole file cannot be read. Nothing is chunked, embedded or written."""
     out: list[Any] = []
     spec = loader_for(path)
     layers = []
@@ -186,17 +187,13 @@ def detect_file(path: Path, options: LoadOptions) -> list[Any]:
         if values:
             layers.append((source, label, values))
     for result in spec.load(path, options):
-        out.append(result if isinstance(result, LoadError) else
-                   build_document(result, "", layers=layers, fallback_title=path.stem.replace("_", " ")))
+        if isinstance(result, LoadError):
+            out.append(result)
+            continue
+        document = build_document(result, "", layers=layers, fallback_title=path.stem.replace("_", " "))
+        document.n_pages = len(result.pages)
+        out.append(document)
     return out
-
-
-def preview_file(kb: Any, path: Path) -> list[Prepared]:
-    """Read a file as ingestion would, without writing anything: its text and the metadata found for it."""
-    settings = kb.settings
-    job = PrepareJob(str(path), LoadOptions.from_settings(settings), kb.tokenizer_model, settings.chunk_tokens,
-                     settings.chunk_overlap)
-    return prepare_file(job)
 
 
 def _assign_doc_id(prepared: PreparedDocument, doc_id: str) -> PreparedDocument:

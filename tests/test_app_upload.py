@@ -132,3 +132,18 @@ def test_web_addresses_are_ingested_from_the_upload_page(app_kb_home: Path, tmp_
     report = at.code[0].value
     assert f"added      {site.base}/direct.pdf" in report and "HTTP 404" in report
     assert not any(b.label == "Ingest" for b in at.button)  # the form is done with
+
+
+def test_a_record_file_is_ingested_record_by_record_without_a_form(app_kb_home: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KB_RESEARCHER_PASSWORD", "s3cret")
+    records = b'{"_id": "a", "title": "Debt bondage", "text": "Debt bondage in brick kilns."}\n' \
+              b'{"_id": "b", "title": "Organ removal", "text": "Trafficking for organ removal is rare."}\n'
+    at = signed_in(view="upload")
+    at.get("file_uploader")[0].set_value([("records.jsonl", records, "application/json")])
+    at.run()
+    next(b for b in at.button if b.label == "Read and detect metadata").click().run()
+    assert any("A record file" in c.value for c in at.caption)
+    assert not any(t.key.startswith("upload_0_") for t in at.text_input)
+    next(b for b in at.button if b.label == "Ingest").click().run()
+    assert "2 added" in at.code[0].value

@@ -32,6 +32,8 @@ class PendingFile:
     values: dict[str, Any] = field(default_factory=dict)
     provenance: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
+    # a record file (.jsonl/.csv): each record is a document with its own metadata, so no form
+    records: int = 0
 
 
 def upload_view(kb: KnowledgeBase) -> None:
@@ -63,7 +65,9 @@ def _safe_name(name: str) -> str:
 
 def _read_uploads(kb: KnowledgeBase, uploads: list[Any]) -> list[PendingFile]:
     """Save each upload under HOME/uploads and read it as ingestion would (nothing is indexed yet)."""
-    from ingest.pipeline import preview_file
+    from ingest.loaders import LoadOptions, loader_for
+    from ingest.pipeline import detect_file
+    from kb.errors import KBError
 
     pending: list[PendingFile] = []
     progress = st.progress(0.0, text="Reading files…")
@@ -74,16 +78,19 @@ def _read_uploads(kb: KnowledgeBase, uploads: list[Any]) -> list[PendingFile]:
         path = folder / _safe_name(upload.name)
         path.write_bytes(data)
         item = PendingFile(upload.name, str(path))
-        with KB_LOCK:
-            results = preview_file(kb, path)
-        first = results[0] if results else None
-        if first is None or first.prepared is None:
-            item.error = first.error if first is not None else "nothing could be read from the file"
+        try:
+            found = detect_file(path, LoadOptions.from_settings(kb.settings))
+        except KBError as exc:
+            found = [exc]
+        first = found[0] if found else None
+        if found and loader_for(path).multi:
+            item.records = sum(not isinstance(f, KBError) for f in found)
+        elif first is None or isinstance(first, KBError):
+            item.error = getattr(first, "reason", None) or str(first or "nothing could be read from the file")
         else:
-            doc = first.prepared.document
-            item.pages = len(first.prepared.pages)
-            item.values = {"title": doc.title, **{k: v for k, v in doc.metadata().items()}}
-            item.provenance = dict(doc.extra.get("_provenance") or {})
+            item.pages = first.n_pages
+            item.values = {"title": first.title, **first.metadata()}
+            item.provenance = dict(first.extra.get("_provenance") or {})
         pending.append(item)
         progress.progress(n / max(len(uploads), 1), text=f"Read {n} of {len(uploads)}: {upload.name}")
     progress.empty()
@@ -95,10 +102,15 @@ def _review_and_ingest(kb: KnowledgeBase, batch: list[PendingFile], urls: list[s
     with st.form("upload_metadata"):
         inputs: dict[int, dict[str, str]] = {}
         for i, item in enumerate(batch):
-            title = f"{item.name} — {item.pages} page(s)" if not item.error else f"{item.name} — cannot be read"
+            title = (f"{item.name} — cannot be read" if item.error else f"{item.name} — {item.records} record(s)"
+                     if item.records else f"{item.name} — {item.pages} page(s)")
             with st.expander(title, expanded=len(batch) <= 3):
                 if item.error:
                     st.error(item.error)
+                    continue
+                if item.records:
+                    st.caption("A record file: each record becomes a document with the metadata of its own fields.")
+                    inputs[i] = {}
                     continue
                 inputs[i] = metadata_inputs(f"upload_{i}", item.values, item.provenance)
         for url in urls:
