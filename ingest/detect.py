@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 
 from kb.models import LoadedDocument
 
@@ -302,8 +302,3 @@ def _context(text: str, match: re.Match[str], width: int = 40) -> str:
     start, end = max(0, match.start() - width), min(len(text), match.end() + width)
     snippet = " ".join(text[start:end].split())
     return ("…" if start > 0 else "") + snippet + ("…" if end < len(text) else "")
-
-
-def describe(found: Iterable[tuple[str, Found]]) -> list[str]:
-    """Lines `field = value (evidence)` for reports."""
-    return [f"{name} = {f.value} ({f.evidence})" for name, f in found]

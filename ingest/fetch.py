@@ -20,6 +20,7 @@ from kb.tokenization import load_tokenizer
 from .chunking import chunk_pages
 from .loaders import LoadOptions
 from .loaders.pdf import load_pdf
+from .loaders.webpage import html_document
 from .similarity import fingerprint
 
 ACCEPTED_SUFFIX = {"application/pdf": ".pdf", "text/html": ".html", "application/xhtml+xml": ".html",
@@ -90,31 +91,21 @@ class _SafeRedirects(urllib.request.HTTPRedirectHandler):
 
 
 class _Links(HTMLParser):
-    """Links of an HTML page with their text, and the page's readable text."""
-
-    SKIP = {"script", "style", "nav", "header", "footer", "noscript", "form", "aside"}
+    """Links of an HTML page with their text."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.links: list[tuple[str, str, str]] = []
-        self.text: list[str] = []
         self._href: tuple[str, str] | None = None
         self._anchor: list[str] = []
-        self._skip = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.SKIP:
-            self._skip += 1
         if tag == "a":
             attributes = dict(attrs)
             self._href = (attributes.get("href") or "", attributes.get("type") or "")
             self._anchor = []
-        if tag in ("p", "br", "li", "h1", "h2", "h3", "h4", "div", "tr"):
-            self.text.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in self.SKIP and self._skip:
-            self._skip -= 1
         if tag == "a" and self._href is not None:
             self.links.append((self._href[0], self._href[1], " ".join(self._anchor)))
             self._href = None
@@ -122,12 +113,6 @@ class _Links(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._href is not None:
             self._anchor.append(data.strip())
-        if not self._skip:
-            self.text.append(data)
-
-    def readable_text(self) -> str:
-        lines = [" ".join(line.split()) for line in "".join(self.text).split("\n")]
-        return "\n".join(line for line in lines if line)
 
 
 class Fetcher:
@@ -316,6 +301,7 @@ def run_fetch(kb: Any, ids: list[str] | None = None, *, progress: Callable[[int]
 
 def _fetch_one(kb: Any, writer: Any, fetcher: Fetcher, tokenizer: Any, doc: Any) -> FetchItem:
     cid, url = doc.extra["catalogue_id"], doc.extra["url"]
+    options = LoadOptions.from_settings(kb.settings)
     path, content_type, final_url = fetcher.download(url, cid)
     kind = "pdf"
     if "html" in content_type:
@@ -325,12 +311,12 @@ def _fetch_one(kb: Any, writer: Any, fetcher: Fetcher, tokenizer: Any, doc: Any)
             path, content_type, final_url = fetcher.download(link, f"{cid}-document")
         if "html" in content_type:
             kind = "web page"
-            text = page.readable_text()
-            if len(text) < 40:
-                raise FetchError(f"the page at {final_url} has no readable text and links to no PDF")
-            loaded = LoadedDocument(source=doc.source, sha256=sha256_bytes(path.read_bytes()), pages=[Page(1, text)])
+            try:  # the main text, as a web page file would give it
+                loaded = html_document(path.read_bytes(), doc.source, options)
+            except LoadError:
+                raise FetchError(f"the page at {final_url} has no readable text and links to no PDF") from None
     if content_type == "application/pdf":
-        [loaded] = list(load_pdf(path, LoadOptions()))  # verifies that the PDF opens and has text
+        [loaded] = list(load_pdf(path, options))  # verifies that the PDF opens and has text
     elif content_type == "text/plain":
         kind = "text"
         loaded = LoadedDocument(source=doc.source, sha256=sha256_bytes(path.read_bytes()),

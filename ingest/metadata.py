@@ -90,6 +90,15 @@ def _manifest_rows(manifest: str, _mtime: int) -> dict[str, dict[str, Any]]:
     return {Path(name).name: row for name, row in data.get("__manifest__", {}).items()}
 
 
+def layers_beside(path: Path) -> list[tuple[str, str, dict[str, Any]]]:
+    """The metadata layers found next to a file, lowest precedence first: its folder's manifest, its sidecar."""
+    layers = []
+    for source, (label, values) in (("manifest", folder_manifest(path)), ("sidecar", sidecar_for(path))):
+        if values:
+            layers.append((source, label, values))
+    return layers
+
+
 def is_sidecar(path: Path) -> bool:
     """True for metadata sidecars and folder manifests, which describe documents rather than being ones."""
     if path.name.endswith(SIDECAR_SUFFIXES):
@@ -189,24 +198,22 @@ def build_document(loaded: LoadedDocument, doc_id: str, *,
     file_meta = dict(loaded.metadata)
     loader_found: dict[str, Any] = file_meta.pop("_detected", {}) or {}
     suffix = Path(loaded.original_path or loaded.source).suffix.lower()
-    origin = file_meta.pop("_origin", None) or _FILE_ORIGIN.get(suffix, "the file's own fields")
+    origin = _FILE_ORIGIN.get(suffix, "the file's own fields")
     file_year = file_meta.pop("file_year", None)
     headings = file_meta.pop("headings", None)
 
-    declared_title = str(file_meta.get("title") or "")
     title_found = loader_found.get("title")
-    title_for_detection = declared_title or (title_found[0] if title_found else "") or guess_title(loaded, "")
-    found = detect_metadata(loaded, title_for_detection)
+    guessed = "" if file_meta.get("title") or title_found else guess_title(loaded, "")
+    found = detect_metadata(loaded, str(file_meta.get("title") or "") or (title_found[0] if title_found else guessed))
     for name, item in found.items():
         if not (name == "year" and item.weak):
             merged.set(name, item.value, "detected", item.evidence)
     for name, (value, evidence) in loader_found.items():
         merged.set(name, value, "detected", evidence)
     if "title" not in merged.values:
-        guessed = guess_title(loaded, "")
         merged.set("title", guessed, "detected", "first line of text on page 1 that reads like a title")
     for name, value in file_meta.items():
-        merged.set(name, value, "file", _FILE_FACTS.get(name, origin) if name in _FILE_FACTS else origin)
+        merged.set(name, value, "file", _FILE_FACTS.get(name, origin))
     if "year" not in merged.values and file_year:
         merged.set("year", file_year, "file", f"{origin} (date the file was made)")
     if "year" not in merged.values and "year" in found:
@@ -232,7 +239,7 @@ def build_document(loaded: LoadedDocument, doc_id: str, *,
 
 def apply_corrections(document: Document, corrections: Mapping[str, tuple[Any, str]]) -> Document:
     """Overlay a researcher's corrections {field: (value, when)} on a document's metadata, recording them."""
-    provenance = dict(document.extra.get("_provenance") or {})
+    provenance = document.provenance
     for name, (value, when) in corrections.items():
         value = _coerce(name, value, f"correction of {document.doc_id}")
         if name in CORE_FIELDS:

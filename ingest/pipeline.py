@@ -20,7 +20,7 @@ from kb.tokenization import load_tokenizer
 
 from .chunking import chunk_pages
 from .loaders import LoadOptions, RecordOptions, loader_for
-from .metadata import apply_corrections, build_document, folder_manifest, is_sidecar, read_meta_file, sidecar_for
+from .metadata import apply_corrections, build_document, is_sidecar, layers_beside, read_meta_file
 from .similarity import fingerprint
 from .report import IngestItem, IngestReport
 
@@ -132,13 +132,7 @@ def prepare_file(job: PrepareJob) -> list[Prepared]:
             if size > options.max_file_bytes:
                 raise LoadError(source, f"file is {size / 1e6:.0f} MB, over the limit of "
                                         f"{options.max_file_bytes / 1e6:.0f} MB (setting max_file_mb)")
-            layers = list(job.layers)
-            manifest_label, manifest_row = folder_manifest(path)
-            if manifest_row:
-                layers.append(("manifest", manifest_label, manifest_row))
-            sidecar_label, sidecar = sidecar_for(path)
-            if sidecar:
-                layers.append(("sidecar", sidecar_label, sidecar))
+            layers = list(job.layers) + layers_beside(path)
             tokenizer = load_tokenizer(job.model)
             for result in spec.load(path, options):
                 if isinstance(result, LoadError):
@@ -182,10 +176,7 @@ def detect_file(path: Path, options: LoadOptions) -> list[Any]:
     LoadError or KBError when the whole file cannot be read. Nothing is chunked, embedded or written."""
     out: list[Any] = []
     spec = loader_for(path)
-    layers = []
-    for label, values, source in (folder_manifest(path) + ("manifest",), sidecar_for(path) + ("sidecar",)):
-        if values:
-            layers.append((source, label, values))
+    layers = layers_beside(path)
     for result in spec.load(path, options):
         if isinstance(result, LoadError):
             out.append(result)
@@ -216,6 +207,10 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+# The metadata each added or updated document shows in the ingest report.
+REPORT_FIELDS = ("title", "language", "organisation", "symbol", "round", "country", "year", "doc_type")
+
+
 def run_ingest(kb: Any, targets: Sequence[str], *, meta_file: str | Path | None = None,
                record_options: RecordOptions | None = None, progress: bool = False,
                workers: int | None = None, meta: Mapping[str, Any] | None = None,
@@ -228,7 +223,6 @@ def run_ingest(kb: Any, targets: Sequence[str], *, meta_file: str | Path | None 
     report = IngestReport()
     settings = kb.settings
     run_meta: Mapping[str, Any] = read_meta_file(Path(meta_file)) if meta_file else {}
-    manifest = run_meta.get("__manifest__", {}) if isinstance(run_meta, dict) else {}
     options = LoadOptions.from_settings(settings, records=record_options or RecordOptions())
     load_tokenizer(kb.tokenizer_model)  # fail fast, before any work, if the tokenizer is missing
 
@@ -243,49 +237,15 @@ def run_ingest(kb: Any, targets: Sequence[str], *, meta_file: str | Path | None 
         if on_file is not None:
             on_file(source, items)
 
-    downloader = None
     with kb.batch_writer(embed_progress=embed_bar.update) as writer:
+        planner = _Planner(kb, writer, options, run_meta, meta_file, meta)
         jobs: list[PrepareJob] = []
         for target, path, problem in files:
-            source = target
-            layers: list[tuple[str, str, dict[str, Any]]] = []
-            if problem is None and path is None:  # a URL
-                from .download import UrlDownloader
-
-                downloader = downloader or UrlDownloader.from_settings(kb.home / "downloads", settings)
-                try:
-                    path, url_meta = downloader.download(target)
-                except KBError as exc:
-                    finish(target, [IngestItem(source=target, status="failed",
-                                               reason=getattr(exc, "reason", None) or str(exc))])
-                    continue
-                layers.append(("url", f"downloaded from {target}", url_meta))
+            planned = planner.plan(target, path, problem)
+            if isinstance(planned, IngestItem):
+                finish(planned.source, [planned])
             else:
-                source = str(path) if path is not None else target
-            if problem or path is None:
-                finish(target, [IngestItem(source=target, status="failed", reason=problem)])
-                continue
-            try:
-                spec = loader_for(path)
-            except LoadError as exc:
-                finish(source, [IngestItem(source=source, status="failed", reason=exc.reason)])
-                continue
-            if not spec.multi:
-                known = _unchanged_file(writer, path, source)
-                if known is not None:
-                    finish(source, [known])
-                    continue
-            if manifest:
-                row = manifest.get(path.name, manifest.get(target, {}))
-                if row:
-                    layers.append(("manifest", f"manifest {meta_file}", dict(row)))
-            elif run_meta:
-                layers.append(("meta", f"--meta {meta_file}", dict(run_meta)))
-            if meta:
-                layers.append(("meta", "metadata given with the upload", dict(meta)))
-            jobs.append(PrepareJob(str(path), options, kb.tokenizer_model, settings.chunk_tokens,
-                                   settings.chunk_overlap, layers, source=None if source == str(path) else source,
-                                   memory_mb=settings.max_worker_memory_mb))
+                jobs.append(planned)
         for job, results in _run_jobs(jobs, workers):
             items: list[IngestItem] = []
             for result in results:
@@ -296,6 +256,65 @@ def run_ingest(kb: Any, targets: Sequence[str], *, meta_file: str | Path | None 
     embed_bar.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+class _Planner:
+    """Turns each target into a job for a reading worker, or into its report item when there is nothing to read."""
+
+    def __init__(self, kb: Any, writer: Any, options: LoadOptions, run_meta: Mapping[str, Any],
+                 meta_file: str | Path | None, meta: Mapping[str, Any] | None):
+        self.kb, self.writer, self.options = kb, writer, options
+        self.run_meta, self.meta_file, self.meta = run_meta, meta_file, meta
+        self.manifest = run_meta.get("__manifest__", {}) if isinstance(run_meta, dict) else {}
+        self._downloader: Any = None
+
+    def plan(self, target: str, path: Path | None, problem: str | None) -> PrepareJob | IngestItem:
+        """The job for one target, or its report item (failed, unchanged or duplicate)."""
+        layers: list[tuple[str, str, dict[str, Any]]] = []
+        if problem is None and path is None:  # a URL: download it, then read the file like any other
+            try:
+                path, url_meta = self._download(target)
+            except KBError as exc:
+                return IngestItem(source=target, status="failed", reason=getattr(exc, "reason", None) or str(exc))
+            layers.append(("url", f"downloaded from {target}", url_meta))
+            source = target
+        elif problem or path is None:
+            return IngestItem(source=target, status="failed", reason=problem)
+        else:
+            source = str(path)
+        try:
+            spec = loader_for(path)
+        except LoadError as exc:
+            return IngestItem(source=source, status="failed", reason=exc.reason)
+        if not spec.multi:
+            known = _unchanged_file(self.writer, path, source)
+            if known is not None:
+                return known
+        layers += self._run_layers(target, path)
+        settings = self.kb.settings
+        return PrepareJob(str(path), self.options, self.kb.tokenizer_model, settings.chunk_tokens,
+                          settings.chunk_overlap, layers, source=None if source == str(path) else source,
+                          memory_mb=settings.max_worker_memory_mb)
+
+    def _download(self, url: str) -> tuple[Path, dict[str, Any]]:
+        from .download import UrlDownloader
+
+        if self._downloader is None:
+            self._downloader = UrlDownloader.from_settings(self.kb.home / "downloads", self.kb.settings)
+        return self._downloader.download(url)
+
+    def _run_layers(self, target: str, path: Path) -> list[tuple[str, str, dict[str, Any]]]:
+        """Metadata given for the run: --meta (an object, or a manifest row) and the upload form's values."""
+        layers: list[tuple[str, str, dict[str, Any]]] = []
+        if self.manifest:
+            row = self.manifest.get(path.name, self.manifest.get(target, {}))
+            if row:
+                layers.append(("manifest", f"manifest {self.meta_file}", dict(row)))
+        elif self.run_meta:
+            layers.append(("meta", f"--meta {self.meta_file}", dict(self.run_meta)))
+        if self.meta:
+            layers.append(("meta", "metadata given with the upload", dict(self.meta)))
+        return layers
 
 
 def _known_content(writer: Any, source: str, sha: str, existing: Any) -> IngestItem | None:
@@ -334,33 +353,27 @@ def _write_result(writer: Any, result: Prepared, path: Path) -> IngestItem:
         apply_corrections(prepared.document, corrections)
     if loaded.original_path:
         prepared.document.stored_file = writer.store_original(Path(loaded.original_path), doc_id)
-    writer.stage(prepared)
+    related = writer.stage(prepared)
     return IngestItem(source=source, status="updated" if existing else "added", doc_id=doc_id,
                       title=prepared.document.title, pages=len(prepared.pages), chunks=len(prepared.chunks),
-                      warnings=list(loaded.warnings) + _relation_notes(writer, doc_id),
+                      warnings=list(loaded.warnings) + _relation_notes(related),
                       metadata=_metadata_summary(prepared.document))
 
 
-def _relation_notes(writer: Any, doc_id: str) -> list[str]:
+def _relation_notes(related: list[tuple[Any, str, float]]) -> list[str]:
     """Report lines for the near-duplicates and translations found for a new document."""
     notes = []
-    for other_id, kind, score in writer.kb._store.relations([doc_id], ready_only=False)[doc_id]:
-        other = writer.kb._store.get_document(other_id)
-        label = f"{other_id} ({other.title[:60] if other else '?'})"
+    for other, kind, score in related:
+        label = f"{other.doc_id} ({other.title[:60]})"
         notes.append(f"{kind} of {label}, similarity {score:.2f}" if kind == "near-duplicate"
-                     else f"translation of {label} [{other.language if other else '?'}], score {score:.2f}")
+                     else f"translation of {label} [{other.language or '?'}], score {score:.2f}")
     return notes
 
 
 def _metadata_summary(document: Any) -> dict[str, Any]:
-    """Field → {value, source, evidence} for the report."""
-    provenance = document.extra.get("_provenance", {})
-    summary = {}
-    for name in ("title", "language", "organisation", "symbol", "round", "country", "year", "doc_type"):
-        value = document.get(name)
-        if value not in (None, ""):
-            summary[name] = {"value": value, **provenance.get(name, {})}
-    return summary
+    """Field → {value, source, evidence} of the fields the report shows."""
+    fields = document.described_fields()
+    return {name: fields[name] for name in REPORT_FIELDS if name in fields}
 
 
 def _run_jobs(jobs: list[PrepareJob], workers: int | None) -> Iterator[tuple[PrepareJob, list[Prepared]]]:

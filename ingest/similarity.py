@@ -147,11 +147,6 @@ def find_relations(new: Fingerprint, others: Iterable[Fingerprint], near_thresho
     return found
 
 
-def to_blobs(fp: Fingerprint) -> tuple[bytes, bytes, bytes]:
-    """The arrays of a fingerprint as bytes for the store."""
-    return fp.minhash.tobytes(), fp.pair_hashes.tobytes(), fp.pair_counts.tobytes()
-
-
 def from_blobs(doc_id: str, language: str | None, n_pages: int, minhash_blob: bytes, hashes_blob: bytes,
                counts_blob: bytes) -> Fingerprint:
     """A fingerprint read back from the store."""

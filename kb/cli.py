@@ -124,21 +124,18 @@ def meta_command(obj: _Context, doc: str, assignments: tuple[str, ...], as_json:
         values[name.strip()] = value
     kb = obj.kb
     document = kb.correct_metadata(doc, values) if values else kb.resolve_document(doc)
-    provenance = kb.provenance(document)
-    fields = {"title": document.title, **document.metadata()}
+    fields = document.described_fields()
     related = kb.related([document.doc_id])[document.doc_id]
     if as_json:
-        _emit_json({"doc_id": document.doc_id, "source": document.source,
-                    "fields": {name: {"value": value, **provenance.get(name, {})} for name, value in fields.items()},
+        _emit_json({"doc_id": document.doc_id, "source": document.source, "fields": fields,
                     "related": [{"doc_id": other.doc_id, "kind": kind, "score": round(score, 3),
                                  "language": other.language, "title": other.title}
                                 for other, kind, score in related]})
         return
     click.echo(f"{document.doc_id}  {document.source}")
-    for name, value in fields.items():
-        origin = provenance.get(name)
-        where = f"  [{origin['source']}: {origin['evidence']}]" if origin else ""
-        click.echo(f"  {name} = {value}{where}")
+    for name, field in fields.items():
+        where = f"  [{field['source']}: {field['evidence']}]" if "source" in field else ""
+        click.echo(f"  {name} = {field['value']}{where}")
     for other, kind, score in related:
         click.echo(f"  {kind}: {other.doc_id} [{other.language or '?'}] {other.title} (score {score:.2f})")
 

@@ -256,7 +256,7 @@ class KnowledgeBase:
 
     def provenance(self, doc: Document) -> dict[str, dict[str, str]]:
         """Where each metadata field of a document came from: {field: {source, evidence}}."""
-        return dict(doc.extra.get("_provenance") or {})
+        return doc.provenance
 
     def related(self, doc_ids: Sequence[str]) -> dict[str, list[tuple[Document, str, float]]]:
         """Translations and near-duplicates of each document: {doc id: [(document, kind, score), ...]}."""
@@ -289,28 +289,19 @@ class KnowledgeBase:
 
     def relink(self, progress: Progress | None = None) -> int:
         """Fingerprint every document again and find all near-duplicates and translations afresh."""
-        from ingest.similarity import find_relations, fingerprint
+        from ingest.similarity import fingerprint
 
         self._lock.acquire()
         try:
             ids = self._store.doc_ids(READY)
-            seen: list[Any] = []
-            linked: dict[str, dict[str, float]] = {}  # doc id -> {language of a translation: best score}
-            settings = self.settings
+            self._store.clear_relations()
+            writer = BatchWriter(self, 1, 1)  # its relation finding is the one ingestion uses
             for doc_id in ids:
                 doc = self._store.get_document(doc_id)
                 if doc is None:
                     continue
                 fp = fingerprint(doc_id, doc.language, (p.text for p in self._store.pages(doc_id)))
-                found = find_relations(fp, seen, settings.near_duplicate_threshold, settings.translation_threshold,
-                                       lambda other, language: linked.get(other, {}).get(language or "", 0.0))
-                self._store.set_fingerprint(fp, found)
-                for other, kind, score in found:
-                    if kind == "translation":
-                        other_language = next(f.language for f in seen if f.doc_id == other)
-                        linked.setdefault(other, {})[doc.language or ""] = score
-                        linked.setdefault(doc_id, {})[other_language or ""] = score
-                seen.append(fp)
+                self._store.set_fingerprint(fp, writer.find_related(fp))
                 if progress:
                     progress(1)
             return len(ids)

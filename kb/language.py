@@ -1,13 +1,11 @@
-"""Language detection by stop-word frequency (English, Dutch, German, French, Spanish, Italian, Portuguese)."""
+"""The language of a short query by its stop words (English, Dutch, German, French, Spanish, Italian, Portuguese)."""
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from whoosh.lang import stopwords_for_language
 
 CANDIDATES = ("en", "nl", "de", "fr", "es", "it", "pt")
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
 @lru_cache(maxsize=1)
@@ -35,16 +33,3 @@ def detect_query_language(words: list[str]) -> str | None:
     if ranked[0][1] == 0 or ranked[0][1] == ranked[1][1]:
         return None
     return ranked[0][0]
-
-
-def detect_language(text: str, sample_chars: int = 30000) -> str | None:
-    """ISO 639-1 code of the text's language, or None when there is too little evidence."""
-    words = [w.lower() for w in _WORD.findall(text[:sample_chars])]
-    if len(words) < 5:
-        return None
-    counts = {lang: sum(1 for w in words if w in stops) for lang, stops in _stoplists().items()}
-    best = max(counts, key=counts.__getitem__)
-    ranked = sorted(counts.values(), reverse=True)
-    if counts[best] < 2 or counts[best] < 0.02 * len(words) or ranked[0] == ranked[1]:
-        return None
-    return best

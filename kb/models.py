@@ -96,6 +96,17 @@ class Document:
                 meta[key] = value
         return meta
 
+    @property
+    def provenance(self) -> dict[str, dict[str, str]]:
+        """Where each metadata field came from: {field: {"source", "evidence"}}."""
+        return dict(self.extra.get("_provenance") or {})
+
+    def described_fields(self) -> dict[str, dict[str, Any]]:
+        """Title and metadata, each as {"value", "source", "evidence"} (the last two when known)."""
+        provenance = self.provenance
+        return {name: {"value": value, **provenance.get(name, {})}
+                for name, value in {"title": self.title, **self.metadata()}.items()}
+
     def get(self, name: str) -> Any:
         """Return a core or free metadata field by name (None when unknown)."""
         if name in CORE_FIELDS or name in ("doc_id", "source", "sha256"):

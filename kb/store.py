@@ -511,6 +511,11 @@ class DocumentStore:
             _write_fingerprint(conn, fp)
             _replace_relations(conn, fp.doc_id, related)
 
+    def clear_relations(self) -> None:
+        """Forget every near-duplicate and translation link."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM relations")
+
     def fingerprint_rows(self) -> list[sqlite3.Row]:
         """Every stored fingerprint (documents not being removed)."""
         return self.conn.execute(

@@ -111,18 +111,21 @@ class BatchWriter:
         """A researcher's corrections of this document, which every new version keeps."""
         return self.kb._store.corrections(doc_id)
 
-    def stage(self, prepared: PreparedDocument) -> None:
-        """Write the document to the store as pending; index it with the next batch."""
-        related = self._find_related(prepared.fingerprint) if prepared.fingerprint is not None else None
+    def stage(self, prepared: PreparedDocument) -> list[tuple[Document, str, float]]:
+        """Write the document to the store as pending (index it with the next batch); return the near-duplicates
+        and translations found for it."""
+        related = self.find_related(prepared.fingerprint) if prepared.fingerprint is not None else None
         self.kb._store.write_document(prepared, related)
         _kill_point("after_store_write")
         self._staged.append(prepared)
         self._staged_pages += len(prepared.pages)
         if len(self._staged) >= self.batch_docs or self._staged_pages >= self.batch_pages:
             self.flush()
+        others = self.kb._store.get_documents(other for other, _, _ in related or [])
+        return [(others[o], kind, score) for o, kind, score in related or [] if o in others]
 
-    def _find_related(self, fp: Any) -> list[tuple[str, str, float]]:
-        """Near-duplicates and translations of a document about to be written."""
+    def find_related(self, fp: Any) -> list[tuple[str, str, float]]:
+        """Near-duplicates and translations of a document about to be written (or fingerprinted afresh)."""
         from ingest.similarity import find_relations, from_blobs
 
         if self._fingerprints is None:
@@ -133,8 +136,9 @@ class BatchWriter:
         store = self.kb._store
 
         def linked_score(other_id: str, language: str | None) -> float:
-            scores = [score for oid, kind, score in store.relations([other_id], ready_only=False)[other_id] if kind == "translation"
-                      and oid != fp.doc_id and getattr(self._fingerprints.get(oid), "language", None) == language]
+            scores = [score for oid, kind, score in store.relations([other_id], ready_only=False)[other_id]
+                      if kind == "translation" and oid != fp.doc_id
+                      and getattr(self._fingerprints.get(oid), "language", None) == language]
             return max(scores, default=0.0)
 
         settings = self.kb.settings

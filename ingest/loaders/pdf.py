@@ -225,10 +225,8 @@ def _page_images(page: Any, depth: int = 0) -> list[tuple[int, int]]:
     return sizes
 
 
-def _has_something_to_read(page: Any) -> bool:
-    """True for a page with images, or with enough drawing to be text set as outlines (not a blank page)."""
-    if _page_images(page):
-        return True
+def _outlined_text(page: Any) -> bool:
+    """True for a page with enough drawing to be text set as outlines (not a blank or ruled page)."""
     try:
         contents = page.get_contents()
         return contents is not None and len(contents.get_data()) > OUTLINE_TEXT_BYTES
@@ -240,16 +238,21 @@ def _read_textless_pages(path: Path, reader: Any, pages: list[Page], options: Lo
                          warnings: list[str]) -> list[int]:
     """OCR the pages that carry images but no text; without OCR, warn that they need it. Returns OCRed pages."""
     # images of text, or text drawn as outlines: nothing to extract but something to read (blank pages are not)
-    textless = [p.number for p in pages if len(p.text) < MIN_PAGE_CHARS
-                and _has_something_to_read(reader.pages[p.number - 1])]
-    if not textless:
-        return []
-    for number in textless:
-        for width, height in _page_images(reader.pages[number - 1]):
+    textless = []
+    for page in pages:
+        if len(page.text) >= MIN_PAGE_CHARS:
+            continue
+        pdf_page = reader.pages[page.number - 1]
+        images = _page_images(pdf_page)
+        for width, height in images:
             if width * height > options.max_image_pixels:
-                raise LoadError(str(path), f"refused: page {number} holds an image of {width}×{height} pixels "
+                raise LoadError(str(path), f"refused: page {page.number} holds an image of {width}×{height} pixels "
                                            f"({width * height / 1e6:.0f} megapixels), over the limit of "
                                            f"{options.max_image_pixels / 1e6:.0f} (setting max_image_megapixels)")
+        if images or _outlined_text(pdf_page):
+            textless.append(page.number)
+    if not textless:
+        return []
     from ingest.ocr import ocr_pdf_pages, ocr_unavailable_reason
 
     why = ocr_unavailable_reason(options)

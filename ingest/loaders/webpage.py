@@ -50,14 +50,9 @@ def html_document(data: bytes, source: str, options: LoadOptions, original_path:
     metadata: dict[str, Any] = {"doc_type": "web-page"}
     found = trafilatura.extract_metadata(data)
     if found is not None:
-        if found.title:
-            metadata["title"] = found.title
-        if found.author:
-            metadata["author"] = found.author
-        if found.sitename:
-            metadata["publisher"] = found.sitename
-        if found.url:
-            metadata["url"] = found.url
+        for attribute, name in (("title", "title"), ("author", "author"), ("sitename", "publisher"), ("url", "url")):
+            if getattr(found, attribute, None):
+                metadata[name] = getattr(found, attribute)
         year = year_of(found.date)
         if year:
             metadata["year"] = year  # the page's publication date

@@ -300,12 +300,10 @@ def document_view(kb: KnowledgeBase, app_dir: Path) -> None:
 
 def _metadata_table(kb: KnowledgeBase, doc: Any) -> None:
     """Every field with where it came from (detected, the file, a sidecar, a correction …)."""
-    provenance = kb.provenance(doc)
     rows = [("Source", doc.source, "")]
-    for name, value in {"title": doc.title, **doc.metadata()}.items():
-        origin = provenance.get(name)
-        rows.append((name.replace("_", " ").capitalize(), value,
-                     f"{origin['source']}: {origin['evidence']}" if origin else ""))
+    for name, field in doc.described_fields().items():
+        rows.append((name.replace("_", " ").capitalize(), field["value"],
+                     f"{field['source']}: {field['evidence']}" if "source" in field else ""))
     rows += [("Pages", doc.n_pages, ""), ("Ingested", doc.ingested_at, ""), ("Document id", doc.doc_id, "")]
     st.html("<table class='kb-meta'>" + "".join(
         f"<tr><th style='text-align:left;padding-right:1rem;vertical-align:top'>{escape(k)}</th><td>{escape(v)}"

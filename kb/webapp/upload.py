@@ -11,7 +11,7 @@ from typing import Any
 import streamlit as st
 
 from ingest.loaders import supported_suffixes
-from ingest.report import IngestReport
+from ingest.report import IngestItem, IngestReport
 from kb import KnowledgeBase
 
 from .metadata_form import changed_fields, metadata_inputs
@@ -143,17 +143,11 @@ def _review_and_ingest(kb: KnowledgeBase, batch: list[PendingFile], urls: list[s
         overall.progress(n / len(targets), text=f"{n} of {len(targets)} done")
     for item in batch:
         if item.error:
-            combined.add(_failed(item))
+            combined.add(IngestItem(source=item.path, status="failed", reason=item.error))
             statuses.append(("error", f"{item.name}: {item.error}"))
     st.session_state[REPORT_KEY] = combined.to_dict() | {"lines": _report_lines(combined), "statuses": statuses}
     st.session_state.pop(BATCH_KEY, None)
     st.rerun()  # the form is done with: show the report alone
-
-
-def _failed(item: PendingFile) -> Any:
-    from ingest.report import IngestItem
-
-    return IngestItem(source=item.path, status="failed", reason=item.error)
 
 
 def _report_lines(report: IngestReport) -> list[str]:
