@@ -71,3 +71,13 @@ def test_bad_downloads_fail_with_a_reason_and_the_batch_goes_on(url_kb: Knowledg
 def test_only_http_and_https_addresses(url_kb: KnowledgeBase) -> None:
     [item] = url_kb.ingest(["ftp://example.org/report.pdf"]).items
     assert item.status == "failed" and "only http:// and https://" in item.reason
+
+
+def test_a_redirect_from_https_down_to_http_is_refused() -> None:
+    import urllib.request
+
+    from ingest.fetch import FetchError, _SafeRedirects
+
+    request = urllib.request.Request("https://reports.example.org/greta.pdf")
+    with pytest.raises(FetchError, match="from https to plain http"):
+        _SafeRedirects().redirect_request(request, None, 302, "Found", {}, "http://reports.example.org/greta.pdf")
