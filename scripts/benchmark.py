@@ -133,7 +133,9 @@ def machine() -> str:
 def write_report(path: Path, scifact: dict | None, realdocs: dict | None) -> None:
     lines = ["# Benchmarks", "",
              f"Written by `scripts/benchmark.py` on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; "
-             f"machine: {machine()}.", ""]
+             f"machine: {machine()}.", "",
+             "Metadata detection, translation links and format reading speed: "
+             "[ingestion-benchmark.md](ingestion-benchmark.md) (`scripts/benchmark_ingestion.py`).", ""]
     if scifact:
         lines += ["## Retrieval quality: BEIR SciFact (300 test queries)", "",
                   f"{scifact['documents']} abstracts ingested as JSONL records in {scifact['ingest_seconds']:.0f} s.",
