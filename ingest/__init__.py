@@ -1,5 +1,4 @@
-"""Ingestion: loaders per file type, metadata, chunking and the pipeline that writes through the facade."""
-from .loaders import LoadOptions, RecordOptions
-from .report import IngestItem, IngestReport
+"""Ingestion: loaders per file type, metadata, chunking and the pipeline the knowledge base runs to ingest."""
+from .loaders import LoadOptions
 
-__all__ = ["LoadOptions", "RecordOptions", "IngestItem", "IngestReport"]
+__all__ = ["LoadOptions"]

@@ -15,13 +15,13 @@ from urllib.parse import urljoin, urlparse
 
 from kb.errors import KBError, LoadError
 from kb.models import LoadedDocument, Page, PreparedDocument, sha256_bytes
+from kb.similarity import fingerprint
 from kb.tokenization import load_tokenizer
 
 from .chunking import chunk_pages
 from .loaders import LoadOptions
 from .loaders.pdf import load_pdf
 from .loaders.webpage import html_document
-from .similarity import fingerprint
 
 ACCEPTED_SUFFIX = {"application/pdf": ".pdf", "text/html": ".html", "application/xhtml+xml": ".html",
                    "text/plain": ".txt"}
@@ -147,6 +147,27 @@ class Fetcher:
             time.sleep(pause)
         self._last_request = time.monotonic()
 
+    def _save_body(self, response: Any, part: Path, url: str, have: int) -> None:
+        """Append the response body to the partial file (`have` bytes already there), within the size limit."""
+        written = have
+        try:
+            with part.open("ab" if have else "wb") as handle:
+                while True:
+                    block = response.read(1 << 16)
+                    if not block:
+                        break
+                    written += len(block)
+                    if written > self.max_bytes:
+                        raise FetchError(f"{url} is over the limit of {self.max_bytes / 1e6:.1f} MB "
+                                         f"(setting {self.limit_setting})")
+                    handle.write(block)
+        except (socket.timeout, TimeoutError, ConnectionError) as exc:
+            raise FetchError(f"the download of {url} broke off ({exc}); it resumes on the next try",
+                             retry=True) from None
+        except FetchError:
+            part.unlink(missing_ok=True)
+            raise
+
     def _download_once(self, url: str, name: str) -> tuple[Path, str, str]:
         self.folder.mkdir(parents=True, exist_ok=True)
         part = self.folder / f"{name}.part"
@@ -177,25 +198,7 @@ class Fetcher:
             if total is not None and total > self.max_bytes:
                 raise FetchError(f"{url} is {total / 1e6:.1f} MB, over the limit of {self.max_bytes / 1e6:.1f} MB "
                                  f"(setting {self.limit_setting})")
-            mode = "ab" if resumed else "wb"
-            written = have if resumed else 0
-            try:
-                with part.open(mode) as handle:
-                    while True:
-                        block = response.read(1 << 16)
-                        if not block:
-                            break
-                        written += len(block)
-                        if written > self.max_bytes:
-                            raise FetchError(f"{url} is over the limit of {self.max_bytes / 1e6:.1f} MB "
-                                             f"(setting {self.limit_setting})")
-                        handle.write(block)
-            except (socket.timeout, TimeoutError, ConnectionError) as exc:
-                raise FetchError(f"the download of {url} broke off ({exc}); it resumes on the next try",
-                                 retry=True) from None
-            except FetchError:
-                part.unlink(missing_ok=True)
-                raise
+            self._save_body(response, part, url, have if resumed else 0)
             final_url = response.geturl()
         suffix = self.accepted[content_type] or _sniff_suffix(part, final_url)
         target = self.folder / f"{name}{suffix}"

@@ -9,12 +9,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from kb.corrections import coerce_field
 from kb.errors import KBError
 from kb.models import CORE_FIELDS, Document, LoadedDocument
 
 from .detect import detect_metadata
 
-_INT_FIELDS = {"year", "round"}
 _TITLE_LINE = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
 _NOT_TITLE = re.compile(r"^(pagina|page|blad|seite|datum|date|ons kenmerk|our ref|aan |to:|van |from:)\b|\d+ (van|of) \d+$", re.I)
 
@@ -125,47 +125,6 @@ def guess_title(loaded: LoadedDocument, fallback: str) -> str:
     return fallback
 
 
-def _coerce(name: str, value: Any, where: str) -> Any:
-    if value in (None, ""):
-        return None
-    if name in _INT_FIELDS:
-        try:
-            return int(str(value).strip()[:4])
-        except ValueError:
-            example = "a year such as 2021" if name == "year" else "a whole number such as 3"
-            raise KBError(f"{where}: field {name!r} must be {example}, got {value!r}") from None
-    if name == "country":
-        parts = value if isinstance(value, (list, tuple)) else re.split(r"[;,]", str(value))
-        return ",".join(_country_code(str(part).strip()) for part in parts if str(part).strip())
-    if name == "language":
-        return _language_code(str(value).strip())
-    return value
-
-
-def _country_code(name: str) -> str:
-    """ISO 3166 alpha-2 for a code or an English name ("Netherlands" → NL); unknown names are kept."""
-    if len(name) == 2:
-        return name.upper()
-    import pycountry
-
-    try:
-        return pycountry.countries.lookup(name).alpha_2
-    except LookupError:
-        return name
-
-
-def _language_code(name: str) -> str:
-    """ISO 639-1 for a code or an English name ("Dutch" → nl); unknown names are kept."""
-    if len(name) == 2:
-        return name.lower()
-    import pycountry
-
-    try:
-        return getattr(pycountry.languages.lookup(name), "alpha_2", name)
-    except LookupError:
-        return name
-
-
 # What the file itself declares, by format: the label shown as the evidence of such values.
 _FILE_ORIGIN = {".pdf": "PDF information dictionary", ".docx": "Word document properties",
                 ".pptx": "PowerPoint document properties", ".html": "web page metadata", ".htm": "web page metadata",
@@ -225,9 +184,9 @@ def build_document(loaded: LoadedDocument, doc_id: str, *,
         merged.set("title", fallback_title, "detected", "file name")
     values = merged.values
     where = loaded.source
-    core = {name: _coerce(name, values.pop(name, None), where) for name in CORE_FIELDS}
+    core = {name: coerce_field(name, values.pop(name, None), where) for name in CORE_FIELDS}
     if "round" in values:
-        values["round"] = _coerce("round", values["round"], where)
+        values["round"] = coerce_field("round", values["round"], where)
     extra = dict(values)
     extra["_provenance"] = merged.provenance
     if headings:
@@ -235,36 +194,3 @@ def build_document(loaded: LoadedDocument, doc_id: str, *,
     return Document(doc_id=doc_id, source=loaded.source, sha256=loaded.sha256, title=str(core["title"] or ""),
                     organisation=core["organisation"], year=core["year"], language=core["language"],
                     doc_type=core["doc_type"], country=core["country"], symbol=core["symbol"], extra=extra)
-
-
-def apply_corrections(document: Document, corrections: Mapping[str, tuple[Any, str]]) -> Document:
-    """Overlay a researcher's corrections {field: (value, when)} on a document's metadata, recording them."""
-    provenance = document.provenance
-    for name, (value, when) in corrections.items():
-        value = _coerce(name, value, f"correction of {document.doc_id}")
-        if name in CORE_FIELDS:
-            setattr(document, name, value if name != "title" else str(value or ""))
-        elif value in (None, ""):
-            document.extra.pop(name, None)
-        else:
-            document.extra[name] = value
-        provenance[name] = {"source": "correction", "evidence": f"corrected by hand on {when}"}
-    document.extra["_provenance"] = provenance
-    return document
-
-
-_FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
-# Fields the knowledge base sets itself: a correction cannot change them.
-_SYSTEM_FIELDS = {"doc_id", "source", "sha256", "ingested_at", "n_pages", "n_chunks", "stored_file"}
-
-
-def check_correction(name: str, value: Any) -> Any:
-    """A hand-given field value, checked and converted (None clears the field); KBError says what is wrong."""
-    name = name.strip()
-    if not _FIELD_NAME.match(name) or name in _SYSTEM_FIELDS:
-        raise KBError(f"cannot set field {name!r}: use a metadata field such as "
-                      f"{', '.join(CORE_FIELDS)}, round, or a lower-case name of your own")
-    text = str(value).strip() if value is not None else ""
-    if name == "title" and not text:
-        raise KBError("the title cannot be empty")
-    return _coerce(name, text, f"field {name}") if text else None

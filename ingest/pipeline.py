@@ -14,15 +14,17 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
+from kb.corrections import apply_corrections
 from kb.errors import KBError, LoadError
-from kb.models import LoadedDocument, PreparedDocument, chunk_id_for
+from kb.models import LoadedDocument, PreparedDocument, RecordOptions, chunk_id_for
+from kb.pipeline import DetectedFile
+from kb.report import IngestItem, IngestReport
+from kb.similarity import fingerprint
 from kb.tokenization import load_tokenizer
 
 from .chunking import chunk_pages
-from .loaders import LoadOptions, RecordOptions, loader_for
-from .metadata import apply_corrections, build_document, is_sidecar, layers_beside, read_meta_file
-from .similarity import fingerprint
-from .report import IngestItem, IngestReport
+from .loaders import LoadOptions, loader_for, supported_suffixes
+from .metadata import build_document, is_sidecar, layers_beside, read_meta_file
 
 
 @dataclass
@@ -116,7 +118,7 @@ def _limit_memory(megabytes: int) -> None:
 
 
 def prepare_file(job: PrepareJob) -> list[Prepared]:
-    """Load one file and chunk every document in it (runs in a worker process)."""
+    """Load one file and chunk every document in it (runs in a worker process); every failure is reported."""
     path = Path(job.path)
     out: list[Prepared] = []
     source = job.source or str(path)
@@ -132,59 +134,92 @@ def prepare_file(job: PrepareJob) -> list[Prepared]:
             if size > options.max_file_bytes:
                 raise LoadError(source, f"file is {size / 1e6:.0f} MB, over the limit of "
                                         f"{options.max_file_bytes / 1e6:.0f} MB (setting max_file_mb)")
-            layers = list(job.layers) + layers_beside(path)
-            tokenizer = load_tokenizer(job.model)
-            for result in spec.load(path, options):
-                if isinstance(result, LoadError):
-                    out.append(Prepared(loaded=None, prepared=None, error=result.reason, source=result.path))  # type: ignore[arg-type]
-                    continue
-                if job.source:
-                    result.source = job.source
-                try:
-                    document = build_document(result, "", layers=layers, fallback_title=path.stem.replace("_", " "))
-                except KBError as exc:
-                    out.append(Prepared(loaded=None, prepared=None, error=str(exc), source=result.source))  # type: ignore[arg-type]
-                    continue
-                chunks = chunk_pages("", result.pages, tokenizer, job.chunk_tokens, job.chunk_overlap)
-                document.n_pages = len(result.pages)
-                document.n_chunks = len(chunks)
-                fp = fingerprint("", document.language, (p.text for p in result.pages)) if not spec.multi else None
-                out.append(Prepared(loaded=result, prepared=PreparedDocument(document, result.pages, chunks, fp),
-                                    source=result.source))
+            out.extend(_prepare_documents(job, path, spec, options))
     except LoadError as exc:
-        out.append(Prepared(loaded=None, prepared=None, error=exc.reason, source=job.source or exc.path))  # type: ignore[arg-type]
+        out.append(_failed(job.source or exc.path, exc.reason))
     except KBError as exc:
-        out.append(Prepared(loaded=None, prepared=None, error=str(exc), source=source))  # type: ignore[arg-type]
+        out.append(_failed(source, str(exc)))
     except _TimeUp:
-        out.append(Prepared(loaded=None, prepared=None, source=source,  # type: ignore[arg-type]
-                            error=f"reading took longer than {seconds:.0f} s and was stopped; raise the setting "
-                                  "max_seconds_per_file or split the file"))
+        out.append(_failed(source, f"reading took longer than {seconds:.0f} s and was stopped; raise the setting "
+                                   "max_seconds_per_file or split the file"))
     except MemoryError:
-        out.append(Prepared(loaded=None, prepared=None, source=source,  # type: ignore[arg-type]
-                            error=f"refused: reading it needs more than {job.memory_mb} MB of memory (setting "
-                                  "max_worker_memory_mb); the file may be a decompression bomb"
-                            if job.memory_mb else "file too large to process in memory"))
+        out.append(_failed(source, f"refused: reading it needs more than {job.memory_mb} MB of memory (setting "
+                                   "max_worker_memory_mb); the file may be a decompression bomb"
+                           if job.memory_mb else "file too large to process in memory"))
     except Exception as exc:  # a bad file must never stop the batch
-        out.append(Prepared(loaded=None, prepared=None, source=source,  # type: ignore[arg-type]
-                            error=f"unexpected error while reading ({type(exc).__name__}: {exc}); "
-                                  "please report it with the file"))
+        out.append(_failed(source, f"unexpected error while reading ({type(exc).__name__}: {exc}); "
+                                   "please report it with the file"))
     return out
 
 
-def detect_file(path: Path, options: LoadOptions) -> list[Any]:
-    """The metadata ingestion would give each document of a file (a LoadError for one that cannot be read);
-    LoadError or KBError when the whole file cannot be read. Nothing is chunked, embedded or written."""
-    out: list[Any] = []
-    spec = loader_for(path)
-    layers = layers_beside(path)
+def _failed(source: str, reason: str) -> Prepared:
+    return Prepared(loaded=None, prepared=None, error=reason, source=source)  # type: ignore[arg-type]
+
+
+def _prepare_documents(job: PrepareJob, path: Path, spec: Any, options: LoadOptions) -> Iterator[Prepared]:
+    """Each document of the file with its metadata, chunks and fingerprint (or the reason it cannot be read)."""
+    layers = list(job.layers) + layers_beside(path)
+    tokenizer = load_tokenizer(job.model)
     for result in spec.load(path, options):
         if isinstance(result, LoadError):
-            out.append(result)
+            yield _failed(result.path, result.reason)
             continue
-        document = build_document(result, "", layers=layers, fallback_title=path.stem.replace("_", " "))
+        if job.source:
+            result.source = job.source
+        try:
+            document = build_document(result, "", layers=layers, fallback_title=path.stem.replace("_", " "))
+        except KBError as exc:
+            yield _failed(result.source, str(exc))
+            continue
+        chunks = chunk_pages("", result.pages, tokenizer, job.chunk_tokens, job.chunk_overlap)
         document.n_pages = len(result.pages)
-        out.append(document)
-    return out
+        document.n_chunks = len(chunks)
+        fp = fingerprint("", document.language, (p.text for p in result.pages)) if not spec.multi else None
+        yield Prepared(loaded=result, prepared=PreparedDocument(document, result.pages, chunks, fp),
+                       source=result.source)
+
+
+def detect_file(path: Path, options: LoadOptions) -> DetectedFile:
+    """The metadata ingestion would give each document of a file, and the reason for each that cannot be read.
+    Nothing is chunked, embedded or written."""
+    found = DetectedFile()
+    try:
+        spec = loader_for(path)
+        found.is_record_file = spec.multi
+        layers = layers_beside(path)
+        for result in spec.load(path, options):
+            if isinstance(result, LoadError):
+                found.errors.append(result.reason)
+                continue
+            document = build_document(result, "", layers=layers, fallback_title=path.stem.replace("_", " "))
+            document.n_pages = len(result.pages)
+            found.documents.append(document)
+    except KBError as exc:
+        found.errors.append(getattr(exc, "reason", None) or str(exc))
+    return found
+
+
+class Pipeline:
+    """atkb's ingestion pipeline, registered as the `atkb.pipelines` entry point `default`."""
+
+    def ingest(self, kb: Any, targets: Sequence[str], **options: Any) -> IngestReport:
+        """Ingest every target into the knowledge base and return the report."""
+        return run_ingest(kb, targets, **options)
+
+    def detect(self, kb: Any, path: Path) -> DetectedFile:
+        """The metadata ingestion would give each document of a file."""
+        return detect_file(path, LoadOptions.from_settings(kb.settings))
+
+    def fetch_catalogue(self, kb: Any, ids: list[str] | None, *, progress: Callable[[int], None] | None = None,
+                        refetch: bool = False) -> Any:
+        """Download and ingest the full text of catalogue entries."""
+        from .fetch import run_fetch  # the network client loads only when something is fetched
+
+        return run_fetch(kb, ids, progress=progress, refetch=refetch)
+
+    def supported_suffixes(self) -> list[str]:
+        """File name endings the loaders read."""
+        return supported_suffixes()
 
 
 def _assign_doc_id(prepared: PreparedDocument, doc_id: str) -> PreparedDocument:
@@ -323,7 +358,6 @@ def _known_content(writer: Any, source: str, sha: str, existing: Any) -> IngestI
         return IngestItem(source=source, status="unchanged", doc_id=existing.doc_id, title=existing.title)
     same = writer.document_with_content(sha)
     if same is not None and same.source != source:
-        writer.record_duplicate(source, same.doc_id)
         return IngestItem(source=source, status="duplicate", doc_id=same.doc_id, title=same.title,
                           duplicate_of=f"{same.doc_id} ({same.source})")
     return None

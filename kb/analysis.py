@@ -10,7 +10,12 @@ from whoosh.lang import stopwords_for_language
 from whoosh.support.charset import accent_map
 
 # Language code -> snowball stemmer name. Documents in other languages use the generic analyzer.
-STEMMED_LANGUAGES: dict[str, str] = {"en": "english", "nl": "dutch", "de": "german", "fr": "french"}
+STEMMED_LANGUAGES: dict[str, str] = {"en": "english", "nl": "dutch", "de": "german", "fr": "french", "el": "greek"}
+# whoosh ships no Greek stop words: the commonest articles, pronouns, prepositions and particles.
+GREEK_STOP_WORDS = frozenset(
+    "ο η το οι τα του της των τον την τους τις ένας μια ένα ενός μιας και ή να θα δεν μη μην σε στο στη στην "
+    "στον στα στους στις με για από ως που πως είναι ήταν αυτό αυτή αυτός αυτά αυτές αυτοί ότι όταν αν "
+    "επί κατά μετά προς χωρίς".split())
 GENERIC = "xx"
 INDEX_LANGUAGES: tuple[str, ...] = (*STEMMED_LANGUAGES, GENERIC)
 
@@ -26,11 +31,12 @@ def index_language(language: str | None, fallback: str = "en") -> str:
 
 @lru_cache(maxsize=None)
 def analyzer_for(language: str) -> Analyzer:
-    """The analyzer for an index language code (`en`, `nl`, `de`, `fr` or `xx`)."""
+    """The analyzer for an index language code (`en`, `nl`, `de`, `fr`, `el` or `xx`)."""
     base = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter()
     if language == GENERIC:
         return base | CharsetFilter(accent_map)
-    stoplist = STOP_WORDS if language == "en" else frozenset(stopwords_for_language(language))
+    stoplist = (STOP_WORDS if language == "en" else GREEK_STOP_WORDS if language == "el"
+                else frozenset(stopwords_for_language(language)))
     # Stemming runs before accent folding so the snowball rules see the real spelling.
     return (base | StopFilter(stoplist=stoplist, minsize=1)
             | PyStemmerFilter(STEMMED_LANGUAGES[language]) | CharsetFilter(accent_map))

@@ -11,6 +11,7 @@ import click
 
 from .errors import KBError
 from .facade import MODES, KnowledgeBase, SearchResults
+from .models import RecordOptions
 from .settings import Settings
 
 
@@ -80,8 +81,6 @@ def ingest(obj: _Context, targets: tuple[str, ...], meta_file: str | None, id_fi
     Reads PDF, DOCX, PPTX, HTML, TXT/Markdown. Metadata is detected from the text and overridden, in this order,
     by the file's own properties, --meta, a folder's manifest.csv and a NAME.meta.json/.yaml sidecar.
     """
-    from ingest.loaders import RecordOptions
-
     fields = tuple(f.strip() for f in text_fields.split(",") if f.strip())
     if not fields:
         raise click.BadParameter("give at least one field", param_hint="--text-fields")
@@ -240,6 +239,7 @@ def stats(obj: _Context, as_json: bool) -> None:
     if "vectors" in data:
         v = data["vectors"]
         click.echo(f"vectors:   {v['chunks']} ({v['model']}, {v['dimension']} dimensions)")
+    click.echo(f"keyword:   {data['keyword_backend']}")
     click.echo(f"modes:     {', '.join(data['modes'])}")
 
 
@@ -284,7 +284,9 @@ def check(obj: _Context, as_json: bool) -> None:
 @main.command()
 @click.option("--vectors", "only_vectors", is_flag=True,
               help="Only re-embed into a new vector index (after changing the model); keyword search keeps working.")
-@click.option("--keyword", "only_keyword", is_flag=True, help="Only rebuild the keyword index.")
+@click.option("--keyword", "only_keyword", is_flag=True,
+              help="Only rebuild the keyword index, with the engine the setting keyword_backend names (this is how "
+                   "a knowledge base switches between tantivy and whoosh).")
 @click.option("--links", "only_links", is_flag=True,
               help="Only find near-duplicates and translations afresh (e.g. after changing their thresholds).")
 @click.option("--progress/--no-progress", default=None, help="Progress bars (default: when stderr is a terminal).")

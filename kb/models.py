@@ -198,3 +198,12 @@ class PreparedDocument:
     chunks: list[Chunk]
     # ingest.similarity.Fingerprint of the text, for near-duplicate and translation links
     fingerprint: Any = None
+
+
+@dataclass
+class RecordOptions:
+    """How to map the fields of JSONL/CSV records to documents (BEIR's `_id`/`title`/`text` by default)."""
+
+    id_field: str = "_id"
+    title_field: str = "title"
+    text_fields: tuple[str, ...] = ("text",)

@@ -19,6 +19,7 @@ PENDING, READY, DELETING = "pending", "ready", "deleting"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+DROP TABLE IF EXISTS aliases;
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY,
     source TEXT NOT NULL UNIQUE,
@@ -40,10 +41,6 @@ CREATE TABLE IF NOT EXISTS documents (
 );
 CREATE INDEX IF NOT EXISTS documents_sha ON documents(sha256);
 CREATE INDEX IF NOT EXISTS documents_state ON documents(state);
-CREATE TABLE IF NOT EXISTS aliases (
-    source TEXT PRIMARY KEY,
-    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE
-);
 CREATE TABLE IF NOT EXISTS pages (
     doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
     number INTEGER NOT NULL,
@@ -62,26 +59,6 @@ CREATE TABLE IF NOT EXISTS chunks (
     text_sha256 TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
-CREATE TABLE IF NOT EXISTS reading_lists (
-    name TEXT PRIMARY KEY,
-    description TEXT NOT NULL DEFAULT '',
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS list_items (
-    item_id INTEGER PRIMARY KEY AUTOINCREMENT,
-    list_name TEXT NOT NULL REFERENCES reading_lists(name) ON DELETE CASCADE ON UPDATE CASCADE,
-    position INTEGER NOT NULL,
-    doc_id TEXT,
-    chunk_id TEXT,
-    page INTEGER,
-    passage TEXT,
-    note TEXT NOT NULL DEFAULT '',
-    query TEXT,
-    citation TEXT NOT NULL DEFAULT '{}',
-    added_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS list_items_list ON list_items(list_name, position);
 CREATE TABLE IF NOT EXISTS fingerprints (
     doc_id TEXT PRIMARY KEY REFERENCES documents(doc_id) ON DELETE CASCADE,
     language TEXT,
@@ -167,16 +144,6 @@ class DocumentStore:
             self.conn.execute("COMMIT")
 
     # ----- reads -------------------------------------------------------------------------------
-    def get_meta(self, key: str) -> str | None:
-        """Read a value from the meta table."""
-        row = self.conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
-        return row["value"] if row else None
-
-    def set_meta(self, key: str, value: str) -> None:
-        """Write a value to the meta table."""
-        with self.transaction():
-            self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
-
     def get_document(self, doc_id: str) -> Document | None:
         """The document with this id, in any state."""
         row = self.conn.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
@@ -202,11 +169,6 @@ class DocumentStore:
             return _row_to_document(row)
         return None
 
-    def alias_of(self, source: str) -> str | None:
-        """The doc id that this source was recorded as a duplicate of."""
-        row = self.conn.execute("SELECT doc_id FROM aliases WHERE source=?", (source,)).fetchone()
-        return row["doc_id"] if row else None
-
     def find_by_field(self, name: str, value: str) -> Document | None:
         """A ready document whose field (a column or a free metadata field) equals value, ignoring case."""
         if name in ("title", "symbol", "source", "organisation"):
@@ -228,11 +190,6 @@ class DocumentStore:
         """A document whose current content has this hash."""
         row = self.conn.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE sha256=? LIMIT 1", (sha256,)).fetchone()
         return _row_to_document(row) if row else None
-
-    def doc_state(self, doc_id: str) -> str | None:
-        """The document's indexing state."""
-        row = self.conn.execute("SELECT state FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
-        return row["state"] if row else None
 
     def doc_ids(self, state: str | None = READY) -> list[str]:
         """Ids of documents in a state (all states when None)."""
@@ -312,7 +269,6 @@ class DocumentStore:
             "pages": one("SELECT coalesce(sum(n_pages), 0) FROM documents WHERE state='ready'"),
             "chunks": one("SELECT coalesce(sum(n_chunks), 0) FROM documents WHERE state='ready'"),
             "pending": one("SELECT count(*) FROM documents WHERE state!='ready'"),
-            "duplicates_recorded": one("SELECT count(*) FROM aliases"),
             "by_language": by_language,
         }
 
@@ -335,10 +291,6 @@ class DocumentStore:
             conn.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)",
                              [(model_id, sha, blob) for sha, blob in items])
 
-    def all_chunks_of(self, doc_ids: Iterable[str]) -> dict[str, list[Chunk]]:
-        """Chunks of several documents, in reading order."""
-        return {doc_id: self.chunks(doc_id) for doc_id in doc_ids}
-
     def overview(self, fields: Iterable[str]) -> dict[str, dict[str, dict[str, int]]]:
         """Documents and pages of ready documents grouped by each field."""
         out: dict[str, dict[str, dict[str, int]]] = {}
@@ -354,93 +306,6 @@ class DocumentStore:
         rows = self.conn.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE state='ready' "
                                  "ORDER BY updated_at DESC, doc_id LIMIT ?", (limit,))
         return [_row_to_document(r) for r in rows]
-
-    # ----- reading lists -----------------------------------------------------------------------
-    def list_names(self) -> list[dict[str, Any]]:
-        """Every reading list with its item count."""
-        rows = self.conn.execute(
-            "SELECT l.name, l.description, l.created_at, l.updated_at, count(i.item_id) AS items "
-            "FROM reading_lists l LEFT JOIN list_items i ON i.list_name = l.name GROUP BY l.name ORDER BY l.name")
-        return [dict(r) for r in rows]
-
-    def create_list(self, name: str, description: str = "") -> None:
-        """Create a reading list (an existing name is an error)."""
-        now = utc_now()
-        with self.transaction() as conn:
-            conn.execute("INSERT INTO reading_lists VALUES (?, ?, ?, ?)", (name, description, now, now))
-
-    def has_list(self, name: str) -> bool:
-        """True when a reading list of this name exists."""
-        return self.conn.execute("SELECT 1 FROM reading_lists WHERE name=?", (name,)).fetchone() is not None
-
-    def add_list_item(self, name: str, item: dict[str, Any]) -> int:
-        """Append an item to a list; returns its id."""
-        now = utc_now()
-        with self.transaction() as conn:
-            position = conn.execute("SELECT coalesce(max(position), 0) + 1 FROM list_items WHERE list_name=?",
-                                    (name,)).fetchone()[0]
-            cursor = conn.execute(
-                "INSERT INTO list_items (list_name, position, doc_id, chunk_id, page, passage, note, query, citation, "
-                "added_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (name, position, item["doc_id"], item.get("chunk_id"), item.get("page"), item.get("passage"),
-                 item.get("note") or "", item.get("query"), json.dumps(item.get("citation") or {}, ensure_ascii=False),
-                 now))
-            conn.execute("UPDATE reading_lists SET updated_at=? WHERE name=?", (now, name))
-            return int(cursor.lastrowid)
-
-    def get_list(self, name: str) -> dict[str, Any] | None:
-        """A reading list's row."""
-        row = self.conn.execute("SELECT * FROM reading_lists WHERE name=?", (name,)).fetchone()
-        return dict(row) if row else None
-
-    def update_list(self, name: str, *, new_name: str | None = None, description: str | None = None) -> None:
-        """Rename a list and/or change its description (items follow a rename)."""
-        with self.transaction() as conn:
-            if description is not None:
-                conn.execute("UPDATE reading_lists SET description=?, updated_at=? WHERE name=?",
-                             (description, utc_now(), name))
-            if new_name is not None and new_name != name:
-                conn.execute("UPDATE reading_lists SET name=?, updated_at=? WHERE name=?", (new_name, utc_now(), name))
-
-    def delete_list(self, name: str) -> None:
-        """Delete a list and its items."""
-        with self.transaction() as conn:
-            conn.execute("DELETE FROM reading_lists WHERE name=?", (name,))
-
-    def update_item(self, name: str, item_id: int, *, note: str | None = None) -> bool:
-        """Change an item's note; False when the list has no such item."""
-        with self.transaction() as conn:
-            cursor = conn.execute("UPDATE list_items SET note=? WHERE list_name=? AND item_id=?", (note, name, item_id))
-            return cursor.rowcount > 0
-
-    def remove_item(self, name: str, item_id: int) -> bool:
-        """Remove an item; False when the list has no such item."""
-        with self.transaction() as conn:
-            cursor = conn.execute("DELETE FROM list_items WHERE list_name=? AND item_id=?", (name, item_id))
-            return cursor.rowcount > 0
-
-    def move_item(self, name: str, item_id: int, position: int) -> bool:
-        """Move an item to a 1-based position, renumbering the others."""
-        with self.transaction() as conn:
-            ids = [r[0] for r in conn.execute(
-                "SELECT item_id FROM list_items WHERE list_name=? ORDER BY position, item_id", (name,))]
-            if item_id not in ids:
-                return False
-            ids.remove(item_id)
-            ids.insert(max(0, min(len(ids), position - 1)), item_id)
-            conn.executemany("UPDATE list_items SET position=? WHERE item_id=?",
-                             [(n, i) for n, i in enumerate(ids, start=1)])
-            return True
-
-    def list_items(self, name: str) -> list[dict[str, Any]]:
-        """A list's items in order."""
-        rows = self.conn.execute("SELECT * FROM list_items WHERE list_name=? ORDER BY position, item_id", (name,))
-        items = []
-        for row in rows:
-            item = dict(row)
-            item["citation"] = json.loads(item["citation"] or "{}")
-            items.append(item)
-        return items
 
     # ----- writes ------------------------------------------------------------------------------
     def write_document(self, prepared: PreparedDocument,
@@ -538,11 +403,6 @@ class DocumentStore:
                 out[r["doc_id"]].append((r["other_id"], r["kind"], r["score"]))
         return out
 
-    def add_alias(self, source: str, doc_id: str) -> None:
-        """Record that the file at `source` has the same bytes as document `doc_id`."""
-        with self.transaction() as conn:
-            conn.execute("INSERT OR REPLACE INTO aliases VALUES (?, ?)", (source, doc_id))
-
     def set_state(self, doc_ids: Iterable[str], state: str) -> None:
         """Move documents to a state in one transaction."""
         ids = list(doc_ids)
@@ -552,7 +412,7 @@ class DocumentStore:
             conn.executemany("UPDATE documents SET state=? WHERE doc_id=?", [(state, d) for d in ids])
 
     def delete_documents(self, doc_ids: Iterable[str]) -> None:
-        """Delete documents with their pages, chunks and aliases."""
+        """Delete documents with their pages and chunks."""
         ids = list(doc_ids)
         if not ids:
             return

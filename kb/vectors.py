@@ -6,10 +6,11 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Protocol, Sequence
+from typing import Callable, Iterable, Protocol, Sequence
 
 import numpy as np
 
+from .aside import finish_swap, start_aside, swap_in
 from .errors import SchemaVersionError
 
 VECTOR_SCHEMA_VERSION = 1
@@ -46,6 +47,15 @@ class VectorIndex(Protocol):
 
     def document_vectors(self) -> tuple[list[str], np.ndarray]:
         """One normalised mean vector per document (for similar documents)."""
+
+    def compact(self) -> None:
+        """Merge what is live into as few files as possible."""
+
+    def clear(self, model_id: str | None, dimension: int | None) -> None:
+        """Drop everything and start empty for a model."""
+
+    def __len__(self) -> int:
+        """Number of live rows."""
 
 
 class ExactVectorIndex:
@@ -257,3 +267,27 @@ class ExactVectorIndex:
                           "next_segment": 0, "segments": [], "dead_until": {}}
         self._write_manifest()
         self._load()
+
+
+# ----- rebuilding aside -------------------------------------------------------------------------
+# A rebuild writes HOME/vectors.new and swaps it for HOME/vectors (kb.aside): a crash at any point leaves either
+# the old or the new index in place.
+
+def vectors_path(home: Path) -> Path:
+    """Where the live vector index of a data directory is."""
+    return Path(home) / "vectors"
+
+
+def finish_vector_swap(home: Path) -> None:
+    """Complete or discard a vector index rebuild that a crash interrupted."""
+    finish_swap(vectors_path(home))
+
+
+def rebuild_vectors_aside(home: Path, model_id: str, fill: Callable[[ExactVectorIndex], None]) -> None:
+    """Build a fresh vector index beside the live one with `fill`, then swap it in."""
+    building = start_aside(vectors_path(home))
+    fresh = ExactVectorIndex(building, model_id=model_id)
+    fresh.clear(model_id, None)
+    fill(fresh)
+    fresh.compact()
+    swap_in(vectors_path(home))

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ingest.loaders import RecordOptions  # noqa: E402
+from kb.models import RecordOptions  # noqa: E402
 from kb import KnowledgeBase, Settings  # noqa: E402
 from kb.evaluation import read_qrels, read_queries  # noqa: E402
 from kb.facade import MODES  # noqa: E402
@@ -72,7 +72,7 @@ def bench_scifact(shared: Path, work: Path, modes: list[str]) -> dict:
 def raw_embedding_rate(kb: KnowledgeBase, n: int = 512) -> float:
     """Chunks per second of the embedding model alone, on real chunks of this knowledge base."""
     texts: list[str] = []
-    for doc_id in kb._store.doc_ids():
+    for doc_id in kb.doc_ids():
         texts.extend(c.text for c in kb.chunks(doc_id))
         if len(texts) >= n:
             break

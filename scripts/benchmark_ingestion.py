@@ -37,7 +37,7 @@ def bench_detection(realdocs: Path) -> dict:
     rows = []
     started = time.perf_counter()
     for path in sorted(realdocs.rglob("*.pdf")):
-        [doc] = detect_file(path, options)
+        [doc] = detect_file(path, options).documents
         rows.append({"file": path.name, "folder": path.parent.name, "language": doc.language,
                      "organisation": doc.organisation, "doc_type": doc.doc_type, "symbol": doc.symbol,
                      "truth_language": truth.get(path.name, {}).get("language"),
@@ -62,7 +62,7 @@ def bench_links(realdocs: Path, work: Path) -> dict:
         started = time.perf_counter()
         report = kb.ingest(sorted(str(p) for p in realdocs.rglob("*.pdf")))
         seconds = time.perf_counter() - started
-        docs = {d: kb.get_document(d) for d in kb._store.doc_ids()}
+        docs = {d: kb.get_document(d) for d in kb.doc_ids()}
         name = {d: Path(doc.source).stem for d, doc in docs.items()}
         links = kb.related(list(docs))
         found = {}

@@ -24,9 +24,12 @@ def home(tmp_path: Path) -> Path:
     return tmp_path / "home"
 
 
+# The keyword engine every test runs on (the default unless ATKB_TEST_KEYWORD_BACKEND names the other one): CI
+# runs the whole suite on the default and the contract suite on both.
+KEYWORD_BACKEND = os.environ.get("ATKB_TEST_KEYWORD_BACKEND") or Settings.load(environ={}).keyword_backend
 # The deterministic lexical embedder (no model to load); keyword as the default mode so that tests of keyword
 # behaviour say so once. Semantic and hybrid tests name their mode.
-FAST = {"embedder": "hashing", "default_mode": "keyword", "ocr": "off"}
+FAST = {"embedder": "hashing", "default_mode": "keyword", "ocr": "off", "keyword_backend": KEYWORD_BACKEND}
 
 
 @pytest.fixture(autouse=True)
@@ -35,6 +38,7 @@ def _fast_embedder_by_default(monkeypatch: pytest.MonkeyPatch, request: pytest.F
     for name in list(os.environ):
         if name.startswith("KB_") and not name.startswith(("KB_E2E_", "KB_SHARED_DIR")):
             monkeypatch.delenv(name)
+    monkeypatch.setenv("KB_KEYWORD_BACKEND", KEYWORD_BACKEND)
     if "integration" not in request.keywords:
         for name, value in FAST.items():
             monkeypatch.setenv(f"KB_{name.upper()}", value)

@@ -170,5 +170,5 @@ def test_researcher_signs_in_uploads_files_and_gets_the_report(researcher_passwo
     page.screenshot(path=str(OUTPUT / "e2e-upload-report.png"), full_page=True)
     assert "2 added" in page.locator("code").last.inner_text()
     with KnowledgeBase(Settings.load({"home": str(home)})) as kb:
-        titles = {kb.get_document(d).symbol for d in kb._store.doc_ids()}
+        titles = {kb.get_document(d).symbol for d in kb.doc_ids()}
     assert "GRETA(2023)05" in titles

@@ -71,7 +71,7 @@ def test_upload_several_files_check_metadata_and_ingest(app_kb_home: Path, tmp_p
     assert "3 added" in report
     assert any("added: talk.pptx (3 pages)" in s.value for s in at.success)
     with KnowledgeBase(Settings.load({"home": str(app_kb_home)})) as kb:
-        docs = {Path(d.source).name: d for d in (kb.get_document(i) for i in kb._store.doc_ids())}
+        docs = {Path(d.source).name: d for d in (kb.get_document(i) for i in kb.doc_ids())}
         assert docs["greta.pdf"].symbol == "GRETA(2023)05"
         assert docs["talk.pptx"].organisation == "IOM"
         assert kb.provenance(docs["talk.pptx"])["organisation"] == {"source": "meta",
@@ -83,7 +83,7 @@ def test_researchers_correct_metadata_in_the_document_view(app_kb_home: Path, tm
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     with KnowledgeBase(Settings.load({"home": str(app_kb_home)})) as kb:
         kb.ingest([make_pdf(tmp_path / "greta.pdf", GRETA_PAGES)])
-        doc_id = kb._store.doc_ids()[0]
+        doc_id = kb.doc_ids()[0]
     at = run_app(view="doc", doc=doc_id)
     body = "\n".join(e.proto.body for e in at.get("html"))
     assert "GRETA(2023)05" in body and "detected: page 1:" in body  # evidence beside each value

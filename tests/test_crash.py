@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from kb import KnowledgeBase, Settings
-from kb.keyword import WhooshKeywordIndex
+from kb.backends import build_keyword_index
 from kb.store import DocumentStore
 from kb.vectors import ExactVectorIndex
 
+from .conftest import KEYWORD_BACKEND
 from .fixtures import DUTCH_PAGES, ENGLISH_PAGES, make_pdf
 
 N_DOCS = 24
@@ -38,6 +39,7 @@ def _env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}
     env["KB_INDEX_BATCH_DOCS"] = "3"
     env["KB_EMBEDDER"] = "hashing"
+    env["KB_KEYWORD_BACKEND"] = KEYWORD_BACKEND  # the engine this test run uses
     env.update(extra)
     return env
 
@@ -45,7 +47,7 @@ def _env(**extra: str) -> dict[str, str]:
 def _assert_consistent_and_finishable(home: Path, folder: Path) -> None:
     # the raw store and keyword index open cleanly, before any recovery
     DocumentStore(home / "kb.sqlite").close()
-    WhooshKeywordIndex(home / "keyword").close()
+    build_keyword_index(Settings.load({"home": str(home)}, environ={}), home / "keyword").close()
     ExactVectorIndex(home / "vectors")
     # the facade finishes half-done work on open; then store and index agree
     with KnowledgeBase(Settings.load({"home": str(home), "embedder": "hashing"}, environ={})) as kb:

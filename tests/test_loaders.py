@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.loaders import LoadOptions, RecordOptions, loader_for
+from ingest.loaders import LoadOptions, loader_for
+from kb.models import RecordOptions
 from kb.errors import LoadError, UnsupportedFileType
 
 from .fixtures import ENGLISH_PAGES, make_bad_inputs, make_pdf, make_two_column_pdf

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.loaders import RecordOptions
+from kb.models import RecordOptions
 from kb import KnowledgeBase, Settings
 
 from .conftest import REALDOCS, needs_realdocs

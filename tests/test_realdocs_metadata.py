@@ -24,7 +24,7 @@ OPTIONS = LoadOptions(first_pages=8, ocr="off")
 def detected() -> list[dict[str, str]]:
     rows = []
     for path in sorted(REALDOCS.rglob("*.pdf")):
-        [doc] = detect_file(path, OPTIONS)
+        [doc] = detect_file(path, OPTIONS).documents
         provenance = doc.extra["_provenance"]
         rows.append({"file": str(path.relative_to(REALDOCS)), "language": doc.language or "",
                      "organisation": doc.organisation or "", "doc_type": doc.doc_type or "",

@@ -83,7 +83,7 @@ class CountingEmbedder:
 
 def test_embeddings_are_computed_once(kb: KnowledgeBase, tmp_path: Path) -> None:
     counter = CountingEmbedder(kb.embedder())
-    kb._embedder_instance = counter
+    kb.backends._embedder = counter
     path = make_pdf(tmp_path / "r.pdf", ENGLISH_PAGES)
     kb.ingest([path], workers=1)
     first = len(counter.texts)
@@ -132,6 +132,6 @@ def test_similar_documents_exclude_the_document_itself(kb: KnowledgeBase, tmp_pa
 def test_remove_deletes_vectors_too(loaded: KnowledgeBase) -> None:
     doc = loaded.search("greenhouses", mode="keyword").hits[0].document
     loaded.remove(doc.doc_id)
-    assert doc.doc_id not in loaded._vectors.indexed_chunk_ids()
+    assert doc.doc_id not in loaded.backends.vectors.indexed_chunk_ids()
     assert all(h.document.doc_id != doc.doc_id for h in loaded.search("greenhouses", mode="semantic").hits)
     assert loaded.check()["ok"]

@@ -83,7 +83,7 @@ def test_a_model_that_cannot_be_loaded_says_how_to_provide_it(monkeypatch: pytes
 
 @needs_realdocs
 def test_meaning_search_over_real_records(tmp_path: Path) -> None:
-    from ingest.loaders import RecordOptions
+    from kb.models import RecordOptions
 
     from .conftest import REALDOCS
 

@@ -7,18 +7,9 @@ import time
 from typing import Any, Callable, Iterator, Union
 
 from kb.errors import LoadError, UnsupportedFileType
-from kb.models import LoadedDocument
+from kb.models import LoadedDocument, RecordOptions
 
 LoadResult = Union[LoadedDocument, LoadError]
-
-
-@dataclass
-class RecordOptions:
-    """How to map the fields of JSONL/CSV records to documents (BEIR's `_id`/`title`/`text` by default)."""
-
-    id_field: str = "_id"
-    title_field: str = "title"
-    text_fields: tuple[str, ...] = ("text",)
 
 
 @dataclass

@@ -51,6 +51,28 @@ def clean_page_text(text: str) -> str:
 def load_pdf(path: Path, options: LoadOptions) -> Iterator[LoadResult]:
     """Read a PDF into pages; raise LoadError with a remedy when it cannot be read."""
     data = path.read_bytes()
+    _check_is_pdf(path, data)
+    reader = _open_reader(path, data)
+    n_pages = len(reader.pages)
+    options.check_pages(path, n_pages)
+    pages, warnings = _extract_pages(path, reader, n_pages, options)
+    ocr_done = _read_textless_pages(path, reader, pages, options, warnings)
+    if sum(len(p.text) for p in pages) < MIN_TEXT_CHARS:
+        raise LoadError(str(path), _no_text_reason(n_pages, ocr_done, options))
+    metadata = _pdf_metadata(reader)
+    if "title" not in metadata:
+        title = _layout_title(reader.pages[0])
+        if title and len(title.split()) >= 2:
+            metadata["_detected"] = {"title": (title, "largest type on page 1")}
+    if ocr_done:
+        metadata["ocr_pages"] = ocr_done
+    if _mostly_landscape(reader):
+        metadata["landscape"] = True
+    yield LoadedDocument(source=str(path), sha256=sha256_bytes(data), pages=pages,
+                         metadata=metadata, original_path=str(path), warnings=warnings)
+
+
+def _check_is_pdf(path: Path, data: bytes) -> None:
     kind = sniff_kind(data[:2048])
     if kind == "empty":
         raise LoadError(str(path), "empty file: nothing to index; replace it with the real document")
@@ -60,15 +82,18 @@ def load_pdf(path: Path, options: LoadOptions) -> Iterator[LoadResult]:
     if kind != "pdf":
         raise LoadError(str(path), f"not a PDF (no %PDF header; looks like {kind} data): check the file "
                                    "or give it the right extension")
+
+
+def _open_reader(path: Path, data: bytes) -> Any:
+    """A pypdf reader with at least one page (decrypted when it has an empty password)."""
+    import io
+
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
-        import io
-
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        # data is also on disk: OCR renders from the path
+        reader = PdfReader(io.BytesIO(data), strict=False)  # data is also on disk: OCR renders from the path
         if reader.is_encrypted:
             try:
                 ok = reader.decrypt("")
@@ -85,8 +110,11 @@ def load_pdf(path: Path, options: LoadOptions) -> Iterator[LoadResult]:
         raise LoadError(str(path), f"damaged or truncated PDF ({exc}): download the file again") from exc
     if n_pages == 0:
         raise LoadError(str(path), "damaged or truncated PDF (no pages found): download the file again")
+    return reader
 
-    options.check_pages(path, n_pages)
+
+def _extract_pages(path: Path, reader: Any, n_pages: int, options: LoadOptions) -> tuple[list[Page], list[str]]:
+    """The text of each page (a page that fails is kept empty, with a warning); at least one must be read."""
     from pypdf.errors import LimitReachedError
 
     pages: list[Page] = []
@@ -107,30 +135,20 @@ def load_pdf(path: Path, options: LoadOptions) -> Iterator[LoadResult]:
         pages.append(Page(number, clean_page_text(raw)))
     if failed_pages == len(pages):
         raise LoadError(str(path), "damaged or truncated PDF (no page could be read): download the file again")
-    ocr_done = _read_textless_pages(path, reader, pages, options, warnings)
-    total_chars = sum(len(p.text) for p in pages)
-    if total_chars < MIN_TEXT_CHARS:
-        if ocr_done:
-            raise LoadError(str(path), f"no text layer, and OCR found no text on its {n_pages} page(s): the pages "
-                                       "hold only pictures or drawings; nothing to index")
-        from ingest.ocr import ocr_unavailable_reason
+    return pages, warnings
 
-        why = ocr_unavailable_reason(options)
-        if why is None:
-            raise LoadError(str(path), f"no text on its {n_pages} page(s), and nothing that OCR could read "
-                                       "(blank pages or simple drawings); nothing to index")
-        raise LoadError(str(path), f"no text layer: needs OCR (scanned PDF, {n_pages} page(s) of images); {why}")
-    metadata = _pdf_metadata(reader)
-    if "title" not in metadata:
-        title = _layout_title(reader.pages[0])
-        if title and len(title.split()) >= 2:
-            metadata["_detected"] = {"title": (title, "largest type on page 1")}
+
+def _no_text_reason(n_pages: int, ocr_done: Any, options: LoadOptions) -> str:
     if ocr_done:
-        metadata["ocr_pages"] = ocr_done
-    if _mostly_landscape(reader):
-        metadata["landscape"] = True
-    yield LoadedDocument(source=str(path), sha256=sha256_bytes(data), pages=pages,
-                         metadata=metadata, original_path=str(path), warnings=warnings)
+        return (f"no text layer, and OCR found no text on its {n_pages} page(s): the pages hold only pictures or "
+                "drawings; nothing to index")
+    from ingest.ocr import ocr_unavailable_reason
+
+    why = ocr_unavailable_reason(options)
+    if why is None:
+        return (f"no text on its {n_pages} page(s), and nothing that OCR could read (blank pages or simple "
+                "drawings); nothing to index")
+    return f"no text layer: needs OCR (scanned PDF, {n_pages} page(s) of images); {why}"
 
 
 def _layout_title(page: Any) -> str | None:

@@ -65,13 +65,27 @@ def search_view(kb: KnowledgeBase, app_dir: Path) -> None:
     state = SearchState.from_params(st.query_params)
     with KB_LOCK:
         stats = kb.stats()
-        modes = list(kb.available_modes)
-        default_mode = kb.default_mode
     st.title("Search the knowledge base")
     if stats["documents"] == 0:
         st.info("The knowledge base is empty. Add documents from the command line with "
                 "`kb ingest PATH` (files, folders, or `corpus/` for the bundled corpus), then reload this page.")
         return
+    mode = _search_controls(kb, state)
+    if not state.query:
+        st.caption(f"{stats['documents']} documents, {stats['pages']} pages. Try “labour exploitation in "
+                   "agriculture”, “loverboys” or “schadevergoeding voor slachtoffers”.")
+        _filters_sidebar(kb, state, {})
+        return
+    results = _run_search(kb, state, mode)
+    if results is not None:
+        _show_results(kb, state, results, app_dir)
+
+
+def _search_controls(kb: KnowledgeBase, state: SearchState) -> str:
+    """The query box, the mode and the syntax switch; a change starts a new search in the URL. Returns the mode."""
+    with KB_LOCK:
+        modes = list(kb.available_modes)
+        default_mode = kb.default_mode
     mode = state.mode if state.mode in modes else default_mode
     # Widget keys carry the URL state, so that a new URL (back, a bookmark, "clear filters") resets the widgets.
     sig = state.signature()
@@ -81,27 +95,28 @@ def search_view(kb: KnowledgeBase, app_dir: Path) -> None:
     mode = cols[1].segmented_control("Mode", modes, default=mode, format_func=MODE_LABELS.get,
                                      label_visibility="collapsed", key=f"mode_{sig}") or mode
     raw = st.checkbox("Advanced query syntax (AND, OR, NOT, title:, wildcards)", value=state.raw, key=f"raw_{sig}")
-    changed = query != state.query or mode != (state.mode or default_mode) or raw != state.raw
-    if changed:
+    if query != state.query or mode != (state.mode or default_mode) or raw != state.raw:
         state.query, state.mode, state.raw, state.shown = query.strip(), mode, raw, PAGE_SIZE
         _set_search_params(state)
-    if not state.query:
-        st.caption(f"{stats['documents']} documents, {stats['pages']} pages. Try “labour exploitation in "
-                   "agriculture”, “loverboys” or “schadevergoeding voor slachtoffers”.")
-        _filters_sidebar(kb, state, {})
-        return
+    return mode
+
+
+def _run_search(kb: KnowledgeBase, state: SearchState, mode: str) -> Any:
+    """The results, or None after saying why there are none (a query that cannot be read, an error)."""
     try:
         with KB_LOCK:
-            results = kb.search(state.query, mode=mode, k=state.shown, filters=state.filter_spec(), raw=state.raw,
-                                facets=True)
+            return kb.search(state.query, mode=mode, k=state.shown, filters=state.filter_spec(), raw=state.raw,
+                             facets=True)
     except QuerySyntaxError as exc:
         st.warning(f"This query cannot be read: {exc}. Switch off the advanced syntax to search the words as "
                    "they are, or fix the query.")
         _filters_sidebar(kb, state, {})
-        return
     except KBError as exc:
         st.error(str(exc))
-        return
+    return None
+
+
+def _show_results(kb: KnowledgeBase, state: SearchState, results: Any, app_dir: Path) -> None:
     _filters_sidebar(kb, state, results.facets)
     st.caption(f"{results.total_documents} matching documents · {results.took_ms / 1000:.2f} s · "
                f"{MODE_LABELS[results.mode].lower()} search")
@@ -246,44 +261,61 @@ def document_view(kb: KnowledgeBase, app_dir: Path) -> None:
         _go("search")
     st.html(title_html(doc))
     _metadata_table(kb, doc)
-    with KB_LOCK:
-        related = kb.related([doc.doc_id])[doc.doc_id]
-    if related:
-        st.html(related_html([{"doc_id": o.doc_id, "title": o.title, "language": o.language, "kind": kind,
-                               "score": score} for o, kind, score in related], state))
-    with KB_LOCK:
-        link = static_link(kb, doc, 1, app_dir)
-    if link:
-        st.html(f"<a href='{escape(link)}' target='_blank' rel='noopener'>Open the original PDF ↗</a>")
+    _document_links(kb, doc, state, app_dir)
     _add_button(kb, "+ Add to list", f"add_doc_{doc_id}", doc_id, state.query or None)
     if doc.extra.get("catalogue_stub"):
         _fetch_action(kb, doc)
     _correction_form(kb, doc)
     if state.query:
-        st.subheader("Passages for your search")
-        with KB_LOCK:
-            results = kb.search(state.query, mode=state.mode or None, k=1, filters={"doc_id": doc_id},
-                                raw=state.raw)
-        if results.hits:
-            for n, passage in enumerate(results.hits[0].passages):
-                with KB_LOCK:
-                    plink = static_link(kb, doc, passage.page, app_dir)
-                st.html(passage_html(passage, plink))
-        else:
-            st.caption("No passage of this document matches the search.")
+        _search_passages(kb, doc, state, app_dir)
     st.subheader("Full text")
     if pages:
-        numbers = [p.number for p in pages]
-        wanted = int(st.query_params.get("page", numbers[0]) or numbers[0])
-        wanted = wanted if wanted in numbers else numbers[0]
-        number = st.number_input("Page", min_value=numbers[0], max_value=numbers[-1], value=wanted, step=1,
-                                 key="page_number")
-        page = next((p for p in pages if p.number == number), pages[0])
-        spans = []
-        if state.query:
-            with KB_LOCK:
-                spans = kb.highlight(state.query, page.text, doc.language, raw=state.raw)
-        st.html(f"<div class='kb-passage'><span class='kb-text'>{highlighted(page.text, spans, keep_lines=True)}</span></div>")
+        _full_text(kb, doc, pages, state)
+    _similar_documents(kb, doc_id)
+
+
+def _document_links(kb: KnowledgeBase, doc: Any, state: SearchState, app_dir: Path) -> None:
+    """Other language versions and near-duplicates, and the stored original."""
+    with KB_LOCK:
+        related = kb.related([doc.doc_id])[doc.doc_id]
+        link = static_link(kb, doc, 1, app_dir)
+    if related:
+        st.html(related_html([{"doc_id": o.doc_id, "title": o.title, "language": o.language, "kind": kind,
+                               "score": score} for o, kind, score in related], state))
+    if link:
+        st.html(f"<a href='{escape(link)}' target='_blank' rel='noopener'>Open the original PDF ↗</a>")
+
+
+def _search_passages(kb: KnowledgeBase, doc: Any, state: SearchState, app_dir: Path) -> None:
+    st.subheader("Passages for your search")
+    with KB_LOCK:
+        results = kb.search(state.query, mode=state.mode or None, k=1, filters={"doc_id": doc.doc_id},
+                            raw=state.raw)
+    if not results.hits:
+        st.caption("No passage of this document matches the search.")
+    for passage in results.hits[0].passages if results.hits else []:
+        with KB_LOCK:
+            plink = static_link(kb, doc, passage.page, app_dir)
+        st.html(passage_html(passage, plink))
+
+
+def _full_text(kb: KnowledgeBase, doc: Any, pages: list[Any], state: SearchState) -> None:
+    """One page at a time, opened at the page the URL names, with the search's words highlighted."""
+    numbers = [p.number for p in pages]
+    wanted = int(st.query_params.get("page", numbers[0]) or numbers[0])
+    wanted = wanted if wanted in numbers else numbers[0]
+    number = st.number_input("Page", min_value=numbers[0], max_value=numbers[-1], value=wanted, step=1,
+                             key="page_number")
+    page = next((p for p in pages if p.number == number), pages[0])
+    spans = []
+    if state.query:
+        with KB_LOCK:
+            spans = kb.highlight(state.query, page.text, doc.language, raw=state.raw)
+    st.html(f"<div class='kb-passage'><span class='kb-text'>{highlighted(page.text, spans, keep_lines=True)}"
+            "</span></div>")
+
+
+def _similar_documents(kb: KnowledgeBase, doc_id: str) -> None:
     st.subheader("Similar documents")
     try:
         with KB_LOCK:
@@ -291,7 +323,7 @@ def document_view(kb: KnowledgeBase, app_dir: Path) -> None:
     except KBError as exc:
         st.caption(str(exc))
         similar = []
-    for n, hit in enumerate(similar):
+    for hit in similar:
         cols = st.columns([10, 2])
         cols[0].html(title_html(hit.document) + f"<span class='kb-facts'>similarity {hit.score:.2f}</span>")
         if cols[1].button("Open", key=f"similar_{hit.document.doc_id}"):
@@ -403,22 +435,10 @@ EXPORT_LABELS = {"markdown": "Markdown briefing", "csv": "CSV", "bibtex": "BibTe
 
 
 def lists_view(kb: KnowledgeBase) -> None:
-    from kb.citations import EXTENSIONS, MEDIA_TYPES
-
     st.title("Reading lists")
     with KB_LOCK:
         lists = kb.reading_lists()
-    with st.expander("New reading list", expanded=not lists):
-        new_name = st.text_input("Name", key="lists_new_name")
-        new_description = st.text_input("Description", key="lists_new_description")
-        if st.button("Create list", key="lists_create") and new_name.strip():
-            try:
-                with KB_LOCK:
-                    kb.create_list(new_name.strip(), new_description)
-                st.session_state["lists_view_name"] = new_name.strip()
-                st.rerun()
-            except KBError as exc:
-                st.error(str(exc))
+    _new_list_form(kb, expanded=not lists)
     if not lists:
         st.info("No reading list yet: use “+ Add to list” on a search result, or create one above.")
         return
@@ -432,15 +452,41 @@ def lists_view(kb: KnowledgeBase) -> None:
     if entry["description"]:
         st.html(f"<p>{escape(entry['description'])}</p>")
     st.caption(f"{len(items)} item(s)")
+    _export_buttons(kb, name)
+    _list_settings(kb, name, entry["description"])
+    for n, item in enumerate(items):
+        _list_item(kb, name, item, first=n == 0, last=n == len(items) - 1)
+
+
+def _new_list_form(kb: KnowledgeBase, expanded: bool) -> None:
+    with st.expander("New reading list", expanded=expanded):
+        new_name = st.text_input("Name", key="lists_new_name")
+        new_description = st.text_input("Description", key="lists_new_description")
+        if st.button("Create list", key="lists_create") and new_name.strip():
+            try:
+                with KB_LOCK:
+                    kb.create_list(new_name.strip(), new_description)
+                st.session_state["lists_view_name"] = new_name.strip()
+                st.rerun()
+            except KBError as exc:
+                st.error(str(exc))
+
+
+def _export_buttons(kb: KnowledgeBase, name: str) -> None:
+    from kb.citations import EXTENSIONS, MEDIA_TYPES
+
     cols = st.columns(len(EXPORT_LABELS))
     for col, (fmt, label) in zip(cols, EXPORT_LABELS.items()):
         with KB_LOCK:
             data = kb.export_list(name, fmt)
         col.download_button(label, data=data.encode("utf-8"), file_name=f"{_file_stem(name)}.{EXTENSIONS[fmt]}",
                             mime=MEDIA_TYPES[fmt], key=f"export_{fmt}")
+
+
+def _list_settings(kb: KnowledgeBase, name: str, description: str) -> None:
     with st.expander("Rename, describe or delete this list"):
         renamed = st.text_input("Name", value=name, key=f"rename_{name}")
-        described = st.text_area("Description", value=entry["description"], key=f"describe_{name}")
+        described = st.text_area("Description", value=description, key=f"describe_{name}")
         c1, c2 = st.columns(2)
         if c1.button("Save", key=f"save_list_{name}"):
             try:
@@ -457,35 +503,34 @@ def lists_view(kb: KnowledgeBase) -> None:
                 kb.delete_list(name)
             st.session_state.pop("lists_view_name", None)
             st.rerun()
-    for n, item in enumerate(items):
-        with st.container(border=True):
-            where = f" — p. {item.page}" if item.page else ""
-            facts = ", ".join(str(v) for v in (item.organisation, item.year, item.symbol) if v)
-            gone = ("<div class='kb-catalogue'>No longer in the knowledge base (citation kept)</div>"
-                    if not item.in_knowledge_base else "")
-            st.html(f"<div class='kb-title'><span class='kb-rank'>{item.position}.</span> {escape(item.title)}"
-                    f"{escape(where)}</div><div class='kb-facts'>{escape(facts)}</div>{gone}")
-            if item.passage:
-                st.html(f"<blockquote>{highlighted(item.passage, [])}</blockquote>")
-            if item.query:
-                st.html(f"<span class='kb-facts'>found with “{escape(item.query)}”</span>")
-            note = st.text_input("Note", value=item.note, key=f"note_{item.item_id}")
-            c1, c2, c3, c4 = st.columns(4)
-            if note != item.note and c1.button("Save note", key=f"save_note_{item.item_id}"):
+
+
+def _list_item(kb: KnowledgeBase, name: str, item: Any, first: bool, last: bool) -> None:
+    with st.container(border=True):
+        where = f" — p. {item.page}" if item.page else ""
+        facts = ", ".join(str(v) for v in (item.organisation, item.year, item.symbol) if v)
+        gone = ("<div class='kb-catalogue'>No longer in the knowledge base (citation kept)</div>"
+                if not item.in_knowledge_base else "")
+        st.html(f"<div class='kb-title'><span class='kb-rank'>{item.position}.</span> {escape(item.title)}"
+                f"{escape(where)}</div><div class='kb-facts'>{escape(facts)}</div>{gone}")
+        if item.passage:
+            st.html(f"<blockquote>{highlighted(item.passage, [])}</blockquote>")
+        if item.query:
+            st.html(f"<span class='kb-facts'>found with “{escape(item.query)}”</span>")
+        note = st.text_input("Note", value=item.note, key=f"note_{item.item_id}")
+        c1, c2, c3, c4 = st.columns(4)
+        actions = [(note != item.note and c1.button("Save note", key=f"save_note_{item.item_id}"),
+                    lambda: kb.annotate(name, item.item_id, note)),
+                   (not first and c2.button("Move up", key=f"up_{item.item_id}"),
+                    lambda: kb.move_in_list(name, item.item_id, item.position - 1)),
+                   (not last and c3.button("Move down", key=f"down_{item.item_id}"),
+                    lambda: kb.move_in_list(name, item.item_id, item.position + 1)),
+                   (c4.button("Remove", key=f"remove_{item.item_id}"),
+                    lambda: kb.remove_from_list(name, item.item_id))]
+        for pressed, act in actions:
+            if pressed:
                 with KB_LOCK:
-                    kb.annotate(name, item.item_id, note)
-                st.rerun()
-            if n > 0 and c2.button("Move up", key=f"up_{item.item_id}"):
-                with KB_LOCK:
-                    kb.move_in_list(name, item.item_id, item.position - 1)
-                st.rerun()
-            if n < len(items) - 1 and c3.button("Move down", key=f"down_{item.item_id}"):
-                with KB_LOCK:
-                    kb.move_in_list(name, item.item_id, item.position + 1)
-                st.rerun()
-            if c4.button("Remove", key=f"remove_{item.item_id}"):
-                with KB_LOCK:
-                    kb.remove_from_list(name, item.item_id)
+                    act()
                 st.rerun()
 
 

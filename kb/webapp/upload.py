@@ -10,9 +10,8 @@ from typing import Any
 
 import streamlit as st
 
-from ingest.loaders import supported_suffixes
-from ingest.report import IngestItem, IngestReport
 from kb import KnowledgeBase
+from kb.report import IngestItem, IngestReport
 
 from .metadata_form import changed_fields, metadata_inputs
 from .researcher import require_researcher
@@ -41,7 +40,7 @@ def upload_view(kb: KnowledgeBase) -> None:
     st.title("Add documents")
     if not require_researcher(kb, "Adding documents"):
         return
-    suffixes = [s.lstrip(".") for s in supported_suffixes() if s.count(".") == 1]
+    suffixes = [s.lstrip(".") for s in kb.supported_suffixes() if s.count(".") == 1]
     st.caption(f"Files: {', '.join(sorted(suffixes))} · at most {kb.settings.max_file_mb:g} MB and "
                f"{kb.settings.max_pages} pages each. Metadata is detected automatically; check it before ingesting.")
     uploads = st.file_uploader("Files", accept_multiple_files=True, type=suffixes, key="upload_files")
@@ -65,10 +64,6 @@ def _safe_name(name: str) -> str:
 
 def _read_uploads(kb: KnowledgeBase, uploads: list[Any]) -> list[PendingFile]:
     """Save each upload under HOME/uploads and read it as ingestion would (nothing is indexed yet)."""
-    from ingest.loaders import LoadOptions, loader_for
-    from ingest.pipeline import detect_file
-    from kb.errors import KBError
-
     pending: list[PendingFile] = []
     progress = st.progress(0.0, text="Reading files…")
     for n, upload in enumerate(uploads, start=1):
@@ -78,16 +73,13 @@ def _read_uploads(kb: KnowledgeBase, uploads: list[Any]) -> list[PendingFile]:
         path = folder / _safe_name(upload.name)
         path.write_bytes(data)
         item = PendingFile(upload.name, str(path))
-        try:
-            found = detect_file(path, LoadOptions.from_settings(kb.settings))
-        except KBError as exc:
-            found = [exc]
-        first = found[0] if found else None
-        if found and loader_for(path).multi:
-            item.records = sum(not isinstance(f, KBError) for f in found)
-        elif first is None or isinstance(first, KBError):
-            item.error = getattr(first, "reason", None) or str(first or "nothing could be read from the file")
+        found = kb.detect_metadata(path)
+        if found.is_record_file:
+            item.records = len(found.documents)
+        elif not found.documents:
+            item.error = found.errors[0] if found.errors else "nothing could be read from the file"
         else:
+            first = found.documents[0]
             item.pages = first.n_pages
             item.values = {"title": first.title, **first.metadata()}
             item.provenance = dict(first.extra.get("_provenance") or {})
@@ -120,6 +112,19 @@ def _review_and_ingest(kb: KnowledgeBase, batch: list[PendingFile], urls: list[s
         return
     targets = [(item.name, item.path, changed_fields(item.values, inputs[i])) for i, item in enumerate(batch)
                if i in inputs] + [(url, url, {}) for url in urls]
+    combined, statuses = _ingest_one_by_one(kb, targets)
+    for item in batch:
+        if item.error:
+            combined.add(IngestItem(source=item.path, status="failed", reason=item.error))
+            statuses.append(("error", f"{item.name}: {item.error}"))
+    st.session_state[REPORT_KEY] = combined.to_dict() | {"lines": _report_lines(combined), "statuses": statuses}
+    st.session_state.pop(BATCH_KEY, None)
+    st.rerun()  # the form is done with: show the report alone
+
+
+def _ingest_one_by_one(kb: KnowledgeBase, targets: list[tuple[str, str, dict[str, Any]]]
+                       ) -> tuple[IngestReport, list[tuple[str, str]]]:
+    """Ingest each target with a status line of its own and an overall progress bar."""
     combined = IngestReport()
     statuses: list[tuple[str, str]] = []
     overall = st.progress(0.0, text="Ingesting…")
@@ -141,13 +146,7 @@ def _review_and_ingest(kb: KnowledgeBase, batch: list[PendingFile], urls: list[s
                                                   f"{i.status}: {name}" for i in report.items)))
         getattr(rows[name], statuses[-1][0])(statuses[-1][1])
         overall.progress(n / len(targets), text=f"{n} of {len(targets)} done")
-    for item in batch:
-        if item.error:
-            combined.add(IngestItem(source=item.path, status="failed", reason=item.error))
-            statuses.append(("error", f"{item.name}: {item.error}"))
-    st.session_state[REPORT_KEY] = combined.to_dict() | {"lines": _report_lines(combined), "statuses": statuses}
-    st.session_state.pop(BATCH_KEY, None)
-    st.rerun()  # the form is done with: show the report alone
+    return combined, statuses
 
 
 def _report_lines(report: IngestReport) -> list[str]:

@@ -1,0 +1,146 @@
+"""The one backend factory: the keyword index, the vector index and the embedder of a data directory, built from
+settings, and the holder that keeps them open for the indexer and the searcher."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from .aside import finish_swap
+from .embedding import Embedder, hashing_dimension, load_embedder
+from .errors import KBError
+from .keyword import KeywordIndex
+from .settings import Settings
+from .store import DocumentStore
+from .vectors import ExactVectorIndex, VectorIndex, finish_vector_swap, vectors_path
+
+
+def _whoosh(path: Path, settings: Settings) -> KeywordIndex:
+    from .keyword_whoosh import WhooshKeywordIndex
+
+    return WhooshKeywordIndex(path, title_boost=settings.title_boost, k1=settings.bm25_k1, b=settings.bm25_b,
+                              fallback_language=settings.fallback_language)
+
+
+def _tantivy(path: Path, settings: Settings) -> KeywordIndex:
+    from .keyword_tantivy import TantivyKeywordIndex
+
+    return TantivyKeywordIndex(path, title_boost=settings.title_boost, fallback_language=settings.fallback_language)
+
+
+# Engines are imported only when chosen: a knowledge base on one engine never loads the other.
+KEYWORD_BACKENDS: dict[str, Callable[[Path, Settings], KeywordIndex]] = {"whoosh": _whoosh, "tantivy": _tantivy}
+
+
+def keyword_backend_name(settings: Settings) -> str:
+    """The configured keyword engine, checked."""
+    name = str(settings.keyword_backend).strip().lower()
+    if name not in KEYWORD_BACKENDS:
+        raise KBError(f"unknown keyword_backend {settings.keyword_backend!r} (KB_KEYWORD_BACKEND): use "
+                      f"{' or '.join(KEYWORD_BACKENDS)}")
+    return name
+
+
+def build_keyword_index(settings: Settings, path: Path) -> KeywordIndex:
+    """Open (or create) the configured keyword engine's index in a folder."""
+    return KEYWORD_BACKENDS[keyword_backend_name(settings)](Path(path), settings)
+
+
+def embedder_model_id(settings: Settings) -> str:
+    """The id the configured embedder records in the vector index, known without loading the model."""
+    if settings.embedder == "hashing":
+        return f"hashing-{hashing_dimension(settings.embed_model)}"
+    return f"st:{settings.embed_model}"
+
+
+def build_vector_index(settings: Settings, path: Path) -> VectorIndex:
+    """Open (or create) the vector index in a folder for the configured model."""
+    return ExactVectorIndex(path, model_id=embedder_model_id(settings))
+
+
+def build_embedder(settings: Settings) -> Embedder:
+    """The configured embedding model (loaded once per process)."""
+    return load_embedder(settings.embedder, settings.embed_model)
+
+
+class Backends:
+    """The store, the keyword index, the vector index and the embedder of one data directory.
+
+    Indexes open on first use, so that a knowledge base whose keyword index must be rebuilt (another engine, an
+    old schema) still opens for `kb reindex`, `kb stats` and everything that needs only the store.
+    """
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.home = settings.home_path
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.store = DocumentStore(self.home / "kb.sqlite")
+        self._keyword: KeywordIndex | None = None
+        self._vectors: VectorIndex | None = None
+        self._embedder: Embedder | None = None
+
+    @property
+    def keyword_path(self) -> Path:
+        """The live keyword index folder."""
+        return self.home / "keyword"
+
+    @property
+    def semantic(self) -> bool:
+        """Whether this knowledge base keeps a vector index."""
+        return bool(self.settings.semantic)
+
+    @property
+    def model_id(self) -> str:
+        """The configured embedding model's id."""
+        return embedder_model_id(self.settings)
+
+    @property
+    def tokenizer_model(self) -> str:
+        """The model whose tokenizer sizes chunks (the default model's for the hashing embedder)."""
+        return self.settings.embed_model if self.settings.embedder == "sentence-transformers" else "all-MiniLM-L6-v2"
+
+    @property
+    def keyword(self) -> KeywordIndex:
+        """The keyword index (opened on first use)."""
+        if self._keyword is None:
+            self._keyword = build_keyword_index(self.settings, self.keyword_path)
+        return self._keyword
+
+    @property
+    def vectors(self) -> VectorIndex | None:
+        """The vector index, or None when semantic search is switched off."""
+        if self._vectors is None and self.semantic:
+            self._vectors = build_vector_index(self.settings, vectors_path(self.home))
+        return self._vectors
+
+    def embedder(self) -> Embedder:
+        """The embedding model, loaded on first use."""
+        if self._embedder is None:
+            self._embedder = build_embedder(self.settings)
+        return self._embedder
+
+    def check_vector_model(self) -> None:
+        """Refuse to mix embeddings of two models in one vector index."""
+        vectors = self.vectors
+        if vectors is not None and vectors.model_id not in (None, self.model_id):
+            raise KBError(
+                f"the vector index holds embeddings of {vectors.model_id!r} but the configured model is "
+                f"{self.model_id!r}: run `kb reindex --vectors` to re-embed everything with the new model, or set "
+                "KB_EMBED_MODEL back")
+
+    def finish_swaps(self) -> None:
+        """Complete index rebuilds that a crash interrupted (the caller holds the write lock)."""
+        finish_swap(self.keyword_path)
+        finish_vector_swap(self.home)
+
+    def reopen(self) -> None:
+        """Forget the open indexes (after a rebuild swapped new ones in)."""
+        if self._keyword is not None:
+            self._keyword.close()
+        self._keyword = None
+        self._vectors = None
+
+    def close(self) -> None:
+        """Release files and connections."""
+        if self._keyword is not None:
+            self._keyword.close()
+        self.store.close()

@@ -1,0 +1,273 @@
+"""The indexer: every change to a data directory — writes, deletes, corrections, rebuilds, recovery — under its
+write lock, and the consistency check of the store against the indexes."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Callable, Iterator, Mapping, Sequence
+
+import numpy as np
+
+from .aside import start_aside, swap_in
+from .backends import Backends, build_keyword_index
+from .corrections import apply_corrections, check_correction
+from .errors import KBError
+from .keyword import KeywordIndex, page_id_for, read_marker
+from .lock import IngestLock, kill_point
+from .models import Chunk, Document, Page
+from .relations import RelationFinder
+from .similarity import fingerprint
+from .store import DELETING, PENDING, READY
+from .vectors import VectorIndex, rebuild_vectors_aside
+from .writer import BatchWriter
+
+Progress = Callable[[int], None]
+REINDEX_BATCH = 200
+
+
+class Indexer:
+    """Writes documents to the store and to every index, and keeps them in agreement."""
+
+    def __init__(self, backends: Backends):
+        self.backends = backends
+        self.settings = backends.settings
+        self.home = backends.home
+        self.store = backends.store
+        self.lock = IngestLock(self.home / "write.lock")
+
+    # ----- locking and recovery ----------------------------------------------------------------
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the write lock; interrupted rebuilds and half-written documents are finished first."""
+        with self.lock:
+            self.backends.finish_swaps()
+            self.finish_unfinished()
+            yield
+
+    def recover(self) -> dict[str, int]:
+        """Finish writes that a killed process left half-done, unless another writer is at work."""
+        if not self.store.doc_ids(PENDING) and not self.store.doc_ids(DELETING):
+            return {"reindexed": 0, "deleted": 0}
+        try:
+            self.lock.acquire(wait=False)
+        except KBError:
+            return {"reindexed": 0, "deleted": 0}  # a live writer owns these documents
+        try:
+            self.backends.finish_swaps()
+            return self.finish_unfinished()
+        finally:
+            self.lock.release()
+
+    def finish_unfinished(self, progress: Progress | None = None) -> dict[str, int]:
+        """Complete pending documents and interrupted deletions (caller holds the write lock)."""
+        deleting = self.store.doc_ids(DELETING)
+        self._finish_deletes(deleting)
+        pending = self.store.doc_ids(PENDING)
+        self._reindex_from_store(pending, embed_progress=progress)
+        return {"reindexed": len(pending), "deleted": len(deleting)}
+
+    def _finish_deletes(self, doc_ids: list[str]) -> None:
+        if not doc_ids:
+            return
+        docs = self.store.get_documents(doc_ids)
+        self.backends.keyword.delete_documents(doc_ids)
+        vectors = self.backends.vectors
+        if vectors is not None:
+            vectors.delete_documents(doc_ids)
+        self.store.delete_documents(doc_ids)
+        for doc in docs.values():
+            if doc.stored_file:
+                (self.home / "files" / doc.stored_file).unlink(missing_ok=True)
+
+    def _reindex_from_store(self, doc_ids: list[str], embed_progress: Progress | None = None) -> None:
+        for part in _batches(doc_ids):
+            docs = self.store.get_documents(part)
+            self.index_documents([(docs[d], self.store.pages(d), self.store.chunks(d)) for d in part if d in docs],
+                                 embed_progress=embed_progress)
+            self.store.set_state(part, READY)
+
+    # ----- writing -----------------------------------------------------------------------------
+    @contextmanager
+    def batch_writer(self, embed_progress: Progress | None = None) -> Iterator[BatchWriter]:
+        """A writer for ingestion under the write lock; what is staged is committed when the context ends."""
+        self.backends.check_vector_model()
+        with self.lock:
+            self.backends.finish_swaps()
+            # a killed earlier run may have left documents half-written: finish them first
+            self.finish_unfinished(embed_progress)
+            writer = BatchWriter(self, self.settings.index_batch_docs, self.settings.index_batch_pages,
+                                 embed_progress)
+            try:
+                yield writer
+            except KeyboardInterrupt:
+                writer.flush()
+                raise
+            writer.flush()
+            self.backends.keyword.optimize()
+
+    def index_documents(self, docs: Sequence[tuple[Document, Sequence[Page], Sequence[Chunk]]],
+                        embed_progress: Progress | None = None) -> None:
+        """Write documents to every index; each index replaces the documents atomically."""
+        self.backends.keyword.replace_documents([(doc, pages) for doc, pages, _ in docs])
+        kill_point("after_keyword_commit")
+        vectors = self.backends.vectors
+        if vectors is not None:
+            chunks = [c for _, _, doc_chunks in docs for c in doc_chunks]
+            matrix = self.embed_chunks(chunks, embed_progress)
+            vectors.replace_documents([(c.chunk_id, c.doc_id, c.page) for c in chunks], matrix,
+                                      [doc.doc_id for doc, _, _ in docs])
+
+    def embed_chunks(self, chunks: Sequence[Chunk], progress: Progress | None = None) -> np.ndarray:
+        """Vectors for chunks, from the cache by (model, text hash) where possible; new ones are cached."""
+        model_id = self.backends.model_id
+        hashes = [c.text_sha256 for c in chunks]
+        cached = self.store.get_embeddings(model_id, hashes)
+        todo: dict[str, str] = {}
+        for chunk, digest in zip(chunks, hashes):
+            if digest not in cached and digest not in todo:
+                todo[digest] = chunk.text
+        items = list(todo.items())
+        step = max(self.settings.embed_batch_size * 8, 1)
+        for start in range(0, len(items), step):
+            part = items[start:start + step]
+            matrix = self.backends.embedder().embed([text for _, text in part],
+                                                    batch_size=self.settings.embed_batch_size, progress=progress)
+            blobs = [(digest, matrix[i].astype(np.float32).tobytes()) for i, (digest, _) in enumerate(part)]
+            self.store.put_embeddings(model_id, blobs)  # cached at once: a crash keeps the work
+            kill_point("after_embeddings_cached")
+            cached.update(blobs)
+        if progress and len(chunks) > len(todo):
+            progress(len(chunks) - len(todo))  # the embedder reported the new texts; this is the rest
+        dim = len(next(iter(cached.values()))) // 4 if cached else 0
+        out = np.zeros((len(chunks), dim), dtype=np.float32)
+        for i, digest in enumerate(hashes):
+            out[i] = np.frombuffer(cached[digest], dtype=np.float32)
+        return out
+
+    def remove(self, doc: Document) -> None:
+        """Delete a document from the store and every index."""
+        with self.locked():
+            self.store.set_state([doc.doc_id], DELETING)
+            self._finish_deletes([doc.doc_id])
+
+    def correct_metadata(self, doc: Document, values: Mapping[str, Any]) -> Document:
+        """Set metadata fields by hand (an empty value clears one); kept across re-ingestion."""
+        cleaned = {name: check_correction(name, value) for name, value in values.items()}
+        if not cleaned:
+            raise KBError("nothing to correct: give field=value pairs, e.g. organisation=GRETA year=2023")
+        with self.locked():
+            when = self.store.set_corrections(doc.doc_id, cleaned)
+            doc = apply_corrections(doc, {name: (value, when) for name, value in cleaned.items()})
+            self.store.update_metadata(doc)
+            if {"title", "language"} & set(cleaned):  # both shape the keyword index (title field, analyzers)
+                self.backends.keyword.replace_documents([(doc, self.store.pages(doc.doc_id))])
+        return doc
+
+    # ----- rebuilding --------------------------------------------------------------------------
+    def reindex(self, progress: Progress | None = None, *, keyword: bool = True, vectors: bool = True,
+                embed_progress: Progress | None = None) -> int:
+        """Rebuild indexes from the document store, each built aside and swapped in."""
+        with self.locked():
+            ids = self.store.doc_ids(READY)
+            if keyword:
+                self._rebuild_keyword(ids, progress)
+            if vectors and self.backends.semantic:
+                self._rebuild_vectors(ids, embed_progress)
+            return len(ids)
+
+    def _rebuild_keyword(self, doc_ids: list[str], progress: Progress | None) -> None:
+        """A fresh index of the configured engine beside the live one, then swapped in (switches engines too)."""
+        live = self.backends.keyword_path
+        fresh = build_keyword_index(self.settings, start_aside(live))
+        for part in _batches(doc_ids):
+            docs = self.store.get_documents(part)
+            fresh.replace_documents([(docs[d], self.store.pages(d)) for d in part if d in docs])
+            if progress:
+                progress(len(part))
+        fresh.optimize(max_segments=1)
+        fresh.close()
+        self.backends.reopen()
+        swap_in(live)
+
+    def _rebuild_vectors(self, doc_ids: list[str], progress: Progress | None) -> None:
+        def fill(fresh: VectorIndex) -> None:
+            for part in _batches(doc_ids):
+                chunks = [c for d in part for c in self.store.chunks(d)]
+                fresh.replace_documents([(c.chunk_id, c.doc_id, c.page) for c in chunks],
+                                        self.embed_chunks(chunks, progress), part)
+
+        rebuild_vectors_aside(self.home, self.backends.model_id, fill)
+        self.backends.reopen()
+
+    def relink(self, progress: Progress | None = None) -> int:
+        """Fingerprint every document again and find all near-duplicates and translations afresh."""
+        with self.locked():
+            ids = self.store.doc_ids(READY)
+            self.store.clear_relations()
+            finder = RelationFinder(self.store, self.settings)
+            for doc_id in ids:
+                doc = self.store.get_document(doc_id)
+                if doc is None:
+                    continue
+                fp = fingerprint(doc_id, doc.language, (p.text for p in self.store.pages(doc_id)))
+                self.store.set_fingerprint(fp, finder.find(fp))
+                if progress:
+                    progress(1)
+            return len(ids)
+
+    # ----- checking ----------------------------------------------------------------------------
+    def check(self) -> dict[str, Any]:
+        """Compare the store with every index; list every disagreement."""
+        store = self.store
+        stored_pages = {d: {page_id_for(d, n) for n in numbers} for d, numbers in store.page_keys_by_doc().items()}
+        stored_chunks = store.chunk_ids_by_doc()
+        ready = set(store.doc_ids(READY))
+        every = set(store.doc_ids(None))
+        keyword: KeywordIndex = self.backends.keyword
+        problems = _compare("keyword index", "pages", stored_pages, keyword.indexed_page_ids(), ready, every)
+        vectors = self.backends.vectors
+        if vectors is not None:
+            problems += _compare("vector index", "chunks", stored_chunks, vectors.indexed_chunk_ids(), ready, every)
+        for doc in store.get_documents(ready).values():
+            if doc.n_chunks != len(stored_chunks.get(doc.doc_id, ())):
+                problems.append(f"{doc.doc_id}: document says {doc.n_chunks} chunks, store has "
+                                f"{len(stored_chunks.get(doc.doc_id, ()))}")
+        pending = store.doc_ids(PENDING) + store.doc_ids(DELETING)
+        return {"ok": not problems and not pending, "problems": problems, "unfinished": pending,
+                "documents": len(ready), "chunks": sum(len(v) for v in stored_chunks.values()),
+                "keyword_backend": keyword.backend}
+
+    def stats(self) -> dict[str, Any]:
+        """Counts of documents, pages and chunks, the engines, and where the data lives."""
+        out = self.store.stats()
+        out["home"] = str(self.home)
+        built_by = read_marker(self.backends.keyword_path) or {}
+        out["keyword_backend"] = str(built_by.get("backend") or self.settings.keyword_backend)
+        vectors = self.backends.vectors
+        if vectors is not None:
+            out["vectors"] = {"model": vectors.model_id, "dimension": vectors.dimension, "chunks": len(vectors)}
+        return out
+
+    def original_file(self, doc: Document) -> Path | None:
+        """The stored copy of the document's original file, if there is one."""
+        if not doc.stored_file:
+            return None
+        path = self.home / "files" / doc.stored_file
+        return path if path.is_file() else None
+
+
+def _batches(ids: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(ids), REINDEX_BATCH):
+        yield ids[start:start + REINDEX_BATCH]
+
+
+def _compare(index: str, unit: str, stored: dict[str, set[str]], indexed: dict[str, set[str]], ready: set[str],
+             every: set[str]) -> list[str]:
+    problems = []
+    for doc_id in sorted(set(stored) | set(indexed)):
+        in_store, in_index = stored.get(doc_id, set()), indexed.get(doc_id, set())
+        if doc_id in ready and in_store != in_index:
+            problems.append(f"{doc_id}: {len(in_store)} {unit} in the store, {len(in_index)} in the {index}")
+        if doc_id not in every and in_index:
+            problems.append(f"{doc_id}: in the {index} but not in the store")
+    return problems

@@ -1,0 +1,266 @@
+"""The searcher: keyword, semantic and hybrid retrieval, results grouped by document with their best passages,
+similar documents, and evaluation against judged queries."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from .backends import Backends
+from .errors import DocumentNotFoundError, KBError, ModeUnavailableError
+from .evaluation import evaluate_run
+from .filters import Filters
+from .fusion import reciprocal_rank_fusion
+from .keyword import ParsedQuery, highlight_spans
+from .models import Document, Hit, Passage
+from .search import DocGroup, count_facets, group_by_document, make_snippet
+from .store import READY
+
+MODES = ("hybrid", "keyword", "semantic")
+FACET_FIELDS = ("organisation", "country", "year", "language", "doc_type")
+KEYWORD_CANDIDATE_CAP = 20000
+SEMANTIC_CANDIDATE_CAP = 50000
+
+
+@dataclass
+class SearchResults:
+    """A page of results plus what produced it."""
+
+    query: str
+    mode: str
+    hits: list[Hit]
+    total_documents: int
+    took_ms: float
+    filters: dict[str, Any] = field(default_factory=dict)
+    offset: int = 0
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form following the command-line contract."""
+        return {"query": self.query, "mode": self.mode, "filters": self.filters, "offset": self.offset,
+                "total_documents": self.total_documents, "took_ms": round(self.took_ms, 2),
+                "facets": self.facets, "results": [h.to_dict() for h in self.hits]}
+
+
+class Searcher:
+    """Answers queries from the store and the indexes of one data directory."""
+
+    def __init__(self, backends: Backends):
+        self.backends = backends
+        self.settings = backends.settings
+        self.store = backends.store
+
+    @property
+    def available_modes(self) -> tuple[str, ...]:
+        """Search modes this knowledge base offers."""
+        return MODES if self.backends.semantic else ("keyword",)
+
+    @property
+    def default_mode(self) -> str:
+        """The mode used when none is given."""
+        mode = self.settings.default_mode
+        return mode if mode in self.available_modes else "keyword"
+
+    def _check_mode(self, mode: str | None) -> str:
+        mode = (mode or self.default_mode).lower()
+        if mode not in MODES:
+            raise KBError(f"unknown search mode {mode!r}: use one of {', '.join(MODES)}")
+        if mode not in self.available_modes:
+            raise ModeUnavailableError(
+                f"search mode {mode!r} is not available: semantic search is switched off (setting semantic, "
+                f"KB_SEMANTIC); available: {', '.join(self.available_modes)} (use --mode keyword)")
+        if mode != "keyword":
+            self.backends.check_vector_model()
+        return mode
+
+    def search(self, query: str, *, mode: str | None = None, k: int = 10, offset: int = 0,
+               filters: Filters | Mapping[str, Any] | Iterable[str] | None = None, raw: bool = False,
+               facets: bool = False) -> SearchResults:
+        """Documents ranked best first, each with its best passages (page numbers and highlights)."""
+        started = time.perf_counter()
+        mode = self._check_mode(mode)
+        parsed_filters = Filters.parse(filters)
+        allowed = self.store.filter_doc_ids(parsed_filters) if parsed_filters else None
+        wanted = offset + k
+        parsed = self.backends.keyword.parse(query, raw=raw)
+        keyword_groups = self._keyword_groups(parsed, allowed, wanted) if mode != "semantic" else []
+        semantic_groups = self._semantic_groups(query, allowed, wanted) if mode != "keyword" else []
+        ranked = self._rank(mode, keyword_groups, semantic_groups)
+        docs = self.store.get_documents([d for d, _ in ranked], ready_only=True)
+        ranked = [(d, s) for d, s in ranked if d in docs]
+        hits = self._build_hits(ranked[offset:offset + k], docs, {g.doc_id: g for g in keyword_groups},
+                                {g.doc_id: g for g in semantic_groups}, parsed)
+        self._attach_related(hits)
+        facet_counts = count_facets(docs.values(), FACET_FIELDS) if facets else {}
+        return SearchResults(query=query, mode=mode, hits=hits, total_documents=len(ranked),
+                             took_ms=(time.perf_counter() - started) * 1000, filters=parsed_filters.to_dict(),
+                             offset=offset, facets=facet_counts)
+
+    def _rank(self, mode: str, keyword: list[DocGroup], semantic: list[DocGroup]) -> list[tuple[str, float]]:
+        if mode == "keyword":
+            return [(g.doc_id, g.score) for g in keyword]
+        if mode == "semantic":
+            return [(g.doc_id, g.score) for g in semantic]
+        weights = parse_weights(self.settings.hybrid_weights)
+        return reciprocal_rank_fusion([[g.doc_id for g in keyword], [g.doc_id for g in semantic]], weights,
+                                      k=self.settings.rrf_k)
+
+    def _keyword_groups(self, parsed: ParsedQuery, allowed: set[str] | None, wanted: int) -> list[DocGroup]:
+        limit = max(self.settings.search_candidates, wanted * 10)
+        while True:
+            page_hits = self.backends.keyword.search(parsed, limit=limit, doc_ids=allowed)
+            groups = group_by_document(page_hits, self.settings.passages_per_hit)
+            if len(groups) >= wanted or len(page_hits) < limit or limit >= KEYWORD_CANDIDATE_CAP:
+                return groups
+            limit *= 4
+
+    def _semantic_groups(self, query: str, allowed: set[str] | None, wanted: int) -> list[DocGroup]:
+        vectors = self.backends.vectors
+        if vectors is None or (allowed is not None and not allowed):
+            return []
+        vector = self.backends.embedder().embed_query(query)
+        limit = max(self.settings.semantic_candidates, wanted * 10)
+        while True:
+            chunk_hits = vectors.search(vector, limit, allowed)
+            groups = group_by_document(chunk_hits, self.settings.passages_per_hit)
+            if len(groups) >= wanted or len(chunk_hits) < limit or limit >= SEMANTIC_CANDIDATE_CAP:
+                return groups
+            limit *= 4
+
+    def _build_hits(self, ranked: list[tuple[str, float]], docs: Mapping[str, Document],
+                    keyword: dict[str, DocGroup], semantic: dict[str, DocGroup], parsed: ParsedQuery) -> list[Hit]:
+        hits: list[Hit] = []
+        for doc_id, score in ranked:
+            doc = docs.get(doc_id)
+            if doc is None:
+                continue
+            kw = self._keyword_passages(doc, keyword.get(doc_id), parsed)
+            sem = self._semantic_passages(doc, semantic.get(doc_id), parsed)
+            hits.append(Hit(doc, score, _interleave(kw, sem, self.settings.passages_per_hit)))
+        return hits
+
+    def _spans(self, parsed: ParsedQuery, text: str, language: str | None) -> list[tuple[int, int]]:
+        return highlight_spans(parsed, text, language, self.settings.fallback_language)
+
+    def _keyword_passages(self, doc: Document, group: DocGroup | None, parsed: ParsedQuery) -> list[Passage]:
+        if group is None:
+            return []
+        pages = self.store.get_pages([(doc.doc_id, p.page) for p in group.chunks])
+        passages = []
+        for ranked in group.chunks:
+            page = pages.get((doc.doc_id, ranked.page))
+            if page is None:
+                continue
+            spans = self._spans(parsed, page.text, doc.language)
+            text, shown, start = make_snippet(page.text, spans, self.settings.snippet_chars)
+            anchor = spans[0][0] if spans else start
+            chunk = self.store.chunk_at(doc.doc_id, page.number, anchor)
+            passages.append(Passage(chunk.chunk_id if chunk else "", page.number, text, ranked.score, shown))
+        return passages
+
+    def _semantic_passages(self, doc: Document, group: DocGroup | None, parsed: ParsedQuery) -> list[Passage]:
+        if group is None:
+            return []
+        chunks = self.store.get_chunks([c.chunk_id for c in group.chunks])
+        passages = []
+        for ranked in group.chunks:
+            chunk = chunks.get(ranked.chunk_id)
+            if chunk is not None:
+                passages.append(Passage(chunk.chunk_id, chunk.page, chunk.text, ranked.score,
+                                        self._spans(parsed, chunk.text, doc.language)))
+        return passages
+
+    def _attach_related(self, hits: Sequence[Hit]) -> None:
+        related = self.related([h.document.doc_id for h in hits])
+        for hit in hits:
+            hit.related = [{"doc_id": other.doc_id, "title": other.title, "language": other.language, "kind": kind,
+                            "score": round(score, 3)} for other, kind, score in related.get(hit.document.doc_id, [])]
+
+    def related(self, doc_ids: Sequence[str]) -> dict[str, list[tuple[Document, str, float]]]:
+        """Translations and near-duplicates of each document: {doc id: [(document, kind, score), ...]}."""
+        links = self.store.relations(doc_ids)
+        others = self.store.get_documents({o for items in links.values() for o, _, _ in items}, ready_only=True)
+        return {d: [(others[o], kind, score) for o, kind, score in items if o in others]
+                for d, items in links.items()}
+
+    def highlight(self, query: str, text: str, language: str | None, raw: bool = False) -> list[tuple[int, int]]:
+        """Character spans of the query's words in a text (as the keyword index matches them)."""
+        try:
+            parsed = self.backends.keyword.parse(query, raw=raw)
+        except KBError:
+            return []
+        return self._spans(parsed, text, language)
+
+    def similar(self, doc: Document, k: int = 10) -> list[Hit]:
+        """Documents closest in meaning (mean chunk vectors), without the document itself or its duplicates."""
+        vectors = self.backends.vectors
+        if vectors is None:
+            raise ModeUnavailableError("similar documents need the vector index: semantic search is switched off")
+        self._check_mode("semantic")
+        ids, matrix = vectors.document_vectors()
+        if doc.doc_id not in ids:
+            raise DocumentNotFoundError(f"document {doc.doc_id!r} has no vectors yet (nothing to compare)")
+        scores = matrix @ matrix[ids.index(doc.doc_id)]
+        excluded = {doc.doc_id, *self._duplicate_ids(doc)}
+        ranked = [(ids[i], float(scores[i])) for i in np.argsort(-scores) if ids[i] not in excluded]
+        ready = set(self.store.doc_ids(READY))
+        ranked = [(d, s) for d, s in ranked if d in ready][:k]
+        docs = self.store.get_documents([d for d, _ in ranked])
+        return [Hit(docs[d], s, []) for d, s in ranked if d in docs]
+
+    def _duplicate_ids(self, doc: Document) -> set[str]:
+        same = {d.doc_id for d in [self.store.find_by_sha256(doc.sha256)] if d is not None}
+        same.update(o for o, kind, _ in self.store.relations([doc.doc_id])[doc.doc_id] if kind == "near-duplicate")
+        for key in ("duplicate_of", "near_duplicate_of", "duplicates"):
+            value = doc.extra.get(key)
+            if isinstance(value, str):
+                same.add(value)
+            elif isinstance(value, list):
+                same.update(str(v) for v in value)
+        return same
+
+    def evaluate(self, queries: Mapping[str, str], qrels: Mapping[str, Mapping[str, int]], *, mode: str | None = None,
+                 k: int = 10, progress: Any = None) -> dict[str, Any]:
+        """Run every judged query and compute nDCG@k, Recall@k and MRR@k against the qrels."""
+        run: dict[str, list[str]] = {}
+        latencies: list[float] = []
+        for qid, text in queries.items():
+            if qid not in qrels:
+                continue
+            results = self.search(text, mode=mode, k=k)
+            latencies.append(results.took_ms)
+            run[qid] = [h.document.extra.get("record_id", h.document.doc_id) for h in results.hits]
+            if progress:
+                progress(1)
+        metrics = evaluate_run(run, qrels, k)
+        metrics["mode"] = mode or self.default_mode
+        latencies.sort()
+        if latencies:
+            metrics["latency_ms_p50"] = latencies[len(latencies) // 2]
+            metrics["latency_ms_p95"] = latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))]
+        return metrics
+
+
+def _interleave(first: list[Passage], second: list[Passage], limit: int) -> list[Passage]:
+    """Alternate passages from two lists, one per page, up to limit."""
+    out: list[Passage] = []
+    seen_pages: set[int] = set()
+    for i in range(max(len(first), len(second))):
+        for source in (first, second):
+            if i < len(source) and source[i].page not in seen_pages and len(out) < limit:
+                out.append(source[i])
+                seen_pages.add(source[i].page)
+    return out
+
+
+def parse_weights(text: str) -> list[float]:
+    """The keyword and semantic weights of hybrid fusion from the setting's text ("1.0,1.0")."""
+    try:
+        weights = [float(part) for part in str(text).split(",")]
+    except ValueError:
+        raise KBError(f"hybrid_weights {text!r} must be two numbers such as 1.0,1.0") from None
+    if len(weights) != 2:
+        raise KBError(f"hybrid_weights {text!r} must be two numbers: keyword,semantic")
+    return weights
