@@ -3,12 +3,15 @@ settings, and the holder that keeps them open for the indexer and the searcher."
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
+
+import time
 
 from .aside import finish_swap
 from .embedding import Embedder, hashing_dimension, load_embedder
-from .errors import KBError
-from .keyword import KeywordIndex
+from .errors import IndexDamagedError, KBError, SchemaVersionError
+from .keyword import KeywordIndex, read_marker
+from .lock import IngestLock
 from .settings import Settings
 from .store import DocumentStore
 from .vectors import ExactVectorIndex, VectorIndex, finish_vector_swap, vectors_path
@@ -74,9 +77,18 @@ class Backends:
         self.home = settings.home_path
         self.home.mkdir(parents=True, exist_ok=True)
         self.store = DocumentStore(self.home / "kb.sqlite")
+        self.lock = IngestLock(self.home / "write.lock", timeout=settings.lock_timeout)
         self._keyword: KeywordIndex | None = None
         self._vectors: VectorIndex | None = None
         self._embedder: Embedder | None = None
+        self._generation = self.store.generation()
+
+    def sync(self) -> None:
+        """Reopen the indexes when another process changed the knowledge base since they were opened."""
+        generation = self.store.generation()
+        if generation != self._generation:
+            self._generation = generation
+            self.reopen()
 
     @property
     def keyword_path(self) -> Path:
@@ -100,16 +112,38 @@ class Backends:
 
     @property
     def keyword(self) -> KeywordIndex:
-        """The keyword index (opened on first use)."""
+        """The keyword index (opened on first use; created by the writer only)."""
         if self._keyword is None:
-            self._keyword = build_keyword_index(self.settings, self.keyword_path)
+            if read_marker(self.keyword_path) is None:
+                self.ensure_keyword_index()
+            self._keyword = _opened("keyword", self.keyword_path,
+                                    lambda: build_keyword_index(self.settings, self.keyword_path))
         return self._keyword
+
+    def ensure_keyword_index(self) -> None:
+        """Create the keyword index if there is none yet: under the write lock (a reader that finds the lock taken
+        waits a moment for the writer to create it); an existing index is not opened."""
+        if read_marker(self.keyword_path) is not None:
+            return
+        try:
+            self.lock.acquire(wait=False)
+        except KBError:
+            deadline = time.monotonic() + 10
+            while read_marker(self.keyword_path) is None and time.monotonic() < deadline:
+                time.sleep(0.05)
+            return
+        try:
+            if read_marker(self.keyword_path) is None:
+                build_keyword_index(self.settings, self.keyword_path).close()
+        finally:
+            self.lock.release()
 
     @property
     def vectors(self) -> VectorIndex | None:
         """The vector index, or None when semantic search is switched off."""
         if self._vectors is None and self.semantic:
-            self._vectors = build_vector_index(self.settings, vectors_path(self.home))
+            self._vectors = _opened("vector", vectors_path(self.home),
+                                    lambda: build_vector_index(self.settings, vectors_path(self.home)))
         return self._vectors
 
     def embedder(self) -> Embedder:
@@ -133,7 +167,7 @@ class Backends:
         finish_vector_swap(self.home)
 
     def reopen(self) -> None:
-        """Forget the open indexes (after a rebuild swapped new ones in)."""
+        """Forget the open indexes (after a rebuild swapped new ones in, or another process wrote)."""
         if self._keyword is not None:
             self._keyword.close()
         self._keyword = None
@@ -144,3 +178,17 @@ class Backends:
         if self._keyword is not None:
             self._keyword.close()
         self.store.close()
+
+
+def _opened(kind: str, path: Path, open_index: Callable[[], Any]) -> Any:
+    """Open an index; a missing or unreadable file becomes one message that names it and the rebuild."""
+    try:
+        return open_index()
+    except (SchemaVersionError, IndexDamagedError):
+        raise
+    except KBError:
+        raise
+    except Exception as exc:  # the engines raise OSError, ValueError and their own errors on damaged files
+        option = "--keyword" if kind == "keyword" else "--vectors"
+        raise IndexDamagedError(f"the {kind} index {path} cannot be opened ({type(exc).__name__}: {exc}): run "
+                                f"`kb reindex {option}` to rebuild it from the document store") from None

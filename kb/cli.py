@@ -238,7 +238,8 @@ def stats(obj: _Context, as_json: bool) -> None:
         click.echo(f"unfinished: {data['pending']} (finished by the next ingest)")
     if "vectors" in data:
         v = data["vectors"]
-        click.echo(f"vectors:   {v['chunks']} ({v['model']}, {v['dimension']} dimensions)")
+        click.echo(f"vectors:   {v['problem']}" if "problem" in v else
+                   f"vectors:   {v['chunks']} ({v['model']}, {v['dimension']} dimensions)")
     click.echo(f"keyword:   {data['keyword_backend']}")
     click.echo(f"modes:     {', '.join(data['modes'])}")
 

@@ -14,6 +14,10 @@ class SchemaVersionError(KBError):
     """The data directory was written by another schema version."""
 
 
+class IndexDamagedError(KBError):
+    """An index file is missing or cannot be read; `kb reindex` rebuilds it from the store."""
+
+
 class QuerySyntaxError(KBError):
     """The query could not be parsed."""
 

@@ -11,9 +11,9 @@ import numpy as np
 from .aside import start_aside, swap_in
 from .backends import Backends, build_keyword_index
 from .corrections import apply_corrections, check_correction
-from .errors import KBError
+from .errors import IndexDamagedError, KBError
 from .keyword import KeywordIndex, page_id_for, read_marker
-from .lock import IngestLock, kill_point
+from .lock import kill_point
 from .models import Chunk, Document, Page
 from .relations import RelationFinder
 from .similarity import fingerprint
@@ -33,14 +33,27 @@ class Indexer:
         self.settings = backends.settings
         self.home = backends.home
         self.store = backends.store
-        self.lock = IngestLock(self.home / "write.lock")
+        self.lock = backends.lock
 
     # ----- locking and recovery ----------------------------------------------------------------
+    def _take_over(self) -> None:
+        """What a writer does first under the lock: finish or discard interrupted rebuilds, forget index state read
+        before the lock (another writer may have changed it), remove files that killed writers left."""
+        self.backends.finish_swaps()
+        self.backends.reopen()
+        self.backends.ensure_keyword_index()  # created now, before any reader needs it
+        try:
+            vectors = self.backends.vectors
+            if vectors is not None:
+                vectors.remove_orphans()
+        except IndexDamagedError:
+            pass  # reported by the next search and by `kb check`; `kb reindex` rebuilds it
+
     @contextmanager
     def locked(self) -> Iterator[None]:
         """Hold the write lock; interrupted rebuilds and half-written documents are finished first."""
         with self.lock:
-            self.backends.finish_swaps()
+            self._take_over()
             self.finish_unfinished()
             yield
 
@@ -53,7 +66,7 @@ class Indexer:
         except KBError:
             return {"reindexed": 0, "deleted": 0}  # a live writer owns these documents
         try:
-            self.backends.finish_swaps()
+            self._take_over()
             return self.finish_unfinished()
         finally:
             self.lock.release()
@@ -92,7 +105,7 @@ class Indexer:
         """A writer for ingestion under the write lock; what is staged is committed when the context ends."""
         self.backends.check_vector_model()
         with self.lock:
-            self.backends.finish_swaps()
+            self._take_over()
             # a killed earlier run may have left documents half-written: finish them first
             self.finish_unfinished(embed_progress)
             writer = BatchWriter(self, self.settings.index_batch_docs, self.settings.index_batch_pages,
@@ -167,13 +180,26 @@ class Indexer:
     def reindex(self, progress: Progress | None = None, *, keyword: bool = True, vectors: bool = True,
                 embed_progress: Progress | None = None) -> int:
         """Rebuild indexes from the document store, each built aside and swapped in."""
-        with self.locked():
-            ids = self.store.doc_ids(READY)
-            if keyword:
+        with self.lock:  # the live indexes are not read: they may be the damaged thing being replaced
+            self._take_over()
+            self._drop_deleted()
+            pending = self.store.doc_ids(PENDING)
+            ids = sorted(self.store.doc_ids(READY) + pending)
+            if keyword or pending:
                 self._rebuild_keyword(ids, progress)
-            if vectors and self.backends.semantic:
+            if (vectors or pending) and self.backends.semantic:
                 self._rebuild_vectors(ids, embed_progress)
+            self.store.set_state(pending, READY)
             return len(ids)
+
+    def _drop_deleted(self) -> None:
+        """Finish interrupted removals in the store alone (the indexes are about to be rebuilt without them)."""
+        deleting = self.store.doc_ids(DELETING)
+        docs = self.store.get_documents(deleting)
+        self.store.delete_documents(deleting)
+        for doc in docs.values():
+            if doc.stored_file:
+                (self.home / "files" / doc.stored_file).unlink(missing_ok=True)
 
     def _rebuild_keyword(self, doc_ids: list[str], progress: Progress | None) -> None:
         """A fresh index of the configured engine beside the live one, then swapped in (switches engines too)."""
@@ -188,6 +214,7 @@ class Indexer:
         fresh.close()
         self.backends.reopen()
         swap_in(live)
+        self.store.bump_generation()
 
     def _rebuild_vectors(self, doc_ids: list[str], progress: Progress | None) -> None:
         def fill(fresh: VectorIndex) -> None:
@@ -198,10 +225,12 @@ class Indexer:
 
         rebuild_vectors_aside(self.home, self.backends.model_id, fill)
         self.backends.reopen()
+        self.store.bump_generation()
 
     def relink(self, progress: Progress | None = None) -> int:
-        """Fingerprint every document again and find all near-duplicates and translations afresh."""
-        with self.locked():
+        """Fingerprint every document again and find all near-duplicates and translations afresh (store only)."""
+        with self.lock:
+            self._take_over()
             ids = self.store.doc_ids(READY)
             self.store.clear_relations()
             finder = RelationFinder(self.store, self.settings)
@@ -217,17 +246,28 @@ class Indexer:
 
     # ----- checking ----------------------------------------------------------------------------
     def check(self) -> dict[str, Any]:
-        """Compare the store with every index; list every disagreement."""
+        """Compare the store with every index; list every disagreement (a damaged index is one of them)."""
+        self.backends.sync()
         store = self.store
         stored_pages = {d: {page_id_for(d, n) for n in numbers} for d, numbers in store.page_keys_by_doc().items()}
         stored_chunks = store.chunk_ids_by_doc()
         ready = set(store.doc_ids(READY))
         every = set(store.doc_ids(None))
-        keyword: KeywordIndex = self.backends.keyword
-        problems = _compare("keyword index", "pages", stored_pages, keyword.indexed_page_ids(), ready, every)
-        vectors = self.backends.vectors
-        if vectors is not None:
-            problems += _compare("vector index", "chunks", stored_chunks, vectors.indexed_chunk_ids(), ready, every)
+        problems: list[str] = []
+        try:
+            keyword: KeywordIndex = self.backends.keyword
+            problems += _compare("keyword index", "pages", stored_pages, keyword.indexed_page_ids(), ready, every)
+            engine = keyword.backend
+        except KBError as exc:  # damaged, or built by the other engine: said, not raised
+            problems.append(str(exc))
+            engine = None
+        try:
+            vectors = self.backends.vectors
+            if vectors is not None:
+                problems += _compare("vector index", "chunks", stored_chunks, vectors.indexed_chunk_ids(), ready,
+                                     every)
+        except KBError as exc:
+            problems.append(str(exc))
         for doc in store.get_documents(ready).values():
             if doc.n_chunks != len(stored_chunks.get(doc.doc_id, ())):
                 problems.append(f"{doc.doc_id}: document says {doc.n_chunks} chunks, store has "
@@ -235,15 +275,20 @@ class Indexer:
         pending = store.doc_ids(PENDING) + store.doc_ids(DELETING)
         return {"ok": not problems and not pending, "problems": problems, "unfinished": pending,
                 "documents": len(ready), "chunks": sum(len(v) for v in stored_chunks.values()),
-                "keyword_backend": keyword.backend}
+                "keyword_backend": engine}
 
     def stats(self) -> dict[str, Any]:
         """Counts of documents, pages and chunks, the engines, and where the data lives."""
+        self.backends.sync()
         out = self.store.stats()
         out["home"] = str(self.home)
         built_by = read_marker(self.backends.keyword_path) or {}
         out["keyword_backend"] = str(built_by.get("backend") or self.settings.keyword_backend)
-        vectors = self.backends.vectors
+        try:
+            vectors = self.backends.vectors
+        except KBError as exc:
+            out["vectors"] = {"problem": str(exc)}
+            return out
         if vectors is not None:
             out["vectors"] = {"model": vectors.model_id, "dimension": vectors.dimension, "chunks": len(vectors)}
         return out

@@ -3,35 +3,83 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sys
+import time
 from pathlib import Path
+from typing import Callable
 
 from .errors import KBError
 
 
-class IngestLock:
-    """An exclusive lock on the data directory for writers; the OS releases it if the process dies."""
+def _tell(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
-    def __init__(self, path: Path):
+
+class IngestLock:
+    """An exclusive lock on the data directory for writers; the OS releases it if the process dies.
+
+    A second writer waits for it, says so once, and gives up after `timeout` seconds with a clear message.
+    """
+
+    def __init__(self, path: Path, timeout: float = 3600.0, notify: Callable[[str], None] = _tell):
         self.path = path
+        self.timeout = timeout
+        self.notify = notify
         self._fd: int | None = None
+        self._depth = 0
+
+    def _holder(self) -> str:
+        try:
+            text = self.path.read_text().strip()
+        except OSError:
+            return "another atkb process"
+        return f"atkb process {text}" if text else "another atkb process"
 
     def acquire(self, wait: bool = True) -> None:
-        """Take the lock (waiting for another writer when `wait`)."""
+        """Take the lock (waiting up to the timeout for another writer when `wait`)."""
+        if self._fd is not None:  # already ours: nested use by the same writer
+            self._depth += 1
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            os.close(fd)
-            raise KBError(f"another atkb process is writing to {self.path.parent}; wait for it to finish") from None
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        deadline = time.monotonic() + max(0.0, self.timeout)
+        told = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                holder = self._holder()
+                if not wait or time.monotonic() >= deadline:
+                    os.close(fd)
+                    waited = f" for {self.timeout:.0f} s" if wait else ""
+                    raise KBError(f"{holder} is writing to {self.path.parent} (waited{waited or ' not at all'}): "
+                                  "try again when it has finished, or raise the setting lock_timeout") from None
+                if not told:
+                    self.notify(f"waiting for another ingest to finish… ({holder} is writing to "
+                                f"{self.path.parent}; waiting up to {self.timeout:.0f} s, setting lock_timeout)")
+                    told = True
+                time.sleep(0.1)
+        os.ftruncate(fd, 0)
+        os.write(fd, f"pid {os.getpid()}".encode())
         self._fd = fd
+        self._depth = 1
 
     def release(self) -> None:
-        """Release the lock."""
-        if self._fd is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-            os.close(self._fd)
-            self._fd = None
+        """Release the lock (the outermost release of a nested use)."""
+        if self._fd is None:
+            return
+        self._depth -= 1
+        if self._depth > 0:
+            return
+        fcntl.flock(self._fd, fcntl.LOCK_UN)
+        os.close(self._fd)
+        self._fd = None
+
+    @property
+    def held(self) -> bool:
+        """Whether this process holds the lock."""
+        return self._fd is not None
 
     def __enter__(self) -> "IngestLock":
         self.acquire()

@@ -80,6 +80,7 @@ class Searcher:
                facets: bool = False) -> SearchResults:
         """Documents ranked best first, each with its best passages (page numbers and highlights)."""
         started = time.perf_counter()
+        self.backends.sync()
         mode = self._check_mode(mode)
         parsed_filters = Filters.parse(filters)
         allowed = self.store.filter_doc_ids(parsed_filters) if parsed_filters else None
@@ -195,6 +196,7 @@ class Searcher:
 
     def similar(self, doc: Document, k: int = 10) -> list[Hit]:
         """Documents closest in meaning (mean chunk vectors), without the document itself or its duplicates."""
+        self.backends.sync()
         vectors = self.backends.vectors
         if vectors is None:
             raise ModeUnavailableError("similar documents need the vector index: semantic search is switched off")

@@ -62,6 +62,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("search_candidates", 300, int, "Passages retrieved per query before grouping them by document."),
     Setting("passages_per_hit", 3, int, "Best passages shown for each document in the results."),
     Setting("snippet_chars", 320, int, "Approximate length of a passage snippet in characters."),
+    Setting("lock_timeout", 3600.0, float,
+            "Seconds a writer (ingest, reindex, removal) waits for another writer on the same data directory "
+            "before it gives up with a message."),
     Setting("index_batch_docs", 2000, int, "Most documents written to the indexes per commit during ingestion."),
     Setting("index_batch_pages", 1000, int, "Most pages written to the indexes per commit during ingestion."),
     Setting("store_originals", True, _bool, "Keep a copy of each ingested file under HOME/files for page links."),

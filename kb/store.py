@@ -144,6 +144,16 @@ class DocumentStore:
             self.conn.execute("COMMIT")
 
     # ----- reads -------------------------------------------------------------------------------
+    def generation(self) -> int:
+        """A counter that every change visible to searches increases (other processes compare it to reload)."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+        return int(row["value"]) if row else 0
+
+    def bump_generation(self) -> None:
+        """Tell every reader that the documents or the indexes changed."""
+        with self.transaction() as conn:
+            _bump_generation(conn)
+
     def get_document(self, doc_id: str) -> Document | None:
         """The document with this id, in any state."""
         row = self.conn.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
@@ -353,6 +363,7 @@ class DocumentStore:
                          "symbol=?, extra=?, updated_at=? WHERE doc_id=?",
                          (doc.title, doc.organisation, doc.year, doc.language, doc.doc_type, doc.country, doc.symbol,
                           json.dumps(doc.extra, ensure_ascii=False, default=str), utc_now(), doc.doc_id))
+            _bump_generation(conn)
 
     # ----- corrections, fingerprints and relations ------------------------------------------------
     def corrections(self, doc_id: str) -> dict[str, tuple[Any, str]]:
@@ -410,6 +421,7 @@ class DocumentStore:
             return
         with self.transaction() as conn:
             conn.executemany("UPDATE documents SET state=? WHERE doc_id=?", [(state, d) for d in ids])
+            _bump_generation(conn)
 
     def delete_documents(self, doc_ids: Iterable[str]) -> None:
         """Delete documents with their pages and chunks."""
@@ -418,6 +430,12 @@ class DocumentStore:
             return
         with self.transaction() as conn:
             conn.executemany("DELETE FROM documents WHERE doc_id=?", [(d,) for d in ids])
+            _bump_generation(conn)
+
+
+def _bump_generation(conn: sqlite3.Connection) -> None:
+    conn.execute("INSERT INTO meta VALUES ('generation', '1') "
+                 "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
 
 
 def _write_fingerprint(conn: sqlite3.Connection, fp: Any) -> None:

@@ -11,7 +11,7 @@ from typing import Callable, Iterable, Protocol, Sequence
 import numpy as np
 
 from .aside import finish_swap, start_aside, swap_in
-from .errors import SchemaVersionError
+from .errors import IndexDamagedError, SchemaVersionError
 
 VECTOR_SCHEMA_VERSION = 1
 
@@ -51,6 +51,12 @@ class VectorIndex(Protocol):
     def compact(self) -> None:
         """Merge what is live into as few files as possible."""
 
+    def refresh(self) -> bool:
+        """Reload when another process changed the index since; True when it did."""
+
+    def remove_orphans(self) -> None:
+        """Delete files no live state refers to (the writer only)."""
+
     def clear(self, model_id: str | None, dimension: int | None) -> None:
         """Drop everything and start empty for a model."""
 
@@ -63,7 +69,9 @@ class ExactVectorIndex:
 
     Each write adds a segment file and then replaces `manifest.json` atomically; the manifest names the live
     segments and, per document, up to which segment its rows are dead. A crash before the manifest is
-    replaced leaves the previous state intact (the orphan segment is removed on the next open).
+    replaced leaves the previous state intact. Opening never changes a file: only the writer (who holds the
+    data directory's write lock) removes the segment files no manifest names, and every write starts from the
+    manifest on disk, so a writer never overwrites what another process wrote since it opened the index.
     """
 
     def __init__(self, path: Path, model_id: str | None = None, dimension: int | None = None,
@@ -71,18 +79,52 @@ class ExactVectorIndex:
         self.path = Path(path)
         self.max_segments = max_segments
         self.path.mkdir(parents=True, exist_ok=True)
+        self._model_hint = (model_id, dimension)
+        self._reload()
+
+    def _reload(self) -> None:
+        """Read the manifest and the segments it names; a writer may replace both meanwhile, so a segment
+        that disappeared under a manifest that has changed since is read again from the new manifest."""
+        for _ in range(10):
+            stamp = self._manifest_stamp()
+            self._manifest = self._read_manifest(*self._model_hint)
+            try:
+                self._load()
+                self._stamp = stamp
+                return
+            except IndexDamagedError:
+                if self._manifest_stamp() == stamp:
+                    raise
+        raise IndexDamagedError(f"the vector index {self.path} kept changing while it was read: try again")
+
+    def _read_manifest(self, model_id: str | None = None, dimension: int | None = None) -> dict:
         manifest_path = self.path / "manifest.json"
-        if manifest_path.exists():
+        if not manifest_path.exists():
+            return {"schema_version": VECTOR_SCHEMA_VERSION, "model_id": model_id, "dimension": dimension,
+                    "next_segment": 0, "segments": [], "dead_until": {}}
+        try:
             manifest = json.loads(manifest_path.read_text())
-            if manifest.get("schema_version") != VECTOR_SCHEMA_VERSION:
-                raise SchemaVersionError(f"vector index {self.path} has schema version "
-                                         f"{manifest.get('schema_version')}: run `kb reindex --vectors`")
-        else:
-            manifest = {"schema_version": VECTOR_SCHEMA_VERSION, "model_id": model_id, "dimension": dimension,
-                        "next_segment": 0, "segments": [], "dead_until": {}}
-        self._manifest = manifest
-        self._remove_orphans()
-        self._load()
+        except (OSError, ValueError) as exc:
+            raise IndexDamagedError(f"the vector index manifest {manifest_path} cannot be read ({exc}): run "
+                                    "`kb reindex --vectors` to rebuild the vector index from the store") from None
+        if manifest.get("schema_version") != VECTOR_SCHEMA_VERSION:
+            raise SchemaVersionError(f"vector index {self.path} has schema version "
+                                     f"{manifest.get('schema_version')}: run `kb reindex --vectors`")
+        return manifest
+
+    def _manifest_stamp(self) -> tuple[int, int]:
+        try:
+            stat = (self.path / "manifest.json").stat()
+        except OSError:
+            return (0, 0)
+        return (stat.st_mtime_ns, stat.st_ino)
+
+    def refresh(self) -> bool:
+        """Reload when another process replaced the manifest since; True when it did."""
+        if self._manifest_stamp() == self._stamp:
+            return False
+        self._reload()
+        return True
 
     # ----- properties --------------------------------------------------------------------------
     @property
@@ -97,7 +139,9 @@ class ExactVectorIndex:
         return int(self._live.sum()) if self._live is not None else 0
 
     # ----- loading -----------------------------------------------------------------------------
-    def _remove_orphans(self) -> None:
+    def remove_orphans(self) -> None:
+        """Delete segment files that no manifest names (left by a writer that was killed); writer only."""
+        self.refresh()
         live = {seg["name"] for seg in self._manifest["segments"]}
         for file in self.path.iterdir():
             stem = file.name.split(".", 1)[0]
@@ -109,8 +153,7 @@ class ExactVectorIndex:
     def _load(self) -> None:
         matrices, chunk_ids, doc_ids, pages, seg_numbers = [], [], [], [], []
         for seg in self._manifest["segments"]:
-            matrix = np.load(self.path / f"{seg['name']}.npy", mmap_mode="r")
-            meta = json.loads((self.path / f"{seg['name']}.json").read_text())
+            matrix, meta = self._read_segment(seg["name"])
             matrices.append(matrix)
             chunk_ids.extend(meta["chunk_ids"])
             doc_ids.extend(meta["doc_ids"])
@@ -141,12 +184,27 @@ class ExactVectorIndex:
                     self._rows_by_doc[str(self._doc_ids[group[0]])] = rows
         self._doc_vectors: tuple[list[str], np.ndarray] | None = None
 
+    def _read_segment(self, name: str) -> tuple[np.ndarray, dict]:
+        current = None
+        try:
+            current = self.path / f"{name}.npy"
+            matrix = np.load(current, mmap_mode="r")
+            current = self.path / f"{name}.json"
+            meta = json.loads(current.read_text())
+            if len(meta["chunk_ids"]) != len(matrix):
+                raise ValueError(f"{len(meta['chunk_ids'])} chunk ids for {len(matrix)} vectors")
+        except (OSError, ValueError, KeyError) as exc:
+            raise IndexDamagedError(f"the vector index file {current} is missing or damaged ({exc}): run "
+                                    "`kb reindex --vectors` to rebuild the vector index from the store") from None
+        return matrix, meta
+
     def _write_manifest(self) -> None:
         tmp = self.path / "manifest.json.tmp"
         tmp.write_text(json.dumps(self._manifest))
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, self.path / "manifest.json")
+        self._stamp = self._manifest_stamp()
 
     # ----- writes ------------------------------------------------------------------------------
     def replace_documents(self, rows: Sequence[tuple[str, str, int]], vectors: np.ndarray,
@@ -155,6 +213,7 @@ class ExactVectorIndex:
         vectors = np.asarray(vectors, dtype=np.float32)
         if len(rows) != len(vectors):
             raise ValueError("rows and vectors differ in length")
+        self.refresh()  # start from what is on disk: another writer may have added segments since we opened
         if len(rows) and self.dimension is None:
             self._manifest["dimension"] = int(vectors.shape[1])
         number = self._manifest["next_segment"]
@@ -190,6 +249,7 @@ class ExactVectorIndex:
 
     def compact(self) -> None:
         """Merge the live rows of every segment into one segment."""
+        self.refresh()
         live = np.flatnonzero(self._live)
         rows = [(self._chunk_ids[i], str(self._doc_ids[i]), int(self._pages[i])) for i in live]
         vectors = np.asarray(self._matrix[live], dtype=np.float32)
@@ -263,6 +323,7 @@ class ExactVectorIndex:
         """Drop everything and start empty for a model."""
         shutil.rmtree(self.path, ignore_errors=True)
         self.path.mkdir(parents=True, exist_ok=True)
+        self._model_hint = (model_id, dimension)
         self._manifest = {"schema_version": VECTOR_SCHEMA_VERSION, "model_id": model_id, "dimension": dimension,
                           "next_segment": 0, "segments": [], "dead_until": {}}
         self._write_manifest()

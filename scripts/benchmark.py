@@ -24,7 +24,6 @@ sys.path.insert(0, str(ROOT))
 from kb.models import RecordOptions  # noqa: E402
 from kb import KnowledgeBase, Settings  # noqa: E402
 from kb.evaluation import read_qrels, read_queries  # noqa: E402
-from kb.facade import MODES  # noqa: E402
 
 # Practitioners' questions in English and Dutch, used for latency over the real documents.
 REALDOC_QUERIES = [
@@ -171,9 +170,10 @@ def write_report(path: Path, scifact: dict | None, realdocs: dict | None) -> Non
         lines.append("")
     path.parent.mkdir(parents=True, exist_ok=True)
     previous = path.read_text() if path.exists() else ""
-    kept = re.search(r"<!-- browser-timing -->.*?<!-- /browser-timing -->", previous, flags=re.S)
-    if kept:  # the browser section is written by scripts/browser_timing.py
-        lines += ["", kept.group(0)]
+    for name in ("keyword-engines", "browser-timing"):  # written by benchmark_keyword.py and browser_timing.py
+        kept = re.search(rf"<!-- {name} -->.*?<!-- /{name} -->", previous, flags=re.S)
+        if kept:
+            lines += ["", kept.group(0)]
     path.write_text("\n".join(lines) + "\n")
 
 

@@ -191,3 +191,24 @@ def test_catalogue_entries_are_marked_and_offer_fetch_to_researchers(tmp_path: P
     at.text_input(key="researcher_password").input("s3cret")
     next(b for b in at.button if b.label == "Sign in").click().run()
     assert any(b.label == "Fetch full text" for b in at.button)
+
+
+def test_the_open_app_finds_what_another_process_ingests(app_home: Path, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from kb.webapp.state import current_kb
+
+    for mode in ("keyword", "semantic", "hybrid"):
+        assert "Kangaroo report" not in html_of(run_app(q="kangaroo", mode=mode))
+    kept_open = current_kb()  # the knowledge base the app process keeps open between reruns
+    new = make_pdf(tmp_path / "late.pdf", ["Kangaroo report\nA kangaroo programme for victims of trafficking."])
+    env = {**os.environ, "KB_HOME": str(app_home)}
+    subprocess.run([sys.executable, "-m", "kb.cli", "ingest", str(new), "--workers", "1"], env=env, check=True,
+                   capture_output=True)
+    for mode in ("keyword", "semantic", "hybrid"):
+        at = run_app(q="kangaroo", mode=mode)
+        assert not at.exception
+        assert current_kb() is kept_open
+        assert "Kangaroo report" in html_of(at), mode

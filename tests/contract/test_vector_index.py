@@ -121,4 +121,29 @@ def test_a_write_interrupted_before_its_manifest_leaves_the_old_state(make_index
     (tmp_path / "vectors" / "manifest.json.tmp").write_text("{")
     reopened = make_index()
     assert set(reopened.indexed_chunk_ids()) == {"a"}
+    # opening never deletes (a reader cannot tell an orphan from a segment being written); the writer cleans up
+    assert (tmp_path / "vectors" / "seg-999999.npy").exists()
+    reopened.remove_orphans()
     assert not (tmp_path / "vectors" / "seg-999999.npy").exists()
+    assert not (tmp_path / "vectors" / "manifest.json.tmp").exists()
+    assert set(reopened.indexed_chunk_ids()) == {"a"}
+
+
+def test_a_writer_starts_from_what_another_process_wrote(make_index) -> None:
+    rng = np.random.default_rng(8)
+    first, second = make_index(), make_index()  # both open the same, empty index
+    add_docs(first, rng, {"a": 3})
+    add_docs(second, rng, {"b": 2})  # must not overwrite a's segment or manifest
+    assert set(make_index().indexed_chunk_ids()) == {"a", "b"}
+    assert second.refresh() is False and set(second.indexed_chunk_ids()) == {"a", "b"}
+    assert first.refresh() is True and set(first.indexed_chunk_ids()) == {"a", "b"}
+
+
+def test_a_missing_segment_is_reported_with_the_file_and_the_fix(make_index, tmp_path: Path) -> None:
+    from kb.errors import IndexDamagedError
+
+    add_docs(make_index(), np.random.default_rng(9), {"a": 3})
+    for segment in (tmp_path / "vectors").glob("seg-*.npy"):
+        segment.unlink()
+    with pytest.raises(IndexDamagedError, match=r"seg-\d+\.npy.*kb reindex --vectors"):
+        make_index()
