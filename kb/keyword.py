@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Iterable, Protocol, Sequence
 
 from .analysis import analyze, analyzer_for, index_language
-from .errors import SchemaVersionError
+from .errors import IndexDamagedError, SchemaVersionError
 from .language import detect_query_language, stopwords
 from .models import Document, Page
 from .query import PlainQuery
@@ -135,6 +135,12 @@ def highlight_spans(query: ParsedQuery, text: str, language: str | None,
         return []
     return [(token.startchar, token.endchar)
             for token in analyzer_for(lang)(text, chars=True, removestops=True) if token.text in wanted]
+
+
+def damaged(path: Path, exc: BaseException) -> IndexDamagedError:
+    """The error for a keyword index whose files are missing or unreadable: the file, and how to rebuild."""
+    return IndexDamagedError(f"the keyword index {path} cannot be read ({type(exc).__name__}: {exc}): run "
+                             "`kb reindex --keyword` to rebuild it from the document store")
 
 
 def read_marker(path: Path) -> dict[str, object] | None:

@@ -22,7 +22,8 @@ from whoosh.qparser.plugins import GtLtPlugin
 from .analysis import INDEX_LANGUAGES, analyze, index_language
 from .errors import QuerySyntaxError
 from .keyword import (
-    PageHit, ParsedQuery, PlainPlan, check_marker, page_id_for, plan_plain_query, read_marker, write_marker,
+    PageHit, ParsedQuery, PlainPlan, check_marker, damaged, page_id_for, plan_plain_query, read_marker,
+    write_marker,
 )
 from .models import Document, Page
 
@@ -154,10 +155,13 @@ class TantivyKeywordIndex:
     def _searcher(self) -> tantivy.Searcher:
         """A searcher on the latest commit (another process may have committed since the last query)."""
         generation = self._generation()
-        if generation != self._seen_generation:
-            self.index.reload()
-            self._seen_generation = generation
-        return self.index.searcher()
+        try:
+            if generation != self._seen_generation:
+                self.index.reload()
+                self._seen_generation = generation
+            return self.index.searcher()
+        except (OSError, ValueError) as exc:  # tantivy reports a missing or damaged file as ValueError
+            raise damaged(self.path, exc) from None
 
     def _languages(self, searcher: tantivy.Searcher) -> tuple[str, ...]:
         active = tuple(lang for lang in INDEX_LANGUAGES if searcher.doc_freq("lang", lang) > 0)
@@ -218,7 +222,10 @@ class TantivyKeywordIndex:
             native = Q.boolean_query([(Occur.Must, native), (Occur.Must, allowed)])
         with self._lock:
             searcher = self._searcher()
-            found = searcher.search(native, limit, count=False).hits
+            try:
+                found = searcher.search(native, limit, count=False).hits
+            except ValueError as exc:
+                raise damaged(self.path, exc) from None
             hits = []
             for score, address in found:
                 stored = searcher.doc(address)

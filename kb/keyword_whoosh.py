@@ -18,7 +18,8 @@ from whoosh.scoring import BM25F, BM25FScorer, WeightScorer
 from .analysis import INDEX_LANGUAGES, analyze, analyzer_for, index_language
 from .errors import QuerySyntaxError
 from .keyword import (
-    PageHit, ParsedQuery, PlainPlan, check_marker, page_id_for, plan_plain_query, read_marker, write_marker,
+    PageHit, ParsedQuery, PlainPlan, check_marker, damaged, page_id_for, plan_plain_query, read_marker,
+    write_marker,
 )
 from .models import Document, Page
 
@@ -168,6 +169,12 @@ class WhooshKeywordIndex:
 
     # ----- reads -------------------------------------------------------------------------------
     def _get_searcher(self):
+        try:
+            return self._current_searcher()
+        except (OSError, ValueError, KeyError, EOFError) as exc:  # a segment file missing or cut short
+            raise damaged(self.path, exc) from None
+
+    def _current_searcher(self):
         with self._lock:
             if self._searcher is None:
                 self._searcher = self.ix.searcher(weighting=self.weighting)
@@ -292,9 +299,8 @@ class WhooshKeywordIndex:
         """Every indexed page id grouped by document id."""
         out: dict[str, set[str]] = {}
         with self._lock:
-            with self.ix.searcher() as searcher:
-                for fields in searcher.all_stored_fields():
-                    out.setdefault(fields["doc_id"], set()).add(fields["page_id"])
+            for fields in self._get_searcher().all_stored_fields():
+                out.setdefault(fields["doc_id"], set()).add(fields["page_id"])
         return out
 
     def doc_count(self) -> int:
