@@ -32,9 +32,8 @@ class UrlDownloader:
     @classmethod
     def from_settings(cls, folder: Path, settings: Any) -> "UrlDownloader":
         """A downloader with the size limit, timeout and retries of the settings."""
-        return cls(Fetcher(folder, user_agent=settings.fetch_user_agent, delay=0.0, timeout=settings.fetch_timeout,
-                           retries=settings.fetch_retries, max_bytes=int(settings.url_max_mb * 1024 * 1024),
-                           backoff=settings.fetch_backoff, accepted=URL_CONTENT_TYPES, limit_setting="url_max_mb"))
+        return cls(Fetcher.from_settings(folder, settings, delay=0.0, max_bytes=int(settings.url_max_mb * 1024 * 1024),
+                                         accepted=URL_CONTENT_TYPES, limit_setting="url_max_mb"))
 
     def download(self, url: str) -> tuple[Path, dict[str, Any]]:
         """(downloaded file, metadata about the download); LoadError naming the URL when it fails."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
 import socket
 import time
@@ -79,12 +80,37 @@ class FetchError(Exception):
         self.retry = retry
 
 
+def check_address(url: str, allow_private: bool, what: str = "address") -> None:
+    """Refuse every scheme but http and https, and (unless allowed) hosts on private, loopback or link-local
+    networks; FetchError says which and why."""
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https"):
+        raise FetchError(f"refused the {what} {url!r}: only http:// and https:// addresses are fetched")
+    if not parsed.hostname:
+        raise FetchError(f"refused the {what} {url!r}: it names no host")
+    if allow_private:
+        return
+    try:
+        infos = socket.getaddrinfo(parsed.hostname, parsed.port or None, proto=socket.IPPROTO_TCP)
+    except OSError as exc:
+        raise FetchError(f"cannot resolve the host of {url}: {exc}", retry=True) from None
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        if (address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
+                or address.is_multicast or address.is_unspecified):
+            raise FetchError(f"refused the {what} {url!r}: {parsed.hostname} is on a private or local network "
+                             f"({address}); set fetch_private_addresses = \"allow\" to fetch from it")
+
+
 class _SafeRedirects(urllib.request.HTTPRedirectHandler):
     max_redirections = MAX_REDIRECTS
 
+    def __init__(self, allow_private: bool):
+        super().__init__()
+        self.allow_private = allow_private
+
     def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001
-        if urlparse(newurl).scheme not in ("http", "https"):
-            raise FetchError(f"refused a redirect to {newurl!r} (only http and https are followed)")
+        check_address(newurl, self.allow_private, "redirect to")
         if urlparse(req.full_url).scheme == "https" and urlparse(newurl).scheme == "http":
             raise FetchError(f"refused a redirect from https to plain http ({newurl!r})")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
@@ -120,14 +146,32 @@ class Fetcher:
 
     def __init__(self, folder: Path, *, user_agent: str, delay: float, timeout: float, retries: int,
                  max_bytes: int, backoff: float = 1.0, accepted: dict[str, str] | None = None,
-                 limit_setting: str = "max_file_mb"):
+                 limit_setting: str = "max_file_mb", deadline: float = 900.0, allow_private: bool = True):
         self.folder = folder
         self.accepted = accepted or ACCEPTED_SUFFIX
         self.limit_setting = limit_setting
         self.user_agent, self.delay, self.timeout = user_agent, delay, timeout
         self.retries, self.max_bytes, self.backoff = retries, max_bytes, backoff
+        self.deadline, self.allow_private = deadline, allow_private
         self._last_request = 0.0
-        self._opener = urllib.request.build_opener(_SafeRedirects())
+        # only our handlers: no file://, ftp:// or data: opener exists to fall back on
+        self._opener = urllib.request.OpenerDirector()
+        for handler in (urllib.request.ProxyHandler(), urllib.request.HTTPHandler(), urllib.request.HTTPSHandler(),
+                        urllib.request.HTTPDefaultErrorHandler(), urllib.request.HTTPErrorProcessor(),
+                        _SafeRedirects(allow_private)):
+            self._opener.add_handler(handler)
+
+    @classmethod
+    def from_settings(cls, folder: Path, settings: Any, **changes: Any) -> "Fetcher":
+        """A fetcher with the user agent, delays, time limits, retries, size limit and address policy of the
+        settings (`changes` override any of them)."""
+        values = dict(user_agent=settings.fetch_user_agent, delay=settings.fetch_delay,
+                      timeout=settings.fetch_timeout, retries=settings.fetch_retries,
+                      max_bytes=int(settings.max_file_mb * 1024 * 1024), backoff=settings.fetch_backoff,
+                      deadline=settings.fetch_deadline,
+                      allow_private=str(settings.fetch_private_addresses).lower() != "refuse")
+        values.update(changes)
+        return cls(folder, **values)
 
     def download(self, url: str, name: str) -> tuple[Path, str, str]:
         """Download with retries; returns (file, content type, final URL)."""
@@ -147,15 +191,20 @@ class Fetcher:
             time.sleep(pause)
         self._last_request = time.monotonic()
 
-    def _save_body(self, response: Any, part: Path, url: str, have: int) -> None:
-        """Append the response body to the partial file (`have` bytes already there), within the size limit."""
+    def _save_body(self, response: Any, part: Path, url: str, have: int, started: float) -> None:
+        """Append the response body to the partial file (`have` bytes already there), within the size limit and
+        the total deadline of the download (a server that sends a byte now and then is cut off too)."""
         written = have
         try:
             with part.open("ab" if have else "wb") as handle:
                 while True:
-                    block = response.read(1 << 16)
+                    # read1: whatever has arrived, so that the deadline is checked however slowly bytes come
+                    block = response.read1(1 << 16) if hasattr(response, "read1") else response.read(1 << 16)
                     if not block:
                         break
+                    if time.monotonic() - started > self.deadline:
+                        raise FetchError(f"the download of {url} took longer than {self.deadline:.0f} s and was "
+                                         "stopped (setting fetch_deadline)")
                     written += len(block)
                     if written > self.max_bytes:
                         raise FetchError(f"{url} is over the limit of {self.max_bytes / 1e6:.1f} MB "
@@ -169,6 +218,8 @@ class Fetcher:
             raise
 
     def _download_once(self, url: str, name: str) -> tuple[Path, str, str]:
+        check_address(url, self.allow_private)
+        started = time.monotonic()
         self.folder.mkdir(parents=True, exist_ok=True)
         part = self.folder / f"{name}.part"
         have = part.stat().st_size if part.exists() else 0
@@ -198,7 +249,7 @@ class Fetcher:
             if total is not None and total > self.max_bytes:
                 raise FetchError(f"{url} is {total / 1e6:.1f} MB, over the limit of {self.max_bytes / 1e6:.1f} MB "
                                  f"(setting {self.limit_setting})")
-            self._save_body(response, part, url, have if resumed else 0)
+            self._save_body(response, part, url, have if resumed else 0, started)
             final_url = response.geturl()
         suffix = self.accepted[content_type] or _sniff_suffix(part, final_url)
         target = self.folder / f"{name}{suffix}"
@@ -285,9 +336,7 @@ def run_fetch(kb: Any, ids: list[str] | None = None, *, progress: Callable[[int]
     if not todo:
         return report
     check_network([d.extra["url"] for d in todo])
-    fetcher = Fetcher(kb.home / "downloads", user_agent=settings.fetch_user_agent, delay=settings.fetch_delay,
-                      timeout=settings.fetch_timeout, retries=settings.fetch_retries,
-                      max_bytes=int(settings.max_file_mb * 1024 * 1024), backoff=settings.fetch_backoff)
+    fetcher = Fetcher.from_settings(kb.home / "downloads", settings)
     tokenizer = load_tokenizer(kb.tokenizer_model)
     with kb.batch_writer() as writer:
         for doc in todo:

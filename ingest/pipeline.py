@@ -8,6 +8,8 @@ import threading
 import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
@@ -53,6 +55,9 @@ class Prepared:
     source: str = ""
 
 
+SKIPPED = "skipped: "
+
+
 def expand_targets(targets: Sequence[str]) -> Iterator[tuple[str, Path | None, str | None]]:
     """Yield (target, path, problem) for every file under the targets, folders recursively, in order.
 
@@ -70,17 +75,23 @@ def expand_targets(targets: Sequence[str]) -> Iterator[tuple[str, Path | None, s
             yield target, None, "no such file or folder: check the path"
             continue
         if path.is_dir():
+            root = path.resolve()
             for file in sorted(p for p in path.rglob("*") if p.is_file()):
                 rel = file.relative_to(path)
                 if any(part.startswith(".") for part in rel.parts) or is_sidecar(file):
                     continue
-                yield str(file), file.resolve(), None
+                real = file.resolve()
+                if not real.is_relative_to(root):
+                    yield str(file), None, SKIPPED + (f"a symbolic link that leads out of {path} (to {real}); ingest "
+                                                      "its target by name if it belongs in the knowledge base")
+                    continue
+                yield str(file), real, None
         else:
             yield target, path.resolve(), None
 
 
-class _TimeUp(Exception):
-    """The hard time limit of one file ran out."""
+class _TimeUp(BaseException):
+    """The hard time limit of one file ran out (a BaseException: no loader's `except Exception` may swallow it)."""
 
 
 @contextmanager
@@ -102,6 +113,31 @@ def _time_limit(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def _ready() -> bool:
+    """A first task: makes the pool start its workers."""
+    return True
+
+
+def _start_worker(memory_mb: int) -> None:
+    """Set up a reading worker: it dies with the process that started it (even one killed with SIGKILL), writes
+    nothing to the terminal or the pipes it inherited (its results and errors come back as values), and is
+    held to the memory cap."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+    except (OSError, AttributeError):
+        pass
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    import ingest.loaders.pdf  # noqa: F401  (the readers' libraries, loaded before the cap)
+    import tokenizers  # noqa: F401
+
+    _limit_memory(memory_mb)
 
 
 def _limit_memory(megabytes: int) -> None:
@@ -142,14 +178,24 @@ def prepare_file(job: PrepareJob) -> list[Prepared]:
     except _TimeUp:
         out.append(_failed(source, f"reading took longer than {seconds:.0f} s and was stopped; raise the setting "
                                    "max_seconds_per_file or split the file"))
-    except MemoryError:
-        out.append(_failed(source, f"refused: reading it needs more than {job.memory_mb} MB of memory (setting "
-                                   "max_worker_memory_mb); the file may be a decompression bomb"
-                           if job.memory_mb else "file too large to process in memory"))
     except Exception as exc:  # a bad file must never stop the batch
-        out.append(_failed(source, f"unexpected error while reading ({type(exc).__name__}: {exc}); "
-                                   "please report it with the file"))
+        if _out_of_memory(exc):
+            out.append(_failed(source, f"refused: reading it needs more than {job.memory_mb} MB of memory "
+                                       "(setting max_worker_memory_mb); the file may be a decompression bomb"
+                               if job.memory_mb else "file too large to process in memory"))
+        else:
+            out.append(_failed(source, f"unexpected error while reading ({type(exc).__name__}: {exc}); "
+                                       "please report it with the file"))
     return out
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    """Whether an error means the memory cap was reached (Python, a shared library or a Rust extension saying so)."""
+    if isinstance(exc, MemoryError):
+        return True
+    text = str(exc).lower()
+    return (isinstance(exc, ImportError) and "failed to map" in text) or "out of memory" in text \
+        or "cannot allocate memory" in text
 
 
 def _failed(source: str, reason: str) -> Prepared:
@@ -314,6 +360,8 @@ class _Planner:
             layers.append(("url", f"downloaded from {target}", url_meta))
             source = target
         elif problem or path is None:
+            if problem and problem.startswith(SKIPPED):
+                return IngestItem(source=target, status="skipped", reason=problem[len(SKIPPED):])
             return IngestItem(source=target, status="failed", reason=problem)
         else:
             source = str(path)
@@ -410,34 +458,96 @@ def _metadata_summary(document: Any) -> dict[str, Any]:
     return {name: fields[name] for name in REPORT_FIELDS if name in fields}
 
 
+class _ReadingPool:
+    """Worker processes that read files under the memory cap (RLIMIT_AS) and the hard deadline (SIGALRM in the
+    worker, and a kill from here when even that does not return). Kept for the next run of this process: the app
+    and the tests reuse warm workers instead of starting new ones."""
+
+    _current: "_ReadingPool | None" = None
+
+    def __init__(self, workers: int, memory_mb: int):
+        self.key = (workers, memory_mb)
+        # spawned, not forked: a worker inherits no thread or lock of this process (the app's, torch's, tantivy's)
+        self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
+                                            initializer=_start_worker, initargs=(memory_mb,))
+        # The workers are started from a thread that lives as long as the pool: a worker dies with the thread that
+        # started it (PR_SET_PDEATHSIG), and the app's script threads end after every rerun.
+        self._closed = threading.Event()
+        started = threading.Event()
+
+        def hold() -> None:
+            for future in [self.executor.submit(_ready) for _ in range(workers)]:
+                future.add_done_callback(lambda _: None)
+            started.set()
+            self._closed.wait()
+
+        threading.Thread(target=hold, name="atkb-reading-workers", daemon=True).start()
+        started.wait()
+
+    @classmethod
+    def get(cls, workers: int, memory_mb: int) -> "_ReadingPool":
+        """The pool for this many workers and this memory cap (a new one when those changed or it broke)."""
+        pool = cls._current
+        if pool is None or pool.key != (workers, memory_mb) or getattr(pool.executor, "_broken", False):
+            if pool is not None:
+                pool.close()
+            pool = cls._current = cls(workers, memory_mb)
+        return pool
+
+    def kill(self) -> None:
+        """Stop every worker at once (one of them is stuck past every limit)."""
+        for process in list(getattr(self.executor, "_processes", {}).values()):
+            process.kill()
+        self.close()
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        self._closed.set()
+        if _ReadingPool._current is self:
+            _ReadingPool._current = None
+
+
 def _run_jobs(jobs: list[PrepareJob], workers: int | None) -> Iterator[tuple[PrepareJob, list[Prepared]]]:
-    """Run prepare_file over the jobs in order, in worker processes when there is more than one file."""
-    n_workers = workers if workers is not None else min(2, os.cpu_count() or 1)
-    if n_workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            yield job, prepare_file(job)
+    """Run prepare_file over the jobs in order, always in worker processes (one file alone too), at most
+    2 × workers files ahead of the writer. When a worker dies, the files that were in flight are read again one
+    at a time, so that only the file that kills its worker is reported."""
+    if not jobs:
         return
+    n_workers = max(1, workers if workers is not None else min(2, os.cpu_count() or 1))
     memory = jobs[0].memory_mb
-    with ProcessPoolExecutor(max_workers=n_workers, mp_context=get_context("spawn"), initializer=_limit_memory,
-                             initargs=(memory,)) as pool:
-        in_flight: deque[tuple[PrepareJob, Future]] = deque()
-        queue = iter(jobs)
-        for job in queue:
-            in_flight.append((job, pool.submit(prepare_file, job)))
-            if len(in_flight) >= n_workers * 2:
+    queue = deque(jobs)
+    in_flight: deque[tuple[PrepareJob, Future]] = deque()
+    alone: set[int] = set()  # jobs to read with nothing else in flight
+    pool = _ReadingPool.get(n_workers, memory)
+    while queue or in_flight:
+        while queue and len(in_flight) < n_workers * 2 and not (in_flight and id(queue[0]) in alone):
+            job = queue.popleft()
+            in_flight.append((job, pool.executor.submit(prepare_file, job)))
+            if id(job) in alone:
                 break
-        while in_flight:
-            job, future = in_flight.popleft()
-            try:
-                results = future.result()
-            except Exception as exc:  # a worker died (e.g. killed by the OS for memory)
-                results = [Prepared(loaded=None, prepared=None, source=job.path,  # type: ignore[arg-type]
-                                    error=f"reading the file crashed its worker ({type(exc).__name__}); "
-                                          "check the file or ingest it alone")]
-            yield job, results
-            nxt = next(queue, None)
-            if nxt is not None:
-                in_flight.append((nxt, pool.submit(prepare_file, nxt)))
+        job, future = in_flight.popleft()
+        seconds = job.options.seconds_allowed
+        try:
+            results = future.result(timeout=seconds + 30 if seconds > 0 else None)
+        except FutureTimeout:  # stuck in code that even SIGALRM cannot interrupt: stop the workers
+            pool.kill()
+            results = [_failed(job.source or job.path, f"reading took longer than {seconds:.0f} s and was stopped; "
+                                                       "raise the setting max_seconds_per_file or split the file")]
+        except BrokenProcessPool:  # a worker died (e.g. killed by the OS for memory)
+            if in_flight or id(job) not in alone:
+                lost = [job] + [other for other, _ in in_flight]
+                alone.update(id(j) for j in lost)
+                queue.extendleft(reversed(lost))
+                in_flight.clear()
+                pool = _ReadingPool.get(n_workers, memory)
+                continue
+            results = [_failed(job.source or job.path, "reading the file crashed its worker (out of memory or a "
+                                                       "fault in a library); check the file or ingest it alone")]
+        if _ReadingPool._current is not pool or getattr(pool.executor, "_broken", False):
+            queue.extendleft(reversed([other for other, _ in in_flight]))  # lost with the workers: read again
+            in_flight.clear()
+            pool = _ReadingPool.get(n_workers, memory)
+        yield job, results
 
 
 def _postfix(report: IngestReport) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
+import os
 import time
 
 from .aside import finish_swap
@@ -75,8 +76,12 @@ class Backends:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.home = settings.home_path
-        self.home.mkdir(parents=True, exist_ok=True)
+        if not self.home.exists():
+            self.home.mkdir(parents=True, mode=0o700)  # private: reports, uploads and the embedding cache
+        new_store = not (self.home / "kb.sqlite").exists()
         self.store = DocumentStore(self.home / "kb.sqlite")
+        if new_store:
+            os.chmod(self.home / "kb.sqlite", 0o600)
         self.lock = IngestLock(self.home / "write.lock", timeout=settings.lock_timeout)
         self._keyword: KeywordIndex | None = None
         self._vectors: VectorIndex | None = None

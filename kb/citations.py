@@ -91,9 +91,13 @@ _BIB_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "
                 "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+
+
 def bib_escape(text: Any) -> str:
-    """Escape LaTeX's special characters; other Unicode stays (UTF-8 BibTeX / biblatex)."""
-    return "".join(_BIB_ESCAPES.get(ch, ch) for ch in str(text))
+    """Escape LaTeX's special characters (braces too, so every value stays balanced); control characters and
+    line breaks become spaces; other Unicode stays (UTF-8 BibTeX / biblatex)."""
+    return "".join(_BIB_ESCAPES.get(ch, ch) for ch in _CONTROL.sub(" ", str(text)))
 
 
 def to_bibtex(items: Iterable[CitationItem]) -> str:
@@ -117,7 +121,8 @@ def to_bibtex(items: Iterable[CitationItem]) -> str:
         if item.item_type == "presentation":
             fields.append(("howpublished", "Presentation"))
         if item.url:
-            fields.append(("url", item.url.replace("}", "%7D").replace("{", "%7B")))
+            fields.append(("url", _CONTROL.sub("", item.url).replace("}", "%7D").replace("{", "%7B")
+                           .replace("\\", "%5C").replace("%", "\\%")))
         if item.accessed:
             fields.append(("urldate", item.accessed))
         if item.language:
@@ -177,8 +182,18 @@ def to_ris(items: Iterable[CitationItem]) -> str:
         notes = _notes(item)
         if notes:
             record["notes"] = notes
-        records.append(record)
+        records.append({key: _ris_value(value) for key, value in record.items()})
     return rispy.dumps(records)
+
+
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
+
+
+def _ris_value(value: Any) -> Any:
+    """A RIS value on one line: a line break inside it would start a new tag (or end the record)."""
+    if isinstance(value, list):
+        return [_ris_value(v) for v in value]
+    return _LINE_BREAKS.sub(" ", value).strip() if isinstance(value, str) else value
 
 
 def from_ris(text: str) -> list[dict[str, Any]]:
@@ -238,28 +253,80 @@ def to_csl_json(items: Iterable[CitationItem]) -> str:
 
 
 def from_csl_json(text: str) -> list[dict[str, Any]]:
-    """Citation fields from CSL-JSON text (an array, or one item)."""
+    """Citation fields from CSL-JSON text (an array, or one item); KBError names the item and field that is wrong."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise KBError(f"cannot read CSL-JSON: {exc}") from exc
+        raise KBError(f"cannot read CSL-JSON: {exc}") from None
+    except RecursionError:
+        raise KBError("cannot read CSL-JSON: values are nested too deeply") from None
+    except ValueError as exc:
+        raise KBError(f"cannot read CSL-JSON: {exc}") from None
     if isinstance(data, dict):
         data = [data]
-    out = []
-    for entry in data:
-        if not isinstance(entry, dict):
-            raise KBError("CSL-JSON must be an array of objects")
-        names = [a.get("literal") or " ".join(p for p in (a.get("given"), a.get("family")) if p)
-                 for a in entry.get("author", []) if isinstance(a, dict)]
-        issued = (entry.get("issued") or {}).get("date-parts") or [[None]]
-        out.append({
-            "title": entry.get("title", ""), "authors": [n for n in names if n],
-            "organisation": entry.get("publisher") or (names[0] if len(names) == 1 else None),
-            "year": _year(issued[0][0] if issued and issued[0] else None), "symbol": entry.get("number"),
-            "url": entry.get("URL"), "place": entry.get("publisher-place"), "language": entry.get("language"),
-            "page": as_int(str(entry.get("page", "")).split("-")[0]), "note": entry.get("note") or "",
-            "item_type": _CSL_TO_TYPE.get(entry.get("type", ""), "report")})
-    return out
+    if not isinstance(data, list):
+        raise KBError("CSL-JSON must be an array of objects")
+    return [_csl_entry(n, entry) for n, entry in enumerate(data, start=1)]
+
+
+def _csl_text(n: int, entry: dict[str, Any], name: str) -> str | None:
+    value = entry.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise KBError(f"CSL-JSON item {n}: {name!r} must be text, not {type(value).__name__}")
+    return str(value)
+
+
+def _csl_names(n: int, entry: dict[str, Any]) -> list[str]:
+    authors = entry.get("author", [])
+    if not isinstance(authors, list) or not all(isinstance(a, dict) for a in authors):
+        raise KBError(f"CSL-JSON item {n}: 'author' must be a list of name objects")
+    names = []
+    for author in authors:
+        parts = [author.get(k) for k in ("literal", "given", "family")]
+        if any(p is not None and not isinstance(p, str) for p in parts):
+            raise KBError(f"CSL-JSON item {n}: author names must be text")
+        names.append(author.get("literal") or " ".join(p for p in parts[1:] if p))
+    return [name for name in names if name]
+
+
+def _csl_year(n: int, entry: dict[str, Any]) -> int | None:
+    issued = entry.get("issued")
+    if issued is None:
+        return None
+    parts = issued.get("date-parts") if isinstance(issued, dict) else None
+    if parts is None and isinstance(issued, dict) and "raw" in issued:
+        return _year(issued["raw"]) if isinstance(issued["raw"], str) else None
+    if not (isinstance(parts, list) and parts and isinstance(parts[0], list)):
+        raise KBError(f"CSL-JSON item {n}: 'issued' must be {{\"date-parts\": [[year, ...]]}}")
+    first = parts[0][0] if parts[0] else None
+    if first is not None and (isinstance(first, bool) or not isinstance(first, (int, str))):
+        raise KBError(f"CSL-JSON item {n}: the year in 'issued' must be a number")
+    return _year(first)
+
+
+def _csl_entry(n: int, entry: Any) -> dict[str, Any]:
+    if not isinstance(entry, dict):
+        raise KBError(f"CSL-JSON item {n} is not an object: CSL-JSON must be an array of objects")
+    names = _csl_names(n, entry)
+    page = _csl_text(n, entry, "page")
+    return {
+        "title": _csl_text(n, entry, "title") or "", "authors": names,
+        "organisation": _csl_text(n, entry, "publisher") or (names[0] if len(names) == 1 else None),
+        "year": _csl_year(n, entry), "symbol": _csl_text(n, entry, "number"), "url": _csl_text(n, entry, "URL"),
+        "place": _csl_text(n, entry, "publisher-place"), "language": _csl_text(n, entry, "language"),
+        "page": as_int((page or "").split("-")[0]), "note": _csl_text(n, entry, "note") or "",
+        "item_type": _CSL_TO_TYPE.get(_csl_text(n, entry, "type") or "", "report")}
+
+
+def decode_import(data: bytes, name: str) -> str:
+    """The text of an import file, which must be UTF-8; KBError says where it is not."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise KBError(f"{name} is not UTF-8 (byte 0x{data[exc.start]:02X} at position {exc.start}): save it as "
+                      "UTF-8 and import again; nothing was changed") from None
 
 
 # ----- Markdown and CSV ----------------------------------------------------------------------------
@@ -314,8 +381,22 @@ def to_csv(items: Iterable[CitationItem]) -> str:
     for item in items:
         row = asdict(item)
         row["in_knowledge_base"] = "yes" if item.in_knowledge_base else "no"
-        writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in CSV_COLUMNS})
+        writer.writerow({k: csv_cell(row.get(k)) for k in CSV_COLUMNS})
     return buffer.getvalue()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet will not run: text starting like a formula gets a leading apostrophe (OWASP)."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = "; ".join(str(v) for v in value)
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def export(fmt: str, name: str, description: str, items: list[CitationItem]) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,17 @@ def _use_color() -> bool:
 
 
 def _emit_json(obj: Any) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False, default=str))
+    click.echo(json.dumps(obj, ensure_ascii=False, default=str))  # JSON escapes control characters itself
+
+
+# C0 and C1 control characters other than newline and tab: a document title could hold escape sequences that
+# rewrite the terminal; they are replaced in everything printed for people.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _say(message: Any = "", **kwargs: Any) -> None:
+    """click.echo for people: control characters from documents never reach the terminal."""
+    click.echo(_CONTROL.sub("\N{REPLACEMENT CHARACTER}", str(message)), **kwargs)
 
 
 class _Context:
@@ -46,7 +57,7 @@ class _KBGroup(click.Group):
         try:
             return super().invoke(ctx)
         except KBError as exc:
-            click.echo(f"error: {exc}", err=True)
+            _say(f"error: {exc}", err=True)
             sys.exit(1)
 
 
@@ -57,6 +68,7 @@ class _KBGroup(click.Group):
 @click.pass_context
 def main(ctx: click.Context, home: str | None) -> None:
     """atkb: search anti-trafficking reports by meaning and by keyword, with page-exact passages."""
+    os.umask(0o077)  # the data directory and everything written into it are private to this user
     ctx.obj = _Context(home)
     ctx.call_on_close(ctx.obj.close)
 
@@ -92,17 +104,17 @@ def ingest(obj: _Context, targets: tuple[str, ...], meta_file: str | None, id_fi
         return
     for item in report.items:
         if item.status != "unchanged" or len(report.items) <= 50:
-            click.echo(item.line())
+            _say(item.line())
         if explain:
             for line in item.evidence_lines():
-                click.echo(f"           {line}")
+                _say(f"           {line}")
         elif item.metadata_line():
-            click.echo(f"           {item.metadata_line()}")
+            _say(f"           {item.metadata_line()}")
         for warning in item.warnings:
-            click.echo(f"           note: {warning}")
-    click.echo(report.summary())
+            _say(f"           note: {warning}")
+    _say(report.summary())
     if report.failed:
-        click.echo(f"{len(report.failed)} item(s) could not be ingested; the reasons are listed above.")
+        _say(f"{len(report.failed)} item(s) could not be ingested; the reasons are listed above.")
 
 
 @main.command("meta")
@@ -131,30 +143,30 @@ def meta_command(obj: _Context, doc: str, assignments: tuple[str, ...], as_json:
                                  "language": other.language, "title": other.title}
                                 for other, kind, score in related]})
         return
-    click.echo(f"{document.doc_id}  {document.source}")
+    _say(f"{document.doc_id}  {document.source}")
     for name, field in fields.items():
         where = f"  [{field['source']}: {field['evidence']}]" if "source" in field else ""
-        click.echo(f"  {name} = {field['value']}{where}")
+        _say(f"  {name} = {field['value']}{where}")
     for other, kind, score in related:
-        click.echo(f"  {kind}: {other.doc_id} [{other.language or '?'}] {other.title} (score {score:.2f})")
+        _say(f"  {kind}: {other.doc_id} [{other.language or '?'}] {other.title} (score {score:.2f})")
 
 
 def _print_results(results: SearchResults) -> None:
     bold = ("\033[1m", "\033[0m") if _use_color() else ("**", "**")
-    click.echo(f"{results.total_documents} document(s) for {results.query!r} ({results.mode}, "
+    _say(f"{results.total_documents} document(s) for {results.query!r} ({results.mode}, "
                f"{results.took_ms:.0f} ms)")
     for rank, hit in enumerate(results.hits, start=results.offset + 1):
         doc = hit.document
         facts = ", ".join(str(v) for v in (doc.organisation, doc.year, doc.language, doc.doc_type, doc.country) if v)
-        click.echo(f"\n{rank}. {doc.title or doc.source}  [{doc.doc_id}]  score {hit.score:.3f}")
+        _say(f"\n{rank}. {doc.title or doc.source}  [{doc.doc_id}]  score {hit.score:.3f}")
         if facts:
-            click.echo(f"   {facts}")
-        click.echo(f"   {doc.source}")
+            _say(f"   {facts}")
+        _say(f"   {doc.source}")
         if doc.extra.get("catalogue_stub"):
-            click.echo(f"   [{doc.extra.get('catalogue_status')}] official link: {doc.extra.get('url')}")
+            _say(f"   [{doc.extra.get('catalogue_status')}] official link: {doc.extra.get('url')}")
         for passage in hit.passages:
             text = _mark(passage.text, passage.highlights, bold).replace("\n", " ")
-            click.echo(f"   p. {passage.page}: {text}")
+            _say(f"   p. {passage.page}: {text}")
 
 
 def _mark(text: str, spans: list[tuple[int, int]], marks: tuple[str, str]) -> str:
@@ -214,7 +226,7 @@ def remove(obj: _Context, refs: tuple[str, ...], as_json: bool) -> None:
         doc = obj.kb.remove(ref)
         removed.append({"doc_id": doc.doc_id, "title": doc.title, "source": doc.source})
         if not as_json:
-            click.echo(f"removed {doc.doc_id} {doc.title or doc.source}")
+            _say(f"removed {doc.doc_id} {doc.title or doc.source}")
     if as_json:
         _emit_json({"removed": removed})
 
@@ -228,20 +240,20 @@ def stats(obj: _Context, as_json: bool) -> None:
     if as_json:
         _emit_json(data)
         return
-    click.echo(f"home:      {data['home']}")
-    click.echo(f"documents: {data['documents']}")
-    click.echo(f"pages:     {data['pages']}")
-    click.echo(f"chunks:    {data['chunks']}")
+    _say(f"home:      {data['home']}")
+    _say(f"documents: {data['documents']}")
+    _say(f"pages:     {data['pages']}")
+    _say(f"chunks:    {data['chunks']}")
     if data["by_language"]:
-        click.echo("languages: " + ", ".join(f"{k} {v}" for k, v in data["by_language"].items()))
+        _say("languages: " + ", ".join(f"{k} {v}" for k, v in data["by_language"].items()))
     if data["pending"]:
-        click.echo(f"unfinished: {data['pending']} (finished by the next ingest)")
+        _say(f"unfinished: {data['pending']} (finished by the next ingest)")
     if "vectors" in data:
         v = data["vectors"]
-        click.echo(f"vectors:   {v['problem']}" if "problem" in v else
+        _say(f"vectors:   {v['problem']}" if "problem" in v else
                    f"vectors:   {v['chunks']} ({v['model']}, {v['dimension']} dimensions)")
-    click.echo(f"keyword:   {data['keyword_backend']}")
-    click.echo(f"modes:     {', '.join(data['modes'])}")
+    _say(f"keyword:   {data['keyword_backend']}")
+    _say(f"modes:     {', '.join(data['modes'])}")
 
 
 @main.command(name="eval")
@@ -259,9 +271,9 @@ def eval_cmd(obj: _Context, queries: str, qrels: str, mode: str | None, k: int, 
     if as_json:
         _emit_json(metrics)
         return
-    click.echo(f"mode {metrics['mode']}, {metrics['queries']} queries")
+    _say(f"mode {metrics['mode']}, {metrics['queries']} queries")
     for name in (f"ndcg@{k}", f"recall@{k}", f"mrr@{k}"):
-        click.echo(f"{name:<10} {metrics[name]:.4f}")
+        _say(f"{name:<10} {metrics[name]:.4f}")
 
 
 @main.command()
@@ -273,11 +285,11 @@ def check(obj: _Context, as_json: bool) -> None:
     if as_json:
         _emit_json(result)
     else:
-        click.echo("ok" if result["ok"] else "problems found")
+        _say("ok" if result["ok"] else "problems found")
         for problem in result["problems"]:
-            click.echo(f"  {problem}")
+            _say(f"  {problem}")
         if result["unfinished"]:
-            click.echo(f"  {len(result['unfinished'])} unfinished document(s): run `kb ingest` or `kb reindex`")
+            _say(f"  {len(result['unfinished'])} unfinished document(s): run `kb ingest` or `kb reindex`")
     if not result["ok"]:
         sys.exit(1)
 
@@ -302,7 +314,7 @@ def reindex(obj: _Context, only_vectors: bool, only_keyword: bool, only_links: b
         with tqdm(total=stats["documents"], unit="doc", desc="links  ", file=sys.stderr, disable=not show) as bar:
             n = obj.kb.relink(progress=bar.update)
         if only_links:
-            click.echo(f"linked {n} document(s) afresh")
+            _say(f"linked {n} document(s) afresh")
             return
     do_keyword, do_vectors = not only_vectors, not only_keyword
     with tqdm(total=stats["documents"] + stats["pending"], unit="doc", desc="keyword", file=sys.stderr,
@@ -311,7 +323,7 @@ def reindex(obj: _Context, only_vectors: bool, only_keyword: bool, only_links: b
                  disable=not (show and do_vectors)) as embed_bar:
         n = obj.kb.reindex(progress=bar.update, keyword=do_keyword, vectors=do_vectors,
                            embed_progress=embed_bar.update)
-    click.echo(f"reindexed {n} document(s)")
+    _say(f"reindexed {n} document(s)")
 
 
 @main.command()
@@ -326,9 +338,9 @@ def similar(obj: _Context, doc_id: str, k: int, as_json: bool) -> None:
     if as_json:
         _emit_json({"doc_id": doc.doc_id, "results": [h.to_dict() for h in hits]})
         return
-    click.echo(f"documents like {doc.title or doc.source} [{doc.doc_id}]")
+    _say(f"documents like {doc.title or doc.source} [{doc.doc_id}]")
     for rank, hit in enumerate(hits, start=1):
-        click.echo(f"{rank}. {hit.document.title or hit.document.source}  [{hit.document.doc_id}]  "
+        _say(f"{rank}. {hit.document.title or hit.document.source}  [{hit.document.doc_id}]  "
                    f"similarity {hit.score:.3f}")
 
 
@@ -340,7 +352,8 @@ def settings(obj: _Context) -> None:
 
     resolved = Settings.load({"home": obj.home}).as_dict()
     for s in SETTINGS:
-        click.echo(f"{s.name} = {resolved[s.name]!r}  ({s.env_var}) {s.help}")
+        value = "********" if s.secret and resolved[s.name] else repr(resolved[s.name])
+        _say(f"{s.name} = {value}  ({s.env_var}) {s.help}")
 
 
 @main.group(name="list", cls=_KBGroup)
@@ -358,9 +371,9 @@ def list_ls(obj: _Context, as_json: bool) -> None:
         _emit_json({"lists": lists})
         return
     for entry in lists:
-        click.echo(f"{entry['name']}  ({entry['items']} items){'  — ' + entry['description'] if entry['description'] else ''}")
+        _say(f"{entry['name']}  ({entry['items']} items){'  — ' + entry['description'] if entry['description'] else ''}")
     if not lists:
-        click.echo("no reading lists yet: kb list create NAME")
+        _say("no reading lists yet: kb list create NAME")
 
 
 @list_group.command(name="create")
@@ -370,7 +383,7 @@ def list_ls(obj: _Context, as_json: bool) -> None:
 def list_create(obj: _Context, name: str, description: str) -> None:
     """Create a reading list."""
     obj.kb.create_list(name, description)
-    click.echo(f"created reading list {name!r}")
+    _say(f"created reading list {name!r}")
 
 
 @list_group.command(name="rename")
@@ -380,7 +393,7 @@ def list_create(obj: _Context, name: str, description: str) -> None:
 def list_rename(obj: _Context, name: str, new_name: str) -> None:
     """Rename a reading list."""
     obj.kb.rename_list(name, new_name)
-    click.echo(f"renamed {name!r} to {new_name!r}")
+    _say(f"renamed {name!r} to {new_name!r}")
 
 
 @list_group.command(name="describe")
@@ -390,7 +403,7 @@ def list_rename(obj: _Context, name: str, new_name: str) -> None:
 def list_describe(obj: _Context, name: str, description: str) -> None:
     """Set a reading list's description."""
     obj.kb.describe_list(name, description)
-    click.echo(f"described {name!r}")
+    _say(f"described {name!r}")
 
 
 @list_group.command(name="delete")
@@ -399,7 +412,7 @@ def list_describe(obj: _Context, name: str, description: str) -> None:
 def list_delete(obj: _Context, name: str) -> None:
     """Delete a reading list (the documents stay in the knowledge base)."""
     obj.kb.delete_list(name)
-    click.echo(f"deleted reading list {name!r}")
+    _say(f"deleted reading list {name!r}")
 
 
 @list_group.command(name="add")
@@ -415,7 +428,7 @@ def list_add(obj: _Context, name: str, doc_id: str, page: int | None, passage: s
     """Add a document (or, with --page, one of its passages) to a reading list."""
     doc = obj.kb.resolve_document(doc_id)
     item_id = obj.kb.add_to_list(name, doc.doc_id, page=page, passage=passage, note=note, query=query)
-    click.echo(f"added item {item_id}: {doc.title or doc.source}{f' (p. {page})' if page else ''}")
+    _say(f"added item {item_id}: {doc.title or doc.source}{f' (p. {page})' if page else ''}")
 
 
 @list_group.command(name="remove")
@@ -425,7 +438,7 @@ def list_add(obj: _Context, name: str, doc_id: str, page: int | None, passage: s
 def list_remove(obj: _Context, name: str, item_id: int) -> None:
     """Remove an item (by the id `kb list show` prints)."""
     obj.kb.remove_from_list(name, item_id)
-    click.echo(f"removed item {item_id}")
+    _say(f"removed item {item_id}")
 
 
 @list_group.command(name="move")
@@ -436,7 +449,7 @@ def list_remove(obj: _Context, name: str, item_id: int) -> None:
 def list_move(obj: _Context, name: str, item_id: int, position: int) -> None:
     """Move an item to a position (1 is first)."""
     obj.kb.move_in_list(name, item_id, position)
-    click.echo(f"moved item {item_id} to position {position}")
+    _say(f"moved item {item_id} to position {position}")
 
 
 @list_group.command(name="note")
@@ -447,7 +460,7 @@ def list_move(obj: _Context, name: str, item_id: int, position: int) -> None:
 def list_note(obj: _Context, name: str, item_id: int, note: str) -> None:
     """Set the note of an item."""
     obj.kb.annotate(name, item_id, note)
-    click.echo(f"noted item {item_id}")
+    _say(f"noted item {item_id}")
 
 
 @list_group.command(name="show")
@@ -465,10 +478,10 @@ def list_show(obj: _Context, name: str, as_json: bool) -> None:
     for item in items:
         page = f", p. {item.page}" if item.page else ""
         gone = "  [no longer in the knowledge base]" if not item.in_knowledge_base else ""
-        click.echo(f"{item.position}. [item {item.item_id}] {item.title} ({item.organisation or '-'}, "
+        _say(f"{item.position}. [item {item.item_id}] {item.title} ({item.organisation or '-'}, "
                    f"{item.year or 'n.d.'}{page}){gone}")
         if item.note:
-            click.echo(f"   note: {item.note}")
+            _say(f"   note: {item.note}")
 
 
 @list_group.command(name="export")
@@ -483,9 +496,9 @@ def list_export(obj: _Context, name: str, fmt: str, output: str | None) -> None:
     text = obj.kb.export_list(name, fmt)
     if output:
         Path(output).write_text(text, encoding="utf-8")
-        click.echo(f"wrote {output}", err=True)
+        _say(f"wrote {output}", err=True)
     else:
-        click.echo(text, nl=False)
+        _say(text, nl=False)
 
 
 @list_group.command(name="import")
@@ -496,9 +509,11 @@ def list_export(obj: _Context, name: str, fmt: str, output: str | None) -> None:
 @click.pass_obj
 def list_import(obj: _Context, file: str, name: str | None, fmt: str | None) -> None:
     """Import CSL-JSON or RIS into a reading list, matching documents already in the knowledge base."""
+    from .citations import decode_import
+
     path = Path(file)
-    result = obj.kb.import_list(path.read_text(encoding="utf-8"), name or path.stem, fmt)
-    click.echo(f"imported {result['items']} item(s) into {name or path.stem!r}: {result['matched']} matched a "
+    result = obj.kb.import_list(decode_import(path.read_bytes(), str(path)), name or path.stem, fmt)
+    _say(f"imported {result['items']} item(s) into {name or path.stem!r}: {result['matched']} matched a "
                f"document, {result['unmatched']} kept as citations only")
 
 
@@ -517,7 +532,7 @@ def corpus_check(catalogue: str) -> None:
     from .catalogue import read_catalogue
 
     entries = read_catalogue(Path(catalogue))
-    click.echo(f"{catalogue}: {len(entries)} valid entries")
+    _say(f"{catalogue}: {len(entries)} valid entries")
 
 
 @corpus_group.command(name="add")
@@ -548,7 +563,7 @@ def corpus_add(obj: _Context, url: str, organisation: str, document_type: str, t
         "document_type": document_type, "country": country, "round": round_, "symbol": symbol, "year": year,
         "language": language, "url": url, "url_kind": kind, "evidence": "", "notes": notes})
     obj.kb.ingest([catalogue])
-    click.echo(f"added {entry.id} to {catalogue}; it is searchable now, `kb corpus fetch {entry.id}` gets its text")
+    _say(f"added {entry.id} to {catalogue}; it is searchable now, `kb corpus fetch {entry.id}` gets its text")
 
 
 @corpus_group.command(name="fetch")
@@ -566,32 +581,35 @@ def corpus_fetch(obj: _Context, ids: tuple[str, ...], refetch: bool, as_json: bo
         _emit_json(report.to_dict())
         return
     for item in report.items:
-        click.echo(item.line())
+        _say(item.line())
     counts = report.counts()
-    click.echo(f"{counts['fetched']} fetched, {counts['skipped']} skipped, {counts['failed']} failed")
+    _say(f"{counts['fetched']} fetched, {counts['skipped']} skipped, {counts['failed']} failed")
 
 
 @main.command()
 @click.option("--port", type=int, default=8501, show_default=True, help="Port of the web app.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 serves every network interface (put TLS in front of it).")
 @click.option("--headless/--browser", default=True, help="Do not open a browser window (default), or open one.")
 @click.pass_obj
-def serve(obj: _Context, port: int, headless: bool) -> None:
-    """Start the web app (Streamlit) on the configured data directory."""
-    import subprocess
-
+def serve(obj: _Context, port: int, host: str, headless: bool) -> None:
+    """Start the web app (Streamlit) on the configured data directory (this machine only, unless --host)."""
     app = Path(__file__).resolve().parents[1] / "app.py"
     if not app.is_file():
         raise KBError(f"the web app {app} is missing: run `kb serve` from a source checkout of atkb")
     settings = Settings.load({"home": obj.home})
     home = settings.home_path
     env = {**os.environ, "KB_HOME": str(home)}
-    click.echo(f"atkb on {home}: http://localhost:{port}", err=True)
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
-           "--server.headless", "true" if headless else "false", "--server.enableStaticServing", "true",
+    _say(f"atkb on {home}: http://{'localhost' if host == '127.0.0.1' else host}:{port}", err=True)
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port), "--server.address", host,
+           "--server.headless", "true" if headless else "false",
            "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
            # uploads as large as the ingestion limit allows (Streamlit's own default is 200 MB)
            "--server.maxUploadSize", str(max(1, int(settings.max_file_mb)))]
-    sys.exit(subprocess.call(cmd, env=env, cwd=str(app.parent)))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.chdir(app.parent)
+    os.execve(sys.executable, cmd, env)  # the server becomes this process: stopping `kb serve` stops it
 
 
 if __name__ == "__main__":

@@ -63,18 +63,31 @@ class ReadingListStore:
 
     def add_list_item(self, name: str, item: dict[str, Any]) -> int:
         """Append an item to a list; returns its id."""
-        now = utc_now()
         with self.store.transaction() as conn:
-            position = conn.execute("SELECT coalesce(max(position), 0) + 1 FROM list_items WHERE list_name=?",
-                                    (name,)).fetchone()[0]
-            cursor = conn.execute(
-                "INSERT INTO list_items (list_name, position, doc_id, chunk_id, page, passage, note, query, citation, "
-                "added_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (name, position, item["doc_id"], item.get("chunk_id"), item.get("page"), item.get("passage"),
-                 item.get("note") or "", item.get("query"), json.dumps(item.get("citation") or {}, ensure_ascii=False),
-                 now))
-            conn.execute("UPDATE reading_lists SET updated_at=? WHERE name=?", (now, name))
-            return int(cursor.lastrowid)
+            return self._append(conn, name, item)
+
+    def import_items(self, name: str, items: list[dict[str, Any]]) -> None:
+        """Create the list if needed and append every item, in one transaction (all or nothing)."""
+        with self.store.transaction() as conn:
+            if conn.execute("SELECT 1 FROM reading_lists WHERE name=?", (name,)).fetchone() is None:
+                now = utc_now()
+                conn.execute("INSERT INTO reading_lists VALUES (?, ?, ?, ?)", (name, "", now, now))
+            for item in items:
+                self._append(conn, name, item)
+
+    @staticmethod
+    def _append(conn: Any, name: str, item: dict[str, Any]) -> int:
+        now = utc_now()
+        position = conn.execute("SELECT coalesce(max(position), 0) + 1 FROM list_items WHERE list_name=?",
+                                (name,)).fetchone()[0]
+        cursor = conn.execute(
+            "INSERT INTO list_items (list_name, position, doc_id, chunk_id, page, passage, note, query, citation, "
+            "added_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (name, position, item["doc_id"], item.get("chunk_id"), item.get("page"), item.get("passage"),
+             item.get("note") or "", item.get("query"), json.dumps(item.get("citation") or {}, ensure_ascii=False),
+             now))
+        conn.execute("UPDATE reading_lists SET updated_at=? WHERE name=?", (now, name))
+        return int(cursor.lastrowid)
 
     def get_list(self, name: str) -> dict[str, Any] | None:
         """A reading list's row."""
@@ -253,19 +266,21 @@ class ReadingLists:
 
     def import_entries(self, text: str, name: str, fmt: str | None = None) -> dict[str, int]:
         """Add CSL-JSON or RIS entries to a list (created if needed), matching documents by URL, symbol or title."""
-        entries = parse_import(text, fmt)
-        if not self.lists.has_list(name):
-            self.create(name)
-        matched = 0
+        entries = parse_import(text, fmt)  # every entry is checked before anything is written
+        name = name.strip()
+        if not name:
+            raise KBError("a reading list needs a name")
+        items = []
         for entry in entries:
             doc = self._match_document(entry)
             citation = {k: v for k, v in entry.items() if v not in (None, "", [])}
             if doc is not None:
-                matched += 1
                 citation = {"title": doc.title, "source": doc.source, **doc.metadata(), **{
                     k: v for k, v in citation.items() if k in ("authors", "place", "item_type")}}
-            self.lists.add_list_item(name, {"doc_id": doc.doc_id if doc else None, "page": entry.get("page"),
-                                            "note": entry.get("note") or "", "citation": citation})
+            items.append({"doc_id": doc.doc_id if doc else None, "page": entry.get("page"),
+                          "note": entry.get("note") or "", "citation": citation})
+        self.lists.import_items(name, items)  # the list and all its items in one transaction
+        matched = sum(1 for item in items if item["doc_id"])
         return {"items": len(entries), "matched": matched, "unmatched": len(entries) - matched}
 
     def _match_document(self, entry: Mapping[str, Any]) -> Document | None:

@@ -1,11 +1,11 @@
-"""The ingest report: what happened to every source (added, updated, unchanged, duplicate, failed)."""
+"""The ingest report: what happened to every source (added, updated, unchanged, duplicate, failed, skipped)."""
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-STATUSES = ("added", "updated", "unchanged", "duplicate", "failed")
+STATUSES = ("added", "updated", "unchanged", "duplicate", "failed", "skipped")
 
 
 @dataclass
@@ -39,8 +39,8 @@ class IngestItem:
 
     def line(self) -> str:
         """One human-readable line."""
-        if self.status == "failed":
-            return f"failed     {self.source}: {self.reason}"
+        if self.status in ("failed", "skipped"):
+            return f"{self.status:<10} {self.source}: {self.reason}"
         if self.status == "duplicate":
             return f"duplicate  {self.source}: duplicate of {self.duplicate_of}"
         detail = f" ({self.pages} pages, {self.chunks} chunks)" if self.status in ("added", "updated") else ""

@@ -18,6 +18,7 @@ class Setting:
     default: Any
     type: Callable[[Any], Any]
     help: str
+    secret: bool = False  # never shown (kb settings prints ******** for it)
 
     @property
     def env_var(self) -> str:
@@ -89,12 +90,17 @@ SETTINGS: tuple[Setting, ...] = (
             "in common to be linked as translations (each to its best match per language)."),
     Setting("researcher_password", "", str,
             "Password that unlocks researchers' actions in the app (uploading, correcting metadata, fetching full "
-            "texts); empty: not available."),
+            "texts); empty: not available.", secret=True),
     Setting("url_max_mb", 100, float, "Largest download accepted when a URL is ingested."),
     Setting("fetch_user_agent", "atkb/0.1 (anti-trafficking knowledge base; corpus fetch)", str,
             "User agent sent by `kb corpus fetch`."),
     Setting("fetch_delay", 2.0, float, "Seconds between two requests of `kb corpus fetch` (politeness)."),
     Setting("fetch_timeout", 60.0, float, "Seconds to wait for a server before a fetch attempt fails."),
+    Setting("fetch_deadline", 900.0, float,
+            "Seconds one download may take in all (a server that sends a byte now and then is cut off too)."),
+    Setting("fetch_private_addresses", "auto", str,
+            "Downloads from private, loopback and link-local addresses: allow, refuse, or auto (refused in the app, "
+            "allowed on the command line)."),
     Setting("fetch_retries", 3, int, "Retries of a failed download (server errors, timeouts, broken downloads)."),
     Setting("fetch_backoff", 2.0, float, "Seconds before the first retry; doubled for each further one."),
 )

@@ -325,3 +325,27 @@ def make_zip_bomb_docx(path: Path, unpacked_mb: int = 50) -> Path:
             for _ in range(unpacked_mb):
                 handle.write(block)
     return path
+
+
+def make_slow_page_pdf(path: Path, operations: int = 60_000) -> Path:
+    """A one-page PDF whose page takes seconds to extract (many text runs, under pypdf's tokens-per-stream limit):
+    no check between pages helps."""
+    content = "".join(f"BT /F1 1 Tf 1 0 0 1 {i % 500} {i % 700} Tm (w{i % 97} {'slow text ' * 12}) Tj ET\n"
+                      for i in range(operations)).encode()
+    streams = [b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"]
+    refs = b"5 0 R"
+    bodies = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+              b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 800] /Contents [" + refs + b"] "
+              b"/Resources << /Font << /F1 4 0 R >> >> >>",
+              b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", *streams]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(bodies, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(bodies) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path

@@ -75,6 +75,18 @@ class Site:
                 elif path == "/slow.pdf":
                     time.sleep(2.0)
                     self._send(200, site.pdf, "application/pdf")
+                elif path == "/drip.pdf":  # a byte every 0.2 s, for at most 15 s: each read is quick
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/pdf")
+                    self.send_header("Content-Length", str(len(site.pdf)))
+                    self.end_headers()
+                    try:
+                        for n in range(75):
+                            self.wfile.write(site.pdf[n:n + 1])
+                            self.wfile.flush()
+                            time.sleep(0.2)
+                    except (BrokenPipeError, ConnectionResetError):
+                        pass
                 elif path == "/guide.docx":
                     self._send(200, site.docx, DOCX_TYPE)
                 elif path == "/talk.pptx":

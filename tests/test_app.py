@@ -1,6 +1,7 @@
 """The Streamlit app with streamlit.testing.v1.AppTest: every page, the URL state, safety, lists."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,8 @@ from kb import KnowledgeBase, Settings
 
 from .fixtures import make_pdf
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "kb" / "webapp" / "page.py")  # the pages; app.py serves them with the originals route
 HOSTILE = ("Hostile report <script>alert('x')</script> <img src=x onerror=alert(1)> "
            "[click here](http://evil.example) **bold** about labour exploitation")
 
@@ -38,6 +40,11 @@ def run_app(**params: str) -> AppTest:
     return app_test(**params).run()
 
 
+def shown(markdown: str) -> str:
+    """The text a Markdown-reading element shows: its backslash escapes resolved."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 def html_of(at: AppTest) -> str:
     return "\n".join(element.proto.body for element in at.get("html"))
 
@@ -56,7 +63,7 @@ def test_search_from_the_url_shows_cards_with_highlighted_passages(app_home: Pat
     body = html_of(at)
     assert "Labour exploitation report" in body
     assert "<mark>greenhouses</mark>" in body
-    assert "app/static/files/" in body and "#page=1" in body
+    assert "originals/" in body and "#page=1" in body
     assert any(b.label == "Open document" for b in at.button)
 
 
@@ -172,7 +179,7 @@ def test_reading_list_page_downloads_notes_reorders_and_flags_removed_documents(
 
 def test_catalogue_entries_are_marked_and_offer_fetch_to_researchers(tmp_path: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    catalogue = Path(APP).parent / "corpus" / "key-documents.catalogue.csv"
+    catalogue = ROOT / "corpus" / "key-documents.catalogue.csv"
     home = tmp_path / "home"
     with KnowledgeBase(Settings.load({"home": str(home)})) as kb:
         kb.ingest([catalogue], workers=1)

@@ -112,7 +112,7 @@ def test_search_open_follow_page_link_and_keep(server, page) -> None:
 
     # the page link opens the stored original at that page
     href = page.locator("a.kb-page").first.get_attribute("href")
-    assert href and href.startswith("app/static/files/") and "#page=" in href
+    assert href and href.startswith("originals/") and "#page=" in href
     response = page.request.get(f"{base}/{href.split('#')[0]}")
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     assert response.body()[:5] == b"%PDF-"
@@ -120,7 +120,7 @@ def test_search_open_follow_page_link_and_keep(server, page) -> None:
         page.locator("a.kb-page").first.click()
     viewer = opened.value
     viewer.wait_for_load_state()
-    assert "/app/static/files/" in viewer.url and viewer.url.endswith("#page=1")
+    assert "/originals/" in viewer.url and viewer.url.endswith("#page=1")
     viewer.close()
 
     # keep it in a reading list

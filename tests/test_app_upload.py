@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from kb import KnowledgeBase, Settings
 
 from .fixtures import GRETA_PAGES, make_docx, make_pdf, make_pptx
-from .test_app import app_test, run_app
+from .test_app import app_test, run_app, shown
 from .test_relations import report_pages
 
 
@@ -61,15 +61,15 @@ def test_upload_several_files_check_metadata_and_ingest(app_kb_home: Path, tmp_p
     assert not at.exception
     assert at.text_input(key="upload_0_symbol").value == "GRETA(2023)05"  # prefilled from detection
     assert at.text_input(key="upload_0_country").value == "NL"
-    assert any("detected: page 1: “GRETA(2023)05" in c.value for c in at.caption)
-    assert any("damaged or truncated PDF" in e.value for e in at.error)  # the broken file, before ingesting
+    assert any("detected: page 1: “GRETA(2023)05" in shown(c.value) for c in at.caption)
+    assert any("damaged or truncated PDF" in shown(e.value) for e in at.error)  # the broken file, before ingesting
     at.text_input(key="upload_1_organisation").input("IOM")
     next(b for b in at.button if b.label == "Ingest").click().run()
     assert not at.exception
     report = at.code[0].value
     assert "added      " in report and "GRETA(2023)05" in report and "failed" in report
     assert "3 added" in report
-    assert any("added: talk.pptx (3 pages)" in s.value for s in at.success)
+    assert any("added: talk.pptx (3 pages)" in shown(s.value) for s in at.success)
     with KnowledgeBase(Settings.load({"home": str(app_kb_home)})) as kb:
         docs = {Path(d.source).name: d for d in (kb.get_document(i) for i in kb.doc_ids())}
         assert docs["greta.pdf"].symbol == "GRETA(2023)05"
@@ -119,20 +119,27 @@ def test_search_cards_show_other_language_versions(app_kb_home: Path, tmp_path: 
     assert "Also in: <a href=" in body and f"doc={nl_id}" in body
 
 
-def test_web_addresses_are_ingested_from_the_upload_page(app_kb_home: Path, tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def _ingest_addresses(tmp_path: Path, paths: list[str]) -> tuple[AppTest, object]:
+    """Give the upload page web addresses on a local test site and ingest them; the page and the site."""
     from .http_site import Site
 
-    monkeypatch.setenv("KB_RESEARCHER_PASSWORD", "s3cret")
     (tmp_path / "site").mkdir()
     site = Site(tmp_path / "site")
     try:
         at = signed_in(view="upload")
-        at.text_area(key="upload_urls").input(f"{site.base}/direct.pdf\n{site.base}/missing.pdf").run()
+        at.text_area(key="upload_urls").input("\n".join(f"{site.base}{p}" for p in paths)).run()
         next(b for b in at.button if b.label == "Read and detect metadata").click().run()
         next(b for b in at.button if b.label == "Ingest").click().run()
     finally:
         site.close()
+    return at, site
+
+
+def test_web_addresses_are_ingested_from_the_upload_page(app_kb_home: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KB_RESEARCHER_PASSWORD", "s3cret")
+    monkeypatch.setenv("KB_FETCH_PRIVATE_ADDRESSES", "allow")  # the test's web site is on this machine
+    at, site = _ingest_addresses(tmp_path, ["/direct.pdf", "/missing.pdf"])
     assert not at.exception
     report = at.code[0].value
     assert f"added      {site.base}/direct.pdf" in report and "HTTP 404" in report
@@ -152,3 +159,12 @@ def test_a_record_file_is_ingested_record_by_record_without_a_form(app_kb_home: 
     assert not any(t.key.startswith("upload_0_") for t in at.text_input)
     next(b for b in at.button if b.label == "Ingest").click().run()
     assert "2 added" in at.code[0].value
+
+
+def test_the_app_refuses_addresses_on_its_own_network_by_default(app_kb_home: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KB_RESEARCHER_PASSWORD", "s3cret")
+    at, site = _ingest_addresses(tmp_path, ["/direct.pdf"])
+    report = at.code[0].value
+    assert "failed" in report and "private or local network" in report and "fetch_private_addresses" in report
+    assert site.hits == {}  # refused before any request

@@ -145,6 +145,18 @@ def test_fetch_follows_landing_pages_and_reports_every_entry(fetch_kb, site: Sit
     assert again == {"landing": "skipped", "nope": "failed"}
 
 
+def test_fetch_refuses_a_local_file_named_by_an_entry_or_a_correction(fetch_kb, tmp_path: Path) -> None:
+    kb, _ = fetch_kb
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the researcher password is hunter2")
+    stub = next(d for d in kb.catalogue_documents() if d.extra["catalogue_id"] == "direct")
+    kb.correct_metadata(stub.doc_id, {"url": secret.as_uri()})  # a correction whose url is file:///...
+    [item] = kb.fetch_catalogue(["direct"]).items
+    assert item.status == "failed" and "only http:// and https://" in item.reason and secret.as_uri() in item.reason
+    assert not kb.search("hunter2", mode="keyword").hits
+    assert not list((kb.home / "downloads").glob("direct*"))
+
+
 def test_fetch_resumes_a_partial_download(fetch_kb, site: Site) -> None:
     kb, _ = fetch_kb
     downloads = kb.home / "downloads"

@@ -14,8 +14,8 @@ from kb import KnowledgeBase, Settings
 from kb.errors import LoadError
 
 from .conftest import FAST
-from .fixtures import (ENGLISH_PAGES, make_docx, make_image_bomb_pdf, make_pdf, make_pptx, make_stream_bomb_pdf,
-                       make_zip_bomb_docx)
+from .fixtures import (ENGLISH_PAGES, make_docx, make_image_bomb_pdf, make_pdf, make_pptx, make_slow_page_pdf,
+                       make_stream_bomb_pdf, make_zip_bomb_docx)
 
 
 def limited_kb(home: Path, **settings) -> KnowledgeBase:
@@ -90,3 +90,35 @@ def test_worker_memory_cap_turns_exhaustion_into_memory_error() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                             cwd=Path(__file__).resolve().parents[1])
     assert result.stdout.strip() == "refused", result.stderr
+
+
+def _ingest_in_a_thread(kb: KnowledgeBase, path: Path):
+    """Ingest as the app does: from a thread that is not the main one (where SIGALRM cannot be used)."""
+    import threading
+
+    out = {}
+    thread = threading.Thread(target=lambda: out.setdefault("report", kb.ingest([path], workers=1)))
+    thread.start()
+    thread.join(timeout=120)
+    return out["report"]
+
+
+def test_a_single_file_is_read_under_the_memory_cap(home: Path, tmp_path: Path) -> None:
+    # 64 MB cannot hold a Python that reads a PDF: refused only if the file is read in a capped worker process
+    pdf = make_pdf(tmp_path / "one.pdf", ENGLISH_PAGES)
+    with limited_kb(home, max_worker_memory_mb=64) as kb:
+        direct = kb.ingest([pdf], workers=1)
+        threaded = _ingest_in_a_thread(kb, pdf)
+    for report in (direct, threaded):
+        assert "needs more than 64 MB of memory (setting max_worker_memory_mb)" in reason(report, "one.pdf")
+
+
+def test_the_hard_deadline_stops_a_slow_page_even_from_the_apps_thread(home: Path, tmp_path: Path) -> None:
+    slow = make_slow_page_pdf(tmp_path / "slow.pdf")  # one page, about 10 s to extract: no check between pages
+    with limited_kb(home, max_seconds_per_file=1) as kb:
+        started = time.monotonic()
+        report = _ingest_in_a_thread(kb, slow)
+        took = time.monotonic() - started
+        assert kb.stats()["documents"] == 0
+    assert "reading took longer than 1 s and was stopped" in reason(report, "slow.pdf")
+    assert took < 30

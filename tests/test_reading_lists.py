@@ -45,7 +45,7 @@ def listed(kb: KnowledgeBase, tmp_path: Path) -> tuple[KnowledgeBase, dict[str, 
 
 def test_list_lifecycle(listed) -> None:
     kb, ids = listed
-    items = kb.list_items("Briefing")
+    items = items_before = kb.list_items("Briefing")
     assert [i["doc_id"] for i in items] == [ids["report.pdf"], ids["report.pdf"], ids["slides.pdf"], ids["page.pdf"]]
     assert items[1]["page"] == 3 and items[1]["chunk_id"] is None and items[1]["query"] == "compensation"
     kb.annotate("Briefing", items[2]["item_id"], "Slides 4-7")
@@ -53,13 +53,15 @@ def test_list_lifecycle(listed) -> None:
     kb.remove_from_list("Briefing", items[0]["item_id"])
     kb.rename_list("Briefing", "Greece briefing")
     kb.describe_list("Greece briefing", "Updated")
+    moved, first_removed = items_before[3]["item_id"], items_before[0]["item_id"]
     items = kb.list_items("Greece briefing")
-    assert [i["item_id"] for i in items][0] == kb.list_items("Greece briefing")[0]["item_id"]
+    assert [i["item_id"] for i in items] == [moved, items_before[1]["item_id"], items_before[2]["item_id"]]
+    assert first_removed not in {i["item_id"] for i in items}
     assert items[0]["doc_id"] == ids["page.pdf"] and len(items) == 3
     assert items[2]["note"] == "Slides 4-7"
-    assert kb.reading_lists() == [{"name": "Greece briefing", "description": "Updated",
-                                   "created_at": kb.reading_lists()[0]["created_at"],
-                                   "updated_at": kb.reading_lists()[0]["updated_at"], "items": 3}]
+    [entry] = kb.reading_lists()
+    assert (entry["name"], entry["description"], entry["items"]) == ("Greece briefing", "Updated", 3)
+    assert entry["updated_at"] >= entry["created_at"] and entry["created_at"].startswith("20")
     with pytest.raises(KBError, match="no reading list 'Briefing'"):
         kb.list_items("Briefing")
     kb.delete_list("Greece briefing")

@@ -1,6 +1,7 @@
 """Keyword search: stemming per language, phrases, safe plain queries, raw syntax, filters, grouping, snippets."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -50,7 +51,10 @@ def test_quoted_phrase_is_required_and_exact(loaded: KnowledgeBase) -> None:
 @pytest.mark.parametrize("query", ["AND", "labour AND", "title:(", "victims OR", "a:b:c", "NOT NOT", "*", "(((",
                                    "victim^3", "\"unclosed", "[a TO", "{}", "~2", "a-b/c\\d"])
 def test_plain_queries_never_error_on_syntax_characters(loaded: KnowledgeBase, query: str) -> None:
-    loaded.search(query)  # treated as text, whatever the characters
+    # treated as text: the same results as its words alone, whatever the other characters
+    words = " ".join(re.findall(r"\w+", query))
+    found = [(h.document.doc_id, [p.page for p in h.passages]) for h in loaded.search(query).hits]
+    assert found == [(h.document.doc_id, [p.page for p in h.passages]) for h in loaded.search(words).hits]
 
 
 def test_plain_query_operators_are_words_not_syntax(loaded: KnowledgeBase) -> None:

@@ -80,4 +80,34 @@ def test_a_redirect_from_https_down_to_http_is_refused() -> None:
 
     request = urllib.request.Request("https://reports.example.org/greta.pdf")
     with pytest.raises(FetchError, match="from https to plain http"):
-        _SafeRedirects().redirect_request(request, None, 302, "Found", {}, "http://reports.example.org/greta.pdf")
+        _SafeRedirects(allow_private=True).redirect_request(request, None, 302, "Found", {}, "http://reports.example.org/greta.pdf")
+
+
+def test_a_slow_drip_download_is_cut_off_at_the_total_deadline(home: Path, site: Site) -> None:
+    import time
+
+    with KnowledgeBase(Settings.load({"home": str(home), **FAST, "fetch_timeout": 5, "fetch_retries": 0,
+                                      "fetch_deadline": 1}, environ={})) as kb:
+        started = time.monotonic()
+        [item] = kb.ingest([f"{site.base}/drip.pdf"]).items
+    assert item.status == "failed" and "took longer than 1 s" in item.reason and "fetch_deadline" in item.reason
+    assert time.monotonic() - started < 10  # each read came well within fetch_timeout: only the total stopped it
+
+
+def test_private_addresses_can_be_refused_before_any_request(home: Path, site: Site) -> None:
+    with KnowledgeBase(Settings.load({"home": str(home), **FAST, "fetch_private_addresses": "refuse"},
+                                     environ={})) as kb:
+        [item] = kb.ingest([f"{site.base}/direct.pdf"]).items
+    assert item.status == "failed" and "private or local network (127.0.0.1)" in item.reason
+    assert site.hits == {}  # refused before connecting
+
+
+def test_redirects_into_a_private_network_are_refused_too() -> None:
+    import urllib.request
+
+    from ingest.fetch import FetchError, _SafeRedirects
+
+    request = urllib.request.Request("http://93.184.216.34/report.pdf")
+    with pytest.raises(FetchError, match="private or local network"):
+        _SafeRedirects(allow_private=False).redirect_request(request, None, 302, "Found", {},
+                                                             "http://127.0.0.1:8080/admin")

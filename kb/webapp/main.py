@@ -1,7 +1,6 @@
 """The Streamlit app: search, document view, corpus overview and reading lists, all through the facade."""
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -10,10 +9,10 @@ from kb import KnowledgeBase
 from kb.errors import KBError, QuerySyntaxError
 from kb.models import Hit, Passage
 
-from .render import STYLE, escape, highlighted, passage_html, related_html, title_html
+from .render import STYLE, escape, highlighted, passage_html, plain, related_html, title_html
 from .metadata_form import changed_fields, metadata_inputs
-from .researcher import is_researcher, require_researcher, sign_in_sidebar
-from .state import FILTER_FIELDS, KB_LOCK, PAGE_SIZE, SearchState, current_kb, static_link
+from .researcher import is_researcher, may_manage_lists, own_items, require_researcher, sign_in_sidebar
+from .state import FILTER_FIELDS, KB_LOCK, PAGE_SIZE, SearchState, current_kb, pdf_link
 from .upload import upload_view
 
 MODE_LABELS = {"hybrid": "Hybrid", "keyword": "Keyword", "semantic": "Meaning"}
@@ -30,7 +29,7 @@ def _navigate() -> None:
     st.query_params.update({**keep, "view": target})
 
 
-def main(app_dir: Path) -> None:
+def main() -> None:
     """Render the page the URL asks for."""
     st.set_page_config(page_title="atkb — anti-trafficking knowledge base", page_icon="🔎", layout="wide")
     st.html(STYLE)
@@ -42,7 +41,7 @@ def main(app_dir: Path) -> None:
         st.radio("Go to", list(NAV_LABELS.values()), key="nav", on_change=_navigate)
     sign_in_sidebar(kb)
     if view == "doc":
-        document_view(kb, app_dir)
+        document_view(kb)
     elif view == "overview":
         overview_view(kb)
     elif view == "lists":
@@ -50,7 +49,7 @@ def main(app_dir: Path) -> None:
     elif view == "upload":
         upload_view(kb)
     else:
-        search_view(kb, app_dir)
+        search_view(kb)
 
 
 def _go(view: str, **params: Any) -> None:
@@ -61,7 +60,7 @@ def _go(view: str, **params: Any) -> None:
 
 
 # ----- search --------------------------------------------------------------------------------------
-def search_view(kb: KnowledgeBase, app_dir: Path) -> None:
+def search_view(kb: KnowledgeBase) -> None:
     state = SearchState.from_params(st.query_params)
     with KB_LOCK:
         stats = kb.stats()
@@ -78,7 +77,7 @@ def search_view(kb: KnowledgeBase, app_dir: Path) -> None:
         return
     results = _run_search(kb, state, mode)
     if results is not None:
-        _show_results(kb, state, results, app_dir)
+        _show_results(kb, state, results)
 
 
 def _search_controls(kb: KnowledgeBase, state: SearchState) -> str:
@@ -108,15 +107,15 @@ def _run_search(kb: KnowledgeBase, state: SearchState, mode: str) -> Any:
             return kb.search(state.query, mode=mode, k=state.shown, filters=state.filter_spec(), raw=state.raw,
                              facets=True)
     except QuerySyntaxError as exc:
-        st.warning(f"This query cannot be read: {exc}. Switch off the advanced syntax to search the words as "
+        st.warning(f"This query cannot be read: {plain(exc)}. Switch off the advanced syntax to search the words as "
                    "they are, or fix the query.")
         _filters_sidebar(kb, state, {})
     except KBError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
     return None
 
 
-def _show_results(kb: KnowledgeBase, state: SearchState, results: Any, app_dir: Path) -> None:
+def _show_results(kb: KnowledgeBase, state: SearchState, results: Any) -> None:
     _filters_sidebar(kb, state, results.facets)
     st.caption(f"{results.total_documents} matching documents · {results.took_ms / 1000:.2f} s · "
                f"{MODE_LABELS[results.mode].lower()} search")
@@ -129,7 +128,7 @@ def _show_results(kb: KnowledgeBase, state: SearchState, results: Any, app_dir: 
         st.info("No documents match. You could " + ", or ".join(tips) + ".")
         return
     for rank, hit in enumerate(results.hits, start=1):
-        _result_card(kb, hit, rank, state, app_dir)
+        _result_card(kb, hit, rank, state)
     if results.total_documents > len(results.hits):
         if st.button(f"Show more results ({results.total_documents - len(results.hits)} more)", key="more"):
             state.shown += PAGE_SIZE
@@ -189,7 +188,7 @@ def _list_picker(kb: KnowledgeBase) -> None:
                 st.session_state["reading_list_pending"] = name.strip()
                 st.rerun()
             except KBError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
     pending = st.session_state.pop("reading_list_pending", None)
     if pending:
         st.session_state["reading_list"] = pending
@@ -205,12 +204,13 @@ def _add_button(kb: KnowledgeBase, label: str, key: str, doc_id: str, query: str
                     name = "My reading list"
                     if name not in [entry["name"] for entry in kb.reading_lists()]:
                         kb.create_list(name)
-                kb.add_to_list(name, doc_id, chunk_id=passage.chunk_id if passage else None,
-                               page=passage.page if passage else None, passage=passage.text if passage else None,
-                               query=query)
-            st.toast(f"Added to “{name}”")
+                item_id = kb.add_to_list(name, doc_id, chunk_id=passage.chunk_id if passage else None,
+                                         page=passage.page if passage else None,
+                                         passage=passage.text if passage else None, query=query)
+            own_items().add(item_id)
+            st.toast(f"Added to “{plain(name)}”")
         except KBError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
 
 
 def _context_link(doc_id: str, page: int, state: SearchState) -> str:
@@ -221,13 +221,13 @@ def _context_link(doc_id: str, page: int, state: SearchState) -> str:
                             "view": "doc", "doc": doc_id, "page": page})
 
 
-def _result_card(kb: KnowledgeBase, hit: Hit, rank: int, state: SearchState, app_dir: Path) -> None:
+def _result_card(kb: KnowledgeBase, hit: Hit, rank: int, state: SearchState) -> None:
     doc = hit.document
     with st.container(border=True):
         st.html(f"<div class='kb-card'>{title_html(doc, rank)}</div>")
         for n, passage in enumerate(hit.passages):
             with KB_LOCK:
-                link = static_link(kb, doc, passage.page, app_dir)
+                link = pdf_link(kb, doc, passage.page)
             cols = st.columns([12, 2])
             if link:
                 cols[0].html(passage_html(passage, link))
@@ -245,7 +245,7 @@ def _result_card(kb: KnowledgeBase, hit: Hit, rank: int, state: SearchState, app
 
 
 # ----- document ------------------------------------------------------------------------------------
-def document_view(kb: KnowledgeBase, app_dir: Path) -> None:
+def document_view(kb: KnowledgeBase) -> None:
     doc_id = st.query_params.get("doc", "")
     state = SearchState.from_params(st.query_params)
     try:
@@ -253,7 +253,7 @@ def document_view(kb: KnowledgeBase, app_dir: Path) -> None:
             doc = kb.get_document(doc_id)
             pages = kb.pages(doc_id)
     except KBError:
-        st.error(f"There is no document {doc_id!r} in the knowledge base (it may have been removed).")
+        st.error(f"There is no document {plain(repr(doc_id))} in the knowledge base (it may have been removed).")
         if st.button("Back to search"):
             _go("search")
         return
@@ -261,24 +261,24 @@ def document_view(kb: KnowledgeBase, app_dir: Path) -> None:
         _go("search")
     st.html(title_html(doc))
     _metadata_table(kb, doc)
-    _document_links(kb, doc, state, app_dir)
+    _document_links(kb, doc, state)
     _add_button(kb, "+ Add to list", f"add_doc_{doc_id}", doc_id, state.query or None)
     if doc.extra.get("catalogue_stub"):
         _fetch_action(kb, doc)
     _correction_form(kb, doc)
     if state.query:
-        _search_passages(kb, doc, state, app_dir)
+        _search_passages(kb, doc, state)
     st.subheader("Full text")
     if pages:
         _full_text(kb, doc, pages, state)
     _similar_documents(kb, doc_id)
 
 
-def _document_links(kb: KnowledgeBase, doc: Any, state: SearchState, app_dir: Path) -> None:
+def _document_links(kb: KnowledgeBase, doc: Any, state: SearchState) -> None:
     """Other language versions and near-duplicates, and the stored original."""
     with KB_LOCK:
         related = kb.related([doc.doc_id])[doc.doc_id]
-        link = static_link(kb, doc, 1, app_dir)
+        link = pdf_link(kb, doc, 1)
     if related:
         st.html(related_html([{"doc_id": o.doc_id, "title": o.title, "language": o.language, "kind": kind,
                                "score": score} for o, kind, score in related], state))
@@ -286,7 +286,7 @@ def _document_links(kb: KnowledgeBase, doc: Any, state: SearchState, app_dir: Pa
         st.html(f"<a href='{escape(link)}' target='_blank' rel='noopener'>Open the original PDF ↗</a>")
 
 
-def _search_passages(kb: KnowledgeBase, doc: Any, state: SearchState, app_dir: Path) -> None:
+def _search_passages(kb: KnowledgeBase, doc: Any, state: SearchState) -> None:
     st.subheader("Passages for your search")
     with KB_LOCK:
         results = kb.search(state.query, mode=state.mode or None, k=1, filters={"doc_id": doc.doc_id},
@@ -295,7 +295,7 @@ def _search_passages(kb: KnowledgeBase, doc: Any, state: SearchState, app_dir: P
         st.caption("No passage of this document matches the search.")
     for passage in results.hits[0].passages if results.hits else []:
         with KB_LOCK:
-            plink = static_link(kb, doc, passage.page, app_dir)
+            plink = pdf_link(kb, doc, passage.page)
         st.html(passage_html(passage, plink))
 
 
@@ -321,7 +321,7 @@ def _similar_documents(kb: KnowledgeBase, doc_id: str) -> None:
         with KB_LOCK:
             similar = kb.similar(doc_id, k=5)
     except KBError as exc:
-        st.caption(str(exc))
+        st.caption(plain(exc))
         similar = []
     for hit in similar:
         cols = st.columns([10, 2])
@@ -367,7 +367,7 @@ def _correction_form(kb: KnowledgeBase, doc: Any) -> None:
                 with KB_LOCK:
                     kb.correct_metadata(doc.doc_id, changes)
             except KBError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
                 return
             st.success(f"Saved: {', '.join(sorted(changes))}")
             st.rerun()
@@ -387,14 +387,14 @@ def _fetch_action(kb: KnowledgeBase, doc: Any) -> None:
                 with st.spinner("Fetching…"), KB_LOCK:
                     report = kb.fetch_catalogue([cid])
             except KBError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
                 return
             item = report.items[0]
             if item.status == "fetched":
-                st.success(f"Fetched {item.pages} page(s) from {item.url}")
+                st.success(f"Fetched {item.pages} page(s) from {plain(item.url)}")
                 st.rerun()
             else:
-                st.error(item.reason or item.status)
+                st.error(plain(item.reason or item.status))
 
 
 # ----- overview ------------------------------------------------------------------------------------
@@ -469,7 +469,7 @@ def _new_list_form(kb: KnowledgeBase, expanded: bool) -> None:
                 st.session_state["lists_view_name"] = new_name.strip()
                 st.rerun()
             except KBError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
 
 
 def _export_buttons(kb: KnowledgeBase, name: str) -> None:
@@ -497,8 +497,10 @@ def _list_settings(kb: KnowledgeBase, name: str, description: str) -> None:
                 st.session_state.pop("lists_view_name", None)
                 st.rerun()
             except KBError as exc:
-                st.error(str(exc))
-        if c2.button("Delete list", key=f"delete_list_{name}", type="secondary"):
+                st.error(plain(exc))
+        allowed = may_manage_lists(kb)
+        if c2.button("Delete list", key=f"delete_list_{name}", type="secondary", disabled=not allowed,
+                     help=None if allowed else "Deleting a shared list is for researchers: sign in in the sidebar"):
             with KB_LOCK:
                 kb.delete_list(name)
             st.session_state.pop("lists_view_name", None)
@@ -518,6 +520,7 @@ def _list_item(kb: KnowledgeBase, name: str, item: Any, first: bool, last: bool)
         if item.query:
             st.html(f"<span class='kb-facts'>found with “{escape(item.query)}”</span>")
         note = st.text_input("Note", value=item.note, key=f"note_{item.item_id}")
+        may_remove = may_manage_lists(kb) or item.item_id in own_items()
         c1, c2, c3, c4 = st.columns(4)
         actions = [(note != item.note and c1.button("Save note", key=f"save_note_{item.item_id}"),
                     lambda: kb.annotate(name, item.item_id, note)),
@@ -525,7 +528,8 @@ def _list_item(kb: KnowledgeBase, name: str, item: Any, first: bool, last: bool)
                     lambda: kb.move_in_list(name, item.item_id, item.position - 1)),
                    (not last and c3.button("Move down", key=f"down_{item.item_id}"),
                     lambda: kb.move_in_list(name, item.item_id, item.position + 1)),
-                   (c4.button("Remove", key=f"remove_{item.item_id}"),
+                   (c4.button("Remove", key=f"remove_{item.item_id}", disabled=not may_remove,
+                              help=None if may_remove else "Removing what others added is for researchers"),
                     lambda: kb.remove_from_list(name, item.item_id))]
         for pressed, act in actions:
             if pressed:

@@ -7,6 +7,8 @@ import streamlit as st
 
 from kb.catalogue import DOCUMENT_TYPES
 
+from .render import plain
+
 # (field, label) in the order a researcher checks them
 EDITABLE_FIELDS = (("title", "Title"), ("organisation", "Organisation"), ("year", "Year"), ("language", "Language"),
                    ("doc_type", "Document type"), ("country", "Countries (ISO codes, comma-separated)"),
@@ -20,7 +22,7 @@ def metadata_inputs(key: str, values: Mapping[str, Any], provenance: Mapping[str
     for name, label in EDITABLE_FIELDS:
         current = "" if values.get(name) in (None, "") else str(values.get(name))
         origin = provenance.get(name)
-        help_text = f"{origin.get('source')}: {origin.get('evidence')}" if origin else "not found automatically"
+        help_text = plain(f"{origin.get('source')}: {origin.get('evidence')}") if origin else "not found automatically"
         if name == "doc_type":
             options = ["", *DOCUMENT_TYPES]
             if current and current not in options:
@@ -30,7 +32,7 @@ def metadata_inputs(key: str, values: Mapping[str, Any], provenance: Mapping[str
         else:
             out[name] = st.text_input(label, value=current, key=f"{key}_{name}", help=help_text)
         if origin:
-            st.caption(f"↳ {origin.get('source')}: {origin.get('evidence')}")
+            st.caption("↳ " + plain(f"{origin.get('source')}: {origin.get('evidence')}"))
     return out
 
 

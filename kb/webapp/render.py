@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import re
 from typing import Iterable
 
 from kb.models import Document, Passage
@@ -10,6 +11,15 @@ from kb.models import Document, Passage
 def escape(text: object) -> str:
     """HTML-escape any value (quotes included)."""
     return html.escape("" if text is None else str(text), quote=True)
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=^])")
+
+
+def plain(text: object) -> str:
+    """Text for the Streamlit elements that read Markdown (messages, captions, labels): every character Markdown
+    or Streamlit's directives (`:red[...]`, `:icon:`) would interpret is escaped, so it shows as written."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
 
 
 def highlighted(text: str, spans: Iterable[tuple[int, int]], keep_lines: bool = False) -> str:

@@ -4,13 +4,14 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
 from kb import KnowledgeBase, Settings
 from kb.models import Document, as_int
+
+from .originals import original_link
 
 FILTER_FIELDS = ("organisation", "country", "language", "doc_type")
 PAGE_SIZE = 10
@@ -21,7 +22,10 @@ KB_LOCK = threading.RLock()
 @st.cache_resource(show_spinner="Opening the knowledge base…")
 def open_kb(home: str, environment: tuple[tuple[str, str], ...] = ()) -> KnowledgeBase:
     """The knowledge base for a data directory, opened once per server process (with its model loaded)."""
-    kb = KnowledgeBase(Settings.load({"home": home}))
+    settings = Settings.load({"home": home})
+    if settings.fetch_private_addresses == "auto":  # a web app must not become a window onto its own network
+        settings = Settings.load({"home": home, "fetch_private_addresses": "refuse"})
+    kb = KnowledgeBase(settings)
     if "semantic" in kb.available_modes:
         kb.embedder()  # load the model now, so that the first search is as fast as the next
     return kb
@@ -99,31 +103,9 @@ class SearchState:
         return bool(self.filter_spec())
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        if os.path.samefile(a, b):
-            return True
-        sa, sb = a.stat(), b.stat()
-        return sa.st_size == sb.st_size and sa.st_mtime >= sb.st_mtime
-    except OSError:
-        return False
-
-
-def static_link(kb: KnowledgeBase, doc: Document, page: int, app_dir: Path) -> str | None:
-    """A URL to the stored original PDF opened at a page (served from the app's static folder)."""
+def pdf_link(kb: KnowledgeBase, doc: Document, page: int) -> str | None:
+    """The address of the stored original PDF opened at a page (served by the app's originals route)."""
     original = kb.original_file(doc)
     if original is None or original.suffix.lower() != ".pdf":
         return None
-    target_dir = app_dir / "static" / "files"
-    target = target_dir / original.name
-    if target.exists() and not _same_file(target, original):
-        target.unlink()  # the document was updated since the link was made
-    if not target.exists():
-        target_dir.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(original, target)  # a hard link: no copy, and served like a file of the app itself
-        except OSError:
-            import shutil
-
-            shutil.copyfile(original, target)
-    return f"app/static/files/{original.name}#page={page}"
+    return original_link(doc.doc_id, page)

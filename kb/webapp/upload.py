@@ -14,6 +14,7 @@ from kb import KnowledgeBase
 from kb.report import IngestItem, IngestReport
 
 from .metadata_form import changed_fields, metadata_inputs
+from .render import plain
 from .researcher import require_researcher
 from .state import KB_LOCK
 
@@ -96,9 +97,9 @@ def _review_and_ingest(kb: KnowledgeBase, batch: list[PendingFile], urls: list[s
         for i, item in enumerate(batch):
             title = (f"{item.name} — cannot be read" if item.error else f"{item.name} — {item.records} record(s)"
                      if item.records else f"{item.name} — {item.pages} page(s)")
-            with st.expander(title, expanded=len(batch) <= 3):
+            with st.expander(plain(title), expanded=len(batch) <= 3):
                 if item.error:
-                    st.error(item.error)
+                    st.error(plain(item.error))
                     continue
                 if item.records:
                     st.caption("A record file: each record becomes a document with the metadata of its own fields.")
@@ -106,7 +107,7 @@ def _review_and_ingest(kb: KnowledgeBase, batch: list[PendingFile], urls: list[s
                     continue
                 inputs[i] = metadata_inputs(f"upload_{i}", item.values, item.provenance)
         for url in urls:
-            st.markdown(f"Web address: `{url}` (metadata is detected when it is downloaded)")
+            st.markdown(f"Web address: {plain(url)} (metadata is detected when it is downloaded)")
         submitted = st.form_submit_button("Ingest", type="primary")
     if not submitted:
         return
@@ -130,9 +131,9 @@ def _ingest_one_by_one(kb: KnowledgeBase, targets: list[tuple[str, str, dict[str
     overall = st.progress(0.0, text="Ingesting…")
     rows = {name: st.empty() for name, _, _ in targets}
     for name, _, _ in targets:
-        rows[name].caption(f"waiting: {name}")
+        rows[name].caption(f"waiting: {plain(name)}")
     for n, (name, target, corrections) in enumerate(targets, start=1):
-        rows[name].info(f"reading and indexing: {name}…")
+        rows[name].info(f"reading and indexing: {plain(name)}…")
         with KB_LOCK:
             report = kb.ingest([target], meta=corrections or None, workers=1)
         for item in report.items:
@@ -144,7 +145,7 @@ def _ingest_one_by_one(kb: KnowledgeBase, targets: list[tuple[str, str, dict[str
         else:
             statuses.append(("success", "; ".join(f"{i.status}: {name} ({i.pages} pages)" if i.pages else
                                                   f"{i.status}: {name}" for i in report.items)))
-        getattr(rows[name], statuses[-1][0])(statuses[-1][1])
+        getattr(rows[name], statuses[-1][0])(plain(statuses[-1][1]))
         overall.progress(n / len(targets), text=f"{n} of {len(targets)} done")
     return combined, statuses
 
@@ -164,7 +165,7 @@ def _report_lines(report: IngestReport) -> list[str]:
 def _show_report(report: dict[str, Any]) -> None:
     st.subheader("Ingest report")
     for kind, message in report.get("statuses", []):
-        getattr(st, kind)(message)
+        getattr(st, kind)(plain(message))
     counts = report["counts"]
     st.write(", ".join(f"{n} {status}" for status, n in counts.items() if n) or "nothing to do")
     st.code("\n".join(report["lines"]), language=None)
