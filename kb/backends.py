@@ -76,8 +76,8 @@ class Backends:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.home = settings.home_path
-        if not self.home.exists():
-            self.home.mkdir(parents=True, mode=0o700)  # private: reports, uploads and the embedding cache
+        # private: reports, uploads and the embedding cache; another process may be creating it at this moment
+        self.home.mkdir(parents=True, mode=0o700, exist_ok=True)
         new_store = not (self.home / "kb.sqlite").exists()
         self.store = DocumentStore(self.home / "kb.sqlite")
         if new_store:
