@@ -10,6 +10,7 @@ import time
 
 from .aside import finish_swap
 from .embedding import Embedder, hashing_dimension, load_embedder
+from .embedding_onnx import onnx_model_id
 from .errors import IndexDamagedError, KBError, SchemaVersionError
 from .keyword import KeywordIndex, read_marker
 from .lock import IngestLock
@@ -53,6 +54,8 @@ def embedder_model_id(settings: Settings) -> str:
     """The id the configured embedder records in the vector index, known without loading the model."""
     if settings.embedder == "hashing":
         return f"hashing-{hashing_dimension(settings.embed_model)}"
+    if settings.embed_backend == "onnx-int8":
+        return onnx_model_id(settings.embed_model)
     return f"st:{settings.embed_model}"
 
 
@@ -62,8 +65,9 @@ def build_vector_index(settings: Settings, path: Path) -> VectorIndex:
 
 
 def build_embedder(settings: Settings) -> Embedder:
-    """The configured embedding model (loaded once per process)."""
-    return load_embedder(settings.embedder, settings.embed_model)
+    """The configured embedding model (loaded once per process); the int8 export is cached under HOME/models."""
+    return load_embedder(settings.embedder, settings.embed_model, settings.embed_backend,
+                         settings.home_path / "models")
 
 
 class Backends:

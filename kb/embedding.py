@@ -163,16 +163,24 @@ def hashing_dimension(model_name: str) -> int:
     return int(match.group(1)) if match else 256
 
 
-_LOADED: dict[tuple[str, str], Any] = {}
+_LOADED: dict[tuple[str, str, str, str], Any] = {}
 _LOAD_LOCK = threading.Lock()
+RUNTIMES = ("torch", "onnx-int8")
 
 
-def load_embedder(backend: str, model_name: str) -> Embedder:
-    """The embedder for the settings, loaded once per process."""
-    key = (backend, model_name)
+def load_embedder(backend: str, model_name: str, runtime: str = "torch", cache_root: Any = None) -> Embedder:
+    """The embedder for the settings, loaded once per process (`runtime`: torch, or onnx-int8 with its export
+    cached under `cache_root`)."""
+    if backend == "sentence-transformers" and runtime not in RUNTIMES:
+        raise KBError(f"unknown embed_backend {runtime!r} (KB_EMBED_BACKEND): use {' or '.join(RUNTIMES)}")
+    key = (backend, model_name, runtime if backend == "sentence-transformers" else "", str(cache_root))
     with _LOAD_LOCK:
         if key not in _LOADED:
-            if backend == "sentence-transformers":
+            if backend == "sentence-transformers" and runtime == "onnx-int8":
+                from .embedding_onnx import OnnxInt8Embedder
+
+                _LOADED[key] = OnnxInt8Embedder(model_name, cache_root)
+            elif backend == "sentence-transformers":
                 _LOADED[key] = SentenceTransformerEmbedder(model_name)
             elif backend == "hashing":
                 _LOADED[key] = HashingEmbedder(hashing_dimension(model_name))

@@ -170,7 +170,8 @@ def write_report(path: Path, scifact: dict | None, realdocs: dict | None) -> Non
         lines.append("")
     path.parent.mkdir(parents=True, exist_ok=True)
     previous = path.read_text() if path.exists() else ""
-    for name in ("keyword-engines", "browser-timing"):  # written by benchmark_keyword.py and browser_timing.py
+    # sections written by benchmark_keyword.py, benchmark_embedding.py and browser_timing.py
+    for name in ("keyword-engines", "embedding-backends", "browser-timing"):
         kept = re.search(rf"<!-- {name} -->.*?<!-- /{name} -->", previous, flags=re.S)
         if kept:
             lines += ["", kept.group(0)]

@@ -146,10 +146,11 @@ def section(scifact: dict | None, realdocs: dict | None) -> str:
     return "\n".join(lines)
 
 
-def write_section(path: Path, text: str) -> None:
+def write_section(path: Path, text: str, start: str = START, end: str = END) -> None:
+    """Put a section between its markers in the report (appended the first time)."""
     previous = path.read_text() if path.exists() else "# Benchmarks\n"
-    if START in previous:
-        updated = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: text, previous, flags=re.S)
+    if start in previous:
+        updated = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _: text, previous, flags=re.S)
     else:
         updated = previous.rstrip() + "\n\n" + text + "\n"
     path.write_text(updated)

@@ -48,10 +48,10 @@ def _env(**extra: str) -> dict[str, str]:
 def _assert_consistent_and_finishable(home: Path, folder: Path) -> None:
     # the raw store and keyword index open cleanly, before any recovery
     DocumentStore(home / "kb.sqlite").close()
-    build_keyword_index(Settings.load({"home": str(home)}, environ={}), home / "keyword").close()
+    build_keyword_index(Settings.load({"home": str(home)}, environ=_env()), home / "keyword").close()
     ExactVectorIndex(home / "vectors")
     # the facade finishes half-done work on open; then store and index agree
-    with KnowledgeBase(Settings.load({"home": str(home), "embedder": "hashing"}, environ={})) as kb:
+    with KnowledgeBase(Settings.load({"home": str(home)}, environ=_env())) as kb:
         result = kb.check()
         assert result["ok"], result
         ready_before = result["documents"]
@@ -59,7 +59,7 @@ def _assert_consistent_and_finishable(home: Path, folder: Path) -> None:
     # no stale lock: the next run finishes the work
     done = subprocess.run(_ingest_cmd(home, folder), env=_env(), capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    with KnowledgeBase(Settings.load({"home": str(home), "embedder": "hashing"}, environ={})) as kb:
+    with KnowledgeBase(Settings.load({"home": str(home)}, environ=_env())) as kb:
         result = kb.check()
         assert result["ok"], result
         assert result["documents"] == N_DOCS
@@ -133,7 +133,7 @@ def test_update_killed_midway_keeps_one_consistent_version(tmp_path: Path) -> No
     proc = subprocess.run(_ingest_cmd(home, folder), env=_env(KB_TEST_KILL_AT="after_store_write:1"),
                           capture_output=True)
     assert proc.returncode == -signal.SIGKILL
-    with KnowledgeBase(Settings.load({"home": str(home), "embedder": "hashing"}, environ={})) as kb:
+    with KnowledgeBase(Settings.load({"home": str(home)}, environ=_env())) as kb:
         assert kb.check()["ok"]
         assert kb.search("greenhouses", mode="keyword").hits == []  # the old version is gone from the index
         assert kb.search("schadevergoeding", mode="keyword").hits

@@ -28,13 +28,13 @@ DOCS = {
 }
 
 
-@pytest.fixture(scope="module")
-def model_kb(tmp_path_factory: pytest.TempPathFactory):
+@pytest.fixture(scope="module", params=["torch", "onnx-int8"])
+def model_kb(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("paraphrase")
     for name, pages in DOCS.items():
         make_pdf(folder / name, pages)
     home = tmp_path_factory.mktemp("model-kb") / "home"
-    kb = KnowledgeBase(Settings.load({"home": str(home)}, environ={}))
+    kb = KnowledgeBase(Settings.load({"home": str(home), "embed_backend": request.param}, environ={}))
     report = kb.ingest([folder], workers=1)
     assert report.counts()["added"] == len(DOCS)
     kb.fixture_folder = folder  # type: ignore[attr-defined]
@@ -93,3 +93,45 @@ def test_meaning_search_over_real_records(tmp_path: Path) -> None:
     hits = kb.search("children made to fight in armed groups", mode="semantic", k=5).hits
     assert any("soldier" in p.text.lower() or "armed" in p.text.lower() for h in hits for p in h.passages)
     kb.close()
+
+
+def test_the_int8_onnx_backend_agrees_with_torch_and_exports_once(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from kb.embedding_onnx import ONNX_FILE, OnnxInt8Embedder
+
+    texts = [page for pages in DOCS.values() for page in pages] + [
+        "Slachtoffers van mensenhandel hebben recht op schadevergoeding.", "Debt bondage in brick kilns.",
+        "The national referral mechanism identifies and refers presumed victims of trafficking."]
+    onnx = load_embedder("sentence-transformers", "all-MiniLM-L6-v2", "onnx-int8", tmp_path / "models")
+    assert isinstance(onnx, OnnxInt8Embedder) and onnx.model_id == "st:all-MiniLM-L6-v2#onnx-int8"
+    reference = load_embedder("sentence-transformers", "all-MiniLM-L6-v2").embed(texts)
+    vectors = onnx.embed(texts)
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-4)
+    cosine = (vectors * reference).sum(axis=1)
+    assert cosine.min() > 0.97 and cosine.mean() > 0.98
+    [export] = list((tmp_path / "models").glob(f"*/{ONNX_FILE}"))
+    made = export.stat().st_mtime_ns
+    code = ("from pathlib import Path; from kb.embedding import load_embedder; "
+            f"e = load_embedder('sentence-transformers', 'all-MiniLM-L6-v2', 'onnx-int8', Path({str(tmp_path / 'models')!r})); "
+            "import sys; print('torch' in sys.modules, e.embed(['x']).shape)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "(1,", "384)"]  # the cached export is used: torch is not even imported
+    assert export.stat().st_mtime_ns == made
+
+
+def test_switching_the_embedding_backend_asks_for_a_vector_rebuild(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    doc = make_pdf(tmp_path / "a.pdf", DOCS["grooming.pdf"])
+    with KnowledgeBase(Settings.load({"home": str(home), "embed_backend": "onnx-int8"}, environ={})) as kb:
+        kb.ingest([doc], workers=1)
+        assert kb.stats()["vectors"]["model"] == "st:all-MiniLM-L6-v2#onnx-int8"
+    with KnowledgeBase(Settings.load({"home": str(home), "embed_backend": "torch"}, environ={})) as kb:
+        with pytest.raises(KBError, match="kb reindex --vectors"):
+            kb.search("children online", mode="semantic")
+        assert kb.search("grooming", mode="keyword").hits  # keyword search keeps working
+        kb.reindex(keyword=False)
+        assert names(kb.search("children contacted through games", mode="semantic")) == ["a.pdf"]
+    with pytest.raises(KBError, match="unknown embed_backend 'tpu'"):
+        load_embedder("sentence-transformers", "all-MiniLM-L6-v2", "tpu")

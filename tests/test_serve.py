@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import KEYWORD_BACKEND
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -77,7 +79,8 @@ def test_originals_are_served_by_route_never_after_removal_and_at_any_size(tmp_p
     from kb import KnowledgeBase, Settings
 
     home = tmp_path / "home"
-    settings = Settings.load({"home": str(home), "embedder": "hashing"}, environ={})
+    settings = Settings.load({"home": str(home), "embedder": "hashing", "keyword_backend": KEYWORD_BACKEND},
+                             environ={})
     with KnowledgeBase(settings) as kb:
         kb.ingest([corpus_dir], workers=1)
         pdfs = [kb.get_document(d) for d in kb.doc_ids() if kb.get_document(d).source.endswith(".pdf")]
