@@ -11,7 +11,7 @@ import time
 from .aside import finish_swap
 from .embedding import Embedder, hashing_dimension, load_embedder
 from .embedding_onnx import onnx_model_id
-from .errors import IndexDamagedError, KBError, SchemaVersionError
+from .errors import IndexDamagedError, KBError
 from .keyword import KeywordIndex, read_marker
 from .lock import IngestLock
 from .settings import Settings
@@ -193,9 +193,7 @@ def _opened(kind: str, path: Path, open_index: Callable[[], Any]) -> Any:
     """Open an index; a missing or unreadable file becomes one message that names it and the rebuild."""
     try:
         return open_index()
-    except (SchemaVersionError, IndexDamagedError):
-        raise
-    except KBError:
+    except KBError:  # already says what to do (another engine's index, an old schema, a damaged file)
         raise
     except Exception as exc:  # the engines raise OSError, ValueError and their own errors on damaged files
         option = "--keyword" if kind == "keyword" else "--vectors"

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
 import threading
+import warnings
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -38,6 +41,17 @@ def _model_fingerprint(location: Path) -> str:
         stat = path.stat()
         digest.update(f"{path.relative_to(location)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()[:12]
+
+
+@contextmanager
+def _quiet_root_logger() -> Iterator[None]:
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        root.setLevel(level)
 
 
 def export_int8(location: Path, target: Path) -> None:
@@ -67,12 +81,14 @@ def export_int8(location: Path, target: Path) -> None:
     work = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
     try:
         axes = {n: {0: "batch", 1: "tokens"} for n in names} | {"sentence_embedding": {0: "batch"}}
-        with torch.no_grad():
+        # the exporter's and the quantiser's advice is for their developers, not for people ingesting documents
+        with torch.no_grad(), warnings.catch_warnings(), _quiet_root_logger():
+            warnings.simplefilter("ignore")
             torch.onnx.export(SentenceEmbedding(), tuple(features[n] for n in names), str(work / "model.onnx"),
                               input_names=names, output_names=["sentence_embedding"], dynamic_axes=axes,
                               opset_version=17, dynamo=False)
-        quantize_dynamic(str(work / "model.onnx"), str(work / ONNX_FILE), op_types_to_quantize=["MatMul"],
-                         per_channel=True, weight_type=QuantType.QInt8)
+            quantize_dynamic(str(work / "model.onnx"), str(work / ONNX_FILE), op_types_to_quantize=["MatMul"],
+                             per_channel=True, weight_type=QuantType.QInt8)
         (work / "model.onnx").unlink()
         shutil.copyfile(tokenizer_file, work / "tokenizer.json")
         (work / "config.json").write_text(json.dumps({

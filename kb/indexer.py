@@ -50,11 +50,12 @@ class Indexer:
             pass  # reported by the next search and by `kb check`; `kb reindex` rebuilds it
 
     @contextmanager
-    def locked(self) -> Iterator[None]:
-        """Hold the write lock; interrupted rebuilds and half-written documents are finished first."""
+    def locked(self, progress: Progress | None = None) -> Iterator[None]:
+        """Hold the write lock; interrupted rebuilds and half-written documents (a killed earlier run's) are
+        finished first."""
         with self.lock:
             self._take_over()
-            self.finish_unfinished()
+            self.finish_unfinished(progress)
             yield
 
     def recover(self) -> dict[str, int]:
@@ -79,14 +80,16 @@ class Indexer:
         self._reindex_from_store(pending, embed_progress=progress)
         return {"reindexed": len(pending), "deleted": len(deleting)}
 
-    def _finish_deletes(self, doc_ids: list[str]) -> None:
+    def _finish_deletes(self, doc_ids: list[str], from_indexes: bool = True) -> None:
+        """Remove documents from the indexes (unless they are about to be rebuilt), the store and HOME/files."""
         if not doc_ids:
             return
         docs = self.store.get_documents(doc_ids)
-        self.backends.keyword.delete_documents(doc_ids)
-        vectors = self.backends.vectors
-        if vectors is not None:
-            vectors.delete_documents(doc_ids)
+        if from_indexes:
+            self.backends.keyword.delete_documents(doc_ids)
+            vectors = self.backends.vectors
+            if vectors is not None:
+                vectors.delete_documents(doc_ids)
         self.store.delete_documents(doc_ids)
         for doc in docs.values():
             if doc.stored_file:
@@ -104,10 +107,7 @@ class Indexer:
     def batch_writer(self, embed_progress: Progress | None = None) -> Iterator[BatchWriter]:
         """A writer for ingestion under the write lock; what is staged is committed when the context ends."""
         self.backends.check_vector_model()
-        with self.lock:
-            self._take_over()
-            # a killed earlier run may have left documents half-written: finish them first
-            self.finish_unfinished(embed_progress)
+        with self.locked(embed_progress):
             writer = BatchWriter(self, self.settings.index_batch_docs, self.settings.index_batch_pages,
                                  embed_progress)
             try:
@@ -182,24 +182,17 @@ class Indexer:
         """Rebuild indexes from the document store, each built aside and swapped in."""
         with self.lock:  # the live indexes are not read: they may be the damaged thing being replaced
             self._take_over()
-            self._drop_deleted()
-            pending = self.store.doc_ids(PENDING)
+            # unfinished work is finished by rebuilding every index, not by writing into a possibly damaged one
+            deleting, pending = self.store.doc_ids(DELETING), self.store.doc_ids(PENDING)
+            unfinished = bool(deleting or pending)
+            self._finish_deletes(deleting, from_indexes=False)
             ids = sorted(self.store.doc_ids(READY) + pending)
-            if keyword or pending:
+            if keyword or unfinished:
                 self._rebuild_keyword(ids, progress)
-            if (vectors or pending) and self.backends.semantic:
+            if (vectors or unfinished) and self.backends.semantic:
                 self._rebuild_vectors(ids, embed_progress)
             self.store.set_state(pending, READY)
             return len(ids)
-
-    def _drop_deleted(self) -> None:
-        """Finish interrupted removals in the store alone (the indexes are about to be rebuilt without them)."""
-        deleting = self.store.doc_ids(DELETING)
-        docs = self.store.get_documents(deleting)
-        self.store.delete_documents(deleting)
-        for doc in docs.values():
-            if doc.stored_file:
-                (self.home / "files" / doc.stored_file).unlink(missing_ok=True)
 
     def _rebuild_keyword(self, doc_ids: list[str], progress: Progress | None) -> None:
         """A fresh index of the configured engine beside the live one, then swapped in (switches engines too)."""
