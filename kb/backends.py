@@ -60,8 +60,16 @@ def embedder_model_id(settings: Settings) -> str:
 
 
 def build_vector_index(settings: Settings, path: Path) -> VectorIndex:
-    """Open (or create) the vector index in a folder for the configured model."""
-    return ExactVectorIndex(path, model_id=embedder_model_id(settings))
+    """Open (or create) the configured vector index in a folder for the configured model."""
+    name = str(settings.vector_backend).strip().lower()
+    if name == "exact":
+        return ExactVectorIndex(path, model_id=embedder_model_id(settings))
+    if name == "hnsw":
+        from .vectors_ann import HnswVectorIndex
+
+        return HnswVectorIndex(path, model_id=embedder_model_id(settings), min_rows=settings.ann_min_rows,
+                               expansion=settings.ann_expansion)
+    raise KBError(f"unknown vector_backend {settings.vector_backend!r} (KB_VECTOR_BACKEND): use exact or hnsw")
 
 
 def build_embedder(settings: Settings) -> Embedder:

@@ -277,6 +277,7 @@ class Indexer:
         out["home"] = str(self.home)
         built_by = read_marker(self.backends.keyword_path) or {}
         out["keyword_backend"] = str(built_by.get("backend") or self.settings.keyword_backend)
+        out["vector_backend"] = str(self.settings.vector_backend)
         try:
             vectors = self.backends.vectors
         except KBError as exc:

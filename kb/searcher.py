@@ -14,9 +14,9 @@ from .evaluation import evaluate_run
 from .filters import Filters
 from .fusion import reciprocal_rank_fusion
 from .keyword import ParsedQuery, highlight_spans
-from .models import Document, Hit, Passage
+from .models import Chunk, Document, Hit, Page, Passage
 from .search import DocGroup, count_facets, group_by_document, make_snippet
-from .store import READY
+from .store import READY, chunk_covering
 
 MODES = ("hybrid", "keyword", "semantic")
 FACET_FIELDS = ("organisation", "country", "year", "language", "doc_type")
@@ -132,42 +132,48 @@ class Searcher:
 
     def _build_hits(self, ranked: list[tuple[str, float]], docs: Mapping[str, Document],
                     keyword: dict[str, DocGroup], semantic: dict[str, DocGroup], parsed: ParsedQuery) -> list[Hit]:
+        """The page of results with their passages; the store is read once for all of them (pages, chunks)."""
+        shown = [d for d, _ in ranked if d in docs]
+        page_keys = [(d, p.page) for d in shown if d in keyword for p in keyword[d].chunks]
+        material = _Material(self.store.get_pages(page_keys), self.store.chunks_on_pages(page_keys),
+                             self.store.get_chunks(c.chunk_id for d in shown if d in semantic
+                                                   for c in semantic[d].chunks))
         hits: list[Hit] = []
         for doc_id, score in ranked:
             doc = docs.get(doc_id)
             if doc is None:
                 continue
-            kw = self._keyword_passages(doc, keyword.get(doc_id), parsed)
-            sem = self._semantic_passages(doc, semantic.get(doc_id), parsed)
+            kw = self._keyword_passages(doc, keyword.get(doc_id), parsed, material)
+            sem = self._semantic_passages(doc, semantic.get(doc_id), parsed, material)
             hits.append(Hit(doc, score, _interleave(kw, sem, self.settings.passages_per_hit)))
         return hits
 
     def _spans(self, parsed: ParsedQuery, text: str, language: str | None) -> list[tuple[int, int]]:
         return highlight_spans(parsed, text, language, self.settings.fallback_language)
 
-    def _keyword_passages(self, doc: Document, group: DocGroup | None, parsed: ParsedQuery) -> list[Passage]:
+    def _keyword_passages(self, doc: Document, group: DocGroup | None, parsed: ParsedQuery,
+                          material: "_Material") -> list[Passage]:
         if group is None:
             return []
-        pages = self.store.get_pages([(doc.doc_id, p.page) for p in group.chunks])
         passages = []
         for ranked in group.chunks:
-            page = pages.get((doc.doc_id, ranked.page))
+            page = material.pages.get((doc.doc_id, ranked.page))
             if page is None:
                 continue
             spans = self._spans(parsed, page.text, doc.language)
             text, shown, start = make_snippet(page.text, spans, self.settings.snippet_chars)
             anchor = spans[0][0] if spans else start
-            chunk = self.store.chunk_at(doc.doc_id, page.number, anchor)
+            chunk = chunk_covering(material.page_chunks.get((doc.doc_id, page.number), []), anchor)
             passages.append(Passage(chunk.chunk_id if chunk else "", page.number, text, ranked.score, shown))
         return passages
 
-    def _semantic_passages(self, doc: Document, group: DocGroup | None, parsed: ParsedQuery) -> list[Passage]:
+    def _semantic_passages(self, doc: Document, group: DocGroup | None, parsed: ParsedQuery,
+                           material: "_Material") -> list[Passage]:
         if group is None:
             return []
-        chunks = self.store.get_chunks([c.chunk_id for c in group.chunks])
         passages = []
         for ranked in group.chunks:
-            chunk = chunks.get(ranked.chunk_id)
+            chunk = material.chunks.get(ranked.chunk_id)
             if chunk is not None:
                 passages.append(Passage(chunk.chunk_id, chunk.page, chunk.text, ranked.score,
                                         self._spans(parsed, chunk.text, doc.language)))
@@ -243,6 +249,15 @@ class Searcher:
             metrics["latency_ms_p50"] = latencies[len(latencies) // 2]
             metrics["latency_ms_p95"] = latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))]
         return metrics
+
+
+@dataclass
+class _Material:
+    """What a page of results shows, read from the store in one go."""
+
+    pages: dict[tuple[str, int], Page]
+    page_chunks: dict[tuple[str, int], list[Chunk]]
+    chunks: dict[str, Chunk]
 
 
 def _interleave(first: list[Passage], second: list[Passage], limit: int) -> list[Passage]:

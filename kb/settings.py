@@ -54,6 +54,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("default_mode", "hybrid", str, "Search mode when none is given: hybrid, keyword or semantic."),
     Setting("rrf_k", 60, int, "Reciprocal rank fusion constant k for hybrid search."),
     Setting("hybrid_weights", "1.0,1.0", str, "Weights of the keyword and semantic rankings in hybrid fusion."),
+    Setting("vector_backend", "exact", str,
+            "Vector index: exact (every chunk scored), or hnsw (an HNSW graph for unfiltered queries over at least "
+            "ann_min_rows chunks; filtered queries stay exact). Same files: switching needs no rebuild."),
+    Setting("ann_min_rows", 50000, int, "Chunks from which the hnsw vector index uses its graph (exact below)."),
+    Setting("ann_expansion", 384, int,
+            "HNSW search breadth, also the candidates rescored exactly (higher: better recall, slower)."),
     Setting("semantic_candidates", 300, int, "Chunks retrieved by the vector index per query before grouping."),
     Setting("chunk_tokens", 256, int, "Maximum chunk size in tokens of the embedding model's tokenizer."),
     Setting("chunk_overlap", 32, int, "Tokens shared by consecutive chunks of the same page."),

@@ -215,20 +215,26 @@ class DocumentStore:
         return [Page(r["number"], r["text"]) for r in rows]
 
     def get_pages(self, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], Page]:
-        """Pages by (doc_id, number)."""
+        """Pages by (doc_id, number), in one query per 400 of them."""
         out: dict[tuple[str, int], Page] = {}
-        for doc_id, number in dict.fromkeys(keys):
-            row = self.conn.execute("SELECT text FROM pages WHERE doc_id=? AND number=?", (doc_id, number)).fetchone()
-            if row is not None:
-                out[(doc_id, number)] = Page(number, row["text"])
+        for part, marks, values in _row_values(keys):
+            for row in self.conn.execute(f"SELECT doc_id, number, text FROM pages WHERE (doc_id, number) IN "
+                                         f"(VALUES {marks})", values):
+                out[(row["doc_id"], row["number"])] = Page(row["number"], row["text"])
+        return out
+
+    def chunks_on_pages(self, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], list[Chunk]]:
+        """Every chunk of the pages (doc_id, number), in reading order, in one query per 400 pages."""
+        out: dict[tuple[str, int], list[Chunk]] = {}
+        for part, marks, values in _row_values(keys):
+            for row in self.conn.execute(f"SELECT * FROM chunks WHERE (doc_id, page) IN (VALUES {marks}) "
+                                         "ORDER BY doc_id, page, seq", values):
+                out.setdefault((row["doc_id"], row["page"]), []).append(_row_to_chunk(row))
         return out
 
     def chunk_at(self, doc_id: str, page: int, position: int) -> Chunk | None:
         """The chunk of a page that covers a character position (else the page's nearest chunk)."""
-        row = self.conn.execute(
-            "SELECT * FROM chunks WHERE doc_id=? AND page=? ORDER BY (start > ?) , abs(start - ?) LIMIT 1",
-            (doc_id, page, position, position)).fetchone()
-        return _row_to_chunk(row) if row else None
+        return chunk_covering(self.chunks_on_pages([(doc_id, page)]).get((doc_id, page), []), position)
 
     def page_keys_by_doc(self) -> dict[str, set[int]]:
         """Numbers of the non-empty pages of every document (used by consistency checks)."""
@@ -431,6 +437,19 @@ class DocumentStore:
         with self.transaction() as conn:
             conn.executemany("DELETE FROM documents WHERE doc_id=?", [(d,) for d in ids])
             _bump_generation(conn)
+
+
+def chunk_covering(chunks: list[Chunk], position: int) -> Chunk | None:
+    """Of a page's chunks, the one that starts nearest before a character position (else the nearest after)."""
+    return min(chunks, key=lambda c: (c.start > position, abs(c.start - position)), default=None)
+
+
+def _row_values(keys: Iterable[tuple[str, int]], size: int = 400) -> Iterator[tuple[list, str, list]]:
+    """(keys, "(?,?),(?,?)…", flat values) in parts small enough for one SQLite statement."""
+    unique = list(dict.fromkeys(keys))
+    for start in range(0, len(unique), size):
+        part = unique[start:start + size]
+        yield part, ",".join("(?,?)" for _ in part), [v for key in part for v in key]
 
 
 def _bump_generation(conn: sqlite3.Connection) -> None:

@@ -14,6 +14,7 @@ from .aside import finish_swap, start_aside, swap_in
 from .errors import IndexDamagedError, SchemaVersionError
 
 VECTOR_SCHEMA_VERSION = 1
+KEY_ROW_BITS = 24  # a row's key: its first segment's number, then its place in that segment
 
 
 @dataclass
@@ -151,9 +152,12 @@ class ExactVectorIndex:
                 file.unlink(missing_ok=True)
 
     def _load(self) -> None:
-        matrices, chunk_ids, doc_ids, pages, seg_numbers = [], [], [], [], []
+        matrices, chunk_ids, doc_ids, pages, seg_numbers, keys = [], [], [], [], [], []
         for seg in self._manifest["segments"]:
             matrix, meta = self._read_segment(seg["name"])
+            # a row's key stays the same when compaction moves it (ANN graphs refer to rows by key)
+            keys.append(np.asarray(meta["keys"], dtype=np.uint64) if "keys" in meta else
+                        (np.uint64(seg["number"]) << np.uint64(KEY_ROW_BITS)) + np.arange(len(matrix), dtype=np.uint64))
             matrices.append(matrix)
             chunk_ids.extend(meta["chunk_ids"])
             doc_ids.extend(meta["doc_ids"])
@@ -164,6 +168,7 @@ class ExactVectorIndex:
         self._matrix = (np.concatenate(matrices) if len(matrices) > 1 else
                         (matrices[0] if matrices else np.zeros((0, dim), dtype=np.float32)))
         self._chunk_ids = chunk_ids
+        self._keys = np.concatenate(keys) if keys else np.zeros(0, dtype=np.uint64)
         self._doc_ids = np.array(doc_ids, dtype=object)
         self._pages = np.array(pages, dtype=np.int32)
         segs = np.array(seg_numbers, dtype=np.int64)
@@ -263,7 +268,8 @@ class ExactVectorIndex:
             handle.flush()
             os.fsync(handle.fileno())
         (self.path / f"{name}.json").write_text(json.dumps({
-            "chunk_ids": [r[0] for r in rows], "doc_ids": [r[1] for r in rows], "pages": [r[2] for r in rows]}))
+            "chunk_ids": [r[0] for r in rows], "doc_ids": [r[1] for r in rows], "pages": [r[2] for r in rows],
+            "keys": [int(k) for k in self._keys[live]]}))
         self._manifest["segments"] = [{"name": name, "number": number, "rows": len(rows)}] if rows else []
         self._manifest["next_segment"] = number + 1
         self._write_manifest()

@@ -8,10 +8,15 @@ import numpy as np
 import pytest
 
 from kb.vectors import ExactVectorIndex
+from kb.vectors_ann import HnswVectorIndex
 
 DIM = 16
 Factory = Callable[[Path], object]
-BACKENDS: dict[str, Factory] = {"exact": lambda path: ExactVectorIndex(path, model_id="test-model")}
+BACKENDS: dict[str, Factory] = {
+    "exact": lambda path: ExactVectorIndex(path, model_id="test-model"),
+    # the graph from the first row on, so that every contract test goes through it
+    "hnsw": lambda path: HnswVectorIndex(path, model_id="test-model", min_rows=0),
+}
 
 
 @pytest.fixture(params=sorted(BACKENDS))

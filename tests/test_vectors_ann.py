@@ -1,0 +1,106 @@
+"""The HNSW vector index beyond the shared contract: recall against exact search, exact filters, readers in other
+processes, a graph left behind by a killed writer, and the size from which the graph is used."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kb.vectors import ExactVectorIndex
+from kb.vectors_ann import GRAPH, STATE, HnswVectorIndex
+
+DIM = 384
+
+
+TOPICS = np.random.default_rng(0).normal(size=(40, DIM))
+
+
+def clustered(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Unit vectors around a few dozen topics, as chunk embeddings are (queries come from the same topics)."""
+    vectors = TOPICS[rng.integers(0, len(TOPICS), size=n)] + rng.normal(scale=0.6, size=(n, DIM))
+    return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+
+
+def fill(index: ExactVectorIndex, vectors: np.ndarray, per_doc: int = 50, first: int = 0) -> None:
+    for start in range(0, len(vectors), per_doc * 40):  # 40 documents per write, as ingestion batches them
+        part = vectors[start:start + per_doc * 40]
+        rows = [(f"c{first + start + i}", f"d{(first + start + i) // per_doc}", 1) for i in range(len(part))]
+        index.replace_documents(rows, part, sorted({r[1] for r in rows}))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, np.ndarray]:
+    path = tmp_path_factory.mktemp("ann") / "vectors"
+    vectors = clustered(np.random.default_rng(3), 20_000)
+    fill(HnswVectorIndex(path, model_id="m", min_rows=1000), vectors)
+    return path, vectors
+
+
+def test_recall_at_10_against_exact_search(built: tuple[Path, np.ndarray]) -> None:
+    path, vectors = built
+    ann, exact = HnswVectorIndex(path, model_id="m", min_rows=1000), ExactVectorIndex(path, model_id="m")
+    assert ann._current_graph() is not None  # the saved graph answers, not the exact fallback
+    # the search breadth is a setting of the reader, not kept in the file: a restored graph must be given it
+    assert HnswVectorIndex(path, model_id="m", min_rows=1000, expansion=300)._current_graph().expansion_search == 300
+    queries = clustered(np.random.default_rng(4), 50)
+    recall = [len({h.chunk_id for h in ann.search(q, 10)} & {h.chunk_id for h in exact.search(q, 10)}) / 10
+              for q in queries]
+    assert np.mean(recall) >= 0.95
+    hit = ann.search(queries[0], 1)[0]
+    assert abs(hit.score - float(vectors[int(hit.chunk_id[1:])] @ queries[0])) < 1e-5  # rescored exactly
+
+
+def test_filtered_queries_are_exact(built: tuple[Path, np.ndarray]) -> None:
+    path, _ = built
+    ann, exact = HnswVectorIndex(path, model_id="m", min_rows=1000), ExactVectorIndex(path, model_id="m")
+    allowed = {f"d{n}" for n in range(0, 400, 7)}
+    for query in clustered(np.random.default_rng(5), 10):
+        assert ann.search(query, 10, allowed) == exact.search(query, 10, allowed)
+
+
+def test_a_reader_in_another_process_uses_the_graph_and_sees_new_writes(tmp_path: Path) -> None:
+    path = tmp_path / "vectors"
+    writer = HnswVectorIndex(path, model_id="m", min_rows=500)
+    fill(writer, clustered(np.random.default_rng(6), 3000))
+    probe = clustered(np.random.default_rng(7), 1)[0]
+    code = ("import sys, numpy as np; from kb.vectors_ann import HnswVectorIndex\n"
+            f"i = HnswVectorIndex({str(path)!r}, model_id='m', min_rows=500)\n"
+            "q = np.array([float(x) for x in sys.argv[1:]], dtype=np.float32)\n"
+            "print(i._current_graph() is not None, i.search(q, 1)[0].chunk_id)")
+    args = [sys.executable, "-c", code, *map(str, probe)]
+    used, nearest = subprocess.run(args, capture_output=True, text=True, check=True).stdout.split()
+    assert used == "True"
+    writer.replace_documents([("new", "dnew", 1)], probe[None, :], ["dnew"])  # the probe itself, added
+    assert subprocess.run(args, capture_output=True, text=True, check=True).stdout.split() == ["True", "new"]
+    writer.delete_documents(["dnew"])
+    assert subprocess.run(args, capture_output=True, text=True, check=True).stdout.split() == ["True", nearest]
+
+
+def test_a_graph_behind_the_manifest_is_not_used_and_the_next_writer_rebuilds_it(tmp_path: Path) -> None:
+    path = tmp_path / "vectors"
+    fill(HnswVectorIndex(path, model_id="m", min_rows=500), clustered(np.random.default_rng(8), 2000))
+    state = json.loads((path / STATE).read_text())
+    (path / STATE).write_text(json.dumps({**state, "next_segment": state["next_segment"] - 1}))  # a killed writer
+    reader = HnswVectorIndex(path, model_id="m", min_rows=500)
+    assert reader._current_graph() is None
+    query = clustered(np.random.default_rng(9), 1)[0]
+    assert reader.search(query, 10) == ExactVectorIndex(path, model_id="m").search(query, 10)
+    reader.remove_orphans()  # what the next writer does under the lock
+    assert json.loads((path / STATE).read_text())["next_segment"] == state["next_segment"]
+    assert HnswVectorIndex(path, model_id="m", min_rows=500)._current_graph() is not None
+
+
+def test_small_collections_stay_exact_until_they_grow(tmp_path: Path) -> None:
+    path = tmp_path / "vectors"
+    index = HnswVectorIndex(path, model_id="m", min_rows=1500)
+    vectors = clustered(np.random.default_rng(10), 2000)
+    fill(index, vectors[:1000])
+    assert not (path / GRAPH).exists()
+    fill(index, vectors[1000:], first=1000)
+    assert (path / GRAPH).exists() and index._current_graph() is not None
+    index.delete_documents([f"d{n}" for n in range(30)])  # 1,500 rows gone: below the size again
+    assert not (path / GRAPH).exists() and len(index) == 500
