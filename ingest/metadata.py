@@ -14,6 +14,7 @@ from kb.errors import KBError
 from kb.models import CORE_FIELDS, Document, LoadedDocument
 
 from .detect import detect_metadata
+from .titles import complete_line, completed, subject_line, title_problem
 
 _TITLE_LINE = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
 _NOT_TITLE = re.compile(r"^(pagina|page|blad|seite|datum|date|ons kenmerk|our ref|aan |to:|van |from:)\b|\d+ (van|of) \d+$", re.I)
@@ -113,15 +114,20 @@ def is_sidecar(path: Path) -> bool:
     return False
 
 
-def guess_title(loaded: LoadedDocument, fallback: str) -> str:
-    """The first meaningful line of the first pages, else the fallback."""
+def guess_title(loaded: LoadedDocument, fallback: str, file_stem: str = "") -> str:
+    """The first line of the first pages that reads like a title (joined with the lines it goes on on), else the
+    fallback."""
     for page in loaded.pages[:2]:
-        for line in page.text.splitlines()[:15]:
+        lines = page.text.splitlines()[:25]
+        for n, line in enumerate(lines):
             line = line.strip()
-            if (8 <= len(line) <= 200 and _TITLE_LINE.search(line) and not _NOT_TITLE.search(line)
-                    and len(line.split()) >= 2
-                    and not line.lower().startswith(("http", "www."))):
-                return line
+            if not (8 <= len(line) <= 200 and _TITLE_LINE.search(line) and not _NOT_TITLE.search(line)
+                    and not line[:1].islower()
+                    and len(line.split()) >= 2 and not line.lower().startswith(("http", "www."))):
+                continue
+            candidate = complete_line(lines, n)
+            if not title_problem(candidate, file_stem):
+                return candidate
     return fallback
 
 
@@ -147,6 +153,23 @@ class _Merge:
         self.provenance[name] = {"source": source, "evidence": evidence}
 
 
+def _sort_out_titles(loaded: LoadedDocument, file_meta: dict[str, Any], loader_found: dict[str, Any],
+                     stem: str) -> None:
+    """Drop the file's and the loader's titles that are not titles; a letter's subject line goes first."""
+    subject = subject_line(loaded.pages)  # a letter is known by its subject, whatever its file says
+    if file_meta.get("title") and (subject or title_problem(str(file_meta["title"]), stem, from_text=False)):
+        file_meta.pop("title")
+    layout = loader_found.pop("title", None)
+    if subject:
+        loader_found["title"] = (subject, "the letter's subject line")
+    elif layout:
+        title = completed(layout[0], loaded.pages)
+        problem = title_problem(title, stem)
+        # cut off but otherwise a title: kept unless a line of the text makes a better one
+        if not problem or (problem.startswith("cut off") and not guess_title(loaded, "", stem)):
+            loader_found["title"] = (title, layout[1])
+
+
 def build_document(loaded: LoadedDocument, doc_id: str, *,
                    layers: Sequence[tuple[str, str, Mapping[str, Any]]] = (), fallback_title: str = "") -> Document:
     """Merge metadata by precedence: detected < the file's own < each layer given (lowest first).
@@ -161,8 +184,10 @@ def build_document(loaded: LoadedDocument, doc_id: str, *,
     file_year = file_meta.pop("file_year", None)
     headings = file_meta.pop("headings", None)
 
+    stem = Path(loaded.original_path or loaded.source).stem
+    _sort_out_titles(loaded, file_meta, loader_found, stem)
     title_found = loader_found.get("title")
-    guessed = "" if file_meta.get("title") or title_found else guess_title(loaded, "")
+    guessed = "" if file_meta.get("title") or title_found else guess_title(loaded, "", stem)
     found = detect_metadata(loaded, str(file_meta.get("title") or "") or (title_found[0] if title_found else guessed))
     for name, item in found.items():
         if not (name == "year" and item.weak):

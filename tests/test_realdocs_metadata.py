@@ -26,7 +26,9 @@ def detected() -> list[dict[str, str]]:
     for path in sorted(REALDOCS.rglob("*.pdf")):
         [doc] = detect_file(path, OPTIONS).documents
         provenance = doc.extra["_provenance"]
-        rows.append({"file": str(path.relative_to(REALDOCS)), "language": doc.language or "",
+        rows.append({"file": str(path.relative_to(REALDOCS)), "title": doc.title,
+                     "title_evidence": provenance.get("title", {}).get("evidence", ""),
+                     "language": doc.language or "",
                      "organisation": doc.organisation or "", "doc_type": doc.doc_type or "",
                      "country": doc.country or "", "year": str(doc.year or ""),
                      "language_evidence": provenance.get("language", {}).get("evidence", ""),
@@ -67,3 +69,15 @@ def test_the_national_rapporteur_is_found_as_the_organisation_of_most_of_its_fil
     assert by_file["GLOTIP2024_Chapter_2.pdf"]["organisation"] == "UNODC"
     assert by_file["Polaris-Analysis-of-2021-Data-from-the-National-Human-Trafficking-Hotline.pdf"][
         "organisation"] == "Polaris"
+
+
+def test_titles_are_titles_a_person_would_recognise(detected: list[dict[str, str]]) -> None:
+    from ingest.titles import title_problem
+
+    problems = {row["file"]: title_problem(row["title"], Path(row["file"]).stem, from_text=False) for row in detected}
+    bad = {file: why for file, why in problems.items() if why}
+    # 39 of the 170 had a return address, a file name, a table header row, a reference, a date or a greeting as
+    # their title before; two files have no title in their text at all and keep their file name
+    assert set(bad) <= {"nl-national-rapporteur/P0102D01.pdf", "nl-national-rapporteur/P0121D01.pdf"}, bad
+    letters = [row for row in detected if row["title_evidence"] == "the letter's subject line"]
+    assert len(letters) >= 24 and not any("retouradres" in row["title"].lower() for row in detected)
