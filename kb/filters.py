@@ -12,6 +12,20 @@ _FIELD_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _RANGE_RE = re.compile(r"^\s*(\d{4})?\s*(?:\.\.|-)\s*(\d{4})?\s*$")
 
 
+# Fields that hold several values in one, and what separates them: "Council of Europe; GRETA" (an organisation's
+# name may hold a comma), "NL,BE" or "NL; BE".
+MULTI_VALUED = {"organisation": ";", "country": ",;"}
+
+
+def split_values(name: str, value: object) -> list[str]:
+    """The values of a field (several for a multi-valued field), stripped, empty ones left out."""
+    if value in (None, ""):
+        return []
+    separators = MULTI_VALUED.get(name)
+    parts = re.split(f"[{re.escape(separators)}]", str(value)) if separators else [str(value)]
+    return [p.strip() for p in parts if p.strip()]
+
+
 def _op(value: str) -> str:
     """`VALUE*` matches by prefix; anything else exactly (case-insensitive)."""
     return "LIKE" if value.endswith("*") else "="
@@ -90,10 +104,16 @@ class Filters:
         for name, vals in self.values.items():
             ors: list[str] = []
             for v in vals:
-                if name == "country":
-                    # country may hold several codes or names separated by commas or semicolons
-                    ors.append("(',' || replace(lower(country), ';', ',') || ',') LIKE ?")
-                    params.append(f"%,{v.strip().lower()},%")
+                if name in MULTI_VALUED and not v.endswith("*"):
+                    # one of its values, or the whole text (separators normalised to one, spaces around them out)
+                    sep = MULTI_VALUED[name][-1]
+                    listed = f"lower({name})"
+                    for other in MULTI_VALUED[name][:-1]:
+                        listed = f"replace({listed}, '{other}', '{sep}')"
+                    listed = f"replace(replace({listed}, '{sep} ', '{sep}'), ' {sep}', '{sep}')"
+                    ors.append(f"('{sep}' || {listed} || '{sep}') LIKE ? ESCAPE '\\' OR lower({name}) = lower(?)")
+                    needle = v.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                    params.extend([f"%{sep}{needle}{sep}%", v.strip()])
                 elif name in COLUMN_FIELDS:
                     ors.append(f"lower({name}) {_op(v)} lower(?){_escape_clause(v)}")
                     params.append(_pattern(v))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Protocol
 
+from .filters import split_values
 from .models import Document
 
 
@@ -37,19 +38,15 @@ def group_by_document(ranked: Iterable[Ranked], passages_per_doc: int) -> list[D
 
 
 def count_facets(docs: Iterable[Document], fields: Iterable[str]) -> dict[str, dict[str, int]]:
-    """For each field, how many of the documents carry each value (countries split on commas), most first."""
+    """For each field, how many of the documents carry each value (multi-valued fields counted per value), most
+    first."""
     docs = list(docs)
     out: dict[str, dict[str, int]] = {}
     for name in fields:
         counts: dict[str, int] = {}
         for doc in docs:
-            value = doc.get(name)
-            if value in (None, ""):
-                continue
-            values = [v.strip() for v in str(value).split(",")] if name == "country" else [str(value)]
-            for v in values:
-                if v:
-                    counts[v] = counts.get(v, 0) + 1
+            for v in dict.fromkeys(split_values(name, doc.get(name))):
+                counts[v] = counts.get(v, 0) + 1
         out[name] = dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
     return out
 

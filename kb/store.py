@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from .errors import SchemaVersionError
-from .filters import Filters
+from .filters import Filters, split_values
 from .models import Chunk, Document, Page, PreparedDocument
 
 SCHEMA_VERSION = 1
@@ -308,13 +308,19 @@ class DocumentStore:
                              [(model_id, sha, blob) for sha, blob in items])
 
     def overview(self, fields: Iterable[str]) -> dict[str, dict[str, dict[str, int]]]:
-        """Documents and pages of ready documents grouped by each field."""
+        """Documents and pages of ready documents by each value of each field (a document counts once for each of
+        the values of a multi-valued field), most documents first."""
         out: dict[str, dict[str, dict[str, int]]] = {}
         for name in fields:
-            rows = self.conn.execute(
-                f"SELECT coalesce(CAST({name} AS TEXT), 'unknown') AS value, count(*) AS documents, "
-                f"coalesce(sum(n_pages), 0) AS pages FROM documents WHERE state='ready' GROUP BY 1 ORDER BY 2 DESC")
-            out[name] = {r["value"]: {"documents": r["documents"], "pages": r["pages"]} for r in rows}
+            groups: dict[str, dict[str, int]] = {}
+            rows = self.conn.execute(f"SELECT CAST({name} AS TEXT) AS value, n_pages FROM documents "
+                                     "WHERE state='ready'")
+            for row in rows:
+                for value in dict.fromkeys(split_values(name, row["value"])) or ["unknown"]:
+                    group = groups.setdefault(value, {"documents": 0, "pages": 0})
+                    group["documents"] += 1
+                    group["pages"] += row["n_pages"] or 0
+            out[name] = dict(sorted(groups.items(), key=lambda item: (-item[1]["documents"], item[0])))
         return out
 
     def recent_documents(self, limit: int) -> list[Document]:

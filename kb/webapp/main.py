@@ -230,9 +230,10 @@ def _result_card(kb: KnowledgeBase, hit: Hit, rank: int, state: SearchState) -> 
                 link = pdf_link(kb, doc, passage.page)
             cols = st.columns([12, 2])
             if link:
-                cols[0].html(passage_html(passage, link))
+                cols[0].html(passage_html(passage, link, language=doc.language))
             else:
-                cols[0].html(passage_html(passage, _context_link(doc.doc_id, passage.page, state), new_tab=False))
+                cols[0].html(passage_html(passage, _context_link(doc.doc_id, passage.page, state), new_tab=False,
+                                             language=doc.language))
             with cols[1]:
                 _add_button(kb, "+ passage", f"addp_{doc.doc_id}_{n}", doc.doc_id, state.query, passage)
         if hit.related:
@@ -296,7 +297,7 @@ def _search_passages(kb: KnowledgeBase, doc: Any, state: SearchState) -> None:
     for passage in results.hits[0].passages if results.hits else []:
         with KB_LOCK:
             plink = pdf_link(kb, doc, passage.page)
-        st.html(passage_html(passage, plink))
+        st.html(passage_html(passage, plink, language=doc.language))
 
 
 def _full_text(kb: KnowledgeBase, doc: Any, pages: list[Any], state: SearchState) -> None:
@@ -418,10 +419,12 @@ def overview_view(kb: KnowledgeBase) -> None:
         frame = pd.DataFrame({"documents": [g["documents"] for g in groups.values()],
                               "pages": [g["pages"] for g in groups.values()]}, index=list(groups))
         frame.index.name = label
-        if field == "year":
-            frame = frame.sort_index()
         st.subheader(f"By {label.lower()}")
-        st.bar_chart(frame, stack=False)
+        if field == "year":  # a time line: years in order, upright bars
+            st.bar_chart(frame.sort_index(), stack=False, sort=False)
+        else:  # most documents first, horizontal bars so that long names are shown in full
+            st.bar_chart(frame.head(25), horizontal=True, stack=False, sort=False,
+                         height=max(160, 28 * min(len(frame), 25)))
     st.subheader("Recently ingested")
     for doc in data["recent"]:
         cols = st.columns([10, 2])

@@ -63,16 +63,20 @@ def title_html(doc: Document, rank: int | None = None) -> str:
             f"<div class='kb-facts'>{chips}</div>{stub}")
 
 
-def passage_html(passage: Passage, link: str | None, new_tab: bool = True) -> str:
-    """One passage: page label (a link to the page: the original PDF, or the passage in context) and its text."""
+def passage_html(passage: Passage, link: str | None, new_tab: bool = True, language: str | None = None) -> str:
+    """One passage: page label (a link to the page: the original PDF, or the passage in context), the language it
+    is in, and its text."""
     label = f"p. {passage.page}"
+    tongue = (f"<span class='kb-lang' title='the language of this passage'>{escape(LANGUAGE_NAMES.get(language, language))}"
+              "</span> " if language else "")
     if link and new_tab:
         page = f"<a class='kb-page' href='{escape(link)}' target='_blank' rel='noopener'>{label} ↗</a>"
     elif link:
         page = f"<a class='kb-page kb-context' href='{escape(link)}' target='_self'>{label} →</a>"
     else:
         page = f"<span class='kb-page'>{label}</span>"
-    return f"<div class='kb-passage'>{page} <span class='kb-text'>{highlighted(passage.text, passage.highlights)}</span></div>"
+    return (f"<div class='kb-passage'>{page} {tongue}<span class='kb-text'>"
+            f"{highlighted(passage.text, passage.highlights)}</span></div>")
 
 
 LANGUAGE_NAMES = {"en": "English", "nl": "Nederlands", "fr": "Français", "de": "Deutsch", "es": "Español",
