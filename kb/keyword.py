@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Protocol, Sequence
+from typing import Any, Iterable, Protocol, Sequence
 
 from .analysis import analyze, analyzer_for, index_language
-from .errors import IndexDamagedError, SchemaVersionError
+from .errors import IndexDamagedError, QuerySyntaxError, SchemaVersionError
 from .language import detect_query_language, stopwords
 from .models import Document, Page
 from .query import PlainQuery
@@ -124,6 +124,20 @@ def plan_plain_query(text: str, languages: Sequence[str]) -> PlainPlan:
         if by_lang:
             planned_phrases.append(by_lang)
     return PlainPlan(planned_words, planned_phrases)
+
+
+def parse_raw_syntax(text: str) -> Any:
+    """The raw query syntax (the same for every engine): whoosh's parser over the virtual fields `title` and
+    `body` (the default), with `<`/`>` ranges. Each engine turns the tree into its own query."""
+    from whoosh.qparser import QueryParser
+    from whoosh.qparser.plugins import GtLtPlugin
+
+    parser = QueryParser("body", schema=None)
+    parser.add_plugin(GtLtPlugin())
+    try:
+        return parser.parse(text)
+    except Exception as exc:  # whoosh raises assorted errors on malformed input
+        raise QuerySyntaxError(f"cannot parse query {text!r}: {exc}") from exc
 
 
 def highlight_spans(query: ParsedQuery, text: str, language: str | None,

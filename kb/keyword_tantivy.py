@@ -16,14 +16,12 @@ from typing import Any, Iterable, Sequence
 
 import tantivy
 from whoosh import query as wq
-from whoosh.qparser import QueryParser
-from whoosh.qparser.plugins import GtLtPlugin
 
 from .analysis import INDEX_LANGUAGES, analyze, index_language
 from .errors import QuerySyntaxError
 from .keyword import (
-    PageHit, ParsedQuery, PlainPlan, check_marker, damaged, page_id_for, plan_plain_query, read_marker,
-    write_marker,
+    PageHit, ParsedQuery, PlainPlan, check_marker, damaged, page_id_for, parse_raw_syntax, plan_plain_query,
+    read_marker, write_marker,
 )
 from .models import Document, Page
 
@@ -49,7 +47,7 @@ def _schema() -> tantivy.Schema:
 class TantivyKeywordIndex:
     """BM25 (k1 1.2, b 0.75, fixed by tantivy) over title and page text; the title's score is weighted."""
 
-    def __init__(self, path: Path, *, title_boost: float = 1.0, fallback_language: str = "en", **_: Any):
+    def __init__(self, path: Path, *, title_boost: float = 1.0, fallback_language: str = "en"):
         self.backend = BACKEND
         self.path = Path(path)
         self.title_boost = title_boost
@@ -173,7 +171,7 @@ class TantivyKeywordIndex:
             languages = self._languages(self._searcher())
         if raw:
             translator = _RawTranslator(self.schema, languages, self.title_boost)
-            native = translator.translate(_parse_raw(text))
+            native = translator.translate(parse_raw_syntax(text))
             highlight = {lang: frozenset(terms) for lang, terms in translator.terms.items()}
             return ParsedQuery(text, True, native, highlight, empty=native is None)
         plan = plan_plain_query(text, languages)
@@ -254,15 +252,6 @@ class TantivyKeywordIndex:
         """Nothing to release: searchers are taken per query."""
 
 
-def _parse_raw(text: str) -> wq.Query:
-    parser = QueryParser("body", schema=None)
-    parser.add_plugin(GtLtPlugin())
-    try:
-        return parser.parse(text)
-    except Exception as exc:  # whoosh raises assorted errors on malformed input
-        raise QuerySyntaxError(f"cannot parse query {text!r}: {exc}") from exc
-
-
 class _RawTranslator:
     """Translates a whoosh query tree over the virtual fields `title` and `body` into a tantivy query."""
 
@@ -274,8 +263,7 @@ class _RawTranslator:
 
     def translate(self, q: wq.Query) -> Any:
         """The tantivy query, or None when nothing in it can match."""
-        built = self._node(q)
-        return built
+        return self._node(q)
 
     def _boosted(self, query: Any, boost: float) -> Any:
         return Q.boost_query(query, boost) if query is not None and boost != 1.0 else query

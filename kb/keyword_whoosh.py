@@ -10,16 +10,14 @@ from typing import Any, Callable, Iterable, Sequence
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.fields import ID, NUMERIC, TEXT, Schema
-from whoosh.qparser import QueryParser
-from whoosh.qparser.plugins import GtLtPlugin
 from whoosh.reading import EmptyReader
 from whoosh.scoring import BM25F, BM25FScorer, WeightScorer
 
 from .analysis import INDEX_LANGUAGES, analyze, analyzer_for, index_language
 from .errors import QuerySyntaxError
 from .keyword import (
-    PageHit, ParsedQuery, PlainPlan, check_marker, damaged, page_id_for, plan_plain_query, read_marker,
-    write_marker,
+    PageHit, ParsedQuery, PlainPlan, check_marker, damaged, page_id_for, parse_raw_syntax, plan_plain_query,
+    read_marker, write_marker,
 )
 from .models import Document, Page
 
@@ -237,14 +235,8 @@ class WhooshKeywordIndex:
         return wq.NullQuery
 
     def _parse_raw(self, text: str) -> wq.Query:
-        """Full whoosh syntax on the virtual fields `title` and `body` (the default)."""
-        parser = QueryParser("body", schema=None)
-        parser.add_plugin(GtLtPlugin())
-        try:
-            parsed = parser.parse(text)
-        except Exception as exc:  # whoosh raises assorted errors on malformed input
-            raise QuerySyntaxError(f"cannot parse query {text!r}: {exc}") from exc
-        return self._expand_fields(parsed, self._languages())
+        """The raw syntax with `title` and `body` expanded to the language fields that hold documents."""
+        return self._expand_fields(parse_raw_syntax(text), self._languages())
 
     def _expand_fields(self, q: wq.Query, languages: tuple[str, ...]) -> wq.Query:
         if isinstance(q, wq.Term) and q.fieldname in ("body", "title"):

@@ -153,16 +153,19 @@ class HnswVectorIndex(ExactVectorIndex):
     def _current_graph(self) -> Any:
         """The saved graph, memory-mapped, when it matches the loaded manifest; else None."""
         stamp = self._state_stamp()
-        if stamp is None or not self._graph_is_current():
+        if stamp is None:
             return None
-        if self._graph is None or stamp != self._graph_stamp:
-            from usearch.index import Index
+        if self._graph is not None and stamp == self._graph_stamp:
+            return self._graph  # unchanged since it was checked and mapped (a new manifest resets it: _load)
+        if not self._graph_is_current():
+            return None
+        from usearch.index import Index
 
-            self._graph = Index.restore(str(self.path / GRAPH), view=True)
-            self._graph.expansion_search = self.expansion  # not kept in the file: a restored graph has the default
-            self._graph_stamp = stamp
-            order = np.argsort(self._keys)
-            self._sorted_keys, self._key_rows = self._keys[order], order
+        self._graph = Index.restore(str(self.path / GRAPH), view=True)
+        self._graph.expansion_search = self.expansion  # not kept in the file: a restored graph has the default
+        self._graph_stamp = stamp
+        order = np.argsort(self._keys)
+        self._sorted_keys, self._key_rows = self._keys[order], order
         return self._graph
 
     def search(self, query: np.ndarray, k: int, doc_ids: set[str] | None = None) -> list[ChunkHit]:

@@ -29,7 +29,7 @@ from kb.embedding import load_embedder  # noqa: E402
 from kb.evaluation import read_queries  # noqa: E402
 from kb.vectors import ExactVectorIndex  # noqa: E402
 from kb.vectors_ann import HnswVectorIndex  # noqa: E402
-from scripts.benchmark import machine  # noqa: E402
+from scripts.benchmark import machine, percentile  # noqa: E402
 from scripts.benchmark_keyword import write_section  # noqa: E402
 
 START, END = "<!-- vector-backends -->", "<!-- /vector-backends -->"
@@ -80,11 +80,6 @@ def measure(backend: str, path: Path, queries: Path) -> dict:
     out = subprocess.run([sys.executable, "-c", MEASURE, backend, str(path), str(queries)], env=env,
                          capture_output=True, text=True, check=True, cwd=ROOT)
     return json.loads(out.stdout)
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
 def bench(work: Path, sizes: list[int]) -> dict:
