@@ -14,11 +14,12 @@ from .corrections import apply_corrections, check_correction
 from .errors import IndexDamagedError, KBError
 from .keyword import KeywordIndex, page_id_for, read_marker
 from .lock import kill_point
-from .models import Chunk, Document, Page
+from .models import Chunk, Document, Page, chunks_of
 from .relations import RelationFinder
 from .similarity import fingerprint
 from .store import DELETING, PENDING, READY
 from .vectors import VectorIndex, rebuild_vectors_aside
+from .embedding_stage import embedding_matrix
 from .writer import BatchWriter
 
 Progress = Callable[[int], None]
@@ -112,50 +113,65 @@ class Indexer:
                                  embed_progress)
             try:
                 yield writer
+                writer.finish()
             except KeyboardInterrupt:
-                writer.flush()
+                writer.finish()
                 raise
-            writer.flush()
+            finally:
+                writer.abandon()
             self.backends.keyword.optimize()
 
     def index_documents(self, docs: Sequence[tuple[Document, Sequence[Page], Sequence[Chunk]]],
                         embed_progress: Progress | None = None) -> None:
         """Write documents to every index; each index replaces the documents atomically."""
+        self.index_keyword(docs)
+        if self.backends.vectors is not None:
+            chunks = chunks_of(docs)
+            self.index_vectors(docs, chunks, self.embed_chunks(chunks, embed_progress))
+
+    def index_keyword(self, docs: Sequence[tuple[Document, Sequence[Page], Sequence[Chunk]]]) -> None:
+        """Replace the documents in the keyword index (one commit)."""
         self.backends.keyword.replace_documents([(doc, pages) for doc, pages, _ in docs])
         kill_point("after_keyword_commit")
-        vectors = self.backends.vectors
-        if vectors is not None:
-            chunks = [c for _, _, doc_chunks in docs for c in doc_chunks]
-            matrix = self.embed_chunks(chunks, embed_progress)
-            vectors.replace_documents([(c.chunk_id, c.doc_id, c.page) for c in chunks], matrix,
-                                      [doc.doc_id for doc, _, _ in docs])
+
+    def index_vectors(self, docs: Sequence[tuple[Document, Sequence[Page], Sequence[Chunk]]],
+                      chunks: Sequence[Chunk], matrix: np.ndarray) -> None:
+        """Replace the documents' chunk vectors (one commit); `matrix` holds a row per chunk, in order."""
+        self.backends.vectors.replace_documents([(c.chunk_id, c.doc_id, c.page) for c in chunks], matrix,
+                                                [doc.doc_id for doc, _, _ in docs])
 
     def embed_chunks(self, chunks: Sequence[Chunk], progress: Progress | None = None) -> np.ndarray:
         """Vectors for chunks, from the cache by (model, text hash) where possible; new ones are cached."""
-        model_id = self.backends.model_id
+        cached, todo = self.cached_embeddings(chunks)
+        step = max(self.settings.embed_batch_size * 8, 1)
+        for start in range(0, len(todo), step):
+            part = todo[start:start + step]
+            matrix = self.embed_texts([text for _, text in part], progress)
+            cached.update(self.cache_embeddings([digest for digest, _ in part], matrix))
+        if progress and len(chunks) > len(todo):
+            progress(len(chunks) - len(todo))  # the embedder reported the new texts; this is the rest
+        return embedding_matrix([c.text_sha256 for c in chunks], cached)
+
+    def cached_embeddings(self, chunks: Sequence[Chunk]) -> tuple[dict[str, bytes], list[tuple[str, str]]]:
+        """The cached vectors of these chunks by text hash, and the (hash, text) pairs still to embed, once each."""
         hashes = [c.text_sha256 for c in chunks]
-        cached = self.store.get_embeddings(model_id, hashes)
+        cached = self.store.get_embeddings(self.backends.model_id, hashes)
         todo: dict[str, str] = {}
         for chunk, digest in zip(chunks, hashes):
             if digest not in cached and digest not in todo:
                 todo[digest] = chunk.text
-        items = list(todo.items())
-        step = max(self.settings.embed_batch_size * 8, 1)
-        for start in range(0, len(items), step):
-            part = items[start:start + step]
-            matrix = self.backends.embedder().embed([text for _, text in part],
-                                                    batch_size=self.settings.embed_batch_size, progress=progress)
-            blobs = [(digest, matrix[i].astype(np.float32).tobytes()) for i, (digest, _) in enumerate(part)]
-            self.store.put_embeddings(model_id, blobs)  # cached at once: a crash keeps the work
-            kill_point("after_embeddings_cached")
-            cached.update(blobs)
-        if progress and len(chunks) > len(todo):
-            progress(len(chunks) - len(todo))  # the embedder reported the new texts; this is the rest
-        dim = len(next(iter(cached.values()))) // 4 if cached else 0
-        out = np.zeros((len(chunks), dim), dtype=np.float32)
-        for i, digest in enumerate(hashes):
-            out[i] = np.frombuffer(cached[digest], dtype=np.float32)
-        return out
+        return cached, list(todo.items())
+
+    def embed_texts(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        """The embedder's vectors for texts (no cache); safe to call from a thread other than the writer's."""
+        return self.backends.embedder().embed(texts, batch_size=self.settings.embed_batch_size, progress=progress)
+
+    def cache_embeddings(self, digests: Sequence[str], matrix: np.ndarray) -> dict[str, bytes]:
+        """Write new vectors to the embedding cache at once (a crash keeps the work); return them as stored."""
+        blobs = [(digest, matrix[i].astype(np.float32).tobytes()) for i, digest in enumerate(digests)]
+        self.store.put_embeddings(self.backends.model_id, blobs)
+        kill_point("after_embeddings_cached")
+        return dict(blobs)
 
     def remove(self, doc: Document) -> None:
         """Delete a document from the store and every index."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Protocol, Sequence
 
-from .analysis import analyze, analyzer_for, index_language
+from .analysis import analyze, index_language, matching_spans
 from .errors import IndexDamagedError, QuerySyntaxError, SchemaVersionError
 from .language import detect_query_language, stopwords
 from .models import Document, Page
@@ -147,8 +147,7 @@ def highlight_spans(query: ParsedQuery, text: str, language: str | None,
     wanted = query.highlight_terms.get(lang)
     if not wanted:
         return []
-    return [(token.startchar, token.endchar)
-            for token in analyzer_for(lang)(text, chars=True, removestops=True) if token.text in wanted]
+    return matching_spans(lang, text, wanted)
 
 
 def damaged(path: Path, exc: BaseException) -> IndexDamagedError:

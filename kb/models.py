@@ -207,3 +207,8 @@ class RecordOptions:
     id_field: str = "_id"
     title_field: str = "title"
     text_fields: tuple[str, ...] = ("text",)
+
+
+def chunks_of(docs: Sequence[tuple[Document, Sequence[Page], Sequence[Chunk]]]) -> list[Chunk]:
+    """Every chunk of the documents, in order."""
+    return [c for _, _, doc_chunks in docs for c in doc_chunks]

@@ -58,7 +58,9 @@ CREATE TABLE IF NOT EXISTS chunks (
     n_tokens INTEGER NOT NULL DEFAULT 0,
     text_sha256 TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+-- a document's chunks, and a page's, found without scanning (the index replaces chunks_doc(doc_id))
+CREATE INDEX IF NOT EXISTS chunks_page ON chunks(doc_id, page, seq);
+DROP INDEX IF EXISTS chunks_doc;
 CREATE TABLE IF NOT EXISTS fingerprints (
     doc_id TEXT PRIMARY KEY REFERENCES documents(doc_id) ON DELETE CASCADE,
     language TEXT,
@@ -218,8 +220,9 @@ class DocumentStore:
         """Pages by (doc_id, number), in one query per 400 of them."""
         out: dict[tuple[str, int], Page] = {}
         for part, marks, values in _row_values(keys):
-            for row in self.conn.execute(f"SELECT doc_id, number, text FROM pages WHERE (doc_id, number) IN "
-                                         f"(VALUES {marks})", values):
+            # a join from the keys, so each page is looked up by its primary key (an IN over row values scans)
+            for row in self.conn.execute(f"SELECT p.doc_id, p.number, p.text FROM (VALUES {marks}) AS k "
+                                         "JOIN pages p ON p.doc_id = k.column1 AND p.number = k.column2", values):
                 out[(row["doc_id"], row["number"])] = Page(row["number"], row["text"])
         return out
 
@@ -227,8 +230,9 @@ class DocumentStore:
         """Every chunk of the pages (doc_id, number), in reading order, in one query per 400 pages."""
         out: dict[tuple[str, int], list[Chunk]] = {}
         for part, marks, values in _row_values(keys):
-            for row in self.conn.execute(f"SELECT * FROM chunks WHERE (doc_id, page) IN (VALUES {marks}) "
-                                         "ORDER BY doc_id, page, seq", values):
+            for row in self.conn.execute(f"SELECT c.* FROM (VALUES {marks}) AS k JOIN chunks c "
+                                         "ON c.doc_id = k.column1 AND c.page = k.column2 "
+                                         "ORDER BY c.doc_id, c.page, c.seq", values):
                 out.setdefault((row["doc_id"], row["page"]), []).append(_row_to_chunk(row))
         return out
 

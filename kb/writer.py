@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections import deque
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
+from .embedding_stage import EmbeddingJob, EmbeddingStage, embedding_matrix
 from .lock import kill_point
-from .models import Document, PreparedDocument, new_doc_id, sha256_text
+from .models import Chunk, Document, Page, PreparedDocument, chunks_of, new_doc_id, sha256_text
 from .relations import RelationFinder
 from .store import READY
 
@@ -15,8 +18,22 @@ if TYPE_CHECKING:
     from .indexer import Indexer
 
 
+@dataclass
+class _Batch:
+    """Documents in the keyword index whose vectors are being computed."""
+
+    docs: list[tuple[Document, Sequence[Page], Sequence[Chunk]]]
+    chunks: list[Chunk]
+    cached: dict[str, bytes]
+    job: EmbeddingJob | None
+
+
 class BatchWriter:
-    """Stages prepared documents and commits them to the indexes in batches (the indexer holds the write lock)."""
+    """Stages prepared documents and commits them to the indexes in batches (the indexer holds the write lock).
+
+    A batch's vectors are computed in a background thread while the next batch is read and staged; at most one
+    batch waits for them. All writes to the store and the indexes happen in the thread that calls the writer.
+    """
 
     def __init__(self, indexer: "Indexer", batch_docs: int, batch_pages: int,
                  embed_progress: Callable[[int], None] | None = None):
@@ -29,6 +46,9 @@ class BatchWriter:
         self._staged: list[PreparedDocument] = []
         self._staged_pages = 0
         self._relations = RelationFinder(self.store, self.settings)
+        self._waiting: deque[_Batch] = deque()
+        self._fresh: dict[str, bytes] = {}  # vectors computed for the waiting batches
+        self._stage: EmbeddingStage | None = None
 
     # lookups used by the ingestion pipeline to decide what to do with a source
     def document_for_source(self, source: str) -> Document | None:
@@ -65,23 +85,80 @@ class BatchWriter:
     def stage(self, prepared: PreparedDocument) -> list[tuple[Document, str, float]]:
         """Write the document to the store as pending (index it with the next batch); return the near-duplicates
         and translations found for it."""
+        self._collect()
         related = self._relations.find(prepared.fingerprint) if prepared.fingerprint is not None else None
         self.store.write_document(prepared, related)
         kill_point("after_store_write")
         self._staged.append(prepared)
         self._staged_pages += len(prepared.pages)
-        if len(self._staged) >= self.batch_docs or self._staged_pages >= self.batch_pages:
+        if len(self._staged) >= self.batch_docs or self._staged_pages >= self.batch_pages or self._embedder_idle():
             self.flush()
         others = self.store.get_documents(other for other, _, _ in related or [])
         return [(others[o], kind, score) for o, kind, score in related or [] if o in others]
 
+    def _embedder_idle(self) -> bool:
+        """Whether to hand a smaller batch to the embedding thread, which has nothing to do (at the start)."""
+        return not self._waiting and self._staged_pages >= max(1, self.batch_pages // 8) \
+            and self.indexer.backends.vectors is not None
+
     def flush(self) -> None:
-        """Index the staged documents in one commit, then mark them ready."""
-        if not self._staged:
-            return
-        batch, self._staged, self._staged_pages = self._staged, [], 0
-        self.indexer.index_documents([(p.document, p.pages, p.chunks) for p in batch],
-                                     embed_progress=self.embed_progress)
+        """Index the staged documents: in the keyword index now, their vectors once computed (in the background);
+        the batch before them is finished first."""
+        if self._staged:
+            batch, self._staged, self._staged_pages = self._staged, [], 0
+            docs = [(p.document, p.pages, p.chunks) for p in batch]
+            self.indexer.index_keyword(docs)
+            if self.indexer.backends.vectors is None:
+                self._mark_ready(docs)
+            else:
+                self._waiting.append(self._start_embedding(docs))
+        while len(self._waiting) > 1:
+            self._finish(self._waiting.popleft())
+
+    def finish(self) -> None:
+        """Index everything staged and wait until every document is ready."""
+        self.flush()
+        while self._waiting:
+            self._finish(self._waiting.popleft())
+        self.abandon()
+
+    def abandon(self) -> None:
+        """Stop the background embedding (documents not finished stay pending: the next writer finishes them)."""
+        if self._stage is not None:
+            self._stage.close()
+            self._stage = None
+
+    def _start_embedding(self, docs: list[tuple[Document, Sequence[Page], Sequence[Chunk]]]) -> _Batch:
+        chunks = chunks_of(docs)
+        cached, todo = self.indexer.cached_embeddings(chunks)
+        if self.embed_progress and len(chunks) > len(todo):
+            self.embed_progress(len(chunks) - len(todo))
+        job = None
+        if todo:
+            if self._stage is None:
+                step = max(self.settings.embed_batch_size * 8, 1)
+                self._stage = EmbeddingStage(lambda texts: self.indexer.embed_texts(texts, self.embed_progress), step)
+            job = self._stage.submit(todo)
+        return _Batch(docs, chunks, cached, job)
+
+    def _collect(self) -> None:
+        """Cache the vectors the background thread has finished (the writer's thread writes the store)."""
+        if self._stage is not None:
+            for digests, matrix in self._stage.finished_steps():
+                self._fresh.update(self.indexer.cache_embeddings(digests, matrix))
+
+    def _finish(self, batch: _Batch) -> None:
+        if batch.job is not None and self._stage is not None:
+            self._stage.wait(batch.job)
+        self._collect()
+        vectors = {**self._fresh, **batch.cached}
+        self.indexer.index_vectors(batch.docs, batch.chunks,
+                                   embedding_matrix([c.text_sha256 for c in batch.chunks], vectors))
+        self._mark_ready(batch.docs)
+        if not self._waiting:
+            self._fresh.clear()
+
+    def _mark_ready(self, docs: list[tuple[Document, Sequence[Page], Sequence[Chunk]]]) -> None:
         kill_point("after_index_commit")
-        self.store.set_state([p.document.doc_id for p in batch], READY)
+        self.store.set_state([doc.doc_id for doc, _, _ in docs], READY)
         kill_point("after_mark_ready")

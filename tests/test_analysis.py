@@ -1,0 +1,35 @@
+"""The memoised term analyser gives exactly the terms and offsets of whoosh's analyzer chain, in every language."""
+from __future__ import annotations
+
+import pytest
+
+from kb.analysis import INDEX_LANGUAGES, analyze, analyzer_for, matching_spans, term_spans
+
+from .fixtures import DUTCH_PAGES, ENGLISH_PAGES, GRETA_PAGES
+
+SAMPLES = ENGLISH_PAGES + DUTCH_PAGES + GRETA_PAGES + [
+    "THE Victims' Rights and the STATE's obligations; l'État français protège les victimes d'exploitation.",
+    "Les bonnes pratiques: coopération, prévention, poursuites — GRETA considère que les autorités devraient agir.",
+    "Die Behörden müssen Opfer von Menschenhandel schützen; Zwangsarbeit in der Fleischindustrie (2019-2021).",
+    "Η εμπορία ανθρώπων και η σεξουαλική εκμετάλλευση των θυμάτων στην Ελλάδα, άρθρο 323Α Π.Κ.",
+    "Slachtoffers ’s-Hertogenbosch B8-regeling, art. 273f Sr.; cijfers 2013–2017 en CoMensha’s registratie.",
+    "x 'État l'État rock'n'roll ’s-Hertogenbosch l’' x don't' 'quoted' words'' victims’ victim's’s a''b",
+    "", "   ", "1234 56,7 §§ ½ naïve café coöperatie Überstunden ÆØÅ ﬁnancial",
+]
+
+
+@pytest.mark.parametrize("language", INDEX_LANGUAGES)
+def test_terms_and_offsets_match_the_whoosh_chain(language: str) -> None:
+    for text in SAMPLES:
+        expected = [(t.startchar, t.endchar, t.text)
+                    for t in analyzer_for(language)(text, chars=True, removestops=True)]
+        assert list(term_spans(language, text)) == expected, text
+        assert list(term_spans(language, text)) == expected  # again, from the memo
+        assert analyze(language, text) == [term for _, _, term in expected]
+        for some in ({term for _, _, term in expected[::2]}, {term for _, _, term in expected}):
+            assert matching_spans(language, text, some) == [(a, b) for a, b, term in expected if term in some]
+
+
+def test_stop_words_are_dropped_and_words_stemmed() -> None:
+    assert analyze("en", "The victims of exploitation") == ["victim", "exploit"]
+    assert analyze("nl", "De slachtoffers werden uitgebuit") == ["slachtoffer", "wer", "uitbuit"]

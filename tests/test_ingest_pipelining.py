@@ -1,0 +1,97 @@
+"""Ingestion overlaps reading and indexing with embedding, and stays crash-safe and complete doing so."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+import pytest
+
+from kb import KnowledgeBase, Settings
+
+from .conftest import FAST
+from .fixtures import DUTCH_PAGES, ENGLISH_PAGES, make_pdf
+
+N_DOCS = 6
+
+
+class GatedEmbedder:
+    """Wraps the real (hashing) embedder: the first call waits until the test opens the gate, and says whether
+    it was still waiting when the ingestion went on to stage later documents."""
+
+    def __init__(self, inner: Any, fail: bool = False):
+        self.inner = inner
+        self.dimension = inner.dimension
+        self.fail = fail
+        self.waiting = threading.Event()
+        self.gate = threading.Event()
+        self.threads: set[str] = set()
+        self.calls = 0
+
+    def embed(self, texts: Sequence[str], *, batch_size: int = 32,
+              progress: Callable[[int], None] | None = None) -> np.ndarray:
+        self.calls += 1
+        self.threads.add(threading.current_thread().name)
+        if self.calls == 1:
+            self.waiting.set()
+            opened = self.gate.wait(timeout=30)
+            self.waiting.clear()
+            if not opened:
+                raise AssertionError("the ingestion waited for the embedding instead of reading on")
+        if self.fail:
+            raise RuntimeError("the embedding model failed")
+        return self.inner.embed(texts, batch_size=batch_size, progress=progress)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.inner.embed_query(text)
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("pipelining")
+    for i in range(N_DOCS):
+        make_pdf(folder / f"report{i}.pdf", [f"Report {i}. " + page for page in ENGLISH_PAGES + DUTCH_PAGES])
+    return folder
+
+
+def _open(home: Path) -> KnowledgeBase:
+    return KnowledgeBase(Settings.load({"home": str(home), **FAST, "index_batch_docs": 2}, environ={}))
+
+
+def test_later_files_are_read_and_staged_while_a_batch_is_embedded(home: Path, folder: Path) -> None:
+    with _open(home) as kb:
+        gated = GatedEmbedder(kb.indexer.backends.embedder())
+        kb.indexer.backends._embedder = gated
+        staged_while_embedding: list[str] = []
+
+        def on_file(source: str, items: list) -> None:
+            if gated.waiting.is_set():  # the first batch is still being embedded
+                staged_while_embedding.append(Path(source).name)
+                gated.gate.set()
+
+        report = kb.ingest([folder], workers=1, on_file=on_file)
+        assert staged_while_embedding, "no file was staged while the first batch was embedded"
+        assert report.counts().get("added") == N_DOCS
+        assert threading.current_thread().name not in gated.threads  # the embedding ran beside the writer
+        assert kb.stats()["pending"] == 0
+        assert kb.check()["ok"]
+        hits = kb.search("greenhouses", k=20, mode="semantic").hits
+        assert len({h.document.doc_id for h in hits}) == N_DOCS
+
+
+def test_a_failing_embedder_leaves_documents_pending_and_the_next_run_finishes_them(home: Path,
+                                                                                    folder: Path) -> None:
+    with _open(home) as kb:
+        gated = GatedEmbedder(kb.indexer.backends.embedder(), fail=True)
+        gated.gate.set()
+        kb.indexer.backends._embedder = gated
+        with pytest.raises(RuntimeError, match="embedding model failed"):
+            kb.ingest([folder], workers=1)
+        assert kb.stats()["documents"] < N_DOCS  # nothing was marked ready without its vectors
+    with _open(home) as kb:  # the next writer finishes the pending documents
+        assert kb.stats()["pending"] == 0
+        assert kb.check()["ok"]
+        kb.ingest([folder], workers=1)
+        assert kb.stats()["documents"] == N_DOCS
+        assert len(kb.search("greenhouses", k=20, mode="semantic").hits) == N_DOCS
