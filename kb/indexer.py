@@ -233,7 +233,9 @@ class Indexer:
                                         self.embed_chunks(chunks, progress), part)
 
         rebuild_vectors_aside(self.home, self.backends.model_id, fill)
-        self.backends.reopen()
+        # the rebuilt rows are filled exactly (fast); the writer's take-over then adds what the configured index
+        # builds over them (the HNSW graph), so a rebuilt index is searched as fast as one ingested into
+        self._take_over()
         self.store.bump_generation()
 
     def relink(self, progress: Progress | None = None) -> int:

@@ -104,3 +104,22 @@ def test_small_collections_stay_exact_until_they_grow(tmp_path: Path) -> None:
     assert (path / GRAPH).exists() and index._current_graph() is not None
     index.delete_documents([f"d{n}" for n in range(30)])  # 1,500 rows gone: below the size again
     assert not (path / GRAPH).exists() and len(index) == 500
+
+
+def test_reindex_builds_the_graph_so_the_rebuilt_index_is_searched_by_it(tmp_path: Path, corpus_dir: Path) -> None:
+    from kb import KnowledgeBase, Settings
+
+    from .conftest import FAST
+
+    settings = Settings.load({"home": str(tmp_path / "home"), **FAST, "vector_backend": "hnsw", "ann_min_rows": 2},
+                             environ={})
+    with KnowledgeBase(settings) as kb:
+        kb.ingest([corpus_dir], workers=1)
+        graph = kb.indexer.home / "vectors" / GRAPH
+        assert graph.exists()
+        graph.unlink()
+        kb.reindex(keyword=False, vectors=True)
+        assert graph.exists()
+        index = kb.indexer.backends.vectors
+        assert index._current_graph() is not None
+        assert kb.search("greenhouses", mode="semantic").hits
