@@ -56,6 +56,7 @@ class Prepared:
 
 
 SKIPPED = "skipped: "
+READING_NICENESS = 10
 
 
 def expand_targets(targets: Sequence[str]) -> Iterator[tuple[str, Path | None, str | None]]:
@@ -128,6 +129,10 @@ def _start_worker(memory_mb: int) -> None:
         import ctypes
 
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+    except (OSError, AttributeError):
+        pass
+    try:  # reading runs ahead of the writer: the embedder and the app's searches come first for the cores
+        os.nice(READING_NICENESS)
     except (OSError, AttributeError):
         pass
     devnull = os.open(os.devnull, os.O_WRONLY)

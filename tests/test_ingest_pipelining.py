@@ -95,3 +95,16 @@ def test_a_failing_embedder_leaves_documents_pending_and_the_next_run_finishes_t
         kb.ingest([folder], workers=1)
         assert kb.stats()["documents"] == N_DOCS
         assert len(kb.search("greenhouses", k=20, mode="semantic").hits) == N_DOCS
+
+
+def test_reading_workers_yield_the_cores_to_the_embedder_and_searches(kb: KnowledgeBase, folder: Path) -> None:
+    import os
+
+    from ingest.pipeline import READING_NICENESS, _ReadingPool
+
+    kb.ingest([folder / "report0.pdf"], workers=2)
+    workers = list(_ReadingPool._current.executor._processes.values())
+    assert len(workers) == 2
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    for process in workers:
+        assert os.getpriority(os.PRIO_PROCESS, process.pid) == min(19, mine + READING_NICENESS)
