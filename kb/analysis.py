@@ -46,8 +46,17 @@ def analyzer_for(language: str) -> Analyzer:
 
 
 def analyze(language: str, text: str) -> list[str]:
-    """Index terms of a text under one language's analyzer."""
-    return [term for _, _, term in term_spans(language, text)]
+    """Index terms of a text under one language's analyzer (the same as `term_spans`, without the offsets)."""
+    analyzer = _FastAnalyzer.for_language(language)
+    memo, term_of = analyzer.memo, analyzer.term
+    terms = []
+    for word in analyzer.pattern.findall(text):
+        term = memo.get(word, "")
+        if term == "":
+            term = memo[word] = term_of(word)
+        if term is not None:
+            terms.append(term)
+    return terms
 
 
 def term_spans(language: str, text: str) -> Iterator[tuple[int, int, str]]:
@@ -115,6 +124,8 @@ class _FastAnalyzer:
         analyzer = cls._instances.get(language)
         if analyzer is None:
             analyzer = cls._instances[language] = cls(language)
+        elif len(analyzer.memo) > cls.MEMO_LIMIT:  # bounded: a long-lived process meets ever more words
+            analyzer.memo.clear()
         return analyzer
 
     def term(self, word: str) -> str | None:
@@ -127,8 +138,6 @@ class _FastAnalyzer:
 
     def spans(self, text: str) -> Iterator[tuple[int, int, str]]:
         memo = self.memo
-        if len(memo) > self.MEMO_LIMIT:
-            memo.clear()
         for match in self.pattern.finditer(text):
             word = match.group()
             term = memo.get(word, "")
