@@ -8,7 +8,7 @@ from __future__ import annotations
 import queue
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
 import numpy as np
@@ -25,7 +25,7 @@ class EmbeddingJob:
     """The texts (digest, text) one batch still needs vectors for, and the future of their computation."""
 
     items: list[tuple[str, str]]
-    future: Future = field(default_factory=Future)
+    future: Future
 
 
 class EmbeddingStage:
@@ -40,9 +40,7 @@ class EmbeddingStage:
 
     def submit(self, items: list[tuple[str, str]]) -> EmbeddingJob:
         """Queue texts to embed after the jobs already queued."""
-        job = EmbeddingJob(items)
-        job.future = self._executor.submit(self._run, items)
-        return job
+        return EmbeddingJob(items, self._executor.submit(self._run, items))
 
     def _run(self, items: list[tuple[str, str]]) -> None:
         for start in range(0, len(items), self._step):

@@ -143,14 +143,18 @@ class Indexer:
     def embed_chunks(self, chunks: Sequence[Chunk], progress: Progress | None = None) -> np.ndarray:
         """Vectors for chunks, from the cache by (model, text hash) where possible; new ones are cached."""
         cached, todo = self.cached_embeddings(chunks)
-        step = max(self.settings.embed_batch_size * 8, 1)
-        for start in range(0, len(todo), step):
-            part = todo[start:start + step]
+        for start in range(0, len(todo), self.embed_step):
+            part = todo[start:start + self.embed_step]
             matrix = self.embed_texts([text for _, text in part], progress)
             cached.update(self.cache_embeddings([digest for digest, _ in part], matrix))
         if progress and len(chunks) > len(todo):
             progress(len(chunks) - len(todo))  # the embedder reported the new texts; this is the rest
         return embedding_matrix([c.text_sha256 for c in chunks], cached)
+
+    @property
+    def embed_step(self) -> int:
+        """Texts embedded between two writes to the embedding cache."""
+        return max(self.settings.embed_batch_size * 8, 1)
 
     def cached_embeddings(self, chunks: Sequence[Chunk]) -> tuple[dict[str, bytes], list[tuple[str, str]]]:
         """The cached vectors of these chunks by text hash, and the (hash, text) pairs still to embed, once each."""

@@ -47,7 +47,7 @@ class BatchWriter:
         self._staged_pages = 0
         self._relations = RelationFinder(self.store, self.settings)
         self._waiting: deque[_Batch] = deque()
-        self._fresh: dict[str, bytes] = {}  # vectors computed for the waiting batches
+        self._fresh: dict[str, bytes] = {}  # vectors computed for the waiting batches, until indexed
         self._stage: EmbeddingStage | None = None
 
     # lookups used by the ingestion pipeline to decide what to do with a source
@@ -136,8 +136,8 @@ class BatchWriter:
         job = None
         if todo:
             if self._stage is None:
-                step = max(self.settings.embed_batch_size * 8, 1)
-                self._stage = EmbeddingStage(lambda texts: self.indexer.embed_texts(texts, self.embed_progress), step)
+                self._stage = EmbeddingStage(lambda texts: self.indexer.embed_texts(texts, self.embed_progress),
+                                             self.indexer.embed_step)
             job = self._stage.submit(todo)
         return _Batch(docs, chunks, cached, job)
 
@@ -151,12 +151,15 @@ class BatchWriter:
         if batch.job is not None and self._stage is not None:
             self._stage.wait(batch.job)
         self._collect()
+        hashes = [c.text_sha256 for c in batch.chunks]
         vectors = {**self._fresh, **batch.cached}
-        self.indexer.index_vectors(batch.docs, batch.chunks,
-                                   embedding_matrix([c.text_sha256 for c in batch.chunks], vectors))
+        missing = [h for h in hashes if h not in vectors]  # computed for an earlier batch and dropped with it
+        if missing:
+            vectors.update(self.store.get_embeddings(self.indexer.backends.model_id, missing))
+        self.indexer.index_vectors(batch.docs, batch.chunks, embedding_matrix(hashes, vectors))
         self._mark_ready(batch.docs)
-        if not self._waiting:
-            self._fresh.clear()
+        for digest, _ in batch.job.items if batch.job is not None else ():  # indexed: not kept for the whole run
+            self._fresh.pop(digest, None)
 
     def _mark_ready(self, docs: list[tuple[Document, Sequence[Page], Sequence[Chunk]]]) -> None:
         kill_point("after_index_commit")

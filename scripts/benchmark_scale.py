@@ -202,8 +202,6 @@ def rss_mb() -> float:
 
 def measure(home: Path, overrides: dict[str, str], modes: Sequence[str]) -> dict[str, Any]:
     """Open the knowledge base in this (fresh) process and time every query in every mode."""
-    import threading
-
     settings = Settings.load({"home": str(home), **overrides}, environ={})
     started = time.perf_counter()
     out: dict[str, Any] = {"rss_before_mb": rss_mb()}
@@ -213,7 +211,6 @@ def measure(home: Path, overrides: dict[str, str], modes: Sequence[str]) -> dict
                 kb.search(query, mode=mode, k=10, facets=True)
         out["open_seconds"] = time.perf_counter() - started
         out["rss_open_mb"] = rss_mb()
-        out["threads"] = threading.active_count()
         for mode in modes:
             times = []
             for query in practitioner_queries():
