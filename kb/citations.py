@@ -28,8 +28,8 @@ ITEM_TYPES = {
 _RIS_TO_TYPE = {ris: name for name, (_, ris, _) in ITEM_TYPES.items()}
 _CSL_TO_TYPE = {csl: name for name, (_, _, csl) in ITEM_TYPES.items()}
 CSV_COLUMNS = ("position", "item_id", "item_type", "title", "organisation", "year", "publisher", "place", "symbol",
-               "url", "source", "language", "country", "page", "passage", "note", "query", "accessed", "doc_id",
-               "in_knowledge_base")
+               "url", "source", "language", "country", "page", "locator", "passage", "note", "query", "accessed",
+               "doc_id", "in_knowledge_base")
 
 
 @dataclass
@@ -53,6 +53,7 @@ class CitationItem:
     language: str | None = None
     country: str | None = None
     page: int | None = None
+    locator: str | None = None  # where in the document beyond its page: "Recommendation 12"
     passage: str | None = None
     note: str = ""
     query: str | None = None
@@ -137,13 +138,18 @@ def to_bibtex(items: Iterable[CitationItem]) -> str:
     return "\n\n".join(entries) + ("\n" if entries else "")
 
 
+def _where(item: CitationItem, escape: Any = str) -> str:
+    """" (Recommendation 12, p. 203)": the item's locator (escaped as the format needs) and page, when known."""
+    parts = [p for p in (escape(item.locator) if item.locator else None, f"p. {item.page}" if item.page else None) if p]
+    return f" ({', '.join(parts)})" if parts else ""
+
+
 def _notes(item: CitationItem) -> list[str]:
     notes = []
     if item.note:
         notes.append(item.note)
     if item.passage:
-        where = f" (p. {item.page})" if item.page else ""
-        notes.append(f"Passage{where}: “{item.passage}”")
+        notes.append(f"Passage{_where(item)}: “{item.passage}”")
     if not item.in_knowledge_base:
         notes.append("No longer in the knowledge base.")
     return notes
@@ -247,7 +253,7 @@ def to_csl_json(items: Iterable[CitationItem]) -> str:
             entry["note"] = " ".join(n for n in (item.note, "" if item.in_knowledge_base else
                                                  "No longer in the knowledge base.") if n)
         if item.passage:
-            entry["annote"] = item.passage
+            entry["annote"] = f"{item.locator}: {item.passage}" if item.locator else item.passage
         out.append(entry)
     return json.dumps(out, ensure_ascii=False, indent=2) + "\n"
 
@@ -358,9 +364,8 @@ def to_markdown(name: str, description: str, items: Iterable[CitationItem]) -> s
             parts.append(f"Accessed {item.accessed}.")
         lines.append(f"{n}. " + " ".join(parts))
         if item.passage:
-            page = f" (p. {item.page})" if item.page else ""
             quoted = " ".join(md_escape(item.passage).split())
-            lines.append(f"   > “{quoted}”{page}")
+            lines.append(f"   > “{quoted}”{_where(item, md_escape)}")
         elif item.page:
             lines.append(f"   p. {item.page}")
         if item.note:

@@ -302,14 +302,23 @@ def check(obj: _Context, as_json: bool) -> None:
                    "a knowledge base switches between tantivy and whoosh).")
 @click.option("--links", "only_links", is_flag=True,
               help="Only find near-duplicates and translations afresh (e.g. after changing their thresholds).")
+@click.option("--recommendations", "only_recommendations", is_flag=True,
+              help="Only extract the recommendations and practices afresh from the stored pages (and embed them).")
 @click.option("--progress/--no-progress", default=None, help="Progress bars (default: when stderr is a terminal).")
 @click.pass_obj
-def reindex(obj: _Context, only_vectors: bool, only_keyword: bool, only_links: bool, progress: bool | None) -> None:
-    """Rebuild the indexes, and the near-duplicate and translation links, from the document store."""
+def reindex(obj: _Context, only_vectors: bool, only_keyword: bool, only_links: bool, only_recommendations: bool,
+            progress: bool | None) -> None:
+    """Rebuild the indexes, the near-duplicate and translation links, and the recommendations, from the store."""
     from tqdm import tqdm
 
     show = sys.stderr.isatty() if progress is None else progress
     stats = obj.kb.stats()
+    if only_recommendations or not (only_vectors or only_keyword or only_links):
+        with tqdm(total=stats["documents"], unit="doc", desc="records", file=sys.stderr, disable=not show) as bar:
+            n = obj.kb.reextract_recommendations(progress=bar.update)
+        if only_recommendations:
+            _say(f"extracted the recommendations of {n} document(s) afresh")
+            return
     if not (only_vectors or only_keyword):
         with tqdm(total=stats["documents"], unit="doc", desc="links  ", file=sys.stderr, disable=not show) as bar:
             n = obj.kb.relink(progress=bar.update)
@@ -611,6 +620,8 @@ def serve(obj: _Context, port: int, host: str, headless: bool) -> None:
     os.chdir(app.parent)
     os.execve(sys.executable, cmd, env)  # the server becomes this process: stopping `kb serve` stops it
 
+
+from . import cli_records  # noqa: E402,F401  (registers `kb recommendations`)
 
 if __name__ == "__main__":
     main()

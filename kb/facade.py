@@ -13,6 +13,8 @@ from .indexer import Indexer
 from .models import Chunk, Document, Hit, Page, RecordOptions
 from .pipeline import DetectedFile, IngestPipeline, load_pipeline
 from .reading_lists import ReadingLists
+from .rec_search import RecordView
+from .rec_searcher import RecommendationSearcher
 from .report import IngestItem, IngestReport
 from .searcher import FACET_FIELDS, MODES, Searcher, SearchResults
 from .settings import Settings
@@ -33,6 +35,7 @@ class KnowledgeBase:
         self.indexer = Indexer(self.backends)
         self.searcher = Searcher(self.backends)
         self.lists = ReadingLists(self.backends.store)
+        self.recs = RecommendationSearcher(self.backends)
         self._pipeline = pipeline
         self.indexer.recover()
 
@@ -212,6 +215,42 @@ class KnowledgeBase:
         return self.pipeline.fetch_catalogue(self, ids, progress=progress, refetch=refetch)
 
     # ----- reading lists -----------------------------------------------------------------------
+    # ----- recommendations and practices --------------------------------------------------------------
+    def recommendations(self, query: str | None = None, *, kind: str | None = None, filters: Any = None,
+                        k: int | None = None) -> list[RecordView]:
+        """Recommendations and practices: every one that passes the filters (document order), or the best k for a
+        query (hybrid search)."""
+        return self.recs.find(query, kind=kind, filters=filters, k=k)
+
+    def get_recommendations(self, rec_ids: Iterable[str]) -> list[RecordView]:
+        """Records by id, with their links."""
+        return self.recs.get(rec_ids)
+
+    def document_recommendations(self, doc_id: str) -> list[RecordView]:
+        """A document's recommendations and practices in document order."""
+        return self.recs.for_document(doc_id)
+
+    def recommendation_grid(self, query: str | None = None, *, kind: str | None = None,
+                            filters: Any = None) -> dict[tuple[str, str], int]:
+        """How many records each (country, topic) pair holds among those found."""
+        return self.recs.grid(query, kind=kind, filters=filters)
+
+    def recommendations_current(self) -> bool:
+        """Whether every document's records come from this atkb's extractor (else `kb reindex --recommendations`)."""
+        return self.recs.extraction_current()
+
+    def reextract_recommendations(self, progress: Progress | None = None) -> int:
+        """Extract every document's recommendations and practices afresh; returns the number of documents."""
+        return self.indexer.reextract_recommendations(progress)
+
+    def add_recommendation_to_list(self, name: str, rec_id: str, *, note: str = "", query: str | None = None) -> int:
+        """Keep a recommendation in a reading list: a passage cited by its number and page."""
+        [view] = self.recs.get([rec_id]) or [None]
+        if view is None:
+            raise DocumentNotFoundError(f"no recommendation {rec_id!r} in the knowledge base")
+        return self.lists.add(name, view.record.doc_id, page=view.record.page, passage=view.record.text, note=note,
+                              query=query, locator=view.locator)
+
     def reading_lists(self) -> list[dict[str, Any]]:
         """Every reading list with its item count."""
         return self.lists.names()

@@ -15,6 +15,8 @@ from .errors import IndexDamagedError, KBError
 from .keyword import KeywordIndex, page_id_for, read_marker
 from .lock import kill_point
 from .models import Chunk, Document, Page, chunks_of
+from . import rec_store
+from .rec_extract import extract_recommendations
 from .relations import RelationFinder
 from .similarity import fingerprint
 from .store import DELETING, PENDING, READY
@@ -101,6 +103,7 @@ class Indexer:
             docs = self.store.get_documents(part)
             self.index_documents([(docs[d], self.store.pages(d), self.store.chunks(d)) for d in part if d in docs],
                                  embed_progress=embed_progress)
+            self.embed_records(part)
             self.store.set_state(part, READY)
 
     # ----- writing -----------------------------------------------------------------------------
@@ -177,6 +180,39 @@ class Indexer:
         kill_point("after_embeddings_cached")
         return dict(blobs)
 
+    def embed_records(self, doc_ids: Sequence[str], progress: Progress | None = None) -> None:
+        """Embed the recommendations of some documents that the embedding cache does not hold yet (their vectors
+        live there only, keyed by the model and the text's hash)."""
+        if not self.backends.semantic or not doc_ids:
+            return
+        texts = dict(rec_store.record_hashes(self.store.conn, doc_ids))
+        cached = self.store.get_embeddings(self.backends.model_id, list(texts))
+        todo = [(digest, text) for digest, text in texts.items() if digest not in cached]
+        for start in range(0, len(todo), self.embed_step):
+            part = todo[start:start + self.embed_step]
+            self.cache_embeddings([d for d, _ in part], self.embed_texts([t for _, t in part]))
+            if progress:
+                progress(len(part))
+
+    def reextract_recommendations(self, progress: Progress | None = None) -> int:
+        """Extract every document's recommendations and practices afresh from its stored pages, and embed them."""
+        with self.lock:
+            self._take_over()
+            ids = self.store.doc_ids(READY)
+            for doc_id in ids:
+                doc = self.store.get_document(doc_id)
+                if doc is not None:
+                    records = extract_recommendations(doc, self.store.pages(doc_id))
+                    with self.store.transaction() as conn:
+                        rec_store.replace_records(conn, doc_id, records)
+                    self.embed_records([doc_id])
+                if progress:
+                    progress(1)
+            with self.store.transaction() as conn:
+                rec_store.mark_extraction_current(conn)
+            self.store.bump_generation()
+            return len(ids)
+
     def remove(self, doc: Document) -> None:
         """Delete a document from the store and every index."""
         with self.locked():
@@ -237,6 +273,7 @@ class Indexer:
                                         self.embed_chunks(chunks, progress), part)
 
         rebuild_vectors_aside(self.home, self.backends.model_id, fill)
+        self.embed_records(doc_ids)  # the records' vectors for the model now configured
         # the rebuilt rows are filled exactly (fast); the writer's take-over then adds what the configured index
         # builds over them (the HNSW graph), so a rebuilt index is searched as fast as one ingested into
         self._take_over()

@@ -198,6 +198,8 @@ class PreparedDocument:
     chunks: list[Chunk]
     # ingest.similarity.Fingerprint of the text, for near-duplicate and translation links
     fingerprint: Any = None
+    # the recommendations and practices found in its pages (None: leave the stored ones as they are)
+    recommendations: list["Recommendation"] | None = None
 
 
 @dataclass
@@ -212,3 +214,27 @@ class RecordOptions:
 def chunks_of(docs: Sequence[tuple[Document, Sequence[Page], Sequence[Chunk]]]) -> list[Chunk]:
     """Every chunk of the documents, in order."""
     return [c for _, _, doc_chunks in docs for c in doc_chunks]
+
+
+@dataclass
+class Recommendation:
+    """A recommendation (or a practice held up as good) as a report states it, with where it stands."""
+
+    rec_id: str
+    doc_id: str
+    kind: str  # "recommendation" | "practice"
+    page: int
+    text: str
+    seq: int = 0  # order in the document
+    number: str | None = None  # as printed: "12", "b", "Recommendation 5"
+    language: str | None = None
+    addressee: str | None = None
+    strength: str | None = None  # GRETA: urge > consider > invite; otherwise recommend
+    topics: list[str] = field(default_factory=list)
+    heading: str | None = None  # the sub-heading the item stands under, if any
+    repeats: str | None = None  # rec_id of the full text that a summary list repeats
+
+
+def rec_id_for(doc_id: str, page: int, text: str) -> str:
+    """A recommendation's stable id, derived from its document, page and text."""
+    return f"{doc_id}-r{sha256_text(f'{page}|{text}')[:10]}"

@@ -171,12 +171,15 @@ class ReadingLists:
         return doc
 
     def add(self, name: str, doc_id: str, *, chunk_id: str | None = None, page: int | None = None,
-            passage: str | None = None, note: str = "", query: str | None = None) -> int:
-        """Add a document, or one of its passages (with its page), to a reading list."""
+            passage: str | None = None, note: str = "", query: str | None = None, locator: str | None = None) -> int:
+        """Add a document, or one of its passages (with its page, and a locator such as "Recommendation 12"), to a
+        reading list."""
         if not self.lists.has_list(name):
             raise KBError(f"no reading list {name!r}: create it first (kb list create {name!r})")
         doc = self._document(doc_id)
         citation = {"title": doc.title, "source": doc.source, **doc.metadata()}
+        if locator:
+            citation["locator"] = locator
         if page is not None and chunk_id is None and passage is None:
             chunk = self.store.chunk_at(doc.doc_id, page, 0)
             chunk_id = chunk.chunk_id if chunk else None
@@ -255,6 +258,7 @@ class ReadingLists:
                 year=as_int(meta.get("year")), publisher=meta.get("publisher") or meta.get("organisation"),
                 place=meta.get("place"), symbol=meta.get("symbol"), url=url, source=source,
                 language=meta.get("language"), country=meta.get("country"), page=item["page"],
+                locator=snap.get("locator"),
                 passage=item["passage"], note=item["note"] or "", query=item["query"],
                 accessed=(item["added_at"] or "")[:10] or None))
         return out

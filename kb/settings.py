@@ -98,6 +98,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("translation_threshold", 0.3, float,
             "Share of runs of numbers, acronyms and web addresses two documents in different languages must have "
             "in common to be linked as translations (each to its best match per language)."),
+    Setting("related_recommendation_threshold", 0.75, float,
+            "Cosine similarity from which a recommendation in another report is listed as related to one."),
     Setting("researcher_password", "", str,
             "Password that unlocks researchers' actions in the app (uploading, correcting metadata, fetching full "
             "texts); empty: not available.", secret=True),

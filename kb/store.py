@@ -11,6 +11,7 @@ from typing import Any, Iterable, Iterator
 from .errors import SchemaVersionError
 from .filters import Filters, split_values
 from .models import Chunk, Document, Page, PreparedDocument
+from . import rec_store
 
 SCHEMA_VERSION = 1
 
@@ -120,6 +121,7 @@ class DocumentStore:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     self.conn.execute(statement)
+            rec_store.init_schema(self.conn)
             row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
             if row is None:
                 self.conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
@@ -366,6 +368,8 @@ class DocumentStore:
                 [(c.chunk_id, c.doc_id, c.page, c.seq, c.start, c.end, c.text, c.n_tokens, c.text_sha256)
                  for c in prepared.chunks],
             )
+            if prepared.recommendations is not None:
+                rec_store.replace_records(conn, doc.doc_id, prepared.recommendations)
             if prepared.fingerprint is not None:
                 _write_fingerprint(conn, prepared.fingerprint)
             if related is not None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 from .embedding_stage import EmbeddingJob, EmbeddingStage, embedding_matrix
 from .lock import kill_point
 from .models import Chunk, Document, Page, PreparedDocument, chunks_of, new_doc_id, sha256_text
+from .rec_extract import extract_recommendations
 from .relations import RelationFinder
 from .store import READY
 
@@ -87,6 +88,7 @@ class BatchWriter:
         and translations found for it."""
         self._collect()
         related = self._relations.find(prepared.fingerprint) if prepared.fingerprint is not None else None
+        prepared.recommendations = extract_recommendations(prepared.document, prepared.pages)
         self.store.write_document(prepared, related)
         kill_point("after_store_write")
         self._staged.append(prepared)
@@ -157,6 +159,7 @@ class BatchWriter:
         if missing:
             vectors.update(self.store.get_embeddings(self.indexer.backends.model_id, missing))
         self.indexer.index_vectors(batch.docs, batch.chunks, embedding_matrix(hashes, vectors))
+        self.indexer.embed_records([doc.doc_id for doc, _, _ in batch.docs])
         self._mark_ready(batch.docs)
         for digest, _ in batch.job.items if batch.job is not None else ():  # indexed: not kept for the whole run
             self._fresh.pop(digest, None)

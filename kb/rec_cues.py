@@ -1,0 +1,104 @@
+"""The words reports use to recommend and to hold a practice up as good, in English, Dutch, French and German.
+
+A cue counts only in the report's own voice, in the present: "GRETA urges", "the Rapporteur recommends", "it is
+recommended", "het verdient aanbeveling". A sentence that reports an earlier recommendation ("in its first report
+GRETA urged", "heeft eerder aanbevolen") or another body's ("the Committee recommends") is narrative, not a
+recommendation of this document.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+_I = re.I
+_GAP = r"(?:[\w’'-]+,?\s+){0,4}?"  # up to four words between subject and verb ("GRETA therefore strongly urges")
+_SHOULD = r"(?:should|must|need to|ought to|devraient|devrait|doivent|doit|moeten|zouden moeten|dienen|sollten|müssen)"
+
+# GRETA's graded verbs, strongest first (English, French, Dutch, German)
+GRETA_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("urge", re.compile(rf"\bGRETA\s+{_GAP}(?:urges|exhorte|dringt\b.{{0,120}}?\baan|fordert\b.{{0,160}}?\bauf)\b", _I)),
+    ("consider", re.compile(rf"\bGRETA\s+{_GAP}(?:considers|considère|is van mening|is van oordeel|ist der "
+                            rf"(?:Auffassung|Ansicht|Meinung))\b.{{0,300}}?\b{_SHOULD}\b", _I)),
+    ("invite", re.compile(rf"\bGRETA\s+{_GAP}(?:invites|encourages|invite|encourage|nodigt|moedigt|lädt|ermutigt)\b",
+                          _I)),
+    ("recommend", re.compile(rf"\bGRETA\s+{_GAP}(?:recommends|recommande|beveelt|empfiehlt)\b", _I)),
+)
+
+_OWN_SUBJECT = (r"(?:(?:the\s+)?(?:Dutch\s+)?(?:National\s+|Nationaal\s+)?Rapporteur|BNRM|NRM|we|I|ik|wij|"
+                r"the\s+Special\s+Representative|nous|je|wir|ich)")
+# recommendations in the report's own voice, or impersonal ("it is recommended")
+OWN_VOICE_CUES: tuple[re.Pattern[str], ...] = (
+    re.compile(r"\b(?:it\s+is|is|are)\s+(?:therefore\s+|also\s+|further\s+|strongly\s+|hereby\s+|thus\s+)*"
+               r"recommended\b", _I),
+    re.compile(rf"\b{_OWN_SUBJECT}\s+{_GAP}(?:recommends|(?<!to\s)recommend|would\s+recommend|beveel|bevelen|beveelt|recommande|"
+               rf"recommandons|empfiehlt|empfehlen)\b", _I),
+    re.compile(r"\b(?:beveelt|bevelen|beveel)\s+(?:de\s+)?(?:Nationaal\s+)?(?:Rapporteur|BNRM|NRM|ik|wij|we)\b", _I),
+    # "recommendatio n": the PDFs' text layers split words now and then
+    re.compile(r"\b(?:a|the|one|my|our|this|another)\s+(?:\w+\s+)?recommendatio\s?n\s+is\s+(?:therefore\s+|also\s+)?"
+               r"(?:made|to|the)\b", _I),
+    re.compile(r"\b(?:wordt|worden)\s+(?:daarom\s+|dan\s+ook\s+|tevens\s+|ook\s+|derhalve\s+)*aanbevolen\b", _I),
+    re.compile(r"\b[Aa]anbevolen\s+wordt\b"),
+    re.compile(r"\b(?:is|zijn|zou\s+het|lijkt\s+het|het\s+is)\s+(?:\w+\s+){0,3}?aan\s+te\s+bevelen\b", _I),
+    re.compile(r"\bverdient\s+(?:het\s+)?(?:daarom\s+|dan\s+ook\s+|ook\s+|derhalve\s+|tevens\s+)*(?:de\s+)?"
+               r"aanbeveling\b", _I),
+    re.compile(r"\b(?:il\s+est|est|sont)\s+(?:donc\s+|également\s+)*recommandée?s?\b", _I),
+    re.compile(r"\b(?:wird|werden)\s+(?:daher\s+|deshalb\s+|auch\s+)*empfohlen\b", _I),
+)
+
+# a sentence that tells of an earlier or another body's recommendation
+NARRATIVE = re.compile(
+    r"\b(?:in\s+(?:its|the|her|his|their)\s+(?:previous|first|second|third|fourth|fifth|earlier|last|former)\s+"
+    r"(?:report|evaluation|round)|previously|had\s+recommended|has\s+recommended|have\s+recommended|was\s+"
+    r"recommended|were\s+recommended|eerder(?:e)?\s+(?:aanbevolen|aanbeveling)|heeft\s+\w*\s*aanbevolen|"
+    r"werd\s+\w*\s*aanbevolen|vorige\s+rapportage|following\s+(?:the|GRETA'?s)\s+recommendation|"
+    r"in\s+response\s+to\s+(?:the|this|GRETA'?s)\s+recommendation)\b", _I)
+
+PRACTICE_CUES: tuple[re.Pattern[str], ...] = (
+    re.compile(rf"\bGRETA\s+{_GAP}(?:welcomes|commends|salue|se\s+félicite|begrüßt|verwelkomt|is\s+verheugd)\b", _I),
+    re.compile(r"\b(?:is|are|was|were|as|constitutes?|represents?|considered|regarded\s+as|seen\s+as|"
+               r"identified\s+as|examples?\s+of)\s+(?:a\s+|an\s+)?(?:\w+\s+)?(?:good|promising|best|"
+               r"interesting)\s+practices?\b", _I),
+    re.compile(r"^(?:good|promising|best)\s+practices?(?:\s+example)?\s*[:–-]", _I),
+    re.compile(r"\b(?:is|zijn|als|geldt\s+als|gelden\s+als|een)\s+(?:een\s+)?(?:\w+\s+)?(?:goede|beste|"
+               r"veelbelovende)\s+praktijk(?:en|voorbeeld(?:en)?)?\b", _I),
+    re.compile(r"\b(?:is|zijn)\s+een\s+goed\s+voorbeeld\b", _I),
+    re.compile(r"\b(?:constitue|est|sont|comme)\s+(?:une\s+|des\s+)?(?:bonnes?|prometteuses?)\s+pratiques?\b", _I),
+    re.compile(r"\b(?:ist|sind|als)\s+(?:ein\s+|eine\s+)?(?:gute|vielversprechende)\s+(?:Praxis|Praktik)\b", _I),
+)
+
+_DEMONSTRATIVE = re.compile(r"^(?:this|these|such|it|that|dit|deze|dat|het|ceci|cela|il|dies|diese)\b", _I)
+
+
+def greta_strength(text: str) -> str | None:
+    """GRETA's verb in a text, strongest first: urge, consider, invite or recommend (None when GRETA asks nothing)."""
+    for strength, pattern in GRETA_CUES:
+        if pattern.search(text):
+            return strength
+    return None
+
+
+def _own_name(organisations: Iterable[str]) -> list[re.Pattern[str]]:
+    return [re.compile(rf"\b{re.escape(name)}\s+{_GAP}(?:recommends|recommande|beveelt|empfiehlt)\b", _I)
+            for name in organisations if len(name) >= 3]
+
+
+def recommendation_strength(sentence: str, organisations: Iterable[str] = ()) -> str | None:
+    """Whether a sentence recommends in the report's own voice, and how strongly (None when it does not)."""
+    if NARRATIVE.search(sentence):
+        return None
+    strength = greta_strength(sentence)
+    if strength:
+        return strength
+    if any(p.search(sentence) for p in OWN_VOICE_CUES) or any(p.search(sentence) for p in _own_name(organisations)):
+        return "recommend"
+    return None
+
+
+def is_practice(sentence: str) -> bool:
+    """Whether a sentence presents something as a good or promising practice."""
+    return any(p.search(sentence) for p in PRACTICE_CUES)
+
+
+def leans_on_previous(sentence: str) -> bool:
+    """Whether a sentence names its subject only by pointing back ("This is a good practice")."""
+    return bool(_DEMONSTRATIVE.match(sentence.strip()))

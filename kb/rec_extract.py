@@ -1,0 +1,131 @@
+"""Recommendations and practices extracted from a document's pages: the numbered items of its recommendation
+sections, and the sentences elsewhere that recommend in the report's own voice or hold a practice up as good.
+
+Every record keeps the report's words (lines joined, words broken at line ends mended, whitespace normalised),
+the page where it begins, the number as printed, whom it addresses, how strongly (GRETA's urge > consider >
+invite, otherwise recommend) and topic tags. Where the same text comes twice in one document — a summary list
+that repeats recommendations given in full — the shorter is linked to the fuller one (`repeats`) instead of
+standing as a record of its own.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Iterable, Sequence
+
+from .filters import split_values
+from .models import Document, Page, Recommendation, rec_id_for
+from .rec_addressee import addressee_of
+from .rec_cues import greta_strength, is_practice, leans_on_previous, recommendation_strength
+from .rec_sections import item_body, labelled_items, section_items, section_spans
+from .rec_text import Line, document_lines, join_lines, join_with_lines, sentence_spans
+from .topics import topics_of
+
+RECOMMENDATION, PRACTICE = "recommendation", "practice"
+KINDS = (RECOMMENDATION, PRACTICE)
+_MAX_SENTENCE = 1500
+_PARAGRAPH_NUMBER = re.compile(r"^\(?(\d{1,3})[.)]$")
+_WORD = re.compile(r"\w+")
+# a quotation of another text, or a footnote ("138 In het rapport wordt aanbevolen …"): not the report's own voice
+_QUOTED_OR_NOTE = re.compile(r"^(?:[‘“\"'«„]|\d{1,3}\s+[A-ZÀ-Ý])")
+
+
+def extract_recommendations(doc: Document, pages: Sequence[Page]) -> list[Recommendation]:
+    """Every recommendation and practice of a document, in document order."""
+    lines = document_lines(pages)
+    found: list[tuple[int, Recommendation]] = []
+    covered: set[int] = set()
+    for start, end in section_spans(lines):
+        for item in section_items(lines, start, end):
+            first = lines.index(item.lines[0], start)
+            covered.update(range(first, first + len(item.lines)))
+            text = join_lines(item_body(item))
+            if len(_WORD.findall(text)) >= 4:
+                found.append((first, _record(doc, item.lines[0].page, text, RECOMMENDATION,
+                                             greta_strength(text) or "recommend", item.number, item.heading)))
+    for first, item in labelled_items(lines, covered):
+        text = join_lines(line.text for line in item.lines[1:])
+        found.append((first, _record(doc, item.lines[0].page, text, RECOMMENDATION, greta_strength(text) or "recommend",
+                                     item.number, item.heading)))
+    organisations = split_values("organisation", doc.organisation)
+    for run in _uncovered_runs(lines, covered):
+        found.extend(_sentence_records(doc, lines, run, organisations))
+    found.sort(key=lambda pair: pair[0])
+    records = [record for _, record in found]
+    for seq, record in enumerate(records):
+        record.seq = seq
+    _link_repeats(records)
+    return records
+
+
+def _record(doc: Document, page: int, text: str, kind: str, strength: str | None, number: str | None = None,
+            heading: str | None = None) -> Recommendation:
+    return Recommendation(
+        rec_id=rec_id_for(doc.doc_id, page, text), doc_id=doc.doc_id, kind=kind, page=page, text=text,
+        number=number, language=doc.language, addressee=addressee_of(text) if kind == RECOMMENDATION else None,
+        strength=strength, topics=topics_of(f"{heading or ''} {text}"), heading=heading)
+
+
+def _uncovered_runs(lines: Sequence[Line], covered: set[int]) -> Iterable[list[int]]:
+    run: list[int] = []
+    for index in range(len(lines)):
+        if index in covered:
+            if run:
+                yield run
+            run = []
+        else:
+            run.append(index)
+    if run:
+        yield run
+
+
+def _sentence_records(doc: Document, lines: Sequence[Line], run: list[int],
+                      organisations: list[str]) -> list[tuple[int, Recommendation]]:
+    text, starts = join_with_lines([lines[i] for i in run])
+    offsets = [offset for offset, _ in starts]
+    spans = sentence_spans(text)
+    out: list[tuple[int, Recommendation]] = []
+    for n, (start, end) in enumerate(spans):
+        sentence = text[start:end].strip()
+        if len(sentence) > _MAX_SENTENCE or len(_WORD.findall(sentence)) < 5 or _QUOTED_OR_NOTE.match(sentence) \
+                or _mostly_numbers(sentence):
+            continue
+        strength = recommendation_strength(sentence, organisations)
+        kind = RECOMMENDATION if strength else PRACTICE if is_practice(sentence) else None
+        if kind is None:
+            continue
+        if kind == PRACTICE and leans_on_previous(sentence) and n > 0:
+            start = spans[n - 1][0]
+            sentence = text[start:end].strip()
+        line = run[starts[max(0, bisect.bisect_right(offsets, start) - 1)][1]]
+        previous = text[spans[n - 1][0]:spans[n - 1][1]].strip() if n > 0 else ""
+        number = m.group(1) if (m := _PARAGRAPH_NUMBER.match(previous)) else None
+        out.append((line, _record(doc, lines[line].page, sentence, kind, strength, number)))
+    return out
+
+
+def _mostly_numbers(sentence: str) -> bool:
+    """An index or a table row ("Raad van State 79, 287 Raad voor …"), not a sentence."""
+    words = _WORD.findall(sentence)
+    return sum(w.isdigit() for w in words) > 0.15 * len(words)
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = _WORD.findall(text.lower())
+    return {tuple(words[i:i + 3]) for i in range(len(words) - 2)}
+
+
+def _link_repeats(records: list[Recommendation]) -> None:
+    """Link each record that repeats a fuller one of the same document (a summary list) to it."""
+    shingles = [_shingles(r.text) for r in records]
+    for i, record in enumerate(records):
+        best, best_size = None, len(shingles[i])
+        for j, other in enumerate(records):
+            if i == j or other.kind != record.kind or len(shingles[j]) < 3 or len(shingles[i]) < 3:
+                continue
+            shared = len(shingles[i] & shingles[j]) / min(len(shingles[i]), len(shingles[j]))
+            fuller = len(shingles[j]) > best_size or (len(shingles[j]) == best_size and j < i)
+            if shared >= 0.8 and fuller:
+                best, best_size = other, len(shingles[j])
+        if best is not None and best.repeats is None:
+            record.repeats = best.rec_id
