@@ -623,5 +623,7 @@ def serve(obj: _Context, port: int, host: str, headless: bool) -> None:
 
 from . import cli_records  # noqa: E402,F401  (registers `kb recommendations`)
 
-if __name__ == "__main__":
-    main()
+if __name__ == "__main__":  # `python -m kb.cli`: the commands are registered on kb.cli's group, not __main__'s
+    from kb.cli import main as registered
+
+    registered()

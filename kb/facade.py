@@ -13,6 +13,7 @@ from .indexer import Indexer
 from .models import Chunk, Document, Hit, Page, RecordOptions
 from .pipeline import DetectedFile, IngestPipeline, load_pipeline
 from .reading_lists import ReadingLists
+from .rec_export import export_records
 from .rec_search import RecordView
 from .rec_searcher import RecommendationSearcher
 from .report import IngestItem, IngestReport
@@ -242,6 +243,10 @@ class KnowledgeBase:
     def reextract_recommendations(self, progress: Progress | None = None) -> int:
         """Extract every document's recommendations and practices afresh; returns the number of documents."""
         return self.indexer.reextract_recommendations(progress)
+
+    def export_recommendations(self, views: Iterable[RecordView], fmt: str) -> str:
+        """Records as CSV or Markdown."""
+        return export_records(views, fmt)
 
     def add_recommendation_to_list(self, name: str, rec_id: str, *, note: str = "", query: str | None = None) -> int:
         """Keep a recommendation in a reading list: a passage cited by its number and page."""

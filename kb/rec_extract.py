@@ -18,7 +18,7 @@ from .models import Document, Page, Recommendation, rec_id_for
 from .rec_addressee import addressee_of
 from .rec_cues import greta_strength, is_practice, leans_on_previous, recommendation_strength
 from .rec_sections import item_body, labelled_items, section_items, section_spans
-from .rec_text import Line, document_lines, join_lines, join_with_lines, sentence_spans
+from .rec_text import Line, document_lines, is_heading, join_lines, join_with_lines, sentence_spans
 from .topics import topics_of
 
 RECOMMENDATION, PRACTICE = "recommendation", "practice"
@@ -45,13 +45,15 @@ def extract_recommendations(doc: Document, pages: Sequence[Page]) -> list[Recomm
                                              greta_strength(text) or "recommend", item.number, item.heading)))
     for first, item in labelled_items(lines, covered):
         text = join_lines(line.text for line in item.lines[1:])
+        if len(_WORD.findall(text)) < 4:  # a label in a table or a cross-reference ("Aanbeveling 4 het OM.")
+            continue
         found.append((first, _record(doc, item.lines[0].page, text, RECOMMENDATION, greta_strength(text) or "recommend",
                                      item.number, item.heading)))
     organisations = split_values("organisation", doc.organisation)
     for run in _uncovered_runs(lines, covered):
         found.extend(_sentence_records(doc, lines, run, organisations))
     found.sort(key=lambda pair: pair[0])
-    records = [record for _, record in found]
+    records = [record for _, record in found if not _mostly_numbers(record.text, 0.3)]  # an index, a table
     for seq, record in enumerate(records):
         record.seq = seq
     _link_repeats(records)
@@ -69,7 +71,7 @@ def _record(doc: Document, page: int, text: str, kind: str, strength: str | None
 def _uncovered_runs(lines: Sequence[Line], covered: set[int]) -> Iterable[list[int]]:
     run: list[int] = []
     for index in range(len(lines)):
-        if index in covered:
+        if index in covered or is_heading(lines, index):  # a heading is not the start of the next sentence
             if run:
                 yield run
             run = []
@@ -104,10 +106,10 @@ def _sentence_records(doc: Document, lines: Sequence[Line], run: list[int],
     return out
 
 
-def _mostly_numbers(sentence: str) -> bool:
+def _mostly_numbers(text: str, share: float = 0.15) -> bool:
     """An index or a table row ("Raad van State 79, 287 Raad voor …"), not a sentence."""
-    words = _WORD.findall(sentence)
-    return sum(w.isdigit() for w in words) > 0.15 * len(words)
+    words = _WORD.findall(text)
+    return sum(w.isdigit() for w in words) > share * len(words)
 
 
 def _shingles(text: str) -> set[tuple[str, ...]]:
@@ -116,16 +118,18 @@ def _shingles(text: str) -> set[tuple[str, ...]]:
 
 
 def _link_repeats(records: list[Recommendation]) -> None:
-    """Link each record that repeats a fuller one of the same document (a summary list) to it."""
+    """Link each record that repeats another of the same document (a summary list, an appendix) to it.
+
+    Of two near-identical records the one with a printed number stands (the appendix that lists GRETA's numbered
+    paragraphs again, "(paragraph 45)"); otherwise the earlier one, where the report first gives it in full.
+    """
     shingles = [_shingles(r.text) for r in records]
     for i, record in enumerate(records):
-        best, best_size = None, len(shingles[i])
         for j, other in enumerate(records):
-            if i == j or other.kind != record.kind or len(shingles[j]) < 3 or len(shingles[i]) < 3:
+            if i == j or other.kind != record.kind or min(len(shingles[i]), len(shingles[j])) < 3:
                 continue
             shared = len(shingles[i] & shingles[j]) / min(len(shingles[i]), len(shingles[j]))
-            fuller = len(shingles[j]) > best_size or (len(shingles[j]) == best_size and j < i)
-            if shared >= 0.8 and fuller:
-                best, best_size = other, len(shingles[j])
-        if best is not None and best.repeats is None:
-            record.repeats = best.rec_id
+            other_stands = (other.number is not None, -j) > (record.number is not None, -i)
+            if shared >= 0.8 and other_stands and other.repeats is None:
+                record.repeats = other.rec_id
+                break

@@ -129,8 +129,7 @@ def section_items(lines: Sequence[Line], start: int, end: int) -> list[Item]:
 def _end_at_paragraph(item: Item, section: Sequence[Line]) -> None:
     """End the section's last item at its first paragraph end (a short line closing a sentence): what follows is
     the section's own closing text, not the item's."""
-    widths = sorted(len(line.text) for line in section)
-    short = 0.7 * widths[len(widths) // 2]
+    short = _short_line(section)
     for n, line in enumerate(item.lines[:-1]):
         if not re.search(r"[.!?]$", line.text):
             continue
@@ -151,6 +150,13 @@ def item_body(item: Item) -> list[str]:
     return [head] + [line.text for line in item.lines[1:]]
 
 
+def _short_line(lines: Sequence[Line]) -> float:
+    """Below this length a line ending a sentence ends its paragraph: 75 % of a full line (the 90th percentile of
+    the widths, so that headings and short lines do not lower it; lines inside a paragraph fill 85–100 %)."""
+    widths = sorted(len(line.text) for line in lines) or [0]
+    return 0.75 * widths[(9 * len(widths)) // 10]
+
+
 def _digits(number: str | None) -> str | None:
     """The number of "Recommendation 12" or "12": "12"."""
     return re.sub(r"^\D+", "", number) if number is not None else None
@@ -160,8 +166,7 @@ def labelled_items(lines: Sequence[Line], covered: set[int]) -> list[tuple[int, 
     """Recommendations under a label of their own outside the sections ("Aanbeveling 3", "RECOMMENDATION 2 …"):
     the label's title is the heading, the text runs to the first paragraph end (or the next label)."""
     out: list[tuple[int, Item]] = []
-    widths = sorted(len(line.text) for line in lines) or [0]
-    short = 0.7 * widths[len(widths) // 2]
+    short = _short_line(lines)
     for i, line in enumerate(lines):
         match = LABEL.match(line.text) if i not in covered and len(line.text) <= 130 and line.text[:1].isupper() else None
         if not match or (match.group(2) or "").endswith("."):

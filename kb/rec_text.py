@@ -108,3 +108,15 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     if start < len(text):
         spans.append((start, len(text)))
     return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+_ENDS_SENTENCE = re.compile(r"[.!?;:,)’”\"]$")
+
+
+def is_heading(lines: Sequence[Line], i: int) -> bool:
+    """Whether a line stands alone as a heading: short, no closing punctuation, between a finished sentence (or the
+    start) and a line that begins with a capital."""
+    text = lines[i].text
+    following = lines[i + 1].text if i + 1 < len(lines) else ""
+    return (len(text) <= 80 and not _ENDS_SENTENCE.search(text) and following[:1].isupper()
+            and (i == 0 or bool(_ENDS_SENTENCE.search(lines[i - 1].text)) or lines[i - 1].page != lines[i].page))

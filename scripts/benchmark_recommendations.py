@@ -1,5 +1,6 @@
 """Recommendation extraction on real reports against the hand-labelled gold set (tests/data/recommendations):
-precision, recall, F1 and translation-link accuracy; writes a section of docs/benchmarks.md and a JSON report.
+precision, recall, F1 and translation-link accuracy, with the judged random sample of records from the rest of
+realdocs; writes its section of docs/benchmarks.md (between `<!-- recommendations -->` markers) and a JSON report.
 
     python scripts/benchmark_recommendations.py [--shared ../shared] [--work bench-work/recommendations]
 """
@@ -17,8 +18,12 @@ sys.path.insert(0, str(ROOT))
 
 from kb import KnowledgeBase, Settings  # noqa: E402
 from kb.rec_evaluation import read_gold, score_extraction  # noqa: E402
+from scripts.benchmark import machine  # noqa: E402
+from scripts.benchmark_keyword import write_section  # noqa: E402
 
 GOLD = ROOT / "tests" / "data" / "recommendations" / "gold.jsonl"
+SAMPLE = ROOT / "tests" / "data" / "recommendations" / "sample_judged.tsv"
+START, END = "<!-- recommendations -->", "<!-- /recommendations -->"
 
 
 def run(shared: Path, work: Path, semantic: bool) -> dict:
@@ -37,14 +42,47 @@ def run(shared: Path, work: Path, semantic: bool) -> dict:
     return result
 
 
+def judged_sample() -> tuple[int, int]:
+    """(records judged right, records judged) in the random sample from the rest of realdocs."""
+    rows = [line.split("\t") for line in SAMPLE.read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith(("#", "file\t"))]
+    return sum(row[2] == "1" for row in rows), len(rows)
+
+
+def section(result: dict) -> str:
+    """The Markdown section of docs/benchmarks.md."""
+    from datetime import datetime, timezone
+
+    right, judged = judged_sample()
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return "\n".join([
+        START, "## Recommendations: extraction on real reports", "",
+        f"Written by `scripts/benchmark_recommendations.py` on {when}; machine: {machine()}.", "",
+        f"- Gold set ({', '.join(result['files'])}; {result['gold']} recommendations, "
+        "[tests/data/recommendations](../tests/data/recommendations/README.md)): "
+        f"{result['extracted']} extracted, {result['true_positives']} right: **precision {result['precision']:.3f}, "
+        f"recall {result['recall']:.3f}, F1 {result['f1']:.3f}**; translation links "
+        f"{result['translation_links_correct']} of {result['translation_pairs']} pairs right "
+        f"(**accuracy {result['translation_link_accuracy']:.3f}**). Ingestion of the three files: "
+        f"{result['ingest_seconds']} s (no embedding).",
+        f"- Missed: {', '.join(result['missed']) or 'none'}; extracted but not in the gold set: "
+        + ("; ".join(f"{s['source']} p. {s['page']} ({s['text'][:70]}…)" for s in result["spurious"]) or "none") + ".",
+        f"- A random sample of {judged} records from the other 167 realdocs files, judged by reading "
+        f"([sample_judged.tsv](../tests/data/recommendations/sample_judged.tsv)): {right} right, "
+        f"**precision {right / judged:.3f}**.",
+        "", END])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--work", type=Path, default=ROOT / "bench-work" / "recommendations")
     parser.add_argument("--semantic", action="store_true", help="Also embed (not needed for extraction).")
+    parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = parser.parse_args()
     result = run(args.shared, args.work, args.semantic)
     (args.work.parent / "recommendations.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    write_section(args.output, section(result), START, END)
     print(json.dumps({k: v for k, v in result.items() if k not in ("spurious",)}, indent=2, ensure_ascii=False))
 
 

@@ -349,3 +349,43 @@ def make_slow_page_pdf(path: Path, operations: int = 60_000) -> Path:
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(bodies) + 1, xref)
     path.write_bytes(bytes(out))
     return path
+
+
+# A GRETA-style country report: numbered paragraphs with GRETA's graded requests, a practice it welcomes, a
+# paragraph that only tells of an earlier round's request, and the appendix that repeats the requests.
+GRETA_REPORT_PAGES = [
+    "Evaluation Report\nNETHERLANDS\nThird evaluation round\nAccess to justice and effective remedies for victims of "
+    "trafficking in human beings\nGRETA(2023)05\nPublished on 14 March 2023\nGroup of Experts on Action against "
+    "Trafficking in Human Beings (GRETA)\nCouncil of Europe",
+    "1. Compensation\n44. In its second report, GRETA urged the Dutch authorities to improve the identification of "
+    "victims.\nProgress has been made since then, as the figures below show.\n45. GRETA urges the Dutch authorities "
+    "to ensure that victims of trafficking receive compensation from the perpetrators, including by making full use "
+    "of financial investigations and of the legislation on the confiscation of criminal assets.\n46. GRETA considers "
+    "that the authorities should provide specialised shelters for male victims of labour exploitation across the "
+    "country.\n47. GRETA welcomes the setting up of a national referral mechanism for victims of labour "
+    "exploitation, which brings together the police, the labour inspectorate and NGOs.\n48. GRETA invites the "
+    "authorities to continue training labour inspectors to detect signs of forced labour in agriculture.",
+    "Appendix - List of GRETA's conclusions and proposals for action\n- GRETA urges the Dutch authorities to ensure "
+    "that victims of trafficking receive compensation from the perpetrators, including by making full use of "
+    "financial investigations and of the legislation on the confiscation of criminal assets (paragraph 45).\n"
+    "- GRETA considers that the authorities should provide specialised shelters for male victims of labour "
+    "exploitation across the country (paragraph 46).",
+]
+
+
+def make_greta_report(path: Path) -> Path:
+    """A generated GRETA-style evaluation report (three pages) with its metadata in the PDF's own fields."""
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.setTitle("Evaluation Report Netherlands: third evaluation round")
+    c.setAuthor("GRETA")
+    for text in GRETA_REPORT_PAGES:
+        y = 800
+        for line in _wrap(text):
+            c.setFont("Helvetica", 10)
+            c.drawString(50, y, line)
+            y -= 16
+        c.showPage()
+    c.save()
+    path.write_bytes(buf.getvalue())
+    return path

@@ -13,13 +13,15 @@ from .render import STYLE, escape, highlighted, passage_html, plain, related_htm
 from .metadata_form import changed_fields, metadata_inputs
 from .researcher import is_researcher, may_manage_lists, own_items, require_researcher, sign_in_sidebar
 from .state import FILTER_FIELDS, KB_LOCK, PAGE_SIZE, SearchState, current_kb, pdf_link
+from .recommendations import document_recommendations, recommendations_view
 from .upload import upload_view
 
 MODE_LABELS = {"hybrid": "Hybrid", "keyword": "Keyword", "semantic": "Meaning"}
 FACET_LABELS = {"organisation": "Organisation", "country": "Country", "language": "Language",
                 "doc_type": "Document type"}
-VIEWS = ("search", "doc", "overview", "lists", "upload")
-NAV_LABELS = {"search": "Search", "overview": "Corpus overview", "lists": "Reading lists", "upload": "Add documents"}
+VIEWS = ("search", "doc", "recs", "overview", "lists", "upload")
+NAV_LABELS = {"search": "Search", "recs": "Recommendations", "overview": "Corpus overview", "lists": "Reading lists",
+              "upload": "Add documents"}
 
 
 def _navigate() -> None:
@@ -42,6 +44,8 @@ def main() -> None:
     sign_in_sidebar(kb)
     if view == "doc":
         document_view(kb)
+    elif view == "recs":
+        recommendations_view(kb)
     elif view == "overview":
         overview_view(kb)
     elif view == "lists":
@@ -269,6 +273,7 @@ def document_view(kb: KnowledgeBase) -> None:
     _correction_form(kb, doc)
     if state.query:
         _search_passages(kb, doc, state)
+    document_recommendations(kb, doc_id)
     st.subheader("Full text")
     if pages:
         _full_text(kb, doc, pages, state)

@@ -1,0 +1,80 @@
+"""End to end in Debian's Chromium: the Recommendations page of `kb serve` — search, the country × topic grid, keep
+a recommendation in a reading list."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from kb import KnowledgeBase, Settings
+
+from .fixtures import make_greta_report
+from .test_app_e2e import CHROMIUM, OUTPUT, ROOT, _free_port, page  # noqa: F401  (the browser fixture)
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+
+
+@pytest.fixture
+def recs_server(tmp_path: Path):
+    home = tmp_path / "home"
+    with KnowledgeBase(Settings.load({"home": str(home)})) as kb:
+        kb.ingest([make_greta_report(tmp_path / "greta.pdf")], workers=1)
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "--home", str(home), "serve", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=str(ROOT))
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("kb serve did not start")
+    yield base, home
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def test_search_the_grid_and_keep_a_recommendation(recs_server, page) -> None:  # noqa: F811
+    base, home = recs_server
+    OUTPUT.mkdir(exist_ok=True)
+    page.goto(f"{base}/?view=recs", wait_until="networkidle")
+    page.get_by_text("GRETA urges the Dutch authorities").first.wait_for(timeout=90000)
+    box = page.get_by_placeholder("e.g. compensation for victims")
+    box.fill("training labour inspectors")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_function("() => new URL(location.href).searchParams.get('rq') === 'training labour inspectors'",
+                           timeout=30000)
+    page.wait_for_function("""() => { const t = [...document.querySelectorAll('.kb-rec-text')]
+        .filter(e => e.offsetParent !== null && !e.closest('[data-stale="true"]'));
+        return t.length > 0 && t[0].innerText.startsWith('GRETA invites'); }""", timeout=60000)
+    page.screenshot(path=str(OUTPUT / "e2e-recommendations.png"), full_page=True)
+
+    # the country × topic grid: a count opens the records of that cell
+    page.goto(f"{base}/?view=recs", wait_until="networkidle")
+    page.get_by_role("tab", name="Country × topic").click()
+    cell = page.locator("table.kb-grid a[href*='r_topic=labour+exploitation']").first
+    cell.wait_for(timeout=60000)
+    assert cell.inner_text() == "3"
+    cell.click()
+    page.wait_for_function("() => new URL(location.href).searchParams.get('r_topic') === 'labour exploitation'",
+                           timeout=30000)
+    page.get_by_text("3 record(s)").first.wait_for(timeout=60000)
+    page.screenshot(path=str(OUTPUT / "e2e-recommendations-grid.png"), full_page=True)
+
+    page.get_by_role("button", name="+ Add to list").first.click()
+    page.get_by_text("Added to").first.wait_for(timeout=30000)
+    with KnowledgeBase(Settings.load({"home": str(home)})) as kb:
+        [item] = kb.list_items("My reading list")
+    assert item["page"] == 2 and item["passage"].startswith("GRETA")

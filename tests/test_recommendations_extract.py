@@ -1,0 +1,223 @@
+"""Extracting recommendations and practices from pages: sections and their numbering, cue sentences in the report's
+own voice (English, Dutch, French, German), practices, summary lists, addressees and topics."""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from kb.models import Document, Page
+from kb.rec_addressee import addressee_of
+from kb.rec_cues import is_practice, recommendation_strength
+from kb.rec_extract import extract_recommendations
+from kb.rec_links import align_translations
+from kb.topics import topics_of
+
+
+def _extract(pages: list[str], language: str = "en", organisation: str | None = None):
+    """Records of pages whose lines wrap at 90 characters, as a PDF's text layer has them."""
+    doc = Document(doc_id="d1", source="/x.pdf", sha256="0", language=language, organisation=organisation)
+    wrapped = ["\n".join(textwrap.fill(line, 90) for line in text.split("\n")) for text in pages]
+    return extract_recommendations(doc, [Page(n, text) for n, text in enumerate(wrapped, start=1)])
+
+
+HEAD = "TRAFFICKING IN HUMAN BEINGS – FIFTH REPORT"
+EN_REPORT = [
+    f"{HEAD}\n12\nChapter one about the law.\nThe figures are given below for every year.\nMore text here.",
+    f"{HEAD}\n13\nMore narrative text about the police and the courts.\nAnd another line of text here.",
+    "201\n10\nRecommendations\nThis chapter contains recommendations. They should be read with the chapters.\n"
+    "Legislation\n1. The Netherlands must ratify the Council of Europe Convention on Action against\n"
+    "Trafficking in Human Beings as quickly as possible.\n2. It is recommended that the legislator develops a "
+    "national frame-\nwork for prostitution policy.\nLaw enforcement in the prostitution sector\n"
+    "3. All of the parties involved in the administrative enforcement in the sex industry must ac-",
+    f"{HEAD}\n203\ncept their responsibilities and must undertake such enforcement jointly, with the police.\n"
+    "4. Victims should be informed at the earliest possible stage of the possibility of obtaining legal aid.\n"
+    "Many of the recommendations from the previous reports have found their way into the action plan. It seems\n"
+    "likely that the above recommendations will lead to new additions.\n11\nSummary\n11.1 Introduction\n"
+    "An important development was the new article in the criminal code.",
+]
+
+
+def test_numbered_items_of_a_recommendations_chapter_with_their_pages_numbers_and_sub_headings() -> None:
+    records = _extract(EN_REPORT)
+    assert [(r.number, r.page) for r in records] == [("1", 3), ("2", 3), ("3", 3), ("4", 4)]
+    assert records[0].text == ("The Netherlands must ratify the Council of Europe Convention on Action against "
+                               "Trafficking in Human Beings as quickly as possible.")
+    assert records[1].text.endswith("develops a national framework for prostitution policy.")  # line-end hyphen
+    # an item that runs over a page break, past the running head and the page number, is one record
+    assert records[2].text == ("All of the parties involved in the administrative enforcement in the sex industry "
+                               "must accept their responsibilities and must undertake such enforcement jointly, with "
+                               "the police.")
+    assert records[2].heading == "Law enforcement in the prostitution sector"
+    assert records[0].heading == "Legislation"
+    # the chapter's closing text is not part of the last item
+    assert records[3].text == ("Victims should be informed at the earliest possible stage of the possibility of "
+                               "obtaining legal aid.")
+    assert {r.kind for r in records} == {"recommendation"} and {r.strength for r in records} == {"recommend"}
+
+
+def test_a_number_out_of_sequence_is_part_of_the_item_text() -> None:
+    pages = ["Recommendations\n1. The authorities should register every case in one system, as in\n"
+             "2005. The register must be kept by the police.\n2. Shelters should be opened for men."]
+    records = _extract(pages)
+    assert [r.number for r in records] == ["1", "2"]
+    assert "2005. The register must be kept by the police." in records[0].text
+
+
+NL_REPORT = [
+    "Inleiding\nDe Nationaal Rapporteur beveelt aan dat de minister van Justitie en Veiligheid een landelijk "
+    "kader opstelt. In de vorige rapportage werd aanbevolen de opvang uit te breiden. De minister heeft eerder "
+    "aanbevolen de wet te wijzigen.\nHet verdient aanbeveling om slachtoffers sneller te informeren over "
+    "schadevergoeding.",
+    "Aanbevelingen\n1. De wetgever wordt aanbevolen een landelijk kader voor het prostitutiebeleid te ontwikkelen.\n"
+    "2. Gemeenten moeten escortbedrijven vergunningplichtig maken.\nSamenvatting\nDit is de samenvatting.",
+    "Dit leidt tot de volgende aanbeveling:\nAanbeveling 3\nDe minister voor Medische Zorg wordt aanbevolen ervoor "
+    "zorg te dragen dat medische professionals worden getraind in het herkennen van signalen.\n"
+    "Uit dit onderzoek komt verder naar voren dat de criteria onvoldoende bekend zijn bij de betrokken organisaties.",
+]
+
+
+def test_dutch_cues_numbering_and_labels() -> None:
+    records = _extract(NL_REPORT, "nl")
+    texts = [r.text for r in records]
+    assert texts[0].startswith("De Nationaal Rapporteur beveelt aan dat de minister van Justitie")
+    assert texts[1] == "Het verdient aanbeveling om slachtoffers sneller te informeren over schadevergoeding."
+    assert not any("vorige rapportage" in t or "heeft eerder" in t for t in texts)  # narrative, not this report's
+    assert [(r.number, r.page) for r in records[2:4]] == [("1", 2), ("2", 2)]
+    labelled = records[4]
+    assert (labelled.number, labelled.page) == ("3", 3)
+    assert labelled.text == ("De minister voor Medische Zorg wordt aanbevolen ervoor zorg te dragen dat medische "
+                             "professionals worden getraind in het herkennen van signalen.")
+    assert len(records) == 5
+    assert records[0].addressee == "de minister van Justitie en Veiligheid"
+    assert records[2].addressee == "De wetgever"
+    assert records[3].addressee == "Gemeenten"
+
+
+@pytest.mark.parametrize("sentence, strength", [
+    ("GRETA urges the Dutch authorities to ensure that victims receive compensation.", "urge"),
+    ("GRETA once again urges the authorities to set up shelters for men.", "urge"),
+    ("GRETA considers that the authorities should train labour inspectors.", "consider"),
+    ("GRETA invites the authorities to evaluate the national action plan.", "invite"),
+    ("Le GRETA exhorte les autorités néerlandaises à garantir une indemnisation.", "urge"),
+    ("Le GRETA considère que les autorités devraient former les inspecteurs du travail.", "consider"),
+    ("Le GRETA invite les autorités à évaluer le plan d'action.", "invite"),
+    ("GRETA fordert die Behörden nachdrücklich auf, Opfer zu entschädigen.", "urge"),
+    ("GRETA ist der Auffassung, dass die Behörden Arbeitsinspektoren schulen sollten.", "consider"),
+    ("GRETA dringt er bij de Nederlandse autoriteiten op aan slachtoffers schadeloos te stellen.", "urge"),
+    ("It is recommended that every municipality should impose a licensing requirement.", "recommend"),
+    ("The National Rapporteur recommends that schools choose an effective intervention.", "recommend"),
+    ("We recommend that the police register every report.", "recommend"),
+    ("Aanbevolen wordt dat alle gemeenten escortbedrijven vergunningplichtig maken.", "recommend"),
+    ("Il est recommandé de créer un mécanisme national d'orientation.", "recommend"),
+    ("Es wird empfohlen, einen nationalen Verweismechanismus einzurichten.", "recommend"),
+])
+def test_cues_in_the_reports_own_voice_and_their_strength(sentence: str, strength: str) -> None:
+    assert recommendation_strength(sentence) == strength
+
+
+@pytest.mark.parametrize("sentence", [
+    "In its first report, GRETA urged the authorities to improve identification.",
+    "GRETA considers that progress has been made in the identification of victims.",
+    "The CEDAW Committee recommends that the Netherlands ratify the convention.",
+    "That prompted the Rapporteur to recommend that the status of victims be taken into account.",
+    "In 2005 the Rapporteur had recommended a national framework.",
+    "De minister heeft aanbevolen de wet te wijzigen.",
+    "Zoals eerder aanbevolen door de Nationale ombudsman is deze conclusie onder de aandacht gebracht.",
+    "My recommendations are aimed at the Dutch government.",
+])
+def test_narrative_and_other_bodies_recommendations_are_not_this_reports(sentence: str) -> None:
+    assert recommendation_strength(sentence) is None
+
+
+def test_the_documents_own_organisation_recommends_in_its_name() -> None:
+    sentence = "UNODC recommends that States collect data on convictions."
+    assert recommendation_strength(sentence) is None
+    assert recommendation_strength(sentence, ["UNODC"]) == "recommend"
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("GRETA welcomes the setting up of a national referral mechanism.", True),
+    ("The joint inspections are a promising practice that other regions could follow.", True),
+    ("Dit is een goed voorbeeld van samenwerking tussen gemeenten en politie.", True),
+    ("Cela constitue une bonne pratique.", True),
+    ("The platform collates good practices on juvenile prostitution.", False),
+    ("The exchange of best practices between prosecutors was discussed.", False),
+])
+def test_practices_presented_as_good(sentence: str, expected: bool) -> None:
+    assert is_practice(sentence) is expected
+
+
+def test_a_practice_pointing_back_keeps_the_sentence_it_points_to() -> None:
+    pages = ["The labour inspectorate and the police now visit farms together during the harvest season. "
+             "This is a good practice that other regions should consider."]
+    [record] = _extract(pages)
+    assert record.kind == "practice" and record.strength is None
+    assert record.text.startswith("The labour inspectorate and the police now visit farms together")
+
+
+def test_a_summary_list_that_repeats_the_text_is_linked_not_counted_twice() -> None:
+    pages = ["45. GRETA urges the Dutch authorities to ensure that victims of trafficking receive compensation from "
+             "the perpetrators, using financial investigations.\n46. GRETA invites the authorities to evaluate the "
+             "national referral mechanism every two years.",
+             "Appendix - List of GRETA's conclusions and proposals for action\n- GRETA urges the Dutch authorities to "
+             "ensure that victims of trafficking receive compensation from the perpetrators, using financial "
+             "investigations (paragraph 45).\n- GRETA invites the authorities to evaluate the national referral "
+             "mechanism every two years (paragraph 46)."]
+    records = _extract(pages, organisation="GRETA")
+    primary = [r for r in records if r.repeats is None]
+    assert [(r.number, r.page, r.strength) for r in primary] == [("45", 1, "urge"), ("46", 1, "invite")]
+    repeats = {r.repeats for r in records if r.repeats}
+    assert repeats == {r.rec_id for r in primary} and len(records) == 4
+
+
+def test_a_list_the_report_tells_of_is_not_its_own() -> None:
+    pages = ["The researchers interviewed victims in detention.\nRecommendations:\n- priority for identifying "
+             "victims;\n- training of duty lawyers.\nThere have been improvements since then."]
+    assert _extract(pages) == []
+
+
+def test_an_index_of_the_report_is_not_read_as_sentences() -> None:
+    pages = ["Register\nRaad van State 79, 287 aanbevolen 12, 45, 288 Raad voor de Rechtsbijstand 81 wordt aanbevolen "
+             "13, 14, 15, 290 Randstad 12, 44"]
+    assert _extract(pages, "nl") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("It is recommended that the Ministry of Foreign Affairs should adopt a policy.", "the Ministry of Foreign Affairs"),
+    ("GRETA urges the Dutch authorities to take steps.", "the Dutch authorities"),
+    ("The police must immediately inform the Public Prosecution Service.", "The police"),
+    ("It is recommended that every municipality should impose a licence.", "every municipality"),
+    ("Het OM moet slachtoffers informeren; de politie dient het OM in te lichten.", "de politie"),
+    ("Research should be undertaken into couples' clubs.", None),
+])
+def test_addressees_as_the_report_names_them(text: str, expected: str | None) -> None:
+    assert addressee_of(text) == expected
+
+
+def test_topics_from_the_documented_classifier() -> None:
+    assert topics_of("Victims should receive compensation") == ["protection"]
+    assert set(topics_of("Meer moet gebeuren om te voorkomen dat ama's slachtoffer worden van uitbuiting")) == {
+        "prevention", "protection", "unaccompanied minors"}
+    assert topics_of("Police capacity for the investigation of trafficking must be extended") == ["prosecution"]
+    assert "children" not in topics_of("this kind of organisation")  # Dutch "kind" is not matched in English
+    assert "organ removal" not in topics_of("the organisation of shelters")
+
+
+def test_translations_are_aligned_by_number_and_by_position() -> None:
+    from kb.models import Recommendation as R
+
+    en = [R("e1", "en", "recommendation", 10, "Victims must be informed.", number="1"),
+          R("e2", "en", "recommendation", 10, "The B9 must be offered.", number="2"),
+          R("e3", "en", "recommendation", 50, "A Taskforce THB should be set up (NAM 2004).")]
+    nl = [R("n1", "nl", "recommendation", 12, "Slachtoffers moeten worden geïnformeerd.", number="1"),
+          R("n2", "nl", "recommendation", 12, "De B9 moet worden aangeboden.", number="2"),
+          R("n3", "nl", "recommendation", 61, "Een Task Force THB moet worden ingesteld (NAM 2004)."),
+          R("n4", "nl", "recommendation", 5, "Een andere aanbeveling vooraan.")]
+    assert sorted(align_translations(en, 50, nl, 61)) == [("e1", "n1"), ("e2", "n2"), ("e3", "n3")]
+
+
+def test_the_register_at_the_back_of_a_report_is_no_list_of_recommendations() -> None:
+    pages = ["Register\nAanbevelingen\n1. Raad van State 79, 287 Raad voor de Rechtsbijstand 81 Randstad 92, 93\n"
+             "2. Registratie jeugdprostitutie 100, 104, 293 Safe houses 88 SAMAH 63, 80, 94-95, 294"]
+    assert _extract(pages, "nl") == []
