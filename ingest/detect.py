@@ -241,6 +241,23 @@ def detect_countries(title: str, pages: list[str], limit: int = 3) -> Found | No
     return Found(",".join(chosen), "; ".join(first[c] for c in chosen))
 
 
+# national bodies whose name says their country, when the text names no country often enough
+_NATIONAL_BODIES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("NL", re.compile(r"\bNationa(?:al|le) Rapporteur(?:s)? Mensenhandel\b|\bNationaal Rapporteur\b|\bBNRM\b|"
+                      r"\bDutch National Rapporteur\b")),
+)
+
+
+def detect_national_body_country(title: str, pages: list[str]) -> Found | None:
+    """The country of a national body that speaks in the document (the Dutch "Nationaal Rapporteur" → NL)."""
+    for where, text in [("title", title)] + [(f"page {i}", t) for i, t in enumerate(pages, 1)]:
+        for code, pattern in _NATIONAL_BODIES:
+            match = pattern.search(text or "")
+            if match:
+                return Found(code, f"{where}: “{_context(text, match)}” (a national body of this country)", weak=True)
+    return None
+
+
 # ----- document type -----------------------------------------------------------------------------
 DOC_TYPE_RULES: tuple[tuple[str, str], ...] = (
     ("evaluation-report", r"evaluation report|report concerning the implementation of the Council of Europe "
@@ -285,7 +302,7 @@ def detect_metadata(loaded: LoadedDocument, title: str) -> dict[str, Found]:
         "organisation": detect_organisation(title, str(loaded.metadata.get("author") or ""), pages),
         "symbol": detect_symbol(pages),
         "round": detect_round(pages),
-        "country": detect_countries(title, pages),
+        "country": detect_countries(title, pages) or detect_national_body_country(title, pages),
         "doc_type": detect_doc_type(title, pages, bool(loaded.metadata.get("landscape"))),
     }
     found["year"] = detect_year(pages, found["symbol"])

@@ -126,3 +126,15 @@ def test_all_fields_of_a_greta_report_with_evidence() -> None:
     assert values == {"language": "en", "organisation": "GRETA", "symbol": "GRETA(2023)05", "round": 3,
                       "country": "NL", "doc_type": "evaluation-report", "year": 2023}
     assert all(item.evidence for item in found.values())
+
+
+def test_a_national_body_that_names_its_country_gives_it_when_the_text_names_none() -> None:
+    pages = ["Vijfde rapportage van de Nationaal Rapporteur Mensenhandel", "De aanpak van mensenhandel in de regio's."]
+    loaded = LoadedDocument("vijfde.pdf", "", [Page(i, t) for i, t in enumerate(pages, 1)])
+    found = detect_metadata(loaded, "Vijfde rapportage")
+    assert found["country"].value == "NL" and "national body" in found["country"].evidence
+    assert found["country"].weak  # what the file itself declares wins
+    # a country the text names is kept
+    pages = ["Report of the Dutch National Rapporteur on trafficking in Belgium", "Belgium and its shelters."]
+    loaded = LoadedDocument("be.pdf", "", [Page(i, t) for i, t in enumerate(pages, 1)])
+    assert detect_metadata(loaded, "Trafficking in Belgium")["country"].value == "BE"

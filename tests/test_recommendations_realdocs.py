@@ -52,3 +52,10 @@ def test_a_practitioners_question_finds_the_compensation_recommendations(gold_kb
     assert found and "compensation" in found[0].record.text.lower()
     assert "recover their tangible and intangible losses by way of compensation" in " ".join(
         v.record.text for v in found)
+
+
+def test_the_grid_counts_the_reports_recommendations_by_country_and_topic(gold_kb: KnowledgeBase) -> None:
+    grid = gold_kb.recommendation_grid(filters={"language": "en"})
+    # the Dutch National Rapporteur's reports are about the Netherlands (the country its name gives)
+    assert grid[("NL", "protection")] >= 20 and grid[("NL", "prosecution")] >= 15
+    assert sum(n for (country, _), n in grid.items() if country == "(none)") == 0
