@@ -83,3 +83,17 @@ def test_an_empty_knowledge_base_says_where_recommendations_come_from(tmp_path: 
     monkeypatch.setenv("KB_HOME", str(tmp_path / "empty"))
     at = run_app(view="recs")
     assert "extracted from the documents you ingest" in at.info[0].value
+
+
+def test_a_recommendation_goes_to_the_reading_list_chosen_in_the_sidebar(recs_home: Path) -> None:
+    with KnowledgeBase(Settings.load({"home": str(recs_home)})) as kb:
+        kb.create_list("Alpha")
+        kb.create_list("Greece briefing")
+    at = run_app(view="recs", r_kind="practice")
+    picker = next(s for s in at.selectbox if s.label == "Add results to")
+    picker.set_value("Greece briefing").run()
+    next(b for b in at.button if b.label == "+ Add to list").click().run()
+    with KnowledgeBase(Settings.load({"home": str(recs_home)})) as kb:
+        assert kb.list_items("Alpha") == []
+        [item] = kb.list_items("Greece briefing")
+        assert item["passage"].startswith("GRETA welcomes")

@@ -45,6 +45,8 @@ def main() -> None:
     if view == "doc":
         document_view(kb)
     elif view == "recs":
+        with st.sidebar:
+            _list_picker(kb)  # where "+ Add to list" keeps a recommendation
         recommendations_view(kb)
     elif view == "overview":
         overview_view(kb)
