@@ -30,6 +30,7 @@ _OWN_SUBJECT = (r"(?:(?:the\s+)?(?:Dutch\s+)?(?:National\s+|Nationaal\s+)?Rappor
 OWN_VOICE_CUES: tuple[re.Pattern[str], ...] = (
     re.compile(r"\b(?:it\s+is|is|are)\s+(?:therefore\s+|also\s+|further\s+|strongly\s+|hereby\s+|thus\s+)*"
                r"recommended\b", _I),
+    re.compile(r"\b(?:it\s+is|is)\s+(?:therefore\s+|also\s+)*worth\s+re\s?commending\b", _I),
     re.compile(rf"\b{_OWN_SUBJECT}\s+{_GAP}(?:recommends|(?<!to\s)recommend|would\s+recommend|beveel|bevelen|beveelt|recommande|"
                rf"recommandons|empfiehlt|empfehlen)\b", _I),
     re.compile(r"\b(?:beveelt|bevelen|beveel)\s+(?:de\s+)?(?:Nationaal\s+)?(?:Rapporteur|BNRM|NRM|ik|wij|we)\b", _I),
@@ -51,13 +52,20 @@ NARRATIVE = re.compile(
     r"(?:report|evaluation|round)|previously|had\s+recommended|has\s+recommended|have\s+recommended|was\s+"
     r"recommended|were\s+recommended|eerder(?:e)?\s+(?:aanbevolen|aanbeveling)|heeft\s+\w*\s*aanbevolen|"
     r"werd\s+\w*\s*aanbevolen|vorige\s+rapportage|following\s+(?:the|GRETA'?s)\s+recommendation|"
-    r"in\s+response\s+to\s+(?:the|this|GRETA'?s)\s+recommendation)\b", _I)
+    r"in\s+response\s+to\s+(?:the|this|GRETA'?s)\s+recommendation)\b"
+    # what another text recommends: "in het WODC-rapport wordt aanbevolen", "in the Council's guidelines it is …"
+    r"|\bin\s+(?:het|de|een|the|a|its|their)\s+(?:[\w’'-]+\s+){0,3}?[\w-]*(?:rapport|report|handboek|handbook|"
+    r"advies|study|studie|guidelines|richtlijn|resolutie|resolution|verdrag|convention|directive|protocol|"
+    r"actieplan|action\s+plan)\b", _I)
+# a named instrument ("the Recommendation", "De Aanbeveling" of the Committee of Ministers): what it contains
+INSTRUMENT = re.compile(r"\b(?:[Dd]e|[Tt]he|[Tt]his|[Dd]ie|[Ll]a|[Dd]eze)\s+(?:Recommendation|Aanbeveling|Empfehlung|"
+                        r"Recommandation)\b")
 
 PRACTICE_CUES: tuple[re.Pattern[str], ...] = (
     re.compile(rf"\bGRETA\s+{_GAP}(?:welcomes|commends|salue|se\s+félicite|begrüßt|verwelkomt|is\s+verheugd)\b", _I),
     re.compile(r"\b(?:is|are|was|were|as|constitutes?|represents?|considered|regarded\s+as|seen\s+as|"
-               r"identified\s+as|examples?\s+of)\s+(?:a\s+|an\s+)?(?:\w+\s+)?(?:good|promising|best|"
-               r"interesting)\s+practices?\b", _I),
+               r"identified\s+as|an\s+example\s+of)\s+(?:a\s+|an\s+)?(?:\w+\s+)?(?:good|promising|best|"
+               r"interesting)\s+practice\b", _I),
     re.compile(r"^(?:good|promising|best)\s+practices?(?:\s+example)?\s*[:–-]", _I),
     re.compile(r"\b(?:is|zijn|als|geldt\s+als|gelden\s+als|een)\s+(?:een\s+)?(?:\w+\s+)?(?:goede|beste|"
                r"veelbelovende)\s+praktijk(?:en|voorbeeld(?:en)?)?\b", _I),
@@ -65,6 +73,18 @@ PRACTICE_CUES: tuple[re.Pattern[str], ...] = (
     re.compile(r"\b(?:constitue|est|sont|comme)\s+(?:une\s+|des\s+)?(?:bonnes?|prometteuses?)\s+pratiques?\b", _I),
     re.compile(r"\b(?:ist|sind|als)\s+(?:ein\s+|eine\s+)?(?:gute|vielversprechende)\s+(?:Praxis|Praktik)\b", _I),
 )
+
+# the member states as the ones recommended to: in a national body's report, an international instrument's words
+_TO_MEMBER_STATES = re.compile(r"\b(?:member\s+states|lidstaten|Mitgliedstaaten|États\s+membres|states\s+parties)\b",
+                               _I)
+INTERNATIONAL_BODIES = ("GRETA", "Council of Europe", "OSCE", "OSCE/ODIHR", "IOM", "UNODC", "ILO",
+                        "European Commission", "OSCE Special Representative (CTHB)")
+
+
+def tells_of_an_instrument(sentence: str, organisations: Iterable[str]) -> bool:
+    """Whether a recommendation to the member states is an international instrument's, told by a national body."""
+    return bool(_TO_MEMBER_STATES.search(sentence)) and not set(organisations) & set(INTERNATIONAL_BODIES)
+
 
 _DEMONSTRATIVE = re.compile(r"^(?:this|these|such|it|that|dit|deze|dat|het|ceci|cela|il|dies|diese)\b", _I)
 
@@ -84,12 +104,15 @@ def _own_name(organisations: Iterable[str]) -> list[re.Pattern[str]]:
 
 def recommendation_strength(sentence: str, organisations: Iterable[str] = ()) -> str | None:
     """Whether a sentence recommends in the report's own voice, and how strongly (None when it does not)."""
-    if NARRATIVE.search(sentence):
+    if NARRATIVE.search(sentence) or INSTRUMENT.search(sentence):
+        return None
+    orgs = list(organisations)
+    if tells_of_an_instrument(sentence, orgs):
         return None
     strength = greta_strength(sentence)
     if strength:
         return strength
-    if any(p.search(sentence) for p in OWN_VOICE_CUES) or any(p.search(sentence) for p in _own_name(organisations)):
+    if any(p.search(sentence) for p in OWN_VOICE_CUES) or any(p.search(sentence) for p in _own_name(orgs)):
         return "recommend"
     return None
 

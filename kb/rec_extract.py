@@ -26,6 +26,9 @@ KINDS = (RECOMMENDATION, PRACTICE)
 _MAX_SENTENCE = 1500
 _PARAGRAPH_NUMBER = re.compile(r"^\(?(\d{1,3})[.)]$")
 _WORD = re.compile(r"\w+")
+# the heading of a list that sums up recommendations given in full elsewhere in the document
+SUMMARY_LIST = re.compile(r"\b(?:summary|samenvatting|overview|overzicht|list|lijst|liste|zusammenfassung|résumé|"
+                          r"récapitulatif|appendix|annex|annexe|bijlage|anhang)\b", re.I)
 # a quotation of another text, or a footnote ("138 In het rapport wordt aanbevolen …"): not the report's own voice
 _QUOTED_OR_NOTE = re.compile(r"^(?:[‘“\"'«„]|\d{1,3}\s+[A-ZÀ-Ý])")
 
@@ -35,14 +38,19 @@ def extract_recommendations(doc: Document, pages: Sequence[Page]) -> list[Recomm
     lines = document_lines(pages)
     found: list[tuple[int, Recommendation]] = []
     covered: set[int] = set()
+    in_summaries: set[str] = set()
     for start, end in section_spans(lines):
+        summary = bool(SUMMARY_LIST.search(lines[start - 1].text))
         for item in section_items(lines, start, end):
             first = lines.index(item.lines[0], start)
             covered.update(range(first, first + len(item.lines)))
             text = join_lines(item_body(item))
             if len(_WORD.findall(text)) >= 4:
-                found.append((first, _record(doc, item.lines[0].page, text, RECOMMENDATION,
-                                             greta_strength(text) or "recommend", item.number, item.heading)))
+                record = _record(doc, item.lines[0].page, text, RECOMMENDATION, greta_strength(text) or "recommend",
+                                 item.number, item.heading)
+                found.append((first, record))
+                if summary:
+                    in_summaries.add(record.rec_id)
     for first, item in labelled_items(lines, covered):
         text = join_lines(line.text for line in item.lines[1:])
         if len(_WORD.findall(text)) < 4:  # a label in a table or a cross-reference ("Aanbeveling 4 het OM.")
@@ -56,6 +64,7 @@ def extract_recommendations(doc: Document, pages: Sequence[Page]) -> list[Recomm
     records = [record for _, record in found if not _mostly_numbers(record.text, 0.3)]  # an index, a table
     for seq, record in enumerate(records):
         record.seq = seq
+    _link_summary_lists(records, in_summaries)
     _link_repeats(records)
     return records
 
@@ -115,6 +124,19 @@ def _mostly_numbers(text: str, share: float = 0.15) -> bool:
 def _shingles(text: str) -> set[tuple[str, ...]]:
     words = _WORD.findall(text.lower())
     return {tuple(words[i:i + 3]) for i in range(len(words) - 2)}
+
+
+def _link_summary_lists(records: list[Recommendation], in_summaries: set[str]) -> None:
+    """Link the numbered items of a summary list ("Samenvatting van de aanbevelingen", "Summary of
+    recommendations") to the items of the same number given in full before it: the summary shortens them, so
+    their words differ."""
+    for i, record in enumerate(records):
+        if record.rec_id not in in_summaries or record.number is None:
+            continue
+        full = next((other for other in reversed(records[:i]) if other.number == record.number
+                     and other.kind == record.kind and other.rec_id not in in_summaries), None)
+        if full is not None:
+            record.repeats = full.rec_id
 
 
 def _link_repeats(records: list[Recommendation]) -> None:

@@ -33,11 +33,13 @@ SECTION_HEADING = re.compile(r"^(?:\d+\.\d+(?:\.\d+)*\.?\s+[A-ZÀ-Ý][^.]{2,80}|
 LETTER_CLOSE = re.compile(r"^(?:met\s+vriendelijke\s+groet|hoogachtend|yours\s+sincerely|kind\s+regards|"
                           r"yours\s+faithfully|veuillez\s+agréer|mit\s+freundlichen\s+grüßen)", re.I)
 NUMBERED = re.compile(r"^((?:(?:recommendation|aanbeveling|recommandation|empfehlung)\s+)?(\d{1,3}))(?:[.):]\s+(\S.*)|"
-                      r"\.(?=[A-ZÀ-Ý])(.*))$", re.I)
+                      r"\.(?=[A-ZÀ-Ý(‘“'\"])(.*))$", re.I)  # "55.Meer", "22.(Hulpverlenings)instanties": no space
 # a recommendation under its own label: "Aanbeveling 1", "RECOMMENDATION 2 Choose interventions that …"
 LABEL = re.compile(r"^(?:aanbeveling|recommendation|recommandation|empfehlung)(?:\s+(\d{1,3}[a-z]?))?\s*:?"
                    r"(?:\s+([A-ZÀ-Ý].{0,118}))?$", re.I)
 BULLET = re.compile(r"^[•▪●◦■►\-–*]\s*(\S.*)$")
+# a label's title is a heading: no sentence ends in it, and it is no instrument's reference ("R (2002) 11", "Nr. 19")
+_NOT_A_TITLE = re.compile(r"\.(?:\s|$)|^(?:R\s*\(|Nr\b|No\b|\(\d{4}\))")
 _SENTENCE_END = re.compile(r"[.!?;:)’”\"]$")
 _QUIET_LINES = 40
 # the closing text of a list speaks of the recommendations (plural) it follows
@@ -90,7 +92,7 @@ def _starts(text: str, expected: int | None, numbered: bool) -> tuple[str | None
     return None, False
 
 
-_ITEM_CHARS = 1800  # an item this long ends at its next sentence end (the last item of a list has no next one)
+_ITEM_CHARS = 4000  # an item this long ends at its next sentence end (a list that nothing closes)
 
 
 def section_items(lines: Sequence[Line], start: int, end: int) -> list[Item]:
@@ -169,10 +171,11 @@ def labelled_items(lines: Sequence[Line], covered: set[int]) -> list[tuple[int, 
     short = _short_line(lines)
     for i, line in enumerate(lines):
         match = LABEL.match(line.text) if i not in covered and len(line.text) <= 130 and line.text[:1].isupper() else None
-        if not match or (match.group(2) or "").endswith("."):
-            continue
+        title = match.group(2) if match else None
+        if not match or (title and (not title[0].isupper() or _NOT_A_TITLE.search(title))):
+            continue  # "Recommendation is bedoeld …", "Aanbeveling R (2002) 11. In het …": text about an instrument
         body: list[Line] = []
-        title, start = match.group(2), i + 1
+        start = i + 1
         while title and start < len(lines) and lines[start].text[:1].islower() and start - i < 3:
             title, start = f"{title} {lines[start].text}", start + 1  # a title that runs over two lines
         for later in range(start, min(len(lines), i + 40)):

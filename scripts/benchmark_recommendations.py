@@ -22,13 +22,14 @@ from scripts.benchmark import machine  # noqa: E402
 from scripts.benchmark_keyword import write_section  # noqa: E402
 
 GOLD = ROOT / "tests" / "data" / "recommendations" / "gold.jsonl"
+SECOND = ROOT / "tests" / "data" / "recommendations" / "gold_second.jsonl"
 SAMPLE = ROOT / "tests" / "data" / "recommendations" / "sample_judged.tsv"
 START, END = "<!-- recommendations -->", "<!-- /recommendations -->"
 
 
-def run(shared: Path, work: Path, semantic: bool) -> dict:
-    """Ingest the gold set's files into a fresh knowledge base and score what it extracted."""
-    gold = read_gold(GOLD)
+def run(shared: Path, work: Path, semantic: bool, gold_file: Path = GOLD) -> dict:
+    """Ingest a gold set's files into a fresh knowledge base and score what it extracted."""
+    gold = read_gold(gold_file)
     files = sorted({shared / "realdocs" / g["file"] for g in gold})
     shutil.rmtree(work, ignore_errors=True)
     started = time.perf_counter()
@@ -49,7 +50,20 @@ def judged_sample() -> tuple[int, int]:
     return sum(row[2] == "1" for row in rows), len(rows)
 
 
-def section(result: dict) -> str:
+def _gold_line(label: str, result: dict) -> list[str]:
+    return [
+        f"- {label} ({', '.join(result['files'])}; {result['gold']} recommendations): "
+        f"{result['extracted']} extracted, {result['true_positives']} right: **precision {result['precision']:.3f}, "
+        f"recall {result['recall']:.3f}, F1 {result['f1']:.3f}**; translation links "
+        f"{result['translation_links_correct']} of {result['translation_pairs']} pairs right "
+        f"(**accuracy {result['translation_link_accuracy']:.3f}**). Ingestion of the files: "
+        f"{result['ingest_seconds']} s (no embedding).",
+        f"  Missed: {', '.join(result['missed']) or 'none'}; extracted but not in the gold set: "
+        + ("; ".join(f"{s['source']} p. {s['page']} ({s['text'][:70]}…)" for s in result["spurious"]) or "none")
+        + "."]
+
+
+def section(first: dict, second: dict) -> str:
     """The Markdown section of docs/benchmarks.md."""
     from datetime import datetime, timezone
 
@@ -58,15 +72,9 @@ def section(result: dict) -> str:
     return "\n".join([
         START, "## Recommendations: extraction on real reports", "",
         f"Written by `scripts/benchmark_recommendations.py` on {when}; machine: {machine()}.", "",
-        f"- Gold set ({', '.join(result['files'])}; {result['gold']} recommendations, "
-        "[tests/data/recommendations](../tests/data/recommendations/README.md)): "
-        f"{result['extracted']} extracted, {result['true_positives']} right: **precision {result['precision']:.3f}, "
-        f"recall {result['recall']:.3f}, F1 {result['f1']:.3f}**; translation links "
-        f"{result['translation_links_correct']} of {result['translation_pairs']} pairs right "
-        f"(**accuracy {result['translation_link_accuracy']:.3f}**). Ingestion of the three files: "
-        f"{result['ingest_seconds']} s (no embedding).",
-        f"- Missed: {', '.join(result['missed']) or 'none'}; extracted but not in the gold set: "
-        + ("; ".join(f"{s['source']} p. {s['page']} ({s['text'][:70]}…)" for s in result["spurious"]) or "none") + ".",
+        *_gold_line("First gold set, the fifth report and *Effective prevention* "
+                    "([README](../tests/data/recommendations/README.md))", first),
+        *_gold_line("Second gold set, the third report in English and Dutch (`gold_second.jsonl`)", second),
         f"- A random sample of {judged} records from the other 167 realdocs files, judged by reading "
         f"([sample_judged.tsv](../tests/data/recommendations/sample_judged.tsv)): {right} right, "
         f"**precision {right / judged:.3f}**.",
@@ -80,10 +88,13 @@ def main() -> None:
     parser.add_argument("--semantic", action="store_true", help="Also embed (not needed for extraction).")
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = parser.parse_args()
-    result = run(args.shared, args.work, args.semantic)
-    (args.work.parent / "recommendations.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
-    write_section(args.output, section(result), START, END)
-    print(json.dumps({k: v for k, v in result.items() if k not in ("spurious",)}, indent=2, ensure_ascii=False))
+    first = run(args.shared, args.work, args.semantic)
+    second = run(args.shared, args.work.with_name(args.work.name + "-second"), args.semantic, SECOND)
+    (args.work.parent / "recommendations.json").write_text(
+        json.dumps({"first": first, "second": second}, indent=2, ensure_ascii=False))
+    write_section(args.output, section(first, second), START, END)
+    for result in (first, second):
+        print(json.dumps({k: v for k, v in result.items() if k not in ("spurious",)}, indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":

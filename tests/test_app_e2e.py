@@ -5,6 +5,7 @@ for the real documents); timings go to test-output/e2e-timing.json, screenshots 
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -14,6 +15,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -33,17 +35,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server(tmp_path: Path, corpus_dir: Path):
-    home = Path(os.environ["KB_E2E_HOME"]) if os.environ.get("KB_E2E_HOME") else tmp_path / "home"
-    if not os.environ.get("KB_E2E_HOME"):
-        with KnowledgeBase(Settings.load({"home": str(home)})) as kb:
-            kb.ingest([corpus_dir], workers=1)
+@contextlib.contextmanager
+def serving(home: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """`kb serve` on a data directory for the length of the block; yields its base URL."""
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "KB_DEFAULT_MODE"}
-    if os.environ.get("KB_E2E_HOME"):
-        env = {k: v for k, v in env.items() if not k.startswith("KB_") or k.startswith("KB_E2E_")}
-        env.pop("KB_EMBEDDER", None)  # time the real model on a real knowledge base
     proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "--home", str(home), "serve", "--port", str(port)],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=str(ROOT))
     base = f"http://127.0.0.1:{port}"
@@ -58,12 +53,28 @@ def server(tmp_path: Path, corpus_dir: Path):
     else:
         proc.kill()
         pytest.fail(f"kb serve did not start: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
-    yield base, home
-    proc.terminate()
     try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture
+def server(tmp_path: Path, corpus_dir: Path):
+    home = Path(os.environ["KB_E2E_HOME"]) if os.environ.get("KB_E2E_HOME") else tmp_path / "home"
+    if not os.environ.get("KB_E2E_HOME"):
+        with KnowledgeBase(Settings.load({"home": str(home)})) as kb:
+            kb.ingest([corpus_dir], workers=1)
+    env = {k: v for k, v in os.environ.items() if k != "KB_DEFAULT_MODE"}
+    if os.environ.get("KB_E2E_HOME"):
+        env = {k: v for k, v in env.items() if not k.startswith("KB_") or k.startswith("KB_E2E_")}
+        env.pop("KB_EMBEDDER", None)  # time the real model on a real knowledge base
+    with serving(home, env) as base:
+        yield base, home
 
 
 @pytest.fixture

@@ -2,10 +2,6 @@
 a recommendation in a reading list."""
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -13,7 +9,7 @@ import pytest
 from kb import KnowledgeBase, Settings
 
 from .fixtures import make_greta_report
-from .test_app_e2e import CHROMIUM, OUTPUT, ROOT, _free_port, page  # noqa: F401  (the browser fixture)
+from .test_app_e2e import CHROMIUM, OUTPUT, page, serving  # noqa: F401  (the browser fixture)
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
 
@@ -23,27 +19,8 @@ def recs_server(tmp_path: Path):
     home = tmp_path / "home"
     with KnowledgeBase(Settings.load({"home": str(home)})) as kb:
         kb.ingest([make_greta_report(tmp_path / "greta.pdf")], workers=1)
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "--home", str(home), "serve", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=str(ROOT))
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("kb serve did not start")
-    yield base, home
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with serving(home) as base:
+        yield base, home
 
 
 def test_search_the_grid_and_keep_a_recommendation(recs_server, page) -> None:  # noqa: F811

@@ -221,3 +221,24 @@ def test_the_register_at_the_back_of_a_report_is_no_list_of_recommendations() ->
     pages = ["Register\nAanbevelingen\n1. Raad van State 79, 287 Raad voor de Rechtsbijstand 81 Randstad 92, 93\n"
              "2. Registratie jeugdprostitutie 100, 104, 293 Safe houses 88 SAMAH 63, 80, 94-95, 294"]
     assert _extract(pages, "nl") == []
+
+
+def test_a_national_report_telling_what_an_instrument_asks_of_member_states_is_narrative() -> None:
+    sentence = "Ook wordt aanbevolen dat lidstaten gedetailleerde informatie over de problematiek verzamelen."
+    assert recommendation_strength(sentence, ["National rapporteur"]) is None
+    assert recommendation_strength(sentence, ["European Commission"]) == "recommend"
+    assert not is_practice("A toolkit provides examples of promising practices in the fight against trafficking.")
+    assert is_practice("The joint patrols are an example of good practice.")
+
+
+def test_a_numbered_summary_list_is_linked_by_number_to_the_full_items() -> None:
+    pages = ["Aanbevelingen\n1. De Nederlandse strafwetgeving dient zo spoedig mogelijk in overeenstemming te worden "
+             "gebracht met het VN-protocol mensenhandel.\n2. De wetgever dient het begrip uitbuiting in arbeidssituaties "
+             "buiten de seksindustrie scherper af te bakenen.\nSamenvatting\nDit is de samenvatting.",
+             "Bijlage 7 Samenvatting van de aanbevelingen\n1. Nederlandse strafwetgeving snel aanpassen aan het "
+             "VN-protocol.\n2. Het begrip uitbuiting inhoudelijk scherper afbakenen."]
+    records = _extract(pages, "nl")
+    full = [r for r in records if r.repeats is None]
+    assert [(r.number, r.page) for r in full] == [("1", 1), ("2", 1)]
+    assert [(r.number, r.page, r.repeats) for r in records if r.repeats] == [
+        ("1", 2, full[0].rec_id), ("2", 2, full[1].rec_id)]

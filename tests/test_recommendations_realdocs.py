@@ -12,6 +12,7 @@ from kb.rec_evaluation import read_gold, score_extraction
 from .conftest import FAST, REALDOCS, needs_realdocs
 
 GOLD = Path(__file__).resolve().parent / "data" / "recommendations" / "gold.jsonl"
+SECOND = GOLD.with_name("gold_second.jsonl")
 
 pytestmark = [needs_realdocs, pytest.mark.integration]
 
@@ -59,3 +60,19 @@ def test_the_grid_counts_the_reports_recommendations_by_country_and_topic(gold_k
     # the Dutch National Rapporteur's reports are about the Netherlands (the country its name gives)
     assert grid[("NL", "protection")] >= 20 and grid[("NL", "prosecution")] >= 15
     assert sum(n for (country, _), n in grid.items() if country == "(none)") == 0
+
+
+def test_the_second_gold_set_the_third_report_with_its_dutch_summary_list(tmp_path: Path) -> None:
+    gold = read_gold(SECOND)
+    files = sorted({REALDOCS / g["file"] for g in gold})
+    with KnowledgeBase(Settings.load({"home": str(tmp_path / "home"), **FAST, "semantic": False},
+                                     environ={})) as kb:
+        kb.ingest(files, workers=2)
+        records = [v.to_dict() for v in kb.recommendations()]
+    result = score_extraction(gold, records)
+    assert result["precision"] >= 0.85, result["spurious"]
+    assert result["recall"] >= 0.90, result["missed"]
+    assert result["translation_link_accuracy"] >= 0.90
+    # the appendix that sums up the 63 Dutch recommendations is linked to them, not counted again
+    dutch = [r for r in records if r["source"].endswith("P0137D01.pdf") and r["number"]]
+    assert len(dutch) == 63 and all(r["repeated_on_pages"] for r in dutch)
