@@ -59,9 +59,16 @@ def align_translations(a: Sequence[Recommendation], a_pages: int, b: Sequence[Re
     return pairs
 
 
-def similar_rows(matrix: np.ndarray, row: int, threshold: float, limit: int) -> list[tuple[int, float]]:
-    """Rows of a normalised matrix whose cosine to one row reaches the threshold, best first (the row excluded)."""
-    scores = matrix @ matrix[row]
-    scores[row] = -1.0
-    order = np.argsort(-scores)[:limit * 4]
-    return [(int(i), float(scores[i])) for i in order if scores[i] >= threshold][:limit * 4]
+def similar_rows(matrix: np.ndarray, threshold: float, limit: int, block: int = 2048) -> list[list[tuple[int, float]]]:
+    """For every row of a normalised matrix, the other rows whose cosine reaches the threshold, best first (at most
+    `limit`); computed block by block, so memory stays at block × rows scores."""
+    out: list[list[tuple[int, float]]] = []
+    for start in range(0, len(matrix), block):
+        scores = matrix[start:start + block] @ matrix.T
+        for offset, row_scores in enumerate(scores):
+            row_scores[start + offset] = -1.0
+            take = min(limit, len(row_scores))
+            best = np.argpartition(-row_scores, take - 1)[:take] if take else np.array([], dtype=int)
+            best = best[np.argsort(-row_scores[best])]
+            out.append([(int(i), float(row_scores[i])) for i in best if row_scores[i] >= threshold])
+    return out

@@ -3,6 +3,7 @@ the knowledge base), filtered by their own fields and their document's metadata,
 their translations and similar records in other reports."""
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
@@ -14,7 +15,7 @@ from .filters import Filters, split_values
 from .fusion import reciprocal_rank_fusion
 from .models import Document, Recommendation
 from .rec_keyword import RecordKeywordIndex
-from .rec_links import align_translations
+from .rec_links import align_translations, similar_rows
 
 if TYPE_CHECKING:
     from .backends import Backends
@@ -108,6 +109,8 @@ class RecordCatalogue:
                        if with_vectors else np.zeros((0, 1), dtype=np.float32))
         self.translations, self.originals = self._align(store)
         self._keyword: RecordKeywordIndex | None = None
+        self._similar: list[list[tuple[int, float]]] | None = None
+        self._similar_lock = threading.Lock()
         self.fallback_language = backends.settings.fallback_language
 
     def _align(self, store: Any) -> tuple[dict[str, list[str]], dict[str, str]]:
@@ -129,6 +132,17 @@ class RecordCatalogue:
                         copy = y if original == x else x
                         originals[copy] = original
         return links, originals
+
+    def similar(self, rec_id: str, threshold: float, limit: int) -> list[str]:
+        """Records of other documents at least this similar by meaning (computed once for all, on first use)."""
+        row = self.vector_rows.get(rec_id)
+        if row is None:
+            return []
+        with self._similar_lock:
+            if self._similar is None:
+                # a few more than asked: the same document's and the translations' are left out afterwards
+                self._similar = similar_rows(self.matrix, threshold, limit + 8)
+        return [self.vector_ids[i] for i, _ in self._similar[row]]
 
     @property
     def keyword(self) -> RecordKeywordIndex:

@@ -12,7 +12,6 @@ from .errors import KBError
 from .filters import Filters
 from .rec_extract import KINDS
 from .searcher import parse_weights
-from .rec_links import similar_rows
 from .rec_search import RecordCatalogue, RecordView, as_filters, country_topic_grid, fuse_rankings, record_matches
 
 if TYPE_CHECKING:
@@ -81,18 +80,10 @@ class RecommendationSearcher:
                           self._related(catalogue, rec_id, set(translations)), catalogue.repeated_on.get(rec_id, []))
 
     def _related(self, catalogue: RecordCatalogue, rec_id: str, translations: set[str]) -> list[str]:
-        row = catalogue.vector_rows.get(rec_id)
-        if row is None:
-            return []
         doc_id = catalogue.by_id[rec_id].doc_id
-        found = []
-        for other_row, _ in similar_rows(catalogue.matrix, row, self.settings.related_recommendation_threshold,
-                                         RELATED_LIMIT):
-            other = catalogue.by_id[catalogue.vector_ids[other_row]]
-            if other.doc_id != doc_id and other.rec_id not in translations:
-                found.append(other)
-            if len(found) == RELATED_LIMIT:
-                break
+        found = [catalogue.by_id[other] for other in catalogue.similar(
+            rec_id, self.settings.related_recommendation_threshold, RELATED_LIMIT)
+            if catalogue.by_id[other].doc_id != doc_id and other not in translations][:RELATED_LIMIT]
         return [r.rec_id for r in sorted(found, key=lambda r: (catalogue.docs[r.doc_id].year or 0, r.doc_id))]
 
     def get(self, rec_ids: Iterable[str]) -> list[RecordView]:

@@ -242,3 +242,15 @@ def test_a_numbered_summary_list_is_linked_by_number_to_the_full_items() -> None
     assert [(r.number, r.page) for r in full] == [("1", 1), ("2", 1)]
     assert [(r.number, r.page, r.repeats) for r in records if r.repeats] == [
         ("1", 2, full[0].rec_id), ("2", 2, full[1].rec_id)]
+
+
+def test_similar_rows_block_by_block_keep_the_threshold_and_the_order() -> None:
+    import numpy as np
+
+    from kb.rec_links import similar_rows
+
+    matrix = np.array([[1, 0, 0], [0.8, 0.6, 0], [0, 0, 1], [0, 0.6, 0.8], [0.6, 0.8, 0]], dtype=np.float32)
+    found = similar_rows(matrix, threshold=0.5, limit=2, block=2)  # blocks of two rows: three blocks
+    # a·b 0.8, a·e 0.6, b·e 0.96, c·d 0.8, d·e 0.48 (below), b·d 0.36 (below)
+    assert [[i for i, _ in row] for row in found] == [[1, 4], [4, 0], [3], [2], [1, 0]]
+    assert found[0][0][1] == pytest.approx(0.8) and found[1][0][1] == pytest.approx(0.96)
