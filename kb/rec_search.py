@@ -6,13 +6,12 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable
 
 import numpy as np
 
 from . import rec_store
 from .filters import Filters, split_values
-from .fusion import reciprocal_rank_fusion
 from .models import Document, Recommendation
 from .rec_keyword import RecordKeywordIndex
 from .rec_links import align_translations, similar_rows
@@ -167,12 +166,6 @@ def _original_of(a: Document, x: str, b: Document, y: str) -> str | None:
     return None
 
 
-def fuse_rankings(keyword: Iterable[str], semantic: Iterable[str], weights: tuple[float, float],
-                  k: int) -> list[tuple[str, float]]:
-    """Hybrid ranking of records: reciprocal rank fusion of the keyword and the semantic ranking."""
-    return reciprocal_rank_fusion([list(keyword), list(semantic)], list(weights), k=k)
-
-
 def country_topic_grid(views: Iterable[RecordView]) -> dict[tuple[str, str], int]:
     """How many records each (country, topic) pair holds; a record counts once per country and per topic."""
     counts: Counter[tuple[str, str]] = Counter()
@@ -182,8 +175,3 @@ def country_topic_grid(views: Iterable[RecordView]) -> dict[tuple[str, str], int
             for topic in view.record.topics or ["(none)"]:
                 counts[(country, topic)] += 1
     return dict(counts)
-
-
-def as_filters(filters: Filters | Mapping[str, Any] | Iterable[str] | None) -> Filters:
-    """Filters from any of the forms the surfaces pass."""
-    return Filters.parse(filters)

@@ -12,7 +12,8 @@ from .errors import KBError
 from .filters import Filters
 from .rec_extract import KINDS
 from .searcher import parse_weights
-from .rec_search import RecordCatalogue, RecordView, as_filters, country_topic_grid, fuse_rankings, record_matches
+from .fusion import reciprocal_rank_fusion
+from .rec_search import RecordCatalogue, RecordView, country_topic_grid, record_matches
 
 if TYPE_CHECKING:
     from .backends import Backends
@@ -49,7 +50,7 @@ class RecommendationSearcher:
         if kind is not None and kind not in KINDS:
             raise KBError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
         catalogue = self.catalogue()
-        wanted = as_filters(filters)
+        wanted = Filters.parse(filters)
         if kind:
             wanted = Filters({**wanted.values, "kind": [kind]}, wanted.year_min, wanted.year_max)
         allowed = [r for r in catalogue.records if record_matches(r, catalogue.docs[r.doc_id], wanted)]
@@ -70,7 +71,7 @@ class RecommendationSearcher:
             order = np.argsort(-scores)
             semantic = [catalogue.vector_ids[i] for i in order if catalogue.vector_ids[i] in allowed][:_CANDIDATES]
         weights = parse_weights(self.settings.hybrid_weights)
-        return list(fuse_rankings(keyword[:_CANDIDATES], semantic, weights, self.settings.rrf_k))
+        return list(reciprocal_rank_fusion([keyword[:_CANDIDATES], semantic], weights, k=self.settings.rrf_k))
 
     def view(self, catalogue: RecordCatalogue, rec_id: str, score: float | None = None) -> RecordView:
         """One record with its document and links."""

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from .rec_text import Line
+from .rec_text import Line, is_heading
 
 _REC_WORD = (r"(?:recommendations?|aanbevelingen|recommandations|empfehlungen|proposals\s+and\s+recommendations|"
              r"conclusions\s+and\s+proposals\s+for\s+action|conclusies\s+en\s+aanbevelingen|conclusions\s+and\s+"
@@ -53,12 +53,6 @@ class Item:
     lines: list[Line]
     number: str | None
     heading: str | None
-
-
-def _is_sub_heading(lines: Sequence[Line], i: int, next_starts_item: bool) -> bool:
-    text = lines[i].text
-    return (next_starts_item and len(text) <= 80 and not _SENTENCE_END.search(text) and text[:1].isupper()
-            and (i == 0 or bool(_SENTENCE_END.search(lines[i - 1].text))))
 
 
 def section_spans(lines: Sequence[Line]) -> list[tuple[int, int]]:
@@ -113,7 +107,7 @@ def section_items(lines: Sequence[Line], start: int, end: int) -> list[Item]:
             items.append(current)
             continue
         following = lines[i + 1].text if i + 1 < end else ""
-        if _is_sub_heading(lines, i, _starts(following, expected, numbered)[1]):
+        if is_heading(lines, i, next_begins=_starts(following, expected, numbered)[1]):
             heading, current = text, None
             continue
         if current is not None and not (chars > _ITEM_CHARS and _SENTENCE_END.search(current.lines[-1].text)):

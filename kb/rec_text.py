@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from .models import Page
 
@@ -59,18 +59,9 @@ def document_lines(pages: Sequence[Page]) -> list[Line]:
     return out
 
 
-def join_lines(lines: Sequence[str]) -> str:
+def join_lines(lines: Iterable[str]) -> str:
     """Lines joined into running text: words broken at a line end mended, whitespace normalised."""
-    text = ""
-    for line in lines:
-        line = line.strip()
-        if not line:
-            continue
-        if _broken_word(text) and line[:1].islower():
-            text = text[:-1] + line
-        else:
-            text = f"{text} {line}" if text else line
-    return _SPACES.sub(" ", text).strip()
+    return _SPACES.sub(" ", join_with_lines([Line(0, line) for line in lines])[0]).strip()
 
 
 def join_with_lines(lines: Sequence[Line]) -> tuple[str, list[tuple[int, int]]]:
@@ -113,10 +104,12 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 _ENDS_SENTENCE = re.compile(r"[.!?;:,)’”\"]$")
 
 
-def is_heading(lines: Sequence[Line], i: int) -> bool:
-    """Whether a line stands alone as a heading: short, no closing punctuation, between a finished sentence (or the
-    start) and a line that begins with a capital."""
+def is_heading(lines: Sequence[Line], i: int, next_begins: bool | None = None) -> bool:
+    """Whether a line stands alone as a heading: short, capitalised, no closing punctuation, after a finished
+    sentence (or the start, or a new page) and before what it heads (`next_begins`; by default a line that begins
+    with a capital)."""
     text = lines[i].text
     following = lines[i + 1].text if i + 1 < len(lines) else ""
-    return (len(text) <= 80 and not _ENDS_SENTENCE.search(text) and following[:1].isupper()
+    begins = following[:1].isupper() if next_begins is None else next_begins
+    return (begins and len(text) <= 80 and text[:1].isupper() and not _ENDS_SENTENCE.search(text)
             and (i == 0 or bool(_ENDS_SENTENCE.search(lines[i - 1].text)) or lines[i - 1].page != lines[i].page))
