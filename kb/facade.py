@@ -250,11 +250,12 @@ class KnowledgeBase:
 
     def add_recommendation_to_list(self, name: str, rec_id: str, *, note: str = "", query: str | None = None) -> int:
         """Keep a recommendation in a reading list: a passage cited by its number and page."""
-        [view] = self.recs.get([rec_id]) or [None]
-        if view is None:
+        views = self.recs.get([rec_id])
+        if not views:
             raise DocumentNotFoundError(f"no recommendation {rec_id!r} in the knowledge base")
-        return self.lists.add(name, view.record.doc_id, page=view.record.page, passage=view.record.text, note=note,
-                              query=query, locator=view.locator)
+        record = views[0].record
+        return self.lists.add(name, record.doc_id, page=record.page, passage=record.text, note=note, query=query,
+                              locator=views[0].locator)
 
     def reading_lists(self) -> list[dict[str, Any]]:
         """Every reading list with its item count."""

@@ -199,15 +199,16 @@ class Indexer:
         with self.lock:
             self._take_over()
             ids = self.store.doc_ids(READY)
-            for doc_id in ids:
-                doc = self.store.get_document(doc_id)
-                if doc is not None:
-                    records = extract_recommendations(doc, self.store.pages(doc_id))
-                    with self.store.transaction() as conn:
-                        rec_store.replace_records(conn, doc_id, records)
-                    self.embed_records([doc_id])
+            for part in _batches(ids):  # one embedding pass per batch of documents, not one per document
+                docs = self.store.get_documents(part)
+                for doc_id in part:
+                    if doc_id in docs:
+                        records = extract_recommendations(docs[doc_id], self.store.pages(doc_id))
+                        with self.store.transaction() as conn:
+                            rec_store.replace_records(conn, doc_id, records)
+                self.embed_records(part)
                 if progress:
-                    progress(1)
+                    progress(len(part))
             with self.store.transaction() as conn:
                 rec_store.mark_extraction_current(conn)
             self.store.bump_generation()

@@ -32,11 +32,12 @@ def score_extraction(gold: Sequence[dict[str, Any]], records: Iterable[dict[str,
     files = {g["file"] for g in gold}
     extracted = [r for r in records if any(str(r["source"]).replace("\\", "/").endswith(f) for f in files)]
     matched: dict[str, dict[str, Any]] = {}
+    used: set[str] = set()  # each extracted record matches one gold entry at most
     for entry in gold:
-        found = next((r for r in extracted if _matches(entry, r) and r["rec_id"] not in
-                      {m["rec_id"] for m in matched.values()}), None)
+        found = next((r for r in extracted if r["rec_id"] not in used and _matches(entry, r)), None)
         if found is not None:
             matched[entry["key"]] = found
+            used.add(found["rec_id"])
     true_positives = len(matched)
     precision = true_positives / len(extracted) if extracted else 0.0
     recall = true_positives / len(gold) if gold else 0.0
@@ -44,7 +45,6 @@ def score_extraction(gold: Sequence[dict[str, Any]], records: Iterable[dict[str,
     pairs = [(g["key"], g["twin"]) for g in gold if g.get("twin") and g["key"] in matched and g["twin"] in matched]
     linked = sum(1 for key, twin in pairs if matched[twin]["rec_id"] in matched[key]["translations"])
     wanted_links = sum(1 for g in gold if g.get("twin"))
-    unmatched_ids = {m["rec_id"] for m in matched.values()}
     return {"gold": len(gold), "extracted": len(extracted), "true_positives": true_positives,
             "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
             "translation_pairs": wanted_links, "translation_pairs_both_found": len(pairs),
@@ -52,4 +52,4 @@ def score_extraction(gold: Sequence[dict[str, Any]], records: Iterable[dict[str,
             "translation_link_accuracy": round(linked / wanted_links, 4) if wanted_links else None,
             "missed": [g["key"] for g in gold if g["key"] not in matched],
             "spurious": [{"page": r["page"], "source": Path(str(r["source"])).name, "text": r["text"][:160]}
-                         for r in extracted if r["rec_id"] not in unmatched_ids]}
+                         for r in extracted if r["rec_id"] not in used]}

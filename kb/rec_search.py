@@ -19,7 +19,7 @@ from .rec_links import align_translations, similar_rows
 if TYPE_CHECKING:
     from .backends import Backends
 
-RECORD_FIELDS = ("kind", "strength", "addressee", "topic", "number", "heading")
+RECORD_FIELDS = ("kind", "strength", "addressee", "topic", "topics", "number", "heading")
 _CANDIDATES = 300
 
 
@@ -61,28 +61,30 @@ COUNTRY_LANGUAGE = {"NL": "nl", "BE": "nl", "DE": "de", "AT": "de", "FR": "fr", 
                     "GB": "en", "IE": "en", "US": "en", "MT": "en"}
 
 
-def record_matches(record: Recommendation, doc: Document, filters: Filters) -> bool:
-    """Whether a record passes the filters (its own fields, then its document's metadata)."""
-    if filters.year_min is not None and (doc.year is None or doc.year < filters.year_min):
-        return False
-    if filters.year_max is not None and (doc.year is None or doc.year > filters.year_max):
-        return False
-    return all(any(_value_matches(name, wanted, record, doc) for wanted in values)
+def split_filters(filters: Filters) -> tuple[Filters, Filters]:
+    """(the filters on a record's own fields, the filters on its document: metadata and years)."""
+    own = Filters({k: v for k, v in filters.values.items() if k in RECORD_FIELDS})
+    of_document = Filters({k: v for k, v in filters.values.items() if k not in RECORD_FIELDS},
+                          filters.year_min, filters.year_max)
+    return own, of_document
+
+
+def record_matches(record: Recommendation, filters: Filters) -> bool:
+    """Whether a record passes filters on its own fields (its document's are the store's to check)."""
+    return all(any(_value_matches(name, wanted, record) for wanted in values)
                for name, values in filters.values.items())
 
 
-def _value_matches(name: str, wanted: str, record: Recommendation, doc: Document) -> bool:
+def _value_matches(name: str, wanted: str, record: Recommendation) -> bool:
     wanted = wanted.strip().casefold()
     if name in ("topic", "topics"):
         return wanted in (t.casefold() for t in record.topics)
     if name == "addressee":
         return bool(record.addressee) and wanted.rstrip("*") in record.addressee.casefold()
-    value = getattr(record, name) if name in RECORD_FIELDS else doc.get(name)
-    for candidate in split_values(name, value) if value is not None else []:
-        candidate = candidate.casefold()
-        if candidate == wanted or (wanted.endswith("*") and candidate.startswith(wanted[:-1])):
-            return True
-    return False
+    value = getattr(record, name)
+    candidate = str(value).casefold() if value is not None else None
+    return candidate is not None and (candidate == wanted or
+                                      (wanted.endswith("*") and candidate.startswith(wanted[:-1])))
 
 
 class RecordCatalogue:

@@ -13,7 +13,7 @@ from .filters import Filters
 from .rec_extract import KINDS
 from .searcher import parse_weights
 from .fusion import reciprocal_rank_fusion
-from .rec_search import RecordCatalogue, RecordView, country_topic_grid, record_matches
+from .rec_search import RecordCatalogue, RecordView, country_topic_grid, record_matches, split_filters
 
 if TYPE_CHECKING:
     from .backends import Backends
@@ -53,7 +53,10 @@ class RecommendationSearcher:
         wanted = Filters.parse(filters)
         if kind:
             wanted = Filters({**wanted.values, "kind": [kind]}, wanted.year_min, wanted.year_max)
-        allowed = [r for r in catalogue.records if record_matches(r, catalogue.docs[r.doc_id], wanted)]
+        own, of_document = split_filters(wanted)
+        # document fields mean what they mean to `kb search --filter`: the store's filters decide
+        documents = self.backends.store.filter_doc_ids(of_document) if of_document else catalogue.docs.keys()
+        allowed = [r for r in catalogue.records if r.doc_id in documents and record_matches(r, own)]
         if not query or not query.strip():
             chosen = [(r.rec_id, None) for r in allowed]
         else:

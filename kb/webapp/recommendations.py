@@ -84,9 +84,12 @@ def recommendations_view(kb: KnowledgeBase) -> None:
         return
     _controls(state, everything)
     kind = (state["kind"] or [""])[0] or None
-    with KB_LOCK:
-        found = kb.recommendations(state["query"] or None, kind=kind, filters=_filters(state),
-                                   k=None if not state["query"] else 200)
+    if state["query"] or kind or _filters(state):
+        with KB_LOCK:
+            found = kb.recommendations(state["query"] or None, kind=kind, filters=_filters(state),
+                                       k=None if not state["query"] else 200)
+    else:
+        found = everything  # nothing asked: the records already read for the filter options
     st.caption(f"{len(found)} record(s)")
     _downloads(kb, found)
     records, grid = st.tabs(["Records", "Country × topic"])
