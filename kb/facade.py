@@ -19,6 +19,7 @@ from .rec_searcher import RecommendationSearcher
 from .report import IngestItem, IngestReport
 from .searcher import FACET_FIELDS, MODES, Searcher, SearchResults
 from .settings import Settings
+from .thesaurus import Thesaurus
 from .writer import BatchWriter
 
 __all__ = ["KnowledgeBase", "SearchResults", "MODES", "FACET_FIELDS"]
@@ -123,6 +124,10 @@ class KnowledgeBase:
         """Rebuild indexes from the document store (the configured engines), each built aside and swapped in."""
         return self.indexer.reindex(progress, keyword=keyword, vectors=vectors, embed_progress=embed_progress)
 
+    def retag_topics(self, progress: Progress | None = None) -> int:
+        """Tag every document's topics afresh from the thesaurus (a topic given by hand stays)."""
+        return self.indexer.retag_topics(progress)
+
     def relink(self, progress: Progress | None = None) -> int:
         """Fingerprint every document again and find all near-duplicates and translations afresh."""
         return self.indexer.relink(progress)
@@ -182,15 +187,30 @@ class KnowledgeBase:
     def overview(self, recent: int = 10) -> dict[str, Any]:
         """Documents and pages by organisation, language, year and type, and the latest ingested documents."""
         store = self.backends.store
-        return {"by": store.overview(("organisation", "language", "year", "doc_type", "country")),
+        return {"by": store.overview(("organisation", "language", "year", "doc_type", "country", "topic")),
                 "recent": store.recent_documents(recent), "stats": self.stats()}
+
+    def browse(self, filters: Filters | Mapping[str, Any] | Iterable[str], limit: int = 100) -> list[Document]:
+        """Documents that satisfy the filters (e.g. topic=compensation), newest first."""
+        return self.backends.store.browse(Filters.parse(filters), limit)
+
+    def thesaurus(self) -> Thesaurus | None:
+        """The thesaurus of the field (None when the setting thesaurus is off)."""
+        return self.backends.thesaurus()
+
+    def topics(self) -> dict[str, str]:
+        """The thesaurus's topics: {id: English label}, in the thesaurus's order (empty when it is off)."""
+        thesaurus = self.backends.thesaurus()
+        return {c.id: c.label("en") for c in thesaurus.facets()} if thesaurus else {}
 
     # ----- searching ---------------------------------------------------------------------------
     def search(self, query: str, *, mode: str | None = None, k: int = 10, offset: int = 0,
                filters: Filters | Mapping[str, Any] | Iterable[str] | None = None, raw: bool = False,
-               facets: bool = False) -> SearchResults:
-        """Documents ranked best first, each with its best passages (page numbers and highlights)."""
-        return self.searcher.search(query, mode=mode, k=k, offset=offset, filters=filters, raw=raw, facets=facets)
+               facets: bool = False, translate: bool | None = None) -> SearchResults:
+        """Documents ranked best first, each with its best passages (page numbers and highlights); hybrid search
+        also runs the query translated into the other languages unless translate is False."""
+        return self.searcher.search(query, mode=mode, k=k, offset=offset, filters=filters, raw=raw, facets=facets,
+                                    translate=translate)
 
     def highlight(self, query: str, text: str, language: str | None, raw: bool = False) -> list[tuple[int, int]]:
         """Character spans of the query's words in a text (as the keyword index matches them)."""

@@ -14,7 +14,7 @@ _RANGE_RE = re.compile(r"^\s*(\d{4})?\s*(?:\.\.|-)\s*(\d{4})?\s*$")
 
 # Fields that hold several values in one, and what separates them: "Council of Europe; GRETA" (an organisation's
 # name may hold a comma), "NL,BE" or "NL; BE".
-MULTI_VALUED = {"organisation": ";", "country": ",;"}
+MULTI_VALUED = {"organisation": ";", "country": ",;", "topic": ";"}
 
 
 def split_values(name: str, value: object) -> list[str]:
@@ -103,23 +103,22 @@ class Filters:
         params: list[Any] = []
         for name, vals in self.values.items():
             ors: list[str] = []
+            # a free field lives in the JSON of `extra`; its name (checked by _FIELD_RE) is spelled into the path
+            column = name if name in COLUMN_FIELDS else f"CAST(json_extract(extra, '$.\"{name}\"') AS TEXT)"
             for v in vals:
                 if name in MULTI_VALUED and not v.endswith("*"):
                     # one of its values, or the whole text (separators normalised to one, spaces around them out)
                     sep = MULTI_VALUED[name][-1]
-                    listed = f"lower({name})"
+                    listed = f"lower({column})"
                     for other in MULTI_VALUED[name][:-1]:
                         listed = f"replace({listed}, '{other}', '{sep}')"
                     listed = f"replace(replace({listed}, '{sep} ', '{sep}'), ' {sep}', '{sep}')"
-                    ors.append(f"('{sep}' || {listed} || '{sep}') LIKE ? ESCAPE '\\' OR lower({name}) = lower(?)")
+                    ors.append(f"('{sep}' || {listed} || '{sep}') LIKE ? ESCAPE '\\' OR lower({column}) = lower(?)")
                     needle = v.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
                     params.extend([f"%{sep}{needle}{sep}%", v.strip()])
-                elif name in COLUMN_FIELDS:
-                    ors.append(f"lower({name}) {_op(v)} lower(?){_escape_clause(v)}")
-                    params.append(_pattern(v))
                 else:
-                    ors.append(f"lower(CAST(json_extract(extra, ?) AS TEXT)) {_op(v)} lower(?){_escape_clause(v)}")
-                    params.extend([f'$."{name}"', _pattern(v)])
+                    ors.append(f"lower({column}) {_op(v)} lower(?){_escape_clause(v)}")
+                    params.append(_pattern(v))
             clauses.append("(" + " OR ".join(ors) + ")")
         if self.year_min is not None:
             clauses.append("year >= ?")

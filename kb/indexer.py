@@ -16,6 +16,7 @@ from .keyword import KeywordIndex, page_id_for, read_marker
 from .lock import kill_point
 from .models import Chunk, Document, Page, chunks_of
 from . import rec_store
+from .doc_topics import tag_topics
 from .rec_extract import extract_recommendations
 from .relations import RelationFinder
 from .similarity import fingerprint
@@ -212,6 +213,23 @@ class Indexer:
             with self.store.transaction() as conn:
                 rec_store.mark_extraction_current(conn)
             self.store.bump_generation()
+            return len(ids)
+
+    def retag_topics(self, progress: Progress | None = None) -> int:
+        """Tag every document's topics afresh from its stored pages (a topic given by hand stays)."""
+        thesaurus = self.backends.thesaurus()
+        with self.lock:
+            self._take_over()
+            ids = self.store.doc_ids(READY)
+            for part in _batches(ids):
+                for doc in self.store.get_documents(part).values():
+                    if "topic" in self.store.corrections(doc.doc_id):
+                        continue
+                    doc.extra.pop("topic", None)
+                    tag_topics(thesaurus, doc, self.store.pages(doc.doc_id))
+                    self.store.update_metadata(doc)
+                if progress:
+                    progress(len(part))
             return len(ids)
 
     def remove(self, doc: Document) -> None:

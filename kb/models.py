@@ -144,6 +144,9 @@ class Hit:
     passages: list[Passage]
     # other language versions and near-duplicates: {"doc_id", "title", "language", "kind", "score"}
     related: list[dict[str, Any]] = field(default_factory=list)
+    # how a document in another language than the query was reached: "translated_query" (the query's words in its
+    # language, from the thesaurus) or "translation_link" (the edition of a result); None: by the query itself
+    found_via: str | None = None
 
     @property
     def translations(self) -> list[dict[str, Any]]:
@@ -168,6 +171,7 @@ class Hit:
         out["passages"] = [p.to_dict() for p in self.passages]
         out["translations"] = self.translations
         out["near_duplicates"] = self.near_duplicates
+        out["found_via"] = self.found_via
         return out
 
 

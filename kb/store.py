@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from .errors import SchemaVersionError
-from .filters import Filters, split_values
+from .filters import COLUMN_FIELDS, Filters, split_values
 from .models import Chunk, Document, Page, PreparedDocument
 from . import rec_store
 
@@ -278,6 +278,12 @@ class DocumentStore:
         rows = self.conn.execute(f"SELECT doc_id FROM documents WHERE state='ready' AND {where}", params)
         return {r["doc_id"] for r in rows}
 
+    def languages(self) -> list[str]:
+        """The languages of the ready documents, most documents first."""
+        rows = self.conn.execute("SELECT language, count(*) FROM documents WHERE state='ready' AND language IS NOT "
+                                 "NULL AND language != '' GROUP BY language ORDER BY 2 DESC")
+        return [r[0] for r in rows]
+
     def stats(self) -> dict[str, Any]:
         """Counts of documents, pages and chunks (ready documents only), and by language."""
         one = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
@@ -319,7 +325,8 @@ class DocumentStore:
         out: dict[str, dict[str, dict[str, int]]] = {}
         for name in fields:
             groups: dict[str, dict[str, int]] = {}
-            rows = self.conn.execute(f"SELECT CAST({name} AS TEXT) AS value, n_pages FROM documents "
+            column = name if name in COLUMN_FIELDS or name == "year" else f"json_extract(extra, '$.\"{name}\"')"
+            rows = self.conn.execute(f"SELECT CAST({column} AS TEXT) AS value, n_pages FROM documents "
                                      "WHERE state='ready'")
             for row in rows:
                 for value in dict.fromkeys(split_values(name, row["value"])) or ["unknown"]:
@@ -328,6 +335,13 @@ class DocumentStore:
                     group["pages"] += row["n_pages"] or 0
             out[name] = dict(sorted(groups.items(), key=lambda item: (-item[1]["documents"], item[0])))
         return out
+
+    def browse(self, filters: Filters, limit: int) -> list[Document]:
+        """Ready documents that satisfy the filters, newest first (then by title)."""
+        where, params = filters.to_sql()
+        rows = self.conn.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE state='ready' AND {where} "
+                                 "ORDER BY year IS NULL, year DESC, title LIMIT ?", [*params, limit])
+        return [_row_to_document(r) for r in rows]
 
     def recent_documents(self, limit: int) -> list[Document]:
         """The most recently ingested ready documents."""

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 from .embedding_stage import EmbeddingJob, EmbeddingStage, embedding_matrix
 from .lock import kill_point
 from .models import Chunk, Document, Page, PreparedDocument, chunks_of, new_doc_id, sha256_text
+from .doc_topics import tag_topics
 from .rec_extract import extract_recommendations
 from .relations import RelationFinder
 from .store import READY
@@ -89,6 +90,7 @@ class BatchWriter:
         self._collect()
         related = self._relations.find(prepared.fingerprint) if prepared.fingerprint is not None else None
         prepared.recommendations = extract_recommendations(prepared.document, prepared.pages)
+        tag_topics(self.indexer.backends.thesaurus(), prepared.document, prepared.pages)
         self.store.write_document(prepared, related)
         kill_point("after_store_write")
         self._staged.append(prepared)

@@ -170,11 +170,9 @@ def write_report(path: Path, scifact: dict | None, realdocs: dict | None) -> Non
         lines.append("")
     path.parent.mkdir(parents=True, exist_ok=True)
     previous = path.read_text() if path.exists() else ""
-    # sections written by benchmark_keyword.py, benchmark_embedding.py and browser_timing.py
-    for name in ("keyword-engines", "embedding-backends", "browser-timing"):
-        kept = re.search(rf"<!-- {name} -->.*?<!-- /{name} -->", previous, flags=re.S)
-        if kept:
-            lines += ["", kept.group(0)]
+    # sections written by the other benchmark scripts (each between its own markers) are kept
+    for kept in re.finditer(r"<!-- ([a-z-]+) -->.*?<!-- /\1 -->", previous, flags=re.S):
+        lines += ["", kept.group(0)]
     path.write_text("\n".join(lines) + "\n")
 
 

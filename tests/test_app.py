@@ -137,8 +137,8 @@ def test_overview_has_charts_and_recent_documents(app_home: Path) -> None:
     at = run_app(view="overview")
     assert not at.exception
     assert [m.value for m in at.metric][:1] == ["7"]
-    assert len(at.get("vega_lite_chart")) == 4
-    assert "Recently ingested" in [s.value for s in at.subheader]
+    assert len(at.get("vega_lite_chart")) == 5
+    assert {"By topic", "Recently ingested"} <= {s.value for s in at.subheader}
 
 
 def test_add_to_list_buttons_keep_documents_and_passages(app_home: Path) -> None:

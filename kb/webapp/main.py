@@ -17,11 +17,14 @@ from .recommendations import document_recommendations, recommendations_view
 from .upload import upload_view
 
 MODE_LABELS = {"hybrid": "Hybrid", "keyword": "Keyword", "semantic": "Meaning"}
-FACET_LABELS = {"organisation": "Organisation", "country": "Country", "language": "Language",
+FACET_LABELS = {"topic": "Topic", "organisation": "Organisation", "country": "Country", "language": "Language",
                 "doc_type": "Document type"}
-VIEWS = ("search", "doc", "recs", "overview", "lists", "upload")
-NAV_LABELS = {"search": "Search", "recs": "Recommendations", "overview": "Corpus overview", "lists": "Reading lists",
-              "upload": "Add documents"}
+VIEWS = ("search", "doc", "recs", "topics", "overview", "lists", "upload")
+NAV_LABELS = {"search": "Search", "recs": "Recommendations", "topics": "Browse by topic",
+              "overview": "Corpus overview", "lists": "Reading lists", "upload": "Add documents"}
+LANGUAGE_NAMES = {"en": "English", "nl": "Dutch", "fr": "French", "de": "German", "el": "Greek"}
+FOUND_VIA = {"translated_query": "found by your query's translation",
+             "translation_link": "the edition in another language of a result"}
 
 
 def _navigate() -> None:
@@ -48,6 +51,8 @@ def main() -> None:
         with st.sidebar:
             _list_picker(kb)  # where "+ Add to list" keeps a recommendation
         recommendations_view(kb)
+    elif view == "topics":
+        topics_view(kb)
     elif view == "overview":
         overview_view(kb)
     elif view == "lists":
@@ -99,9 +104,17 @@ def _search_controls(kb: KnowledgeBase, state: SearchState) -> str:
                                label_visibility="collapsed", key=f"q_{sig}")
     mode = cols[1].segmented_control("Mode", modes, default=mode, format_func=MODE_LABELS.get,
                                      label_visibility="collapsed", key=f"mode_{sig}") or mode
-    raw = st.checkbox("Advanced query syntax (AND, OR, NOT, title:, wildcards)", value=state.raw, key=f"raw_{sig}")
-    if query != state.query or mode != (state.mode or default_mode) or raw != state.raw:
-        state.query, state.mode, state.raw, state.shown = query.strip(), mode, raw, PAGE_SIZE
+    cols = st.columns(2)
+    raw = cols[0].checkbox("Advanced query syntax (AND, OR, NOT, title:, wildcards)", value=state.raw,
+                           key=f"raw_{sig}")
+    translate = state.translate
+    if mode == "hybrid":
+        translate = cols[1].checkbox("Also search other languages (the query translated by the thesaurus)",
+                                     value=state.translate, key=f"tr_{sig}")
+    if query != state.query or mode != (state.mode or default_mode) or raw != state.raw \
+            or translate != state.translate:
+        state.query, state.mode, state.raw, state.translate = query.strip(), mode, raw, translate
+        state.shown = PAGE_SIZE
         _set_search_params(state)
     return mode
 
@@ -111,7 +124,7 @@ def _run_search(kb: KnowledgeBase, state: SearchState, mode: str) -> Any:
     try:
         with KB_LOCK:
             return kb.search(state.query, mode=mode, k=state.shown, filters=state.filter_spec(), raw=state.raw,
-                             facets=True)
+                             facets=True, translate=state.translate)
     except QuerySyntaxError as exc:
         st.warning(f"This query cannot be read: {plain(exc)}. Switch off the advanced syntax to search the words as "
                    "they are, or fix the query.")
@@ -125,6 +138,10 @@ def _show_results(kb: KnowledgeBase, state: SearchState, results: Any) -> None:
     _filters_sidebar(kb, state, results.facets)
     st.caption(f"{results.total_documents} matching documents · {results.took_ms / 1000:.2f} s · "
                f"{MODE_LABELS[results.mode].lower()} search")
+    if results.translated:
+        plan = results.plan
+        st.caption(f"Also searched in {', '.join(_language_name(x) for x in plan['expansion_languages'])}: "
+                   f"“{plan['expansion']}” — switch off “Also search other languages” for your words only.")
     if not results.hits:
         tips = ["check the spelling"]
         if results.mode == "keyword":
@@ -139,6 +156,10 @@ def _show_results(kb: KnowledgeBase, state: SearchState, results: Any) -> None:
         if st.button(f"Show more results ({results.total_documents - len(results.hits)} more)", key="more"):
             state.shown += PAGE_SIZE
             _set_search_params(state)
+
+
+def _language_name(code: str | None) -> str:
+    return LANGUAGE_NAMES.get(code or "", code or "another language")
 
 
 def _set_search_params(state: SearchState) -> None:
@@ -156,8 +177,9 @@ def _filters_sidebar(kb: KnowledgeBase, state: SearchState, facets: dict[str, di
             options = list(dict.fromkeys([*counts, *state.filters.get(name, [])]))
             if not options:
                 continue
+            names = kb.topics() if name == "topic" else {}
             chosen = st.multiselect(FACET_LABELS[name], options, default=state.filters.get(name, []),
-                                    format_func=lambda v, c=counts: f"{v} ({c.get(v, 0)})",
+                                    format_func=lambda v, c=counts, n=names: f"{n.get(v, v)} ({c.get(v, 0)})",
                                     key=f"f_{name}_{state.signature()}")
             new.filters[name] = chosen
         years = sorted(int(y) for y in facets.get("year", {}) if str(y).isdigit())
@@ -231,6 +253,9 @@ def _result_card(kb: KnowledgeBase, hit: Hit, rank: int, state: SearchState) -> 
     doc = hit.document
     with st.container(border=True):
         st.html(f"<div class='kb-card'>{title_html(doc, rank)}</div>")
+        if hit.found_via:
+            st.html(f"<div class='kb-facts'>In {escape(_language_name(doc.language))} — "
+                    f"{escape(FOUND_VIA[hit.found_via])}</div>")
         for n, passage in enumerate(hit.passages):
             with KB_LOCK:
                 link = pdf_link(kb, doc, passage.page)
@@ -405,6 +430,36 @@ def _fetch_action(kb: KnowledgeBase, doc: Any) -> None:
                 st.error(plain(item.reason or item.status))
 
 
+# ----- topics --------------------------------------------------------------------------------------
+def topics_view(kb: KnowledgeBase) -> None:
+    st.title("Browse by topic")
+    with KB_LOCK:
+        topics = kb.topics()
+        counts = kb.overview(recent=0)["by"]["topic"]
+    if not topics:
+        st.info("No thesaurus is configured (setting thesaurus), so documents carry no topics.")
+        return
+    st.caption("Topics come from the thesaurus of the field (corpus/thesaurus): a document has a topic when many of "
+               "its pages name it or a narrower concept, in its own language.")
+    listed = [t for t in topics if counts.get(t, {}).get("documents")]
+    if not listed:
+        st.info("No document has a topic yet: run `kb reindex --topics` to tag the knowledge base.")
+        return
+    picked = st.query_params.get("topic") if st.query_params.get("topic") in listed else listed[0]
+    choice = st.selectbox("Topic", listed, index=listed.index(picked), key="topic_pick",
+                          format_func=lambda t: f"{topics[t]} ({counts[t]['documents']})")
+    if choice != picked:
+        st.query_params["topic"] = choice
+        st.rerun()
+    with KB_LOCK:
+        docs = kb.browse({"topic": choice}, limit=200)
+    for doc in docs:
+        cols = st.columns([10, 2])
+        cols[0].html(title_html(doc))
+        if cols[1].button("Open", key=f"topic_{doc.doc_id}"):
+            _go("doc", doc=doc.doc_id)
+
+
 # ----- overview ------------------------------------------------------------------------------------
 def overview_view(kb: KnowledgeBase) -> None:
     import pandas as pd
@@ -420,11 +475,14 @@ def overview_view(kb: KnowledgeBase) -> None:
     if stats["documents"] == 0:
         st.info("The knowledge base is empty: ingest documents with `kb ingest PATH`.")
         return
-    for field, label in (("organisation", "Organisation"), ("language", "Language"), ("year", "Year"),
-                         ("doc_type", "Document type")):
+    with KB_LOCK:
+        names = kb.topics()
+    for field, label in (("organisation", "Organisation"), ("topic", "Topic"), ("language", "Language"),
+                         ("year", "Year"), ("doc_type", "Document type")):
         groups = data["by"][field]
         frame = pd.DataFrame({"documents": [g["documents"] for g in groups.values()],
-                              "pages": [g["pages"] for g in groups.values()]}, index=list(groups))
+                              "pages": [g["pages"] for g in groups.values()]},
+                             index=[names.get(v, v) for v in groups])
         frame.index.name = label
         st.subheader(f"By {label.lower()}")
         if field == "year":  # a time line: years in order, upright bars

@@ -13,7 +13,7 @@ from kb.models import Document, as_int
 
 from .originals import original_link
 
-FILTER_FIELDS = ("organisation", "country", "language", "doc_type")
+FILTER_FIELDS = ("topic", "organisation", "country", "language", "doc_type")
 PAGE_SIZE = 10
 # Streamlit serves sessions from several threads; the knowledge base is used by one at a time.
 KB_LOCK = threading.RLock()
@@ -48,11 +48,13 @@ class SearchState:
     year_max: int | None = None
     shown: int = PAGE_SIZE
     raw: bool = False
+    translate: bool = True  # hybrid search also runs the query translated into the other languages
 
     @classmethod
     def from_params(cls, params: Any) -> "SearchState":
         """Read the state from st.query_params."""
-        state = cls(query=params.get("q", ""), mode=params.get("mode", ""), raw=params.get("raw") == "1")
+        state = cls(query=params.get("q", ""), mode=params.get("mode", ""), raw=params.get("raw") == "1",
+                    translate=params.get("tr") != "0")
         for name in FILTER_FIELDS:
             values = params.get_all(name)
             if values:
@@ -71,6 +73,8 @@ class SearchState:
             params["mode"] = self.mode
         if self.raw:
             params["raw"] = "1"
+        if not self.translate:
+            params["tr"] = "0"
         for name, values in self.filters.items():
             if values:
                 params[name] = values
