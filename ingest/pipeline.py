@@ -546,13 +546,22 @@ def _run_jobs(jobs: list[PrepareJob], workers: int | None) -> Iterator[tuple[Pre
                 in_flight.clear()
                 pool = _ReadingPool.get(n_workers, memory)
                 continue
-            results = [_failed(job.source or job.path, "reading the file crashed its worker (out of memory or a "
-                                                       "fault in a library); check the file or ingest it alone")]
+            results = [_failed(job.source or job.path, _crash_reason(job.memory_mb))]
         if _ReadingPool._current is not pool or getattr(pool.executor, "_broken", False):
             queue.extendleft(reversed([other for other, _ in in_flight]))  # lost with the workers: read again
             in_flight.clear()
             pool = _ReadingPool.get(n_workers, memory)
         yield job, results
+
+
+def _crash_reason(memory_mb: int) -> str:
+    """Why a file whose worker died failed: under a memory cap the cap is the likely cause (the operating system
+    may kill the worker before Python can say it ran out)."""
+    if memory_mb:
+        return (f"refused: reading it needs more than {memory_mb} MB of memory (setting max_worker_memory_mb): its "
+                "worker stopped; raise the setting, or check the file (a decompression bomb?)")
+    return ("reading the file crashed its worker (out of memory or a fault in a library); check the file or ingest it "
+            "alone")
 
 
 def _postfix(report: IngestReport) -> str:

