@@ -100,9 +100,15 @@ def layers_beside(path: Path) -> list[tuple[str, str, dict[str, Any]]]:
     return layers
 
 
+THESAURUS_HEADER = "id,facet,broader,related"
+
+
 def is_sidecar(path: Path) -> bool:
-    """True for metadata sidecars and folder manifests, which describe documents rather than being ones."""
+    """True for metadata sidecars, folder manifests and thesaurus files, which describe documents (or the field's
+    terms) rather than being ones."""
     if path.name.endswith(SIDECAR_SUFFIXES):
+        return True
+    if path.suffix.lower() == ".csv" and _first_line(path).startswith(THESAURUS_HEADER):
         return True
     if path.name == MANIFEST_NAME:
         try:
@@ -219,3 +225,11 @@ def build_document(loaded: LoadedDocument, doc_id: str, *,
     return Document(doc_id=doc_id, source=loaded.source, sha256=loaded.sha256, title=str(core["title"] or ""),
                     organisation=core["organisation"], year=core["year"], language=core["language"],
                     doc_type=core["doc_type"], country=core["country"], symbol=core["symbol"], extra=extra)
+
+
+def _first_line(path: Path) -> str:
+    try:
+        with path.open(encoding="utf-8-sig") as handle:
+            return handle.readline().strip()
+    except (OSError, UnicodeDecodeError):
+        return ""

@@ -152,7 +152,8 @@ def meta_command(obj: _Context, doc: str, assignments: tuple[str, ...], as_json:
 
 
 FOUND_VIA = {"translated_query": "found by the query's translation",
-             "translation_link": "the edition in another language of a result"}
+             "translation_link": "the edition in another language of a result",
+             "other_language": "found by the query's words or meaning"}
 
 
 def _print_results(results: SearchResults) -> None:

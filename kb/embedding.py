@@ -24,8 +24,8 @@ class Embedder(Protocol):
               progress: Callable[[int], None] | None = None) -> np.ndarray:
         """An (n, dimension) float32 matrix with unit-length rows."""
 
-    def embed_query(self, text: str, language: str | None = None) -> np.ndarray:
-        """One query vector (cached); `language` is the query's, for models that weigh by it."""
+    def embed_query(self, text: str) -> np.ndarray:
+        """One query vector (cached)."""
 
 
 def _normalise(matrix: np.ndarray) -> np.ndarray:
@@ -119,7 +119,7 @@ class SentenceTransformerEmbedder:
         return embed_in_batches(texts, self.dimension, batch_size, progress, lambda part: self.model.encode(
             part, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False))
 
-    def embed_query(self, text: str, language: str | None = None) -> np.ndarray:
+    def embed_query(self, text: str) -> np.ndarray:
         """One query vector (cached per process)."""
         return self._cache.get(text, lambda t: self.embed([t])[0])
 
@@ -157,7 +157,7 @@ class HashingEmbedder:
             progress(len(texts))
         return _normalise(matrix)
 
-    def embed_query(self, text: str, language: str | None = None) -> np.ndarray:
+    def embed_query(self, text: str) -> np.ndarray:
         """One query vector."""
         return self._cache.get(text, lambda t: self.embed([t])[0])
 

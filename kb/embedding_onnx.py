@@ -164,6 +164,6 @@ class OnnxInt8Embedder:
                 progress(len(rows))
         return out
 
-    def embed_query(self, text: str, language: str | None = None) -> np.ndarray:
+    def embed_query(self, text: str) -> np.ndarray:
         """One query vector (cached per process)."""
         return self._cache.get(text, lambda t: self.embed([t])[0])

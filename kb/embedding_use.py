@@ -39,6 +39,6 @@ class UseEmbedder:
         """Embed in batches, reporting progress after each."""
         return embed_in_batches(texts, self.dimension, batch_size, progress, self.model.encode)
 
-    def embed_query(self, text: str, language: str | None = None) -> np.ndarray:
+    def embed_query(self, text: str) -> np.ndarray:
         """One query vector (cached per process)."""
         return self._cache.get(text, lambda t: self.embed([t])[0])

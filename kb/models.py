@@ -145,7 +145,8 @@ class Hit:
     # other language versions and near-duplicates: {"doc_id", "title", "language", "kind", "score"}
     related: list[dict[str, Any]] = field(default_factory=list)
     # how a document in another language than the query was reached: "translated_query" (the query's words in its
-    # language, from the thesaurus) or "translation_link" (the edition of a result); None: by the query itself
+    # language, from the thesaurus), "translation_link" (the edition of a result) or "other_language" (the
+    # query's own words or meaning); None: in the query's language (or not a hybrid search)
     found_via: str | None = None
 
     @property

@@ -93,10 +93,9 @@ def rank_weighted(found: Retrieved, plan: QueryPlan, docs: Mapping[str, Document
 
 def _found_via(scores: list[tuple[str, float]], fused: list[tuple[str, float]], found: Retrieved, plan: QueryPlan,
                docs: Mapping[str, Document]) -> dict[str, str]:
-    """For documents in another language than the query: reached by the translated query, or as the edition of
-    a result (only these; the others matched the user's own words or meaning)."""
+    """How each document in another language than the query was reached: as the edition of a result, by the
+    translated query, or else by the user's own words or their meaning."""
     before = dict(fused)
-    own_words = {g.doc_id for g in found.keyword}
     translated = {g.doc_id for g in found.translated}
     out: dict[str, str] = {}
     for doc_id, score in scores:
@@ -105,6 +104,6 @@ def _found_via(scores: list[tuple[str, float]], fused: list[tuple[str, float]], 
             continue
         if score > before.get(doc_id, 0.0):
             out[doc_id] = "translation_link"
-        elif doc_id in translated and doc_id not in own_words:
-            out[doc_id] = "translated_query"
+        else:
+            out[doc_id] = "translated_query" if doc_id in translated else "other_language"
     return out

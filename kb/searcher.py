@@ -137,7 +137,7 @@ class Searcher:
         if mode != "semantic":
             found.keyword = self._keyword_groups(parsed, allowed, wanted)
         if mode != "keyword":
-            found.semantic, found.multilingual = self._semantic_groups(query, allowed, wanted, plan.language)
+            found.semantic, found.multilingual = self._semantic_groups(query, allowed, wanted)
         if plan.expansion:
             found.translated_query = self.backends.keyword.parse(plan.expansion, raw=False)
             found.translated = self._keyword_groups(found.translated_query, allowed, wanted)
@@ -170,8 +170,8 @@ class Searcher:
                 return groups
             limit *= 4
 
-    def _semantic_groups(self, query: str, allowed: set[str] | None, wanted: int,
-                         language: str | None = None) -> tuple[list[DocGroup], list[DocGroup]]:
+    def _semantic_groups(self, query: str, allowed: set[str] | None,
+                         wanted: int) -> tuple[list[DocGroup], list[DocGroup]]:
         """Documents by meaning: the primary model's ranking, and the multilingual model's when chunks carry
         both (each asked with its own half of the query)."""
         vectors = self.backends.vectors
@@ -181,7 +181,7 @@ class Searcher:
         if hasattr(embedder, "half_queries"):
             first, second = embedder.half_queries(query)
             return (self._vector_groups(first, allowed, wanted), self._vector_groups(second, allowed, wanted))
-        return self._vector_groups(embedder.embed_query(query, language=language), allowed, wanted), []
+        return self._vector_groups(embedder.embed_query(query), allowed, wanted), []
 
     def _vector_groups(self, vector: Any, allowed: set[str] | None, wanted: int) -> list[DocGroup]:
         vectors = self.backends.vectors

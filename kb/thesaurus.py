@@ -1,5 +1,5 @@
 """The thesaurus of the field: concepts with labels in English, Dutch, French, German and Greek, read from
-`corpus/thesaurus/concepts.csv` (format in `corpus/thesaurus/README.md`), and finding its concepts in text.
+`corpus/thesaurus/concepts.csv` (format in `docs/thesaurus.md`), and finding its concepts in text.
 
 A label matches text under its own language's analyzer (stems, stop words and accents as the keyword index
 treats them), so "municipalities" finds the concept labelled "municipality". A label written in capitals of at
@@ -157,7 +157,7 @@ def read_thesaurus(path: Path) -> Thesaurus:
         raise KBError(f"cannot read the thesaurus {path}: {exc}") from None
     if rows and set(COLUMNS) - set(rows[0]):
         missing = ", ".join(sorted(set(COLUMNS) - set(rows[0])))
-        raise KBError(f"{path}: the thesaurus lacks the column(s) {missing} (see corpus/thesaurus/README.md)")
+        raise KBError(f"{path}: the thesaurus lacks the column(s) {missing} (see docs/thesaurus.md)")
     concepts: dict[str, Concept] = {}
     for line, row in enumerate(rows, start=2):
         concept = _concept(row, f"{path}:{line}")

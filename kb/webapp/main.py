@@ -24,7 +24,8 @@ NAV_LABELS = {"search": "Search", "recs": "Recommendations", "topics": "Browse b
               "overview": "Corpus overview", "lists": "Reading lists", "upload": "Add documents"}
 LANGUAGE_NAMES = {"en": "English", "nl": "Dutch", "fr": "French", "de": "German", "el": "Greek"}
 FOUND_VIA = {"translated_query": "found by your query's translation",
-             "translation_link": "the edition in another language of a result"}
+             "translation_link": "the edition in another language of a result",
+             "other_language": "found by your words or their meaning"}
 
 
 def _navigate() -> None:
