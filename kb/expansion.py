@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from .language import detect_query_language
-from .thesaurus import Thesaurus, is_acronym
+from .thesaurus import Match, Thesaurus, is_acronym
 
-# Preferred label and this many alternative labels per concept and language go into the expansion.
+# The first this many labels (the preferred one first) per concept and language go into the expansion.
 LABELS_PER_CONCEPT = 3
 _WORDS = re.compile(r"\w+")
 
@@ -35,16 +35,19 @@ def query_language(text: str, thesaurus: Thesaurus | None, fallback: str = "en",
                    languages: Iterable[str] | None = None) -> str:
     """The query's language: by its stop words, else by the language most of its thesaurus labels are in
     (among the given languages, when given)."""
+    return _language_of(text, thesaurus.find(text) if thesaurus is not None else [], fallback, languages)
+
+
+def _language_of(text: str, matches: Sequence[Match], fallback: str, languages: Iterable[str] | None) -> str:
     found = detect_query_language(_WORDS.findall(text))
     if found:
         return found
-    if thesaurus is not None:
-        wanted = set(languages) if languages is not None else None
-        counts = Counter(m.language for m in thesaurus.find(text) if wanted is None or m.language in wanted)
-        if counts:
-            # labels shared by languages ("prostitution") leave a tie: the fallback wins it when it is tied
-            tied = [lang for lang, n in counts.items() if n == max(counts.values())]
-            return fallback if fallback in tied else tied[0]
+    wanted = set(languages) if languages is not None else None
+    counts = Counter(m.language for m in matches if wanted is None or m.language in wanted)
+    if counts:
+        # labels shared by languages ("prostitution") leave a tie: the fallback wins it when it is tied
+        tied = [lang for lang, n in counts.items() if n == max(counts.values())]
+        return fallback if fallback in tied else tied[0]
     return fallback
 
 
@@ -53,10 +56,11 @@ def plan_query(text: str, thesaurus: Thesaurus | None, kb_languages: Iterable[st
     """The query's language and concepts, and (when translating) their labels in the other languages the
     knowledge base holds documents in."""
     kb_languages = [lang for lang in dict.fromkeys(kb_languages) if lang]
-    language = query_language(text, thesaurus, fallback, kb_languages or None)
+    matches = thesaurus.find(text) if thesaurus is not None else []
+    language = _language_of(text, matches, fallback, kb_languages or None)
     if thesaurus is None:
         return QueryPlan(text, language)
-    concepts = list(dict.fromkeys(m.concept for m in thesaurus.find(text)))
+    concepts = list(dict.fromkeys(m.concept for m in matches))
     targets = tuple(lang for lang in kb_languages if lang != language)
     if not translate or not concepts or not targets:
         return QueryPlan(text, language, concepts)

@@ -17,6 +17,14 @@ _RANGE_RE = re.compile(r"^\s*(\d{4})?\s*(?:\.\.|-)\s*(\d{4})?\s*$")
 MULTI_VALUED = {"organisation": ";", "country": ",;", "topic": ";"}
 
 
+def field_sql(name: str) -> str:
+    """The SQL expression of a field over `documents`: its column, or its value in the JSON of `extra` (the name,
+    checked by _FIELD_RE or fixed by the caller, is spelled into the path)."""
+    if name in COLUMN_FIELDS or name == "year":
+        return name
+    return f"CAST(json_extract(extra, '$.\"{name}\"') AS TEXT)"
+
+
 def split_values(name: str, value: object) -> list[str]:
     """The values of a field (several for a multi-valued field), stripped, empty ones left out."""
     if value in (None, ""):
@@ -103,8 +111,7 @@ class Filters:
         params: list[Any] = []
         for name, vals in self.values.items():
             ors: list[str] = []
-            # a free field lives in the JSON of `extra`; its name (checked by _FIELD_RE) is spelled into the path
-            column = name if name in COLUMN_FIELDS else f"CAST(json_extract(extra, '$.\"{name}\"') AS TEXT)"
+            column = field_sql(name)
             for v in vals:
                 if name in MULTI_VALUED and not v.endswith("*"):
                     # one of its values, or the whole text (separators normalised to one, spaces around them out)

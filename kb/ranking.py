@@ -47,13 +47,24 @@ class Ranking:
     found_via: dict[str, str] = field(default_factory=dict)
 
 
-def title_share(query: str, title: str, language: str) -> float:
-    """The share of the query's words that the title holds (0 below TITLE_SHARE), under one analyzer."""
-    wanted = set(analyze(language, query))
-    if not wanted:
+def title_share(query_terms: set[str], title: str, language: str) -> float:
+    """The share of the query's terms that the title holds (0 below TITLE_SHARE), under one analyzer."""
+    if not query_terms:
         return 0.0
-    share = len(wanted & set(analyze(language, title))) / len(wanted)
+    share = len(query_terms & set(analyze(language, title))) / len(query_terms)
     return share if share >= TITLE_SHARE else 0.0
+
+
+def _fusion_input(found: Retrieved, plan: QueryPlan, docs: Mapping[str, Document],
+                  model_languages: frozenset[str] | None, titles: bool) -> FusionInput:
+    pairs = lambda groups: [(g.doc_id, g.score) for g in groups]  # noqa: E731
+    analyzer = index_language(plan.language)
+    terms = set(analyze(analyzer, plan.text)) if titles else set()
+    return FusionInput(keyword=pairs(found.keyword), semantic=pairs(found.semantic),
+                       multilingual=pairs(found.multilingual), translated=pairs(found.translated),
+                       query_language=plan.language, doc_languages={d: doc.language for d, doc in docs.items()},
+                       model_languages=model_languages,
+                       title_matches={d: s for d, doc in docs.items() if (s := title_share(terms, doc.title, analyzer))})
 
 
 def rank_single(groups: Sequence[DocGroup]) -> Ranking:
@@ -70,23 +81,13 @@ def rank_rrf(found: Retrieved, weights: Sequence[float], k: int) -> Ranking:
 def rank_meaning(found: Retrieved, plan: QueryPlan, docs: Mapping[str, Document], weights: FusionWeights,
                  model_languages: frozenset[str] | None) -> Ranking:
     """Semantic mode with two models: each document by the model that reads its language and the query's."""
-    given = FusionInput(keyword=[], semantic=[(g.doc_id, g.score) for g in found.semantic],
-                        multilingual=[(g.doc_id, g.score) for g in found.multilingual], query_language=plan.language,
-                        doc_languages={d: doc.language for d, doc in docs.items()}, model_languages=model_languages)
-    return Ranking(meaning_ranking(given, weights))
+    return Ranking(meaning_ranking(_fusion_input(found, plan, docs, model_languages, titles=False), weights))
 
 
 def rank_weighted(found: Retrieved, plan: QueryPlan, docs: Mapping[str, Document], weights: FusionWeights,
                   model_languages: frozenset[str] | None, translations: Mapping[str, Sequence[str]]) -> Ranking:
     """The weighted fusion, then the other-language editions of the best results."""
-    analyzer = index_language(plan.language)
-    given = FusionInput(
-        keyword=[(g.doc_id, g.score) for g in found.keyword], semantic=[(g.doc_id, g.score) for g in found.semantic],
-        multilingual=[(g.doc_id, g.score) for g in found.multilingual],
-        translated=[(g.doc_id, g.score) for g in found.translated], query_language=plan.language,
-        doc_languages={d: doc.language for d, doc in docs.items()}, model_languages=model_languages,
-        title_matches={d: s for d, doc in docs.items() if (s := title_share(plan.text, doc.title, analyzer))})
-    fused = weighted_fusion(given, weights)
+    fused = weighted_fusion(_fusion_input(found, plan, docs, model_languages, titles=True), weights)
     scores = add_translations(fused, translations, weights.translation_link) if translations else fused
     return Ranking(scores, _found_via(scores, fused, found, plan, docs))
 

@@ -162,11 +162,17 @@ class Searcher:
         return rank_weighted(found, plan, docs, weights, self.backends.primary_languages(), translations), docs
 
     def _keyword_groups(self, parsed: ParsedQuery, allowed: set[str] | None, wanted: int) -> list[DocGroup]:
-        limit = max(self.settings.search_candidates, wanted * 10)
+        return self._grown(lambda limit: self.backends.keyword.search(parsed, limit=limit, doc_ids=allowed),
+                           self.settings.search_candidates, KEYWORD_CANDIDATE_CAP, wanted)
+
+    def _grown(self, fetch: Any, first: int, cap: int, wanted: int) -> list[DocGroup]:
+        """Documents from a retriever asked for more candidates (×4) until `wanted` documents are found, the
+        retriever has no more, or the cap is reached."""
+        limit = max(first, wanted * 10)
         while True:
-            page_hits = self.backends.keyword.search(parsed, limit=limit, doc_ids=allowed)
-            groups = group_by_document(page_hits, self.settings.passages_per_hit)
-            if len(groups) >= wanted or len(page_hits) < limit or limit >= KEYWORD_CANDIDATE_CAP:
+            found = fetch(limit)
+            groups = group_by_document(found, self.settings.passages_per_hit)
+            if len(groups) >= wanted or len(found) < limit or limit >= cap:
                 return groups
             limit *= 4
 
@@ -184,14 +190,8 @@ class Searcher:
         return self._vector_groups(embedder.embed_query(query), allowed, wanted), []
 
     def _vector_groups(self, vector: Any, allowed: set[str] | None, wanted: int) -> list[DocGroup]:
-        vectors = self.backends.vectors
-        limit = max(self.settings.semantic_candidates, wanted * 10)
-        while True:
-            chunk_hits = vectors.search(vector, limit, allowed)
-            groups = group_by_document(chunk_hits, self.settings.passages_per_hit)
-            if len(groups) >= wanted or len(chunk_hits) < limit or limit >= SEMANTIC_CANDIDATE_CAP:
-                return groups
-            limit *= 4
+        return self._grown(lambda limit: self.backends.vectors.search(vector, limit, allowed),
+                           self.settings.semantic_candidates, SEMANTIC_CANDIDATE_CAP, wanted)
 
     def _build_hits(self, ranked: list[tuple[str, float]], docs: Mapping[str, Document], found: Retrieved,
                     parsed: ParsedQuery) -> list[Hit]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from .errors import SchemaVersionError
-from .filters import COLUMN_FIELDS, Filters, split_values
+from .filters import Filters, field_sql, split_values
 from .models import Chunk, Document, Page, PreparedDocument
 from . import rec_store
 
@@ -325,8 +325,7 @@ class DocumentStore:
         out: dict[str, dict[str, dict[str, int]]] = {}
         for name in fields:
             groups: dict[str, dict[str, int]] = {}
-            column = name if name in COLUMN_FIELDS or name == "year" else f"json_extract(extra, '$.\"{name}\"')"
-            rows = self.conn.execute(f"SELECT CAST({column} AS TEXT) AS value, n_pages FROM documents "
+            rows = self.conn.execute(f"SELECT CAST({field_sql(name)} AS TEXT) AS value, n_pages FROM documents "
                                      "WHERE state='ready'")
             for row in rows:
                 for value in dict.fromkeys(split_values(name, row["value"])) or ["unknown"]:

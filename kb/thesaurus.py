@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterator, Sequence
 
 from .analysis import analyze
 from .errors import KBError
@@ -134,17 +134,6 @@ class Thesaurus:
     def concept_counts(self, text: str, languages: Sequence[str] = LANGUAGES) -> Counter[str]:
         """How often each concept occurs in a text."""
         return Counter(m.concept for m in self.find(text, languages))
-
-    def labels_in(self, concept_ids: Iterable[str], languages: Iterable[str]) -> dict[str, list[str]]:
-        """The labels of some concepts in some languages, acronyms left out (they are too short to expand)."""
-        out: dict[str, list[str]] = {}
-        for concept_id in concept_ids:
-            concept = self.concepts.get(concept_id)
-            for lang in languages:
-                for label in (concept.labels.get(lang, ()) if concept else ()):
-                    if not is_acronym(label):
-                        out.setdefault(lang, []).append(label)
-        return {lang: list(dict.fromkeys(labels)) for lang, labels in out.items()}
 
 
 def read_thesaurus(path: Path) -> Thesaurus:
