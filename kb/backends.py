@@ -49,8 +49,33 @@ def keyword_backend_name(settings: Settings) -> str:
     return name
 
 
-def build_keyword_index(settings: Settings, path: Path) -> KeywordIndex:
-    """Open (or create) the configured keyword engine's index in a folder."""
+def search_backend_name(settings: Settings) -> str:
+    """Where search runs (setting search_backend), checked."""
+    name = str(settings.search_backend).strip().lower()
+    if name not in ("local", "milvus"):
+        raise KBError(f"unknown search_backend {settings.search_backend!r} (KB_SEARCH_BACKEND): use local or milvus")
+    return name
+
+
+def milvus_uri(settings: Settings) -> str:
+    """The Milvus to use: the setting milvus_uri, else a Milvus Lite file in the data directory."""
+    return str(settings.milvus_uri).strip() or str(settings.home_path / "milvus.db")
+
+
+def milvus_prefix(settings: Settings, owner: str) -> str:
+    """The prefix of one knowledge base's collections: the setting's, then the knowledge base's own id."""
+    return f"{settings.milvus_collection}_{owner}" if owner else str(settings.milvus_collection)
+
+
+def build_keyword_index(settings: Settings, path: Path, owner: str = "") -> KeywordIndex:
+    """Open (or create) the configured keyword engine's index in a folder (owner: the knowledge base's id, which
+    names its Milvus collections)."""
+    if search_backend_name(settings) == "milvus":
+        from .keyword_milvus import MilvusKeywordIndex
+
+        return MilvusKeywordIndex(Path(path), uri=milvus_uri(settings), token=settings.milvus_token,
+                                  collection_prefix=milvus_prefix(settings, owner), title_boost=settings.title_boost,
+                                  fallback_language=settings.fallback_language)
     return KEYWORD_BACKENDS[keyword_backend_name(settings)](Path(path), settings)
 
 
@@ -76,8 +101,14 @@ def multilingual_half(settings: Settings) -> bool:
     return settings.embedder == "sentence-transformers"
 
 
-def build_vector_index(settings: Settings, path: Path) -> VectorIndex:
+def build_vector_index(settings: Settings, path: Path, owner: str = "") -> VectorIndex:
     """Open (or create) the configured vector index in a folder for the configured model."""
+    if search_backend_name(settings) == "milvus":
+        from .vectors_milvus import MilvusVectorIndex
+
+        return MilvusVectorIndex(path, uri=milvus_uri(settings), token=settings.milvus_token,
+                                 collection_prefix=milvus_prefix(settings, owner),
+                                 model_id=embedder_model_id(settings), index_type=settings.milvus_vector_index)
     name = str(settings.vector_backend).strip().lower()
     if name == "exact":
         return ExactVectorIndex(path, model_id=embedder_model_id(settings))
@@ -158,6 +189,11 @@ class Backends:
             self.reopen()
 
     @property
+    def owner(self) -> str:
+        """The knowledge base's own id (it names the knowledge base's collections on a shared Milvus)."""
+        return self.store.kb_id()
+
+    @property
     def keyword_path(self) -> Path:
         """The live keyword index folder."""
         return self.home / "keyword"
@@ -184,7 +220,7 @@ class Backends:
             if read_marker(self.keyword_path) is None:
                 self.ensure_keyword_index()
             self._keyword = _opened("keyword", self.keyword_path,
-                                    lambda: build_keyword_index(self.settings, self.keyword_path))
+                                    lambda: build_keyword_index(self.settings, self.keyword_path, self.owner))
         return self._keyword
 
     def ensure_keyword_index(self) -> None:
@@ -201,7 +237,7 @@ class Backends:
             return
         try:
             if read_marker(self.keyword_path) is None:
-                build_keyword_index(self.settings, self.keyword_path).close()
+                build_keyword_index(self.settings, self.keyword_path, self.owner).close()
         finally:
             self.lock.release()
 
@@ -210,7 +246,7 @@ class Backends:
         """The vector index, or None when semantic search is switched off."""
         if self._vectors is None and self.semantic:
             self._vectors = _opened("vector", vectors_path(self.home),
-                                    lambda: build_vector_index(self.settings, vectors_path(self.home)))
+                                    lambda: build_vector_index(self.settings, vectors_path(self.home), self.owner))
         return self._vectors
 
     def thesaurus(self) -> Thesaurus | None:
@@ -237,9 +273,16 @@ class Backends:
                 "KB_EMBED_MODEL back")
 
     def finish_swaps(self) -> None:
-        """Complete index rebuilds that a crash interrupted (the caller holds the write lock)."""
+        """Complete index rebuilds that a crash interrupted, and drop the Milvus collections no index uses any more
+        (the caller holds the write lock)."""
         finish_swap(self.keyword_path)
         finish_vector_swap(self.home)
+        if search_backend_name(self.settings) == "milvus":
+            from .milvus_client import drop_unused_collections
+
+            drop_unused_collections(milvus_uri(self.settings), self.settings.milvus_token,
+                                    milvus_prefix(self.settings, self.owner),
+                                    [self.keyword_path, vectors_path(self.home)])
 
     def reopen(self) -> None:
         """Forget the open indexes (after a rebuild swapped new ones in, or another process wrote)."""
@@ -259,7 +302,7 @@ def _opened(kind: str, path: Path, open_index: Callable[[], Any]) -> Any:
     """Open an index; a missing or unreadable file becomes one message that names it and the rebuild."""
     try:
         return open_index()
-    except KBError:  # already says what to do (another engine's index, an old schema, a damaged file)
+    except KBError:  # already says what to do (another engine's index, an old schema, a damaged file, no Milvus)
         raise
     except Exception as exc:  # the engines raise OSError, ValueError and their own errors on damaged files
         option = "--keyword" if kind == "keyword" else "--vectors"

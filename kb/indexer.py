@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 import numpy as np
 
 from .aside import start_aside, swap_in
-from .backends import Backends, build_keyword_index
+from .backends import Backends, build_keyword_index, build_vector_index, search_backend_name
 from .corrections import apply_corrections, check_correction
 from .errors import IndexDamagedError, KBError
 from .keyword import KeywordIndex, page_id_for, read_marker
@@ -21,7 +21,7 @@ from .rec_extract import extract_recommendations
 from .relations import RelationFinder
 from .similarity import fingerprint
 from .store import DELETING, PENDING, READY
-from .vectors import VectorIndex, rebuild_vectors_aside
+from .vectors import ExactVectorIndex, VectorIndex, rebuild_vectors_aside
 from .embedding_stage import embedding_matrix
 from .writer import BatchWriter
 
@@ -272,7 +272,7 @@ class Indexer:
     def _rebuild_keyword(self, doc_ids: list[str], progress: Progress | None) -> None:
         """A fresh index of the configured engine beside the live one, then swapped in (switches engines too)."""
         live = self.backends.keyword_path
-        fresh = build_keyword_index(self.settings, start_aside(live))
+        fresh = build_keyword_index(self.settings, start_aside(live), self.backends.owner)
         for part in _batches(doc_ids):
             docs = self.store.get_documents(part)
             fresh.replace_documents([(docs[d], self.store.pages(d)) for d in part if d in docs])
@@ -291,12 +291,19 @@ class Indexer:
                 fresh.replace_documents([(c.chunk_id, c.doc_id, c.page) for c in chunks],
                                         self.embed_chunks(chunks, progress), part)
 
-        rebuild_vectors_aside(self.home, self.backends.model_id, fill)
+        rebuild_vectors_aside(self.home, self.backends.model_id, fill, self._fresh_vector_index)
         self.embed_records(doc_ids)  # the records' vectors for the model now configured
         # the rebuilt rows are filled exactly (fast); the writer's take-over then adds what the configured index
         # builds over them (the HNSW graph), so a rebuilt index is searched as fast as one ingested into
         self._take_over()
         self.store.bump_generation()
+
+    def _fresh_vector_index(self, path: Path) -> VectorIndex:
+        """The index a vector rebuild fills: exact rows for the local indexes (the take-over adds the HNSW graph),
+        a new collection for Milvus."""
+        if search_backend_name(self.settings) == "milvus":
+            return build_vector_index(self.settings, path, self.backends.owner)
+        return ExactVectorIndex(path, model_id=self.backends.model_id)
 
     def relink(self, progress: Progress | None = None) -> int:
         """Fingerprint every document again and find all near-duplicates and translations afresh (store only)."""

@@ -177,10 +177,13 @@ def check_marker(path: Path, backend: str, schema_version: int) -> None:
     found = read_marker(path) or {}
     built_by = found.get("backend", "whoosh")
     if built_by != backend:
+        setting = "search_backend" if "milvus" in (built_by, backend) else "keyword_backend"
+        configured = "milvus" if backend == "milvus" else "local" if setting == "search_backend" else backend
+        back = "milvus" if built_by == "milvus" else "local" if setting == "search_backend" else built_by
         raise SchemaVersionError(
-            f"keyword index {path} was built by {built_by}, but the setting keyword_backend is {backend!r}: "
+            f"keyword index {path} was built by {built_by}, but the setting {setting} is {configured!r}: "
             f"run `kb reindex --keyword` to rebuild it with {backend} from the document store, or set "
-            f"KB_KEYWORD_BACKEND={built_by}")
+            f"KB_{setting.upper()}={back}")
     if found.get("schema_version") != schema_version:
         raise SchemaVersionError(
             f"keyword index {path} has schema version {found.get('schema_version')}, this atkb's {backend} index "

@@ -86,6 +86,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("vector_backend", "exact", str,
             "Vector index: exact (every chunk scored), or hnsw (an HNSW graph for unfiltered queries over at least "
             "ann_min_rows chunks; filtered queries stay exact). Same files: switching needs no rebuild."),
+    Setting("search_backend", "local", str,
+            "Where keyword and vector search run: local (the keyword_backend and vector_backend indexes in the data "
+            "directory; the default), or milvus (collections in Milvus at milvus_uri, with BM25 and vectors inside "
+            "Milvus). Switching needs `kb reindex`."),
+    Setting("milvus_uri", "", str,
+            "Milvus for search_backend = milvus: a file path runs Milvus Lite inside the process (one process at a "
+            "time; empty: HOME/milvus.db), http://host:19530 a Milvus server or cluster (or `milvus-lite server`)."),
+    Setting("milvus_token", "", str, "Milvus credentials (user:password or an API key); empty for none.",
+            secret=True),
+    Setting("milvus_collection", "atkb", str,
+            "Prefix of the knowledge base's Milvus collections (each knowledge base adds its own id)."),
+    Setting("milvus_vector_index", "AUTOINDEX", str,
+            "Milvus index type of the chunk vectors: AUTOINDEX (Milvus chooses), HNSW, FLAT (exact), IVF_FLAT."),
     Setting("ann_min_rows", 50000, int, "Chunks from which the hnsw vector index uses its graph (exact below)."),
     Setting("ann_expansion", 384, int,
             "HNSW search breadth, also the candidates rescored exactly (higher: better recall, slower)."),

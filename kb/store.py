@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 import sqlite3
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -152,6 +153,15 @@ class DocumentStore:
         """A counter that every change visible to searches increases (other processes compare it to reload)."""
         row = self.conn.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
         return int(row["value"]) if row else 0
+
+    def kb_id(self) -> str:
+        """This knowledge base's own random id, made on first use (it names its collections on a shared Milvus)."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key='kb_id'").fetchone()
+        if row:
+            return str(row["value"])
+        with self.transaction() as conn:
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('kb_id', ?)", (secrets.token_hex(4),))
+        return str(self.conn.execute("SELECT value FROM meta WHERE key='kb_id'").fetchone()["value"])
 
     def bump_generation(self) -> None:
         """Tell every reader that the documents or the indexes changed."""

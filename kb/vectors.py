@@ -100,6 +100,10 @@ class ExactVectorIndex:
 
     def _read_manifest(self, model_id: str | None = None, dimension: int | None = None) -> dict:
         manifest_path = self.path / "manifest.json"
+        if not manifest_path.exists() and (self.path / "atkb-milvus.json").exists():
+            raise SchemaVersionError(f"vector index {self.path} is kept in Milvus, but the setting search_backend is "
+                                     "'local': run `kb reindex --vectors` to rebuild it here, or set "
+                                     "KB_SEARCH_BACKEND=milvus")
         if not manifest_path.exists():
             return {"schema_version": VECTOR_SCHEMA_VERSION, "model_id": model_id, "dimension": dimension,
                     "next_segment": 0, "segments": [], "dead_until": {}}
@@ -350,10 +354,12 @@ def finish_vector_swap(home: Path) -> None:
     finish_swap(vectors_path(home))
 
 
-def rebuild_vectors_aside(home: Path, model_id: str, fill: Callable[[ExactVectorIndex], None]) -> None:
-    """Build a fresh vector index beside the live one with `fill`, then swap it in."""
+def rebuild_vectors_aside(home: Path, model_id: str, fill: Callable[[VectorIndex], None],
+                          open_index: Callable[[Path], VectorIndex] | None = None) -> None:
+    """Build a fresh vector index beside the live one with `fill`, then swap it in (open_index: the configured
+    kind of index in a folder; exact by default)."""
     building = start_aside(vectors_path(home))
-    fresh = ExactVectorIndex(building, model_id=model_id)
+    fresh = open_index(building) if open_index else ExactVectorIndex(building, model_id=model_id)
     fresh.clear(model_id, None)
     fill(fresh)
     fresh.compact()

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
 from kb import KnowledgeBase, Settings
 
 from .fixtures import make_bad_inputs, make_corpus
+from .milvus_server import running_server
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("KB_SHARED_DIR", REPO.parent / "shared"))
@@ -42,6 +44,13 @@ def _fast_embedder_by_default(monkeypatch: pytest.MonkeyPatch, request: pytest.F
     if "integration" not in request.keywords:
         for name, value in FAST.items():
             monkeypatch.setenv(f"KB_{name.upper()}", value)
+
+
+@pytest.fixture(scope="session")
+def milvus_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URI of a Milvus Lite server process shared by the session's tests (each test uses its own
+    collections)."""
+    yield from running_server(tmp_path_factory.mktemp("milvus") / "data")
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -23,10 +24,24 @@ MODES = ("keyword", "semantic", "hybrid")
 BATCHES = {"alpha": [f"quokkaword{i}" for i in range(4)], "beta": [f"wombatword{i}" for i in range(4)]}
 
 
+# Where search runs in this test (the local indexes unless a test asks for Milvus, set by the `search` fixture).
+SEARCH_ENV: dict[str, str] = {}
+
+
+@pytest.fixture(params=["local", "milvus"])
+def search(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The test run on the local indexes and on Milvus (the session's Milvus Lite server, shared by processes)."""
+    if request.param == "milvus":
+        SEARCH_ENV.update({"KB_SEARCH_BACKEND": "milvus", "KB_MILVUS_URI": request.getfixturevalue("milvus_uri")})
+    yield request.param
+    SEARCH_ENV.clear()
+
+
 def _env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}
     env.update({"KB_EMBEDDER": "hashing", "KB_OCR": "off", "KB_KEYWORD_BACKEND": KEYWORD_BACKEND,
                 "KB_INDEX_BATCH_DOCS": "1"})
+    env.update(SEARCH_ENV)
     env.update(extra)
     return env
 
@@ -67,7 +82,7 @@ READER = textwrap.dedent("""
 """)
 
 
-def test_two_writers_and_a_reader_on_one_home(tmp_path: Path, batches: dict[str, Path]) -> None:
+def test_two_writers_and_a_reader_on_one_home(tmp_path: Path, batches: dict[str, Path], search: str) -> None:
     home = tmp_path / "home"
     words = [w for ws in BATCHES.values() for w in ws]
     with KnowledgeBase(Settings.load({"home": str(home)}, environ=_env())):

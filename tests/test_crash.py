@@ -8,13 +8,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
 from kb import KnowledgeBase, Settings
-from kb.backends import build_keyword_index
+from kb.backends import build_keyword_index, build_vector_index
 from kb.store import DocumentStore
-from kb.vectors import ExactVectorIndex
 
 from .conftest import KEYWORD_BACKEND
 from .fixtures import DUTCH_PAGES, ENGLISH_PAGES, make_pdf
@@ -36,11 +36,25 @@ def _ingest_cmd(home: Path, folder: Path) -> list[str]:
             "--no-progress", "--json"]
 
 
+# Where search runs in this test (the local indexes unless a test asks for Milvus, set by the `search` fixture).
+SEARCH_ENV: dict[str, str] = {}
+
+
+@pytest.fixture(params=["local", "milvus"])
+def search(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Each test run on the local indexes and on Milvus (the session's Milvus Lite server)."""
+    if request.param == "milvus":
+        SEARCH_ENV.update({"KB_SEARCH_BACKEND": "milvus", "KB_MILVUS_URI": request.getfixturevalue("milvus_uri")})
+    yield request.param
+    SEARCH_ENV.clear()
+
+
 def _env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}
     env["KB_INDEX_BATCH_DOCS"] = "3"
     env["KB_EMBEDDER"] = "hashing"
     env["KB_KEYWORD_BACKEND"] = KEYWORD_BACKEND  # the engine this test run uses
+    env.update(SEARCH_ENV)
     env.update(extra)
     return env
 
@@ -48,8 +62,10 @@ def _env(**extra: str) -> dict[str, str]:
 def _assert_consistent_and_finishable(home: Path, folder: Path) -> None:
     # the raw store and keyword index open cleanly, before any recovery
     DocumentStore(home / "kb.sqlite").close()
-    build_keyword_index(Settings.load({"home": str(home)}, environ=_env()), home / "keyword").close()
-    ExactVectorIndex(home / "vectors")
+    settings = Settings.load({"home": str(home)}, environ=_env())
+    owner = DocumentStore(home / "kb.sqlite").kb_id()
+    build_keyword_index(settings, home / "keyword", owner).close()
+    build_vector_index(settings, home / "vectors", owner)
     # the facade finishes half-done work on open; then store and index agree
     with KnowledgeBase(Settings.load({"home": str(home)}, environ=_env())) as kb:
         result = kb.check()
@@ -73,7 +89,7 @@ def _assert_consistent_and_finishable(home: Path, folder: Path) -> None:
     "after_store_write:1", "after_store_write:5", "after_keyword_commit:2", "after_embeddings_cached:1",
     "after_index_commit:1", "after_index_commit:3", "after_mark_ready:2",
 ])
-def test_kill_at_named_points(tmp_path: Path, crash_corpus: Path, point: str) -> None:
+def test_kill_at_named_points(tmp_path: Path, crash_corpus: Path, point: str, search: str) -> None:
     home = tmp_path / "home"
     proc = subprocess.run(_ingest_cmd(home, crash_corpus), env=_env(KB_TEST_KILL_AT=point),
                           capture_output=True, text=True, timeout=300)
@@ -123,7 +139,7 @@ def test_kill_at_moments_spread_over_the_run(tmp_path: Path, crash_corpus: Path,
     _assert_consistent_and_finishable(home, crash_corpus)
 
 
-def test_update_killed_midway_keeps_one_consistent_version(tmp_path: Path) -> None:
+def test_update_killed_midway_keeps_one_consistent_version(tmp_path: Path, search: str) -> None:
     folder = tmp_path / "docs"
     folder.mkdir()
     path = make_pdf(folder / "report.pdf", ENGLISH_PAGES)

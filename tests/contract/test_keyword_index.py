@@ -20,15 +20,23 @@ from kb.settings import Settings
 Factory = Callable[..., KeywordIndex]
 
 
-@pytest.fixture(params=sorted(KEYWORD_BACKENDS))
+@pytest.fixture(params=[*sorted(KEYWORD_BACKENDS), "milvus"])
 def backend(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
 @pytest.fixture
-def make_index(backend: str, tmp_path: Path) -> Factory:
+def engine_settings(backend: str, request: pytest.FixtureRequest) -> dict[str, str]:
+    """The settings that choose the engine (Milvus: the session's Milvus Lite server)."""
+    if backend == "milvus":
+        return {"search_backend": "milvus", "milvus_uri": request.getfixturevalue("milvus_uri")}
+    return {"keyword_backend": backend}
+
+
+@pytest.fixture
+def make_index(engine_settings: dict[str, str], tmp_path: Path) -> Factory:
     def make(path: Path | None = None, **settings: object) -> KeywordIndex:
-        values = {"home": str(tmp_path / "home"), "keyword_backend": backend, **settings}
+        values = {"home": str(tmp_path / "home"), **engine_settings, **settings}
         return build_keyword_index(Settings.load(values, environ={}), path or tmp_path / "keyword")
     return make
 
@@ -187,17 +195,18 @@ def test_clear_drops_everything(index: KeywordIndex) -> None:
     assert search(index, "victims") == []
 
 
-def test_another_process_sees_the_index_and_later_writes(index: KeywordIndex, backend: str, tmp_path: Path) -> None:
+def test_another_process_sees_the_index_and_later_writes(index: KeywordIndex, engine_settings: dict[str, str],
+                                                        tmp_path: Path) -> None:
     script = (
         "import sys; from kb.backends import build_keyword_index; from kb.settings import Settings\n"
-        f"index = build_keyword_index(Settings.load({{'keyword_backend': {backend!r}}}, environ={{}}), "
+        f"index = build_keyword_index(Settings.load({engine_settings!r}, environ={{}}), "
         f"{str(index.path)!r})\n"
         "print(sorted(h.doc_id for h in index.search(index.parse(sys.argv[1], raw=False), limit=10)))")
     out = subprocess.run([sys.executable, "-c", script, "compensation"], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "['en2', 'en2']"
     # a long-lived reader notices a write made after it opened
     index.replace_documents([(doc("x1", "Compensation funds"), pages("State compensation funds."))])
-    reader = build_keyword_index(Settings.load({"keyword_backend": backend}, environ={}), index.path)
+    reader = build_keyword_index(Settings.load(engine_settings, environ={}), index.path)
     assert "x1" in {h.doc_id for h in reader.search(reader.parse("funds", raw=False), limit=5)}
     index.replace_documents([(doc("x2", "More funds"), pages("Trust funds for victims."))])
     assert "x2" in {h.doc_id for h in reader.search(reader.parse("funds", raw=False), limit=5)}

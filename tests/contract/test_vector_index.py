@@ -9,6 +9,7 @@ import pytest
 
 from kb.vectors import ExactVectorIndex
 from kb.vectors_ann import HnswVectorIndex
+from kb.vectors_milvus import MilvusVectorIndex
 
 DIM = 16
 Factory = Callable[[Path], object]
@@ -19,8 +20,19 @@ BACKENDS: dict[str, Factory] = {
 }
 
 
-@pytest.fixture(params=sorted(BACKENDS))
+
+@pytest.fixture(params=[*sorted(BACKENDS), "milvus"])
 def make_index(request: pytest.FixtureRequest, tmp_path: Path):
+    if request.param == "milvus":  # the session's Milvus Lite server, exact search inside Milvus
+        uri = request.getfixturevalue("milvus_uri")
+        return lambda: MilvusVectorIndex(tmp_path / "vectors", uri=uri, model_id="test-model", index_type="FLAT")
+    factory = BACKENDS[request.param]
+    return lambda: factory(tmp_path / "vectors")
+
+
+@pytest.fixture(params=sorted(BACKENDS))
+def make_file_index(request: pytest.FixtureRequest, tmp_path: Path):
+    """The indexes whose segment files live in the data directory (Milvus keeps its own)."""
     factory = BACKENDS[request.param]
     return lambda: factory(tmp_path / "vectors")
 
@@ -117,8 +129,9 @@ def test_document_vectors_are_normalised_means(make_index) -> None:
     np.testing.assert_allclose(matrix[0], expected / np.linalg.norm(expected), rtol=1e-5)
 
 
-def test_a_write_interrupted_before_its_manifest_leaves_the_old_state(make_index, tmp_path: Path) -> None:
+def test_a_write_interrupted_before_its_manifest_leaves_the_old_state(make_file_index, tmp_path: Path) -> None:
     rng = np.random.default_rng(7)
+    make_index = make_file_index
     index = make_index()
     add_docs(index, rng, {"a": 3})
     # an orphan segment, as a process killed between writing the segment and the manifest leaves it
@@ -144,9 +157,10 @@ def test_a_writer_starts_from_what_another_process_wrote(make_index) -> None:
     assert first.refresh() is True and set(first.indexed_chunk_ids()) == {"a", "b"}
 
 
-def test_a_missing_segment_is_reported_with_the_file_and_the_fix(make_index, tmp_path: Path) -> None:
+def test_a_missing_segment_is_reported_with_the_file_and_the_fix(make_file_index, tmp_path: Path) -> None:
     from kb.errors import IndexDamagedError
 
+    make_index = make_file_index
     add_docs(make_index(), np.random.default_rng(9), {"a": 3})
     for segment in (tmp_path / "vectors").glob("seg-*.npy"):
         segment.unlink()
