@@ -300,10 +300,12 @@ REPORT_FIELDS = ("title", "language", "organisation", "symbol", "round", "countr
 def run_ingest(kb: Any, targets: Sequence[str], *, meta_file: str | Path | None = None,
                record_options: RecordOptions | None = None, progress: bool = False,
                workers: int | None = None, meta: Mapping[str, Any] | None = None,
-               on_file: Callable[[str, list[IngestItem]], None] | None = None) -> IngestReport:
+               on_file: Callable[[str, list[IngestItem]], None] | None = None,
+               ray: str | None = None) -> IngestReport:
     """Ingest every target into the knowledge base and return the report.
 
-    `meta` applies to every file (above `--meta`, below sidecars); `on_file` hears about each finished file.
+    `meta` applies to every file (above `--meta`, below sidecars); `on_file` hears about each finished file;
+    `ray` (a Ray address, or "local") reads, chunks and embeds the files on Ray instead of local workers.
     """
     started = time.perf_counter()
     report = IngestReport()
@@ -332,7 +334,7 @@ def run_ingest(kb: Any, targets: Sequence[str], *, meta_file: str | Path | None 
                 finish(planned.source, [planned])
             else:
                 jobs.append(planned)
-        for job, results in _run_jobs(jobs, workers):
+        for job, results in _prepared(jobs, workers, ray, settings, writer):
             items: list[IngestItem] = []
             for result in results:
                 items.append(_write_result(writer, result, Path(job.path)))
@@ -552,6 +554,16 @@ def _run_jobs(jobs: list[PrepareJob], workers: int | None) -> Iterator[tuple[Pre
             in_flight.clear()
             pool = _ReadingPool.get(n_workers, memory)
         yield job, results
+
+
+def _prepared(jobs: list[PrepareJob], workers: int | None, ray: str | None, settings: Any,
+              writer: Any) -> Iterator[tuple[PrepareJob, list[Prepared]]]:
+    """Each job with its results: from the local reading workers, or from Ray tasks that embed the chunks too."""
+    if ray is None:
+        return _run_jobs(jobs, workers)
+    from .ray_ingest import run_jobs_on_ray
+
+    return run_jobs_on_ray(jobs, ray, settings, _failed, writer.add_embeddings)
 
 
 def _crash_reason(memory_mb: int) -> str:

@@ -74,7 +74,7 @@ def main(ctx: click.Context, home: str | None) -> None:
 
 
 @main.command()
-@click.argument("targets", nargs=-1, required=True)
+@click.argument("targets", nargs=-1)  # checked below: `--ray PATH` may have taken the only one
 @click.option("--meta", "meta_file", type=click.Path(exists=True, dir_okay=False),
               help="Metadata for every file: a JSON/TOML object, or a CSV manifest with a `file` column.")
 @click.option("--id-field", default="_id", show_default=True, help="Record files: the field with the record id.")
@@ -85,9 +85,13 @@ def main(ctx: click.Context, home: str | None) -> None:
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--explain", is_flag=True, help="Show every metadata field with where it came from.")
+@click.option("--ray", "ray_address", is_flag=False, flag_value="local", default=None, metavar="[ADDRESS]",
+              help="Read, chunk and embed on a Ray cluster (ray://host:10001 or host:6379); alone: a local Ray "
+                   "instance.")
 @click.pass_obj
 def ingest(obj: _Context, targets: tuple[str, ...], meta_file: str | None, id_field: str, title_field: str,
-           text_fields: str, workers: int | None, progress: bool | None, as_json: bool, explain: bool) -> None:
+           text_fields: str, workers: int | None, progress: bool | None, as_json: bool, explain: bool,
+           ray_address: str | None) -> None:
     """Ingest files, folders (recursively), web addresses (http/https) and record files (.jsonl/.csv).
 
     Reads PDF, DOCX, PPTX, HTML, TXT/Markdown. Metadata is detected from the text and overridden, in this order,
@@ -96,9 +100,14 @@ def ingest(obj: _Context, targets: tuple[str, ...], meta_file: str | None, id_fi
     fields = tuple(f.strip() for f in text_fields.split(",") if f.strip())
     if not fields:
         raise click.BadParameter("give at least one field", param_hint="--text-fields")
+    if ray_address not in (None, "local") and Path(ray_address).exists():
+        # `kb ingest --ray docs/`: the option's optional value took the first path
+        targets, ray_address = (ray_address, *targets), "local"
+    if not targets:
+        raise click.UsageError("Missing argument 'TARGETS...': give the files, folders or web addresses to ingest")
     show_progress = sys.stderr.isatty() if progress is None else progress
     report = obj.kb.ingest(list(targets), meta_file=meta_file, progress=show_progress, workers=workers,
-                           record_options=RecordOptions(id_field, title_field, fields))
+                           record_options=RecordOptions(id_field, title_field, fields), ray=ray_address)
     if as_json:
         _emit_json(report.to_dict())
         return

@@ -95,11 +95,13 @@ class KnowledgeBase:
     def ingest(self, targets: Sequence[str | Path], *, meta_file: str | Path | None = None,
                record_options: RecordOptions | None = None, progress: bool = False, workers: int | None = None,
                meta: Mapping[str, Any] | None = None,
-               on_file: Callable[[str, list[IngestItem]], None] | None = None) -> IngestReport:
-        """Ingest files, folders, URLs and record files; return the ingest report."""
+               on_file: Callable[[str, list[IngestItem]], None] | None = None, ray: str | None = None) -> IngestReport:
+        """Ingest files, folders, URLs and record files; return the ingest report (ray: read, chunk and embed on
+        the Ray cluster at this address, or on a local Ray instance with "local")."""
+        extra = {"ray": ray} if ray is not None else {}  # third-party pipelines need not know Ray
         return self.pipeline.ingest(self, [str(t) for t in targets], meta_file=meta_file,
                                     record_options=record_options, progress=progress, workers=workers, meta=meta,
-                                    on_file=on_file)
+                                    on_file=on_file, **extra)
 
     def detect_metadata(self, path: str | Path) -> DetectedFile:
         """What ingestion would make of a file (its documents' metadata with evidence); nothing is written."""

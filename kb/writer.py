@@ -84,6 +84,11 @@ class BatchWriter:
         """A researcher's corrections of this document, which every new version keeps."""
         return self.store.corrections(doc_id)
 
+    def add_embeddings(self, vectors: dict[str, bytes]) -> None:
+        """Put vectors computed elsewhere (by Ray workers) in the embedding cache, by text hash, for the documents
+        staged next: the writer then embeds none of their chunks itself."""
+        self.store.put_embeddings(self.indexer.backends.model_id, list(vectors.items()))
+
     def stage(self, prepared: PreparedDocument) -> list[tuple[Document, str, float]]:
         """Write the document to the store as pending (index it with the next batch); return the near-duplicates
         and translations found for it."""

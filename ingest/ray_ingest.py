@@ -1,0 +1,105 @@
+"""Reading, chunking and embedding spread over a Ray cluster (or a local Ray instance): each file is one Ray task
+that returns its prepared documents with their chunks' vectors; the one writer (this process) puts the vectors in
+the embedding cache and writes the documents as a local run does, so the report, the crash safety and the
+knowledge base are the same."""
+from __future__ import annotations
+
+from collections import deque
+from pathlib import Path
+from typing import Any, Callable, Iterator, Mapping
+
+import numpy as np
+
+from kb.errors import KBError
+from kb.lock import kill_point
+
+LOCAL = "local"
+# The Ray instance this process started or joined, and the address it was asked for.
+_started: dict[str, str] = {}
+# Each Ray worker's embedding model, loaded by its first task and kept for the next ones.
+_worker_embedders: dict[str, Any] = {}
+
+
+def start_ray(address: str) -> Any:
+    """Join the Ray cluster at `address`, or start a local Ray instance (address "local" or empty)."""
+    try:
+        import ray
+    except ImportError:
+        raise KBError("`kb ingest --ray` needs the package ray: pip install 'atkb[ray]'") from None
+    wanted = address or LOCAL
+    if ray.is_initialized():
+        if _started.get("address", wanted) != wanted:
+            raise KBError(f"this process already uses the Ray instance at {_started['address']}; it cannot switch to "
+                          f"{wanted}")
+        return ray
+    try:
+        if wanted == LOCAL:
+            # a small object store: prepared documents are passed one file at a time
+            ray.init(include_dashboard=False, log_to_driver=False, configure_logging=False,
+                     object_store_memory=256 * 1024 * 1024)
+        else:
+            ray.init(address=wanted, log_to_driver=False, configure_logging=False)
+    except Exception as exc:  # ray raises ConnectionError, RuntimeError and its own errors
+        raise KBError(f"cannot start or join the Ray cluster at {wanted!r} ({type(exc).__name__}: {exc}): check "
+                      "the address (ray://host:10001 or host:6379) or leave it out for a local Ray instance") from None
+    _started["address"] = wanted
+    return ray
+
+
+def prepare_and_embed(job: Any, settings_values: Mapping[str, Any], embed: bool) -> tuple[list[Any], dict[str, bytes]]:
+    """One Ray task: read and chunk a file, then embed its chunks (once per distinct text)."""
+    from kb.backends import build_embedder, embedder_model_id
+    from kb.settings import Settings
+
+    from .pipeline import prepare_file
+
+    kill_point(f"ray_task_{Path(job.path).name}")
+    results = prepare_file(job)
+    if not embed:
+        return results, {}
+    texts = {c.text_sha256: c.text for r in results if r.prepared is not None for c in r.prepared.chunks}
+    if not texts:
+        return results, {}
+    settings = Settings(dict(settings_values))
+    model_id = embedder_model_id(settings)
+    if model_id not in _worker_embedders:
+        _worker_embedders[model_id] = build_embedder(settings)
+    matrix = _worker_embedders[model_id].embed(list(texts.values()), batch_size=settings.embed_batch_size)
+    vectors = {digest: np.asarray(matrix[i], dtype=np.float32).tobytes() for i, digest in enumerate(texts)}
+    return results, vectors
+
+
+def run_jobs_on_ray(jobs: list[Any], address: str, settings: Any, failed: Callable[[str, str], Any],
+                    cache_vectors: Callable[[dict[str, bytes]], None]) -> Iterator[tuple[Any, list[Any]]]:
+    """Run the jobs as Ray tasks, a few per CPU of the cluster ahead of the writer, and yield each job's results
+    in order; a task that fails (its worker died, its node was lost) is that file's failure."""
+    if not jobs:
+        return
+    ray = start_ray(address)
+    resources = ray.cluster_resources()
+    # a GPU embeds where the cluster has one: the torch backend uses it (the int8 ONNX backend runs on CPUs)
+    options: dict[str, Any] = {"max_retries": 0, "num_cpus": 1}
+    if resources.get("GPU", 0) >= 1 and settings.embed_backend == "torch":
+        options["num_gpus"] = 1
+    task = ray.remote(prepare_and_embed).options(**options)
+    values = settings.as_dict()
+    embed = bool(settings.semantic)
+    window = max(2, int(resources.get("CPU", 1)) * 2)
+    queue = deque(jobs)
+    in_flight: deque[tuple[Any, Any]] = deque()
+    while queue or in_flight:
+        while queue and len(in_flight) < window:
+            job = queue.popleft()
+            in_flight.append((job, task.remote(job, values, embed)))
+        job, ref = in_flight.popleft()
+        try:
+            results, vectors = ray.get(ref)
+        except Exception as exc:  # RayTaskError, WorkerCrashedError, NodeDiedError, ...
+            reason = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
+            results, vectors = [failed(job.source or job.path, f"the Ray worker reading it failed "
+                                                              f"({type(exc).__name__}: {reason}); try it again, or "
+                                                              "without --ray to see the reason")], {}
+        if vectors:
+            cache_vectors(vectors)
+        yield job, results
+

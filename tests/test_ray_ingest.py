@@ -1,0 +1,102 @@
+"""`kb ingest --ray`: files read, chunked and embedded by tasks on a local Ray instance, written by the one writer;
+the report is a local run's, a worker that dies is that file's failure, and a killed run is finished by the next."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from kb import KnowledgeBase, Settings
+from kb.indexer import Indexer
+
+from .conftest import FAST
+from .fixtures import DUTCH_PAGES, ENGLISH_PAGES, make_pdf
+
+ray = pytest.importorskip("ray")
+CRASHING = "crash-me.pdf"  # its Ray task kills its worker process (fault injection of the tests)
+
+
+@pytest.fixture(scope="module")
+def local_ray() -> Iterator[None]:
+    """One local Ray instance for the module; its workers kill themselves on the file CRASHING."""
+    from ingest.ray_ingest import start_ray
+
+    os.environ["KB_TEST_KILL_AT"] = f"ray_task_{CRASHING}"  # inherited by the workers Ray starts
+    try:
+        start_ray("local")
+    finally:
+        del os.environ["KB_TEST_KILL_AT"]
+    yield
+    ray.shutdown()
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("ray-docs")
+    make_pdf(out / "labour.pdf", ENGLISH_PAGES, title="Labour exploitation report")
+    make_pdf(out / "mensenhandel.pdf", DUTCH_PAGES, title="Rapportage mensenhandel")
+    make_pdf(out / "second.pdf", [p + " Second edition." for p in ENGLISH_PAGES], title="Second report")
+    (out / "broken.pdf").write_bytes(b"%PDF-1.7 truncated")
+    make_pdf(out / CRASHING, ["A page about shelters."], title="Crashing")
+    return out
+
+
+def _items(report: dict) -> list[tuple]:
+    return sorted((Path(i["source"]).name, i["status"], i.get("doc_id"), i.get("pages"), i.get("chunks"))
+                  for i in report["items"])
+
+
+def test_ray_ingestion_reports_as_a_local_run_and_embeds_on_the_workers(
+        local_ray: None, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with KnowledgeBase(Settings.load({"home": str(tmp_path / "local"), **FAST}, environ={})) as kb:
+        local = kb.ingest([folder], workers=1).to_dict()
+
+    def no_local_embedding(self: Indexer, texts: object, progress: object = None) -> None:
+        raise AssertionError("the writer embedded chunks that the Ray workers had embedded")
+
+    monkeypatch.setattr(Indexer, "embed_texts", no_local_embedding)
+    with KnowledgeBase(Settings.load({"home": str(tmp_path / "ray"), **FAST}, environ={})) as kb:
+        remote = kb.ingest([folder], ray="local").to_dict()
+        assert {r["doc_id"] for r in kb.search("greenhouses", mode="semantic", k=10).to_dict()["results"]} \
+            >= {i["doc_id"] for i in remote["items"] if Path(i["source"]).name in ("labour.pdf", "second.pdf")}
+        assert kb.check()["ok"]
+
+    expected = [item for item in _items(local) if item[0] != CRASHING]
+    assert [item for item in _items(remote) if item[0] != CRASHING] == expected
+    assert remote["counts"]["added"] == 3 and remote["counts"]["failed"] == 2
+    crashed = next(i for i in remote["items"] if Path(i["source"]).name == CRASHING)
+    assert crashed["status"] == "failed" and "Ray worker" in crashed["reason"]
+    broken = next(i for i in remote["items"] if Path(i["source"]).name == "broken.pdf")
+    assert broken["reason"] == next(i for i in local["items"] if Path(i["source"]).name == "broken.pdf")["reason"]
+
+
+def _cli(home: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}
+    env.update({f"KB_{k.upper()}": str(v) for k, v in FAST.items()})
+    env.update({"KB_INDEX_BATCH_DOCS": "1", **extra})
+    return subprocess.run([sys.executable, "-m", "kb.cli", "--home", str(home), *args], env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_a_killed_ray_run_is_finished_by_the_next_one_from_the_cli(folder: Path, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in ("labour.pdf", "mensenhandel.pdf", "second.pdf"):
+        (docs / name).write_bytes((folder / name).read_bytes())
+    home = tmp_path / "home"
+    killed = _cli(home, "ingest", str(docs), "--ray", "--json", KB_TEST_KILL_AT="after_store_write:2")
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    done = _cli(home, "ingest", "--ray", str(docs), "--json")  # the option's value may come first, too
+    assert done.returncode == 0, done.stderr
+    counts = json.loads(done.stdout)["counts"]
+    assert counts["added"] + counts["unchanged"] == 3 and counts["failed"] == 0
+    check = _cli(home, "check", "--json")
+    assert check.returncode == 0 and json.loads(check.stdout)["documents"] == 3
+    found = _cli(home, "search", "schadevergoeding", "--mode", "keyword", "--json")
+    assert json.loads(found.stdout)["results"][0]["title"] == "Rapportage mensenhandel"
