@@ -44,7 +44,6 @@ from kb.tokenization import load_tokenizer  # noqa: E402
 from scripts.benchmark import machine  # noqa: E402
 from scripts.benchmark_keyword import write_section  # noqa: E402
 
-START, END = "<!-- scale -->", "<!-- /scale -->"
 QUERIES = ROOT / "scripts" / "data" / "practitioner_queries.txt"
 WARM_UP = ["victims of trafficking", "uitbuiting", "forced labour indicators"]
 MODES = ("keyword", "semantic", "hybrid")
@@ -155,9 +154,11 @@ def folder_mb(path: Path) -> float:
 
 
 def disk(home: Path) -> dict[str, float]:
-    """MB on disk: the store (documents, pages, chunks, embedding cache), the keyword and the vector index."""
+    """MB on disk: the store (documents, pages, chunks, embedding cache), the keyword and the vector index (Milvus
+    Lite's data, which holds both, counts as the vectors)."""
     store = sum(p.stat().st_size for p in home.glob("kb.sqlite*"))
-    return {"store": store / 1e6, "keyword": folder_mb(home / "keyword"), "vectors": folder_mb(home / "vectors")}
+    vectors = folder_mb(home / "vectors") + folder_mb(home / "milvus.db")
+    return {"store": store / 1e6, "keyword": folder_mb(home / "keyword"), "vectors": vectors}
 
 
 def build(source: Source, home: Path, chunks: int) -> dict[str, Any]:
@@ -181,15 +182,15 @@ def build(source: Source, home: Path, chunks: int) -> dict[str, Any]:
             "chunks": stats["chunks"]}
 
 
-def variant(base: Path, home: Path, overrides: dict[str, str], keyword: bool) -> float:
-    """A copy of the base knowledge base with another backend, its index rebuilt from the store; the seconds the
-    rebuild took (vectors come from the embedding cache, not the model)."""
+def variant(base: Path, home: Path, overrides: dict[str, str], rebuilt: str) -> float:
+    """A copy of the base knowledge base with another backend, its index (or both, for Milvus) rebuilt from the
+    store; the seconds the rebuild took (vectors come from the embedding cache, not the model)."""
     shutil.rmtree(home, ignore_errors=True)
     shutil.copytree(base, home)
     settings = Settings.load({"home": str(home), **overrides}, environ={})
     started = time.perf_counter()
     with KnowledgeBase(settings) as kb:
-        kb.reindex(keyword=keyword, vectors=not keyword)
+        kb.reindex(keyword=rebuilt != "vectors", vectors=rebuilt != "keyword")
     return time.perf_counter() - started
 
 
@@ -231,15 +232,18 @@ def measure_in_fresh_process(home: Path, overrides: dict[str, str], modes: Seque
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-BACKEND_SETTING = {"keyword": "keyword_backend", "vectors": "vector_backend"}
+BACKEND_SETTING = {"keyword": "keyword_backend", "vectors": "vector_backend", "both": "search_backend"}
 CONFIGS = [  # (name, settings, modes, what is rebuilt for it: None = the base knowledge base)
     ("tantivy + exact", {"keyword_backend": "tantivy", "vector_backend": "exact"}, MODES, None),
     ("tantivy + hnsw", {"keyword_backend": "tantivy", "vector_backend": "hnsw"}, ("semantic", "hybrid"), "vectors"),
     ("whoosh + exact", {"keyword_backend": "whoosh", "vector_backend": "exact"}, ("keyword", "hybrid"), "keyword"),
+    # Milvus Lite in the process (HOME/milvus.db), its vectors searched exactly (its HNSW needs faiss)
+    ("Milvus Lite", {"search_backend": "milvus", "milvus_vector_index": "FLAT"}, MODES, "both"),
 ]
 
 
-def run_scale(source: Source | None, work: Path, chunks: int, reuse: bool, whoosh: bool) -> dict[str, Any]:
+def run_scale(source: Source | None, work: Path, chunks: int, reuse: bool, whoosh: bool,
+              milvus: bool, only: set[str]) -> dict[str, Any]:
     base = work / f"scale-{chunks}"
     info_file = base.parent / f"scale-{chunks}.json"
     if reuse and info_file.exists():
@@ -250,7 +254,7 @@ def run_scale(source: Source | None, work: Path, chunks: int, reuse: bool, whoos
         info_file.write_text(json.dumps(info))
     results: dict[str, Any] = {"build": info["build"], "configs": {}}
     for name, overrides, modes, rebuilt in CONFIGS:
-        if rebuilt == "keyword" and not whoosh:
+        if (rebuilt == "keyword" and not whoosh) or (rebuilt == "both" and not milvus) or (only and name not in only):
             continue
         home = base if rebuilt is None else work / f"scale-{chunks}-{rebuilt}-{overrides[BACKEND_SETTING[rebuilt]]}"
         if rebuilt is None:
@@ -259,7 +263,7 @@ def run_scale(source: Source | None, work: Path, chunks: int, reuse: bool, whoos
             seconds = info["variants"][name]
         else:
             print(f"scale {chunks}: building {name}", file=sys.stderr)
-            seconds = info["variants"][name] = variant(base, home, overrides, keyword=rebuilt == "keyword")
+            seconds = info["variants"][name] = variant(base, home, overrides, rebuilt)
             info_file.write_text(json.dumps(info))
         print(f"scale {chunks}: measuring {name}", file=sys.stderr)
         results["configs"][name] = {"rebuilt": rebuilt, "seconds": seconds, "disk": disk(home),
@@ -267,8 +271,10 @@ def run_scale(source: Source | None, work: Path, chunks: int, reuse: bool, whoos
     return results
 
 
-def section(results: dict[int, dict[str, Any]], source_home: Path) -> str:
-    lines = [START, "## Whole knowledge bases at scale: 150k and 1M chunks", "",
+def section(results: dict[int, dict[str, Any]], source_home: Path, marker: str = "scale") -> str:
+    sizes = " and ".join(f"{n // 1000}k" if n < 1_000_000 else f"{n / 1e6:g}M" for n in results)
+    title = "Whole knowledge bases at scale" if marker == "scale" else "Whole knowledge bases at scale, with Milvus Lite"
+    lines = [f"<!-- {marker} -->", f"## {title}: {sizes} chunks", "",
              f"Written by `scripts/benchmark_scale.py` on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; machine: "
              f"{machine()}. Built from the real pages of `{source_home.name}` (realdocs ingested with the real "
              "model), varied per copy so that no two pages are the same, with real metadata; chunk vectors are a "
@@ -285,11 +291,12 @@ def section(results: dict[int, dict[str, Any]], source_home: Path) -> str:
         for name, c in result["configs"].items():
             d = c["disk"]
             cells = [f"{c[m]['p50']:.1f} / {c[m]['p95']:.1f} ms" if m in c else "—" for m in MODES]
-            build_text = f"{c['seconds']:.0f} s" + ("" if c["rebuilt"] is None else f" ({c['rebuilt']} rebuilt)")
+            rebuilt = {"both": "keyword and vectors"}.get(c["rebuilt"], c["rebuilt"])
+            build_text = f"{c['seconds']:.0f} s" + ("" if rebuilt is None else f" ({rebuilt} rebuilt)")
             lines.append(f"| {b['chunks']:,} ({b['documents']:,} docs, {b['pages']:,} pages) | {name} | {build_text} | "
                          f"{d['store']:.0f} / {d['keyword']:.0f} / {d['vectors']:.0f} MB | "
                          f"{c['rss_open_mb']:.0f} MB | " + " | ".join(cells) + " |")
-    lines += ["", END]
+    lines += ["", f"<!-- /{marker} -->"]
     return "\n".join(lines)
 
 
@@ -300,6 +307,10 @@ def main() -> None:
     parser.add_argument("--scales", default="150000,1000000")
     parser.add_argument("--reuse", action="store_true", help="measure knowledge bases an earlier run built")
     parser.add_argument("--whoosh-up-to", type=int, default=150000, help="measure whoosh up to this many chunks")
+    parser.add_argument("--milvus-up-to", type=int, default=150000,
+                        help="measure Milvus Lite up to this many chunks")
+    parser.add_argument("--only", default="", help="measure only these backends (names, comma-separated)")
+    parser.add_argument("--section", default="scale", help="the report section's marker name")
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--modes", default=",".join(MODES), help=argparse.SUPPRESS)
@@ -316,10 +327,12 @@ def main() -> None:
             sys.exit(f"{args.source} holds no knowledge base: run scripts/benchmark_ingest_rate.py first")
         source = Source(args.source)
         print(f"source: {len(source.docs)} documents, {len(source.pages)} pages", file=sys.stderr)
-    results = {n: run_scale(source, args.work, n, args.reuse, n <= args.whoosh_up_to) for n in scales}
+    only = {name.strip() for name in args.only.split(",") if name.strip()}
+    results = {n: run_scale(source, args.work, n, args.reuse, n <= args.whoosh_up_to, n <= args.milvus_up_to, only)
+               for n in scales}
     (args.work / "scale-results.json").write_text(json.dumps(results, indent=2))
-    text = section(results, args.source)
-    write_section(args.output, text, START, END)
+    text = section(results, args.source, args.section)
+    write_section(args.output, text, f"<!-- {args.section} -->", f"<!-- /{args.section} -->")
     print(text)
 
 
