@@ -140,6 +140,16 @@ def parse_raw_syntax(text: str) -> Any:
         raise QuerySyntaxError(f"cannot parse query {text!r}: {exc}") from exc
 
 
+def page_number(value: Any) -> int | None:
+    """A `page:` value of the raw syntax as a number (None: an open end of a range)."""
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise QuerySyntaxError(f"page: needs a page number, got {value!r}") from None
+
+
 def highlight_spans(query: ParsedQuery, text: str, language: str | None,
                     fallback_language: str = "en") -> list[tuple[int, int]]:
     """Character spans of the tokens in `text` whose index term the query contains (in the text's language)."""

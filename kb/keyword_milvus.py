@@ -18,8 +18,10 @@ from .keyword import (
     write_marker,
 )
 from .keyword_milvus_raw import FIELDS, MilvusQuery, RawTranslator, contains_phrase, milvus_term, text_match
+from .milvus_client import delete_documents as delete_rows
 from .milvus_client import (
-    CONSISTENCY, client_for, ensure_loaded, guarded, in_list, new_collection_name, quoted, read_marker as read_milvus_marker,
+    CONSISTENCY, client_for, ensure_loaded, guarded, in_list, new_collection_name, quoted,
+    read_marker as read_milvus_marker,
     write_marker as write_milvus_marker,
 )
 from .models import Document, Page
@@ -116,9 +118,7 @@ class MilvusKeywordIndex:
                 for page in pages if page.text.strip()]
 
     def _delete(self, doc_ids: list[str]) -> None:
-        for start in range(0, len(doc_ids), 1000):
-            where = in_list("doc_id", doc_ids[start:start + 1000])
-            guarded(self.uri, lambda: self.client.delete(self.collection, filter=where))
+        delete_rows(self.client, self.uri, self.collection, doc_ids)
 
     def delete_documents(self, doc_ids: Iterable[str]) -> None:
         """Remove the documents' pages."""

@@ -10,6 +10,7 @@ from whoosh import query as wq
 
 from .analysis import analyze
 from .errors import QuerySyntaxError
+from .keyword import page_number
 from .milvus_client import quoted
 
 FIELDS = ("body", "title")
@@ -205,19 +206,11 @@ class RawTranslator:
                                            for w in targets), unscored=True)
 
     def _page(self, q: Any) -> _Part:
-        def number(value: Any) -> int | None:
-            if value is None:
-                return None
-            try:
-                return int(value)
-            except (TypeError, ValueError):
-                raise QuerySyntaxError(f"page: needs a page number, got {value!r}") from None
-
         if isinstance(q, wq.Term):
-            wanted = number(q.text)
+            wanted = page_number(q.text)
             return _Part(f"page == {wanted}", lambda row: int(row["page"]) == wanted, unscored=True)
         if isinstance(q, (wq.NumericRange, wq.TermRange)):
-            low, high = number(q.start), number(q.end)
+            low, high = page_number(q.start), page_number(q.end)
             low_op, high_op = (">" if q.startexcl else ">="), ("<" if q.endexcl else "<=")
             parts = [f"page {low_op} {low}" if low is not None else "", f"page {high_op} {high}" if high is not None
                      else ""]

@@ -20,8 +20,8 @@ from whoosh import query as wq
 from .analysis import INDEX_LANGUAGES, analyze, index_language
 from .errors import QuerySyntaxError
 from .keyword import (
-    PageHit, ParsedQuery, PlainPlan, check_marker, damaged, page_id_for, parse_raw_syntax, plan_plain_query,
-    read_marker, write_marker,
+    PageHit, ParsedQuery, PlainPlan, check_marker, damaged, page_id_for, page_number, parse_raw_syntax,
+    plan_plain_query, read_marker, write_marker,
 )
 from .models import Document, Page
 
@@ -345,18 +345,10 @@ class _RawTranslator:
         return self._boosted(leaves[0] if len(leaves) == 1 else Q.disjunction_max_query(leaves), boost)
 
     def _page_query(self, q: Any) -> Any:
-        def number(value: Any) -> int | None:
-            if value is None:
-                return None
-            try:
-                return int(value)
-            except (TypeError, ValueError):
-                raise QuerySyntaxError(f"page: needs a page number, got {value!r}") from None
-
         if isinstance(q, wq.Term):
-            return Q.term_query(self.schema, "page", number(q.text))
+            return Q.term_query(self.schema, "page", page_number(q.text))
         if isinstance(q, (wq.NumericRange, wq.TermRange)):
-            low, high = number(q.start), number(q.end)
+            low, high = page_number(q.start), page_number(q.end)
             return Q.range_query(self.schema, "page", tantivy.FieldType.Unsigned,
                                  low if low is not None else 0, high if high is not None else 2**31,
                                  include_lower=not q.startexcl, include_upper=not q.endexcl)

@@ -146,3 +146,10 @@ def drop_unused_collections(uri: str, token: str, prefix: str, folders: list[Pat
     for name in dropped:
         guarded(uri, lambda: client.drop_collection(name))
     return dropped
+
+
+def delete_documents(client: Any, uri: str, collection: str, doc_ids: list[str]) -> None:
+    """Delete every row of these documents from a collection (a thousand ids per request)."""
+    for start in range(0, len(doc_ids), 1000):
+        where = in_list("doc_id", doc_ids[start:start + 1000])
+        guarded(uri, lambda: client.delete(collection, filter=where))

@@ -9,6 +9,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 from .errors import SchemaVersionError
+from .milvus_client import delete_documents as delete_rows
 from .milvus_client import (
     CONSISTENCY, client_for, ensure_loaded, guarded, in_list, new_collection_name, read_marker, write_marker,
 )
@@ -109,9 +110,7 @@ class MilvusVectorIndex:
             self._wrote()
 
     def _delete(self, doc_ids: list[str]) -> None:
-        for start in range(0, len(doc_ids), 1000):
-            where = in_list("doc_id", doc_ids[start:start + 1000])
-            guarded(self.uri, lambda: self.client.delete(self.collection, filter=where))
+        delete_rows(self.client, self.uri, self.collection, doc_ids)
 
     def delete_documents(self, doc_ids: Iterable[str]) -> None:
         """Drop every row of these documents."""
