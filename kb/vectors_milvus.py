@@ -41,6 +41,7 @@ class MilvusVectorIndex:
                                      "(or by another schema version): run `kb reindex --vectors`")
         self._marker = marker
         self._doc_vectors: tuple[int, tuple[list[str], np.ndarray]] | None = None
+        self._ready: str | None = None  # the collection known to exist and be loaded
 
     @property
     def model_id(self) -> str | None:
@@ -58,10 +59,14 @@ class MilvusVectorIndex:
         return str(self._marker["collection"])
 
     def _exists(self) -> bool:
-        """Whether the collection has been made (at the first write) and is ready for searches."""
+        """Whether the collection has been made (at the first write) and is ready for searches (asked of Milvus
+        once per collection: a rebuild or a clear names a new one in the marker)."""
+        if self._ready == self.collection:
+            return True
         if not self.dimension or not guarded(self.uri, lambda: self.client.has_collection(self.collection)):
             return False
         ensure_loaded(self.client, self.uri, self.collection)
+        self._ready = self.collection
         return True
 
     def _create(self, dimension: int) -> None:

@@ -53,6 +53,20 @@ def milvus_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield from running_server(tmp_path_factory.mktemp("milvus") / "data")
 
 
+# The search backend's settings for the processes a test starts: empty (the local indexes) unless the test takes the
+# `search_backend` fixture, which runs it on the local indexes and on Milvus.
+SEARCH_ENV: dict[str, str] = {}
+
+
+@pytest.fixture(params=["local", "milvus"])
+def search_backend(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The test run on the local indexes and on Milvus (the session's Milvus Lite server, shared by processes)."""
+    if request.param == "milvus":
+        SEARCH_ENV.update({"KB_SEARCH_BACKEND": "milvus", "KB_MILVUS_URI": request.getfixturevalue("milvus_uri")})
+    yield request.param
+    SEARCH_ENV.clear()
+
+
 @pytest.fixture
 def kb(home: Path):
     """A fresh knowledge base on an empty data directory, with the hashing embedder."""

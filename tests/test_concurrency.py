@@ -9,32 +9,18 @@ import sys
 import textwrap
 import time
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 from kb import KnowledgeBase, Settings
 from kb.lock import IngestLock
 
-from .conftest import KEYWORD_BACKEND
+from .conftest import KEYWORD_BACKEND, SEARCH_ENV
 from .fixtures import make_pdf
 
 MODES = ("keyword", "semantic", "hybrid")
 # one word only each batch's documents contain, so every document can be found by it
 BATCHES = {"alpha": [f"quokkaword{i}" for i in range(4)], "beta": [f"wombatword{i}" for i in range(4)]}
-
-
-# Where search runs in this test (the local indexes unless a test asks for Milvus, set by the `search` fixture).
-SEARCH_ENV: dict[str, str] = {}
-
-
-@pytest.fixture(params=["local", "milvus"])
-def search(request: pytest.FixtureRequest) -> Iterator[str]:
-    """The test run on the local indexes and on Milvus (the session's Milvus Lite server, shared by processes)."""
-    if request.param == "milvus":
-        SEARCH_ENV.update({"KB_SEARCH_BACKEND": "milvus", "KB_MILVUS_URI": request.getfixturevalue("milvus_uri")})
-    yield request.param
-    SEARCH_ENV.clear()
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -82,7 +68,8 @@ READER = textwrap.dedent("""
 """)
 
 
-def test_two_writers_and_a_reader_on_one_home(tmp_path: Path, batches: dict[str, Path], search: str) -> None:
+def test_two_writers_and_a_reader_on_one_home(tmp_path: Path, batches: dict[str, Path],
+                                              search_backend: str) -> None:
     home = tmp_path / "home"
     words = [w for ws in BATCHES.values() for w in ws]
     with KnowledgeBase(Settings.load({"home": str(home)}, environ=_env())):

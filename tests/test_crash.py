@@ -8,7 +8,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -16,7 +15,7 @@ from kb import KnowledgeBase, Settings
 from kb.backends import build_keyword_index, build_vector_index
 from kb.store import DocumentStore
 
-from .conftest import KEYWORD_BACKEND
+from .conftest import KEYWORD_BACKEND, SEARCH_ENV
 from .fixtures import DUTCH_PAGES, ENGLISH_PAGES, make_pdf
 
 N_DOCS = 24
@@ -34,19 +33,6 @@ def crash_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _ingest_cmd(home: Path, folder: Path) -> list[str]:
     return [sys.executable, "-m", "kb.cli", "--home", str(home), "ingest", str(folder), "--workers", "1",
             "--no-progress", "--json"]
-
-
-# Where search runs in this test (the local indexes unless a test asks for Milvus, set by the `search` fixture).
-SEARCH_ENV: dict[str, str] = {}
-
-
-@pytest.fixture(params=["local", "milvus"])
-def search(request: pytest.FixtureRequest) -> Iterator[str]:
-    """Each test run on the local indexes and on Milvus (the session's Milvus Lite server)."""
-    if request.param == "milvus":
-        SEARCH_ENV.update({"KB_SEARCH_BACKEND": "milvus", "KB_MILVUS_URI": request.getfixturevalue("milvus_uri")})
-    yield request.param
-    SEARCH_ENV.clear()
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -89,7 +75,7 @@ def _assert_consistent_and_finishable(home: Path, folder: Path) -> None:
     "after_store_write:1", "after_store_write:5", "after_keyword_commit:2", "after_embeddings_cached:1",
     "after_index_commit:1", "after_index_commit:3", "after_mark_ready:2",
 ])
-def test_kill_at_named_points(tmp_path: Path, crash_corpus: Path, point: str, search: str) -> None:
+def test_kill_at_named_points(tmp_path: Path, crash_corpus: Path, point: str, search_backend: str) -> None:
     home = tmp_path / "home"
     proc = subprocess.run(_ingest_cmd(home, crash_corpus), env=_env(KB_TEST_KILL_AT=point),
                           capture_output=True, text=True, timeout=300)
@@ -139,7 +125,7 @@ def test_kill_at_moments_spread_over_the_run(tmp_path: Path, crash_corpus: Path,
     _assert_consistent_and_finishable(home, crash_corpus)
 
 
-def test_update_killed_midway_keeps_one_consistent_version(tmp_path: Path, search: str) -> None:
+def test_update_killed_midway_keeps_one_consistent_version(tmp_path: Path, search_backend: str) -> None:
     folder = tmp_path / "docs"
     folder.mkdir()
     path = make_pdf(folder / "report.pdf", ENGLISH_PAGES)
