@@ -4,8 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Protocol
 
-from .filters import split_values
-from .models import Document
 
 
 class Ranked(Protocol):
@@ -35,20 +33,6 @@ def group_by_document(ranked: Iterable[Ranked], passages_per_doc: int) -> list[D
         if len(group.chunks) < passages_per_doc:
             group.chunks.append(item)
     return sorted(groups.values(), key=lambda g: g.score, reverse=True)
-
-
-def count_facets(docs: Iterable[Document], fields: Iterable[str]) -> dict[str, dict[str, int]]:
-    """For each field, how many of the documents carry each value (multi-valued fields counted per value), most
-    first."""
-    docs = list(docs)
-    out: dict[str, dict[str, int]] = {}
-    for name in fields:
-        counts: dict[str, int] = {}
-        for doc in docs:
-            for v in dict.fromkeys(split_values(name, doc.get(name))):
-                counts[v] = counts.get(v, 0) + 1
-        out[name] = dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
-    return out
 
 
 def make_snippet(text: str, spans: list[tuple[int, int]],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -17,7 +17,8 @@ from .fusion import FUSIONS, FusionWeights
 from .keyword import ParsedQuery, highlight_spans
 from .models import Chunk, Document, Hit, Page, Passage
 from .ranking import Ranking, Retrieved, rank_meaning, rank_rrf, rank_single, rank_weighted
-from .search import DocGroup, count_facets, group_by_document, make_snippet
+from .ready_documents import ReadyDocuments
+from .search import DocGroup, group_by_document, make_snippet
 from .store import READY, chunk_covering
 from .thesaurus import Thesaurus
 
@@ -62,6 +63,7 @@ class Searcher:
         self.settings = backends.settings
         self.store = backends.store
         self._languages: tuple[int, list[str]] = (-1, [])
+        self.ready = ReadyDocuments(self.store)
 
     @property
     def available_modes(self) -> tuple[str, ...]:
@@ -107,7 +109,7 @@ class Searcher:
         for hit in hits:
             hit.found_via = ranking.found_via.get(hit.document.doc_id)
         self._attach_related(hits)
-        facet_counts = count_facets([docs[d] for d, _ in ranked], FACET_FIELDS) if facets else {}
+        facet_counts = self.ready.count_facets([docs[d] for d, _ in ranked], FACET_FIELDS) if facets else {}
         return SearchResults(query=query, mode=mode, hits=hits, total_documents=len(ranked),
                              took_ms=(time.perf_counter() - started) * 1000, filters=parsed_filters.to_dict(),
                              offset=offset, facets=facet_counts, plan=plan.to_dict())
@@ -147,15 +149,15 @@ class Searcher:
         """The ranking, and the ready documents it may show."""
         if mode == "keyword" or (mode == "semantic" and not found.multilingual):
             ranking = rank_single(found.keyword if mode == "keyword" else found.semantic)
-            return ranking, self.store.get_documents([d for d, _ in ranking.scores], ready_only=True)
+            return ranking, self.ready.get(d for d, _ in ranking.scores)
         if mode == "hybrid" and self._fusion() == "rrf":
             ranking = rank_rrf(found, parse_weights(self.settings.hybrid_weights), self.settings.rrf_k)
-            return ranking, self.store.get_documents([d for d, _ in ranking.scores], ready_only=True)
+            return ranking, self.ready.get(d for d, _ in ranking.scores)
         candidates = found.doc_ids()
         translations = {d: [o for o, kind, _ in links if kind == "translation"]
                         for d, links in self.store.relations(candidates).items()} if plan.expansion else {}
         wanted = [*candidates, *(o for others in translations.values() for o in others)]
-        docs = self.store.get_documents(wanted, ready_only=True)
+        docs = self.ready.get(wanted)
         weights = FusionWeights.parse(self.settings.fusion_weights)
         if mode == "semantic":
             return rank_meaning(found, plan, docs, weights, self.backends.primary_languages()), docs
@@ -223,11 +225,9 @@ class Searcher:
         return highlight_spans(parsed, text, language, self.settings.fallback_language)
 
     def _keyword_passages(self, doc: Document, group: DocGroup | None, parsed: ParsedQuery,
-                          material: "_Material") -> list[Passage]:
-        if group is None:
-            return []
-        passages = []
-        for ranked in group.chunks:
+                          material: "_Material") -> Iterator[Passage]:
+        """The pages' passages, each cut when the results page takes it (its highlights need the whole page)."""
+        for ranked in group.chunks if group is not None else []:
             page = material.pages.get((doc.doc_id, ranked.page))
             if page is None:
                 continue
@@ -235,20 +235,15 @@ class Searcher:
             text, shown, start = make_snippet(page.text, spans, self.settings.snippet_chars)
             anchor = spans[0][0] if spans else start
             chunk = chunk_covering(material.page_chunks.get((doc.doc_id, page.number), []), anchor)
-            passages.append(Passage(chunk.chunk_id if chunk else "", page.number, text, ranked.score, shown))
-        return passages
+            yield Passage(chunk.chunk_id if chunk else "", page.number, text, ranked.score, shown)
 
     def _semantic_passages(self, doc: Document, group: DocGroup | None, parsed: ParsedQuery,
-                           material: "_Material") -> list[Passage]:
-        if group is None:
-            return []
-        passages = []
-        for ranked in group.chunks:
+                           material: "_Material") -> Iterator[Passage]:
+        for ranked in group.chunks if group is not None else []:
             chunk = material.chunks.get(ranked.chunk_id)
             if chunk is not None:
-                passages.append(Passage(chunk.chunk_id, chunk.page, chunk.text, ranked.score,
-                                        self._spans(parsed, chunk.text, doc.language)))
-        return passages
+                yield Passage(chunk.chunk_id, chunk.page, chunk.text, ranked.score,
+                              self._spans(parsed, chunk.text, doc.language))
 
     def _attach_related(self, hits: Sequence[Hit]) -> None:
         related = self.related([h.document.doc_id for h in hits])
@@ -259,7 +254,7 @@ class Searcher:
     def related(self, doc_ids: Sequence[str]) -> dict[str, list[tuple[Document, str, float]]]:
         """Translations and near-duplicates of each document: {doc id: [(document, kind, score), ...]}."""
         links = self.store.relations(doc_ids)
-        others = self.store.get_documents({o for items in links.values() for o, _, _ in items}, ready_only=True)
+        others = self.ready.get(o for items in links.values() for o, _, _ in items)
         return {d: [(others[o], kind, score) for o, kind, score in items if o in others]
                 for d, items in links.items()}
 
@@ -331,15 +326,19 @@ class _Material:
     chunks: dict[str, Chunk]
 
 
-def _interleave(first: list[Passage], second: list[Passage], limit: int) -> list[Passage]:
-    """Alternate passages from two lists, one per page, up to limit."""
+def _interleave(first: Iterable[Passage], second: Iterable[Passage], limit: int) -> list[Passage]:
+    """Alternate passages from two sources, one per page, up to limit (a source is read no further than that)."""
     out: list[Passage] = []
     seen_pages: set[int] = set()
-    for i in range(max(len(first), len(second))):
-        for source in (first, second):
-            if i < len(source) and source[i].page not in seen_pages and len(out) < limit:
-                out.append(source[i])
-                seen_pages.add(source[i].page)
+    sources = [iter(first), iter(second)]
+    while sources and len(out) < limit:
+        for source in list(sources):
+            passage = next(source, None)
+            if passage is None:
+                sources.remove(source)
+            elif passage.page not in seen_pages and len(out) < limit:
+                out.append(passage)
+                seen_pages.add(passage.page)
     return out
 
 

@@ -366,8 +366,10 @@ class DocumentStore:
         doc = prepared.document
         now = utc_now()
         with self.transaction() as conn:
-            old = conn.execute("SELECT ingested_at FROM documents WHERE doc_id=?", (doc.doc_id,)).fetchone()
+            old = conn.execute("SELECT ingested_at, state FROM documents WHERE doc_id=?", (doc.doc_id,)).fetchone()
             ingested_at = old["ingested_at"] if old else (doc.ingested_at or now)
+            if old and old["state"] == READY:
+                _bump_generation(conn)  # a ready document leaves the search until it is ready again
             conn.execute("DELETE FROM pages WHERE doc_id=?", (doc.doc_id,))
             conn.execute("DELETE FROM chunks WHERE doc_id=?", (doc.doc_id,))
             conn.execute(

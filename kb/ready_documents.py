@@ -1,0 +1,61 @@
+"""The ready documents a search shows, read from the store once per generation: at a million chunks a query's
+candidates are a few hundred of the same few thousand documents, and reading and decoding their rows again for
+every query cost more than the engines' own work. Any change readers must see bumps the store's generation, which
+empties the cache."""
+from __future__ import annotations
+
+from typing import Iterable
+
+from .filters import split_values
+from .models import Document
+from .store import DocumentStore
+
+# Past this many documents the cache starts again (a knowledge base of millions of records stays bounded).
+CACHE_LIMIT = 100_000
+
+
+class ReadyDocuments:
+    """Ready documents by id and their facet values, cached until the store's generation changes."""
+
+    def __init__(self, store: DocumentStore, limit: int = CACHE_LIMIT):
+        self.store = store
+        self.limit = limit
+        self._generation = -1
+        self._docs: dict[str, Document | None] = {}
+        self._facets: dict[tuple[str, str], tuple[str, ...]] = {}
+
+    def _current(self) -> None:
+        generation = self.store.generation()
+        if generation != self._generation or len(self._docs) > self.limit:
+            self._generation, self._docs, self._facets = generation, {}, {}
+
+    def get(self, doc_ids: Iterable[str]) -> dict[str, Document]:
+        """The ready documents among these ids (others left out), in the order asked."""
+        self._current()
+        ids = list(dict.fromkeys(doc_ids))
+        missing = [d for d in ids if d not in self._docs]
+        if missing:
+            found = self.store.get_documents(missing, ready_only=True)
+            for doc_id in missing:
+                self._docs[doc_id] = found.get(doc_id)
+        return {d: doc for d in ids if (doc := self._docs[d]) is not None}
+
+    def count_facets(self, docs: Iterable[Document], fields: Iterable[str]) -> dict[str, dict[str, int]]:
+        """For each field, how many of the documents carry each value (multi-valued fields counted per value),
+        most first."""
+        docs = list(docs)
+        out: dict[str, dict[str, int]] = {}
+        for name in fields:
+            counts: dict[str, int] = {}
+            for doc in docs:
+                for value in self._values(doc, name):
+                    counts[value] = counts.get(value, 0) + 1
+            out[name] = dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+        return out
+
+    def _values(self, doc: Document, name: str) -> tuple[str, ...]:
+        key = (doc.doc_id, name)
+        values = self._facets.get(key)
+        if values is None:
+            values = self._facets[key] = tuple(dict.fromkeys(split_values(name, doc.get(name))))
+        return values
