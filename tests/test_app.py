@@ -87,6 +87,21 @@ def test_typing_a_query_and_switching_mode_update_the_url(app_home: Path) -> Non
     assert "meaning search" in at.caption[0].value
 
 
+def test_each_query_typed_after_another_searches_and_the_url_resets_the_box(app_home: Path) -> None:
+    at = run_app()
+    at.text_input[0].input("reflection period").run()
+    assert "Guide for shelters" in html_of(at)
+    at.text_input[0].input("greenhouses").run()
+    assert at.query_params["q"] == "greenhouses" and at.text_input[0].value == "greenhouses"
+    assert "Labour exploitation report" in html_of(at) and "Guide for shelters" not in html_of(at)
+    at.text_input[0].input("brick kilns").run()
+    assert at.query_params["q"] == "brick kilns" and "kilns</mark>" in html_of(at)
+    back = app_test(q="greenhouses")  # a bookmark, or the browser's back button
+    back.session_state["search_box_alias"] = at.session_state["search_box_alias"]
+    back.run()
+    assert back.text_input[0].value == "greenhouses" and "Labour exploitation report" in html_of(back)
+
+
 def test_filters_from_the_url_and_clear_all(app_home: Path) -> None:
     at = run_app(q="slachtoffers victims", mode="keyword", language="nl")
     body = html_of(at)

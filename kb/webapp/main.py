@@ -98,8 +98,9 @@ def _search_controls(kb: KnowledgeBase, state: SearchState) -> str:
         modes = list(kb.available_modes)
         default_mode = kb.default_mode
     mode = state.mode if state.mode in modes else default_mode
-    # Widget keys carry the URL state, so that a new URL (back, a bookmark, "clear filters") resets the widgets.
-    sig = state.signature()
+    # Widget keys carry the URL state, so that a new URL (back, a bookmark, "clear filters") resets the widgets;
+    # the URL this box itself just set keeps the box's keys (the alias), so that what is typed next is not lost.
+    sig = st.session_state.get("search_box_alias", {}).get(state.signature(), state.signature())
     cols = st.columns([3, 2])
     query = cols[0].text_input("Search", value=state.query, placeholder="A question in your own words, or keywords",
                                label_visibility="collapsed", key=f"q_{sig}")
@@ -116,7 +117,10 @@ def _search_controls(kb: KnowledgeBase, state: SearchState) -> str:
             or translate != state.translate:
         state.query, state.mode, state.raw, state.translate = query.strip(), mode, raw, translate
         state.shown = PAGE_SIZE
-        _set_search_params(state)
+        # The URL follows and this run goes on to the new search: a second rerun would cost Enter a round trip.
+        st.query_params.clear()
+        st.query_params.update(state.to_params())
+        st.session_state["search_box_alias"] = {state.signature(): sig}
     return mode
 
 
