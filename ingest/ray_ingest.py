@@ -48,7 +48,6 @@ def start_ray(address: str) -> Any:
 
 def prepare_and_embed(job: Any, settings_values: Mapping[str, Any], embed: bool) -> tuple[list[Any], dict[str, bytes]]:
     """One Ray task: read and chunk a file, then embed its chunks (once per distinct text)."""
-    from kb.backends import build_embedder, embedder_model_id
     from kb.settings import Settings
 
     from .pipeline import prepare_file
@@ -61,12 +60,29 @@ def prepare_and_embed(job: Any, settings_values: Mapping[str, Any], embed: bool)
     if not texts:
         return results, {}
     settings = Settings(dict(settings_values))
-    model_id = embedder_model_id(settings)
-    if model_id not in _worker_embedders:
-        _worker_embedders[model_id] = build_embedder(settings)
-    matrix = _worker_embedders[model_id].embed(list(texts.values()), batch_size=settings.embed_batch_size)
+    matrix = worker_embedder(settings).embed(list(texts.values()), batch_size=settings.embed_batch_size)
     vectors = {digest: np.asarray(matrix[i], dtype=np.float32).tobytes() for i, digest in enumerate(texts)}
     return results, vectors
+
+
+def worker_embedder(settings: Any) -> Any:
+    """This Ray worker's embedder for the settings, loaded by its first task to compute with the CPUs Ray gave
+    that task (the node's other CPUs run other tasks) and kept for the next ones."""
+    from kb.backends import build_embedder, embedder_model_id
+    from kb.embedding import set_embedding_threads
+
+    model_id = embedder_model_id(settings)
+    if model_id not in _worker_embedders:
+        set_embedding_threads(_assigned_cpus())
+        _worker_embedders[model_id] = build_embedder(settings)
+    return _worker_embedders[model_id]
+
+
+def _assigned_cpus() -> int:
+    """The CPUs Ray gave this task (one, unless the cluster's scheduler gave more)."""
+    import ray
+
+    return max(1, int(ray.get_runtime_context().get_assigned_resources().get("CPU", 1)))
 
 
 def run_jobs_on_ray(jobs: list[Any], address: str, settings: Any, failed: Callable[[str, str], Any],

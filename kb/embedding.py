@@ -28,6 +28,24 @@ class Embedder(Protocol):
         """One query vector (cached)."""
 
 
+_THREADS: dict[str, int] = {}
+
+
+def set_embedding_threads(threads: int) -> None:
+    """Cap the threads each model loaded from now on in this process computes with (a Ray task given one CPU of
+    a shared node must not run a thread per core of the node)."""
+    _THREADS["limit"] = max(1, int(threads))
+
+
+def embedding_threads() -> int:
+    """The threads a model computes with: the process's cores, or the cap set for it."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return min(cores, _THREADS.get("limit", cores))
+
+
 def _normalise(matrix: np.ndarray) -> np.ndarray:
     matrix = np.asarray(matrix, dtype=np.float32)
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)

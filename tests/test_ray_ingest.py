@@ -76,6 +76,19 @@ def test_ray_ingestion_reports_as_a_local_run_and_embeds_on_the_workers(
     assert broken["reason"] == next(i for i in local["items"] if Path(i["source"]).name == "broken.pdf")["reason"]
 
 
+def _threads_of_a_worker_embedder(settings_values: dict) -> int:
+    from ingest.ray_ingest import worker_embedder
+    from kb.embedding import embedding_threads
+
+    worker_embedder(Settings(settings_values))
+    return embedding_threads()
+
+
+def test_a_ray_workers_model_computes_with_the_cpus_of_its_task_not_of_the_node(local_ray: None) -> None:
+    task = ray.remote(_threads_of_a_worker_embedder).options(num_cpus=1, max_retries=0)
+    assert ray.get(task.remote(Settings.load(FAST, environ={}).as_dict())) == 1  # on a node of several cores
+
+
 def _cli(home: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}
     env.update({f"KB_{k.upper()}": str(v) for k, v in FAST.items()})

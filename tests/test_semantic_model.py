@@ -113,11 +113,13 @@ def test_the_int8_onnx_backend_agrees_with_torch_and_exports_once(tmp_path: Path
     assert cosine.min() > 0.97 and cosine.mean() > 0.98
     [export] = list((tmp_path / "models").glob(f"*/{ONNX_FILE}"))
     made = export.stat().st_mtime_ns
-    code = ("from pathlib import Path; from kb.embedding import load_embedder; "
+    code = ("from pathlib import Path; from kb.embedding import load_embedder, set_embedding_threads; "
+            "set_embedding_threads(1); "
             f"e = load_embedder('sentence-transformers', 'all-MiniLM-L6-v2', 'onnx-int8', Path({str(tmp_path / 'models')!r})); "
-            "import sys; print('torch' in sys.modules, e.embed(['x']).shape)")
+            "import sys; print('torch' in sys.modules, e.embed(['x']).shape, "
+            "e.session.get_session_options().intra_op_num_threads)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-    assert out == ["False", "(1,", "384)"]  # the cached export is used: torch is not even imported
+    assert out == ["False", "(1,", "384)", "1"]  # the cached export is used: torch is not even imported
     assert export.stat().st_mtime_ns == made
 
 
