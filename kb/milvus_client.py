@@ -38,6 +38,18 @@ def client_for(uri: str, token: str = "") -> Any:
         return _clients[key]
 
 
+def close_clients() -> None:
+    """Close this process's Milvus clients: a Milvus Lite file is then free for another process to open."""
+    with _clients_lock:
+        for (uri, _), client in _clients.items():
+            client.close()
+            if is_local_file(uri):  # the Lite server pymilvus started in this process holds the file's lock
+                from milvus_lite.server_manager import server_manager_instance
+
+                server_manager_instance.release_server(uri)
+        _clients.clear()
+
+
 def _connect(uri: str, token: str) -> Any:
     # pymilvus logs every failed call with its traceback; atkb reports them once, as a message that says what to do
     try:

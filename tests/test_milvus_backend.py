@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from kb import KnowledgeBase, Settings
 from kb.backends import milvus_prefix
-from kb.milvus_client import client_for, collection_stem, read_marker
+from kb.milvus_client import client_for, close_clients, collection_stem, read_marker
 
 from .conftest import FAST
 
@@ -145,6 +145,16 @@ def test_a_milvus_lite_file_open_in_another_process_says_how_to_share_it(both: d
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_closing_the_clients_frees_a_milvus_lite_file_for_another_process(both: dict[str, Path]) -> None:
+    uri = str(both["milvus"].parent / "kb-milvus.db")
+    with KnowledgeBase(Settings.load({"home": str(both["milvus"]), **FAST, **milvus(uri)}, environ={})) as kb:
+        assert kb.search("debt bondage", mode="keyword").hits
+    assert kb_cli(both["milvus"], "search", "debt bondage", search=milvus(uri), check=False).returncode == 1
+    close_clients()
+    found = kb_cli(both["milvus"], "search", "debt bondage", "--json", search=milvus(uri))
+    assert json.loads(found.stdout)["results"]
 
 
 def test_a_rare_phrase_is_found_behind_many_pages_with_its_words_apart(milvus_uri: str, tmp_path: Path) -> None:
