@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
@@ -330,15 +331,13 @@ def _interleave(first: Iterable[Passage], second: Iterable[Passage], limit: int)
     """Alternate passages from two sources, one per page, up to limit (a source is read no further than that)."""
     out: list[Passage] = []
     seen_pages: set[int] = set()
-    sources = [iter(first), iter(second)]
-    while sources and len(out) < limit:
-        for source in list(sources):
-            passage = next(source, None)
-            if passage is None:
-                sources.remove(source)
-            elif passage.page not in seen_pages and len(out) < limit:
+    for pair in zip_longest(first, second) if limit > 0 else ():
+        for passage in pair:
+            if passage is not None and passage.page not in seen_pages:
                 out.append(passage)
                 seen_pages.add(passage.page)
+                if len(out) == limit:
+                    return out
     return out
 
 
