@@ -112,6 +112,37 @@ def test_filters_from_the_url_and_clear_all(app_home: Path) -> None:
     assert "language" not in at.query_params
 
 
+def test_a_filter_picked_in_the_sidebar_moves_the_url_and_filters_the_results(app_home: Path) -> None:
+    at = run_app(q="slachtoffers victims", mode="keyword")
+    assert "Labour exploitation report" in html_of(at)
+    language = next(m for m in at.multiselect if m.label == "Language")
+    assert any(option.startswith("nl (") for option in language.options)  # shown with its count
+    language.select("nl").run()
+    assert at.query_params["language"] == "nl" and at.query_params["q"] == "slachtoffers victims"
+    body = html_of(at)
+    assert "Rapportage mensenhandel" in body and "Labour exploitation report" not in body
+    assert next(m for m in at.multiselect if m.label == "Language").value == ["nl"]
+    # the next query keeps the filter
+    at.text_input[0].set_value("victims").run()
+    assert at.query_params["language"] == "nl" and "Labour exploitation report" not in html_of(at)
+
+
+def test_the_year_slider_moves_the_url_and_clear_all_resets_it(app_home: Path) -> None:
+    with KnowledgeBase(Settings.load({"home": str(app_home)})) as kb:
+        for n, doc in enumerate(kb.search("victims", mode="keyword").hits):
+            kb.correct_metadata(doc.document.doc_id, {"year": 2015 + n})
+    at = run_app(q="victims", mode="keyword")
+    [slider] = [s for s in at.slider if s.label == "Year"]
+    low, high = slider.value
+    assert low < high
+    slider.set_value((low, high - 1)).run()
+    assert "year_min" not in at.query_params and at.query_params["year_max"] == str(high - 1)
+    years = {int(y) for y in re.findall(r"kb-chip'>((?:19|20)\d\d)<", html_of(at))}
+    assert years and max(years) <= high - 1
+    next(b for b in at.button if b.label == "Clear all filters").click().run()
+    assert "year_max" not in at.query_params and at.query_params["q"] == "victims"
+
+
 def test_no_results_suggests_other_modes_and_fewer_filters(app_home: Path) -> None:
     at = run_app(q="zzzqqq", mode="keyword", language="nl")
     message = at.info[0].value

@@ -140,7 +140,6 @@ def _run_search(kb: KnowledgeBase, state: SearchState, mode: str) -> Any:
 
 
 def _show_results(kb: KnowledgeBase, state: SearchState, results: Any) -> None:
-    _filters_sidebar(kb, state, results.facets)
     st.caption(f"{results.total_documents} matching documents · {results.took_ms / 1000:.2f} s · "
                f"{MODE_LABELS[results.mode].lower()} search")
     if results.translated:
@@ -154,13 +153,15 @@ def _show_results(kb: KnowledgeBase, state: SearchState, results: Any) -> None:
         if state.has_filters():
             tips.append("remove some filters")
         st.info("No documents match. You could " + ", or ".join(tips) + ".")
-        return
     for rank, hit in enumerate(results.hits, start=1):
         _result_card(kb, hit, rank, state)
     if results.total_documents > len(results.hits):
         if st.button(f"Show more results ({results.total_documents - len(results.hits)} more)", key="more"):
             state.shown += PAGE_SIZE
             _set_search_params(state)
+    # after the cards: the browser draws the first result before the sidebar's widgets (a filter changed there
+    # has already moved the URL, in its callback, before this run began)
+    _filters_sidebar(kb, state, results.facets)
 
 
 def _language_name(code: str | None) -> str:
@@ -174,34 +175,52 @@ def _set_search_params(state: SearchState) -> None:
 
 
 def _filters_sidebar(kb: KnowledgeBase, state: SearchState, facets: dict[str, dict[str, int]]) -> None:
+    """The facet filters with their counts; a change moves the URL in its callback, before the next run."""
+    sig = state.signature()
     with st.sidebar:
         st.markdown("#### Filters")
-        new = SearchState(**{**state.__dict__, "filters": {k: list(v) for k, v in state.filters.items()}})
         for name in FILTER_FIELDS:
             counts = facets.get(name, {})
             options = list(dict.fromkeys([*counts, *state.filters.get(name, [])]))
             if not options:
                 continue
             names = kb.topics() if name == "topic" else {}
-            chosen = st.multiselect(FACET_LABELS[name], options, default=state.filters.get(name, []),
-                                    format_func=lambda v, c=counts, n=names: f"{n.get(v, v)} ({c.get(v, 0)})",
-                                    key=f"f_{name}_{state.signature()}")
-            new.filters[name] = chosen
+            st.multiselect(FACET_LABELS[name], options, default=state.filters.get(name, []),
+                           format_func=lambda v, c=counts, n=names: f"{n.get(v, v)} ({c.get(v, 0)})",
+                           key=f"f_{name}_{sig}", on_change=_apply_filters, args=(state, sig, None))
         years = sorted(int(y) for y in facets.get("year", {}) if str(y).isdigit())
         low = min([*years, *(v for v in (state.year_min,) if v is not None)], default=None)
         high = max([*years, *(v for v in (state.year_max,) if v is not None)], default=None)
         if low is not None and high is not None and low < high:
-            picked = st.slider("Year", low, high, (state.year_min or low, state.year_max or high),
-                               key=f"f_year_{state.signature()}")
-            new.year_min = picked[0] if picked[0] > low or state.year_min is not None else None
-            new.year_max = picked[1] if picked[1] < high or state.year_max is not None else None
-        if state.has_filters() and st.button("Clear all filters", key="clear_filters"):
-            new.filters, new.year_min, new.year_max = {}, None, None
-        new.filters = {k: v for k, v in new.filters.items() if v}
-        if new.filters != state.filters or (new.year_min, new.year_max) != (state.year_min, state.year_max):
-            new.shown = PAGE_SIZE
-            _set_search_params(new)
+            st.slider("Year", low, high, (state.year_min or low, state.year_max or high), key=f"f_year_{sig}",
+                      on_change=_apply_filters, args=(state, sig, (low, high)))
+        if state.has_filters():
+            st.button("Clear all filters", key="clear_filters", on_click=_clear_filters, args=(state,))
         _list_picker(kb)
+
+
+def _apply_filters(state: SearchState, sig: str, year_range: tuple[int, int] | None) -> None:
+    """The search with the sidebar's filters as they are now, into the URL (a widget's callback)."""
+    new = SearchState(**{**state.__dict__, "filters": {k: list(v) for k, v in state.filters.items()}})
+    for name in FILTER_FIELDS:
+        if f"f_{name}_{sig}" in st.session_state:
+            new.filters[name] = list(st.session_state[f"f_{name}_{sig}"])
+    picked = st.session_state.get(f"f_year_{sig}")
+    if year_range is not None and picked is not None:
+        low, high = year_range
+        new.year_min = picked[0] if picked[0] > low or state.year_min is not None else None
+        new.year_max = picked[1] if picked[1] < high or state.year_max is not None else None
+    new.filters = {k: v for k, v in new.filters.items() if v}
+    if new.filters != state.filters or (new.year_min, new.year_max) != (state.year_min, state.year_max):
+        new.shown = PAGE_SIZE
+        st.query_params.clear()
+        st.query_params.update(new.to_params())
+
+
+def _clear_filters(state: SearchState) -> None:
+    new = SearchState(**{**state.__dict__, "filters": {}, "year_min": None, "year_max": None, "shown": PAGE_SIZE})
+    st.query_params.clear()
+    st.query_params.update(new.to_params())
 
 
 def _list_picker(kb: KnowledgeBase) -> None:
@@ -256,28 +275,28 @@ def _context_link(doc_id: str, page: int, state: SearchState) -> str:
 
 def _result_card(kb: KnowledgeBase, hit: Hit, rank: int, state: SearchState) -> None:
     doc = hit.document
+    # horizontal containers rather than columns: a third of the elements for the browser to draw per card
     with st.container(border=True):
-        st.html(f"<div class='kb-card'>{title_html(doc, rank)}</div>")
-        if hit.found_via:
-            st.html(f"<div class='kb-facts'>In {escape(_language_name(doc.language))} — "
-                    f"{escape(FOUND_VIA[hit.found_via])}</div>")
+        via = (f"<div class='kb-facts'>In {escape(_language_name(doc.language))} — {escape(FOUND_VIA[hit.found_via])}"
+               "</div>" if hit.found_via else "")
+        st.html(f"<div class='kb-card'>{title_html(doc, rank)}</div>{via}")
         for n, passage in enumerate(hit.passages):
             with KB_LOCK:
                 link = pdf_link(kb, doc, passage.page)
-            cols = st.columns([12, 2])
+            row = st.container(horizontal=True, wrap=False, gap="small")
             if link:
-                cols[0].html(passage_html(passage, link, language=doc.language))
+                row.html(passage_html(passage, link, language=doc.language))
             else:
-                cols[0].html(passage_html(passage, _context_link(doc.doc_id, passage.page, state), new_tab=False,
-                                             language=doc.language))
-            with cols[1]:
+                row.html(passage_html(passage, _context_link(doc.doc_id, passage.page, state), new_tab=False,
+                                      language=doc.language))
+            with row:
                 _add_button(kb, "+ passage", f"addp_{doc.doc_id}_{n}", doc.doc_id, state.query, passage)
         if hit.related:
             st.html(related_html(hit.related, state))
-        cols = st.columns([2, 2, 8])
-        if cols[0].button("Open document", key=f"open_{doc.doc_id}"):
+        row = st.container(horizontal=True, gap="small")
+        if row.button("Open document", key=f"open_{doc.doc_id}"):
             _go("doc", doc=doc.doc_id)
-        with cols[1]:
+        with row:
             _add_button(kb, "+ Add to list", f"add_{doc.doc_id}", doc.doc_id, state.query)
 
 

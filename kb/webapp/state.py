@@ -9,6 +9,7 @@ from typing import Any
 import streamlit as st
 
 from kb import KnowledgeBase, Settings
+from kb.errors import KBError
 from kb.models import Document, as_int
 
 from .originals import original_link
@@ -28,7 +29,18 @@ def open_kb(home: str, environment: tuple[tuple[str, str], ...] = ()) -> Knowled
     kb = KnowledgeBase(settings)
     if "semantic" in kb.available_modes:
         kb.embedder()  # load the model now, so that the first search is as fast as the next
+    _warm_up(kb)
     return kb
+
+
+def _warm_up(kb: KnowledgeBase) -> None:
+    """One search through every part a search uses (the model's first run, the indexes' files, the thesaurus, the
+    documents' rows), so that the first visitor's search is not the slowest."""
+    try:
+        if kb.stats()["documents"]:
+            kb.search("victims of trafficking", k=10, facets=True)
+    except KBError:
+        pass  # a knowledge base that cannot search says so on the page, where the visitor can read it
 
 
 def current_kb() -> KnowledgeBase:
