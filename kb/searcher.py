@@ -165,36 +165,39 @@ class Searcher:
         return rank_weighted(found, plan, docs, weights, self.backends.primary_languages(), translations), docs
 
     def _keyword_groups(self, parsed: ParsedQuery, allowed: set[str] | None, wanted: int) -> list[DocGroup]:
-        return self._grown(lambda limit: self.backends.keyword.search(parsed, limit=limit, doc_ids=allowed),
-                           self.settings.search_candidates, KEYWORD_CANDIDATE_CAP, wanted)
+        search = self.backends.keyword.search
+        return self._grown([parsed], lambda queries, limit: [search(q, limit=limit, doc_ids=allowed) for q in queries],
+                           self.settings.search_candidates, KEYWORD_CANDIDATE_CAP, wanted)[0]
 
-    def _grown(self, fetch: Any, first: int, cap: int, wanted: int) -> list[DocGroup]:
-        """Documents from a retriever asked for more candidates (×4) until `wanted` documents are found, the
+    def _grown(self, queries: Sequence[Any], fetch: Any, first: int, cap: int, wanted: int) -> list[list[DocGroup]]:
+        """Each query's documents from a retriever (`fetch(queries, limit)`, one list of ranked items per query),
+        the queries with too few asked again for more candidates (×4) until `wanted` documents are found, the
         retriever has no more, or the cap is reached."""
         limit = max(first, wanted * 10)
-        while True:
-            found = fetch(limit)
-            groups = group_by_document(found, self.settings.passages_per_hit)
-            if len(groups) >= wanted or len(found) < limit or limit >= cap:
-                return groups
-            limit *= 4
+        out: list[list[DocGroup]] = [[] for _ in queries]
+        pending = list(range(len(queries)))
+        while pending:
+            still = []
+            for n, found in zip(pending, fetch([queries[n] for n in pending], limit)):
+                out[n] = group_by_document(found, self.settings.passages_per_hit)
+                if len(out[n]) < wanted and len(found) >= limit and limit < cap:
+                    still.append(n)
+            pending, limit = still, limit * 4
+        return out
 
     def _semantic_groups(self, query: str, allowed: set[str] | None,
                          wanted: int) -> tuple[list[DocGroup], list[DocGroup]]:
         """Documents by meaning: the primary model's ranking, and the multilingual model's when chunks carry
-        both (each asked with its own half of the query)."""
+        both (each asked with its own half of the query, both in one pass over the index)."""
         vectors = self.backends.vectors
         if vectors is None or (allowed is not None and not allowed):
             return [], []
         embedder = self.backends.embedder()
-        if hasattr(embedder, "half_queries"):
-            first, second = embedder.half_queries(query)
-            return (self._vector_groups(first, allowed, wanted), self._vector_groups(second, allowed, wanted))
-        return self._vector_groups(embedder.embed_query(query), allowed, wanted), []
-
-    def _vector_groups(self, vector: Any, allowed: set[str] | None, wanted: int) -> list[DocGroup]:
-        return self._grown(lambda limit: self.backends.vectors.search(vector, limit, allowed),
-                           self.settings.semantic_candidates, SEMANTIC_CANDIDATE_CAP, wanted)
+        halves = hasattr(embedder, "half_queries")
+        queries = list(embedder.half_queries(query)) if halves else [embedder.embed_query(query)]
+        groups = self._grown(queries, lambda vs, limit: self.backends.vectors.search_many(vs, limit, allowed),
+                             self.settings.semantic_candidates, SEMANTIC_CANDIDATE_CAP, wanted)
+        return (groups[0], groups[1]) if halves else (groups[0], [])
 
     def _build_hits(self, ranked: list[tuple[str, float]], docs: Mapping[str, Document], found: Retrieved,
                     parsed: ParsedQuery) -> list[Hit]:

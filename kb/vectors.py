@@ -43,6 +43,10 @@ class VectorIndex(Protocol):
     def search(self, query: np.ndarray, k: int, doc_ids: set[str] | None = None) -> list[ChunkHit]:
         """The k most similar live chunks, optionally only within some documents."""
 
+    def search_many(self, queries: Sequence[np.ndarray], k: int,
+                    doc_ids: set[str] | None = None) -> list[list[ChunkHit]]:
+        """`search` for several query vectors at once (an exact index reads its matrix once for all of them)."""
+
     def indexed_chunk_ids(self) -> dict[str, set[str]]:
         """Live chunk ids grouped by document id."""
 
@@ -287,19 +291,27 @@ class ExactVectorIndex:
     # ----- reads -------------------------------------------------------------------------------
     def search(self, query: np.ndarray, k: int, doc_ids: set[str] | None = None) -> list[ChunkHit]:
         """Exact top-k by dot product; a selective filter scores only the rows of the allowed documents."""
-        if len(self._chunk_ids) == 0 or k <= 0:
-            return []
-        query = np.asarray(query, dtype=np.float32)
+        return self.search_many([query], k, doc_ids)[0]
+
+    def search_many(self, queries: Sequence[np.ndarray], k: int,
+                    doc_ids: set[str] | None = None) -> list[list[ChunkHit]]:
+        """Exact top-k of each query, the matrix read once for all of them (memory bandwidth is the cost)."""
+        if len(self._chunk_ids) == 0 or k <= 0 or not len(queries):
+            return [[] for _ in queries]
+        stacked = np.stack([np.asarray(q, dtype=np.float32) for q in queries], axis=1)
+        rows = None
         if doc_ids is not None:
             parts = [self._rows_by_doc[d] for d in doc_ids if d in self._rows_by_doc]
             if not parts:
-                return []
+                return [[] for _ in queries]
             rows = np.concatenate(parts)
-            scores = np.asarray(self._matrix[rows] @ query)
+            scores = np.asarray(self._matrix[rows] @ stacked)
         else:
-            rows = None
-            scores = np.asarray(self._matrix @ query)
-            scores = np.where(self._live, scores, -np.inf)
+            scores = np.asarray(self._matrix @ stacked)
+            scores[~self._live] = -np.inf
+        return [self._top(scores[:, n], k, rows) for n in range(len(queries))]
+
+    def _top(self, scores: np.ndarray, k: int, rows: np.ndarray | None) -> list[ChunkHit]:
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]

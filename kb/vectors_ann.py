@@ -170,9 +170,17 @@ class HnswVectorIndex(ExactVectorIndex):
 
     def search(self, query: np.ndarray, k: int, doc_ids: set[str] | None = None) -> list[ChunkHit]:
         """Top-k by cosine: HNSW candidates rescored exactly; exact when filtered or small (or the graph is stale)."""
+        return self.search_many([query], k, doc_ids)[0]
+
+    def search_many(self, queries: Sequence[np.ndarray], k: int,
+                    doc_ids: set[str] | None = None) -> list[list[ChunkHit]]:
+        """Each query through the graph; all of them exactly (one read of the matrix) when the graph cannot answer."""
         graph = None if doc_ids is not None or len(self) < self.min_rows or k <= 0 else self._current_graph()
         if graph is None:
-            return super().search(query, k, doc_ids)
+            return super().search_many(queries, k, doc_ids)
+        return [self._graph_search(graph, query, k) for query in queries]
+
+    def _graph_search(self, graph: Any, query: np.ndarray, k: int) -> list[ChunkHit]:
         query = np.asarray(query, dtype=np.float32)
         matches = graph.search(query, count=max(self.expansion, k))
         keys = np.asarray(matches.keys, dtype=np.uint64)

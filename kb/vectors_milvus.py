@@ -158,17 +158,23 @@ class MilvusVectorIndex:
     # ----- reads -------------------------------------------------------------------------------
     def search(self, query: np.ndarray, k: int, doc_ids: set[str] | None = None) -> list[ChunkHit]:
         """The k chunks with the highest cosine similarity (above 0), optionally only within some documents."""
+        return self.search_many([query], k, doc_ids)[0]
+
+    def search_many(self, queries: Sequence[np.ndarray], k: int,
+                    doc_ids: set[str] | None = None) -> list[list[ChunkHit]]:
+        """`search` for several query vectors in one request."""
         self.refresh()
-        if k <= 0 or (doc_ids is not None and not doc_ids) or not self._exists():
-            return []
-        vector = np.asarray(query, dtype=np.float32).tolist()
+        if k <= 0 or not len(queries) or (doc_ids is not None and not doc_ids) or not self._exists():
+            return [[] for _ in queries]
+        data = [np.asarray(q, dtype=np.float32).tolist() for q in queries]
         where = in_list("doc_id", doc_ids) if doc_ids is not None else ""
         result = guarded(self.uri, lambda: self.client.search(
-            self.collection, data=[vector], anns_field="vector", limit=min(k, 16_384), filter=where,
-            output_fields=["chunk_id", "doc_id", "page"], search_params={"metric_type": "IP"}, consistency_level=CONSISTENCY))
-        hits = [ChunkHit(str(hit["entity"]["chunk_id"]), str(hit["entity"]["doc_id"]), int(hit["entity"]["page"]),
-                         float(hit["distance"])) for hit in result[0]]
-        return [hit for hit in hits if hit.score > 0.0]
+            self.collection, data=data, anns_field="vector", limit=min(k, 16_384), filter=where,
+            output_fields=["chunk_id", "doc_id", "page"], search_params={"metric_type": "IP"},
+            consistency_level=CONSISTENCY))
+        return [[hit for hit in (ChunkHit(str(h["entity"]["chunk_id"]), str(h["entity"]["doc_id"]),
+                                          int(h["entity"]["page"]), float(h["distance"])) for h in found)
+                 if hit.score > 0.0] for found in result]
 
     def _rows(self, outputs: list[str]) -> Iterable[dict[str, Any]]:
         if not self._exists():

@@ -135,3 +135,22 @@ def test_remove_deletes_vectors_too(loaded: KnowledgeBase) -> None:
     assert doc.doc_id not in loaded.backends.vectors.indexed_chunk_ids()
     assert all(h.document.doc_id != doc.doc_id for h in loaded.search("greenhouses", mode="semantic").hits)
     assert loaded.check()["ok"]
+
+
+@pytest.mark.parametrize("mode", ["keyword", "semantic", "hybrid"])
+def test_a_document_filling_the_first_candidates_does_not_hide_the_next_one(
+        home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str) -> None:
+    # the first 20 candidates (the retrievers ask for 10 per document wanted) are all pages of one report
+    monkeypatch.setenv("KB_SEARCH_CANDIDATES", "5")
+    monkeypatch.setenv("KB_SEMANTIC_CANDIDATES", "5")
+    (tmp_path / "docs").mkdir()
+    make_pdf(tmp_path / "docs" / "many.pdf", ["Seasonal workers forced labour greenhouses."] * 30, title="Many")
+    make_pdf(tmp_path / "docs" / "one.pdf", ["Seasonal workers forced labour greenhouses, and also shelters, "
+                                             "lawyers, interpreters, inspectors and the reflection period."],
+             title="One")
+    with KnowledgeBase(Settings.load({"home": str(home)})) as kb:
+        kb.ingest([tmp_path / "docs"], workers=1)
+        first = kb.search("seasonal workers forced labour greenhouses", mode=mode, k=1)
+        both = kb.search("seasonal workers forced labour greenhouses", mode=mode, k=2)
+    assert [Path(h.document.source).name for h in first.hits] == ["many.pdf"]
+    assert [Path(h.document.source).name for h in both.hits] == ["many.pdf", "one.pdf"]

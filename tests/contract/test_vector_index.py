@@ -85,6 +85,21 @@ def test_filter_restricts_to_documents(make_index) -> None:
     assert index.search(query, 5, doc_ids={"missing"}) == []
 
 
+def test_several_queries_at_once_get_each_its_own_exact_top_k(make_index) -> None:
+    rng = np.random.default_rng(12)
+    index = make_index()
+    vectors = add_docs(index, rng, {"a": 30, "b": 20, "c": 25})
+    index.delete_documents(["c"])  # dead rows must not come back in any query's answer
+    del vectors["c"]
+    queries = list(unit(rng, 3))
+    many = index.search_many(queries, 7)
+    assert [[h.chunk_id for h in hits] for hits in many] == [brute_force(vectors, q)[:7] for q in queries]
+    filtered = index.search_many(queries[:2], 4, doc_ids={"b"})
+    assert [[h.chunk_id for h in hits] for hits in filtered] == [brute_force(vectors, q, {"b"})[:4]
+                                                                 for q in queries[:2]]
+    assert index.search_many([], 5) == [] and index.search_many(queries, 0) == [[], [], []]
+
+
 def test_replace_drops_old_rows(make_index) -> None:
     rng = np.random.default_rng(3)
     index = make_index()
