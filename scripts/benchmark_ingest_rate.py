@@ -34,10 +34,14 @@ def files_to_ingest(shared: Path, limit: int | None) -> list[Path]:
     return files[:limit] if limit else files
 
 
-def ingest(home: Path, files: list[Path], embed_backend: str) -> dict:
+# the configuration of that first measurement: torch fp32, all-MiniLM-L6-v2 alone
+BASELINE = {"embed_backend": "torch", "embed_multilingual": "off"}
+
+
+def ingest(home: Path, files: list[Path], embed_backend: str, overrides: dict | None = None) -> dict:
     """Ingest into a fresh knowledge base (the model loaded first, outside the timing) and time it."""
     shutil.rmtree(home, ignore_errors=True)
-    settings = Settings.load({"home": str(home), "embed_backend": embed_backend}, environ={})
+    settings = Settings.load({"home": str(home), "embed_backend": embed_backend, **(overrides or {})}, environ={})
     with KnowledgeBase(settings) as kb:
         kb.indexer.backends.embedder().embed(["warm up"])
         started = time.perf_counter()
@@ -62,7 +66,19 @@ def raw_rate(home: Path, embed_backend: str, sample: int) -> dict:
     return {"chunks": len(texts), "seconds": seconds, "chunks_per_second": len(texts) / seconds}
 
 
-def section(result: dict, raw: dict, embed_backend: str) -> str:
+def baseline_lines(baseline: dict | None, same: dict | None) -> list[str]:
+    """The same-machine comparison with the first measurement's configuration, when it was run."""
+    if not baseline or not same:
+        return []
+    old, new = baseline["pages"] / baseline["seconds"], same["pages"] / same["seconds"]
+    return [f"- The same machine, the first {baseline['files']} of these PDFs ({baseline['pages']} pages) with the "
+            "first measurement's configuration (torch fp32, all-MiniLM-L6-v2 alone, through today's pipeline): "
+            f"{old:.1f} pages/s; with the defaults above: {new:.1f} pages/s, **{new / old:.2f}×** (both models "
+            "embed every chunk now)."]
+
+
+def section(result: dict, raw: dict, embed_backend: str, baseline: dict | None = None,
+            same: dict | None = None) -> str:
     pages_s = result["pages"] / result["seconds"]
     chunks_s = result["chunks"] / result["seconds"]
     counts = ", ".join(f"{v} {k}" for k, v in result["counts"].items() if v)
@@ -77,7 +93,7 @@ def section(result: dict, raw: dict, embed_backend: str) -> str:
         "int8 embedding and pipelining.",
         f"- The same embedder alone on {raw['chunks']} of these chunks, in the same run: "
         f"{raw['chunks_per_second']:.1f} chunks/s. Ingestion ran at **{chunks_s / raw['chunks_per_second']:.0%}** "
-        "of the raw embedding rate.", "", END])
+        "of the raw embedding rate.", *baseline_lines(baseline, same), "", END])
 
 
 def main() -> None:
@@ -87,6 +103,9 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=None, help="ingest only the first N PDFs")
     parser.add_argument("--embed-backend", default="onnx-int8")
     parser.add_argument("--sample", type=int, default=2048)
+    parser.add_argument("--baseline-files", type=int, default=0,
+                        help="also ingest the first N PDFs with the first measurement's configuration, and with the "
+                             "defaults, for a same-machine ratio")
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = parser.parse_args()
     if not (args.shared / "realdocs").is_dir():
@@ -94,9 +113,14 @@ def main() -> None:
     home = args.work / f"ingest-rate-{args.embed_backend}"
     result = ingest(home, files_to_ingest(args.shared, args.files), args.embed_backend)
     raw = raw_rate(home, args.embed_backend, args.sample)
-    (args.work / f"ingest-rate-{args.embed_backend}.json").write_text(json.dumps({"ingest": result, "raw": raw},
-                                                                                indent=2))
-    text = section(result, raw, args.embed_backend)
+    baseline = same = None
+    if args.baseline_files:
+        first = files_to_ingest(args.shared, args.baseline_files)
+        baseline = ingest(args.work / "ingest-rate-baseline", first, BASELINE["embed_backend"], BASELINE)
+        same = ingest(args.work / "ingest-rate-same", first, args.embed_backend)
+    (args.work / f"ingest-rate-{args.embed_backend}.json").write_text(json.dumps(
+        {"ingest": result, "raw": raw, "baseline": baseline, "same": same}, indent=2))
+    text = section(result, raw, args.embed_backend, baseline, same)
     write_section(args.output, text, START, END)
     print(text)
 

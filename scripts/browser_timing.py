@@ -1,6 +1,6 @@
 """Time Enter → first result card in a real browser on an existing knowledge base; add it to docs/benchmarks.md.
 
-Usage: python scripts/browser_timing.py [--home bench-work/ingest-rate-onnx-int8]
+Usage: python scripts/browser_timing.py [--home bench-work/ingest-rate-onnx-int8] [--queries 30]
 Runs tests/test_app_e2e.py with KB_E2E_HOME set (Debian's chromium, real model), reads test-output/e2e-timing.json
 and writes the "Browser" section of docs/benchmarks.md.
 """
@@ -15,9 +15,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-QUERIES = ["loverboys", "schadevergoeding voor slachtoffers", "labour exploitation in agriculture",
-           "help for people forced to work on farms", "national referral mechanism", "child sex trafficking",
-           "minderjarige slachtoffers", "online grooming and sextortion", "debt bondage", "organ removal"]
+QUERY_FILE = ROOT / "scripts" / "data" / "practitioner_queries.txt"
 START, END = "<!-- browser-timing -->", "<!-- /browser-timing -->"
 
 
@@ -25,10 +23,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--home", type=Path, default=ROOT / "bench-work" / "ingest-rate-onnx-int8")
     parser.add_argument("--report", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument("--queries", type=int, default=30, help="the first N practitioners' queries, each typed once")
     args = parser.parse_args()
+    queries = [line.strip() for line in QUERY_FILE.read_text().splitlines()
+               if line.strip() and not line.startswith("#")][:args.queries]
     if not (args.home / "kb.sqlite").exists():
         sys.exit(f"{args.home} holds no knowledge base: run scripts/benchmark_ingest_rate.py first")
-    env = {**os.environ, "KB_E2E_HOME": str(args.home.resolve()), "KB_E2E_QUERIES": json.dumps(QUERIES)}
+    env = {**os.environ, "KB_E2E_HOME": str(args.home.resolve()), "KB_E2E_QUERIES": json.dumps(queries)}
     subprocess.run([sys.executable, "-m", "pytest", "-q", "tests/test_app_e2e.py"], cwd=ROOT, env=env, check=True)
     timing = json.loads((ROOT / "test-output" / "e2e-timing.json").read_text())
     values = sorted(timing["enter_to_first_card_ms"])
