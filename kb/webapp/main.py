@@ -1,6 +1,7 @@
 """The Streamlit app: search, document view, corpus overview and reading lists, all through the facade."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import streamlit as st
@@ -118,8 +119,7 @@ def _search_controls(kb: KnowledgeBase, state: SearchState) -> str:
         state.query, state.mode, state.raw, state.translate = query.strip(), mode, raw, translate
         state.shown = PAGE_SIZE
         # The URL follows and this run goes on to the new search: a second rerun would cost Enter a round trip.
-        st.query_params.clear()
-        st.query_params.update(state.to_params())
+        _write_params(state)
         st.session_state["search_box_alias"] = {state.signature(): sig}
     return mode
 
@@ -168,9 +168,14 @@ def _language_name(code: str | None) -> str:
     return LANGUAGE_NAMES.get(code or "", code or "another language")
 
 
-def _set_search_params(state: SearchState) -> None:
+def _write_params(state: SearchState) -> None:
+    """The URL becomes this search's (the next run reads it)."""
     st.query_params.clear()
     st.query_params.update(state.to_params())
+
+
+def _set_search_params(state: SearchState) -> None:
+    _write_params(state)
     st.rerun()
 
 
@@ -201,7 +206,7 @@ def _filters_sidebar(kb: KnowledgeBase, state: SearchState, facets: dict[str, di
 
 def _apply_filters(state: SearchState, sig: str, year_range: tuple[int, int] | None) -> None:
     """The search with the sidebar's filters as they are now, into the URL (a widget's callback)."""
-    new = SearchState(**{**state.__dict__, "filters": {k: list(v) for k, v in state.filters.items()}})
+    new = replace(state, filters={k: list(v) for k, v in state.filters.items()})
     for name in FILTER_FIELDS:
         if f"f_{name}_{sig}" in st.session_state:
             new.filters[name] = list(st.session_state[f"f_{name}_{sig}"])
@@ -213,14 +218,11 @@ def _apply_filters(state: SearchState, sig: str, year_range: tuple[int, int] | N
     new.filters = {k: v for k, v in new.filters.items() if v}
     if new.filters != state.filters or (new.year_min, new.year_max) != (state.year_min, state.year_max):
         new.shown = PAGE_SIZE
-        st.query_params.clear()
-        st.query_params.update(new.to_params())
+        _write_params(new)
 
 
 def _clear_filters(state: SearchState) -> None:
-    new = SearchState(**{**state.__dict__, "filters": {}, "year_min": None, "year_max": None, "shown": PAGE_SIZE})
-    st.query_params.clear()
-    st.query_params.update(new.to_params())
+    _write_params(replace(state, filters={}, year_min=None, year_max=None, shown=PAGE_SIZE))
 
 
 def _list_picker(kb: KnowledgeBase) -> None:
