@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from whoosh.analysis import (
     Analyzer, CharsetFilter, LowercaseFilter, PyStemmerFilter, RegexTokenizer, StopFilter, STOP_WORDS,
@@ -71,14 +71,12 @@ def term_spans(language: str, text: str) -> Iterator[tuple[int, int, str]]:
 def matching_spans(language: str, text: str, wanted: frozenset[str] | set[str]) -> list[tuple[int, int]]:
     """Character spans of the tokens of a text whose index term is one of `wanted` (for highlighting)."""
     analyzer = _FastAnalyzer.for_language(language)
-    memo, term_of = analyzer.memo, analyzer.term
-    found = set()
-    for word in set(analyzer.pattern.findall(text)):  # each distinct word once, then only where one matched
-        term = memo.get(word, "")
-        if term == "":
-            term = memo[word] = term_of(word)
-        if term in wanted:
-            found.add(word)
+    words = set(analyzer.pattern.findall(text))
+    # set operations instead of a Python loop over a page's few hundred distinct words: results pages
+    # highlight dozens of pages per query
+    for word in words - analyzer.known:
+        analyzer.learn(word)
+    found = words & analyzer.surfaces_of(wanted)
     if not found:
         return []
     return sorted(span for word in found for span in _token_occurrences(text, word))
@@ -118,6 +116,9 @@ class _FastAnalyzer:
                                       else frozenset(stopwords_for_language(language)))
         self.stem = Stemmer.Stemmer(STEMMED_LANGUAGES[language]).stemWord if language != GENERIC else None
         self.memo: dict[str, str | None] = {}
+        # for highlighting: the words met so far, and the words of each term
+        self.known: set[str] = set()
+        self.surfaces: dict[str, set[str]] = {}
 
     @classmethod
     def for_language(cls, language: str) -> "_FastAnalyzer":
@@ -126,6 +127,8 @@ class _FastAnalyzer:
             analyzer = cls._instances[language] = cls(language)
         elif len(analyzer.memo) > cls.MEMO_LIMIT:  # bounded: a long-lived process meets ever more words
             analyzer.memo.clear()
+            analyzer.known.clear()
+            analyzer.surfaces.clear()
         return analyzer
 
     def term(self, word: str) -> str | None:
@@ -135,6 +138,22 @@ class _FastAnalyzer:
             return None
         stemmed = self.stem(lowered) if self.stem is not None else lowered
         return stemmed.translate(accent_map)
+
+    def learn(self, word: str) -> None:
+        """Record a word under its term, for `surfaces_of`."""
+        term = self.memo.get(word, "")
+        if term == "":
+            term = self.memo[word] = self.term(word)
+        self.known.add(word)
+        if term is not None:
+            self.surfaces.setdefault(term, set()).add(word)
+
+    def surfaces_of(self, terms: Iterable[str]) -> set[str]:
+        """The words met so far whose term is one of these."""
+        out: set[str] = set()
+        for term in terms:
+            out.update(self.surfaces.get(term, ()))
+        return out
 
     def spans(self, text: str) -> Iterator[tuple[int, int, str]]:
         memo = self.memo

@@ -33,3 +33,24 @@ def test_terms_and_offsets_match_the_whoosh_chain(language: str) -> None:
 def test_stop_words_are_dropped_and_words_stemmed() -> None:
     assert analyze("en", "The victims of exploitation") == ["victim", "exploit"]
     assert analyze("nl", "De slachtoffers werden uitgebuit") == ["slachtoffer", "wer", "uitbuit"]
+
+
+@pytest.mark.parametrize("language", ["en", "nl", "xx"])
+def test_highlights_are_the_same_whatever_the_memo_holds(language: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Highlighting first, after other analysis, and after the memo was emptied finds the same spans."""
+    from kb import analysis
+
+    def expected(text: str, wanted: set[str]) -> list[tuple[int, int]]:
+        return [(t.startchar, t.endchar) for t in analyzer_for(language)(text, chars=True, removestops=True)
+                if t.text in wanted]
+
+    fresh = "Quuxtrafficked quuxtrafficking QUUXTRAFFICKERS and quuxvictims; Quuxtrafficked again."
+    wanted = {t.text for t in analyzer_for(language)("quuxtrafficked quuxvictims", removestops=True)}
+    assert matching_spans(language, fresh, wanted) == expected(fresh, wanted) != []
+    analyze(language, "quuxlabour quuxexploited")  # the memo learns words another way first
+    again = "Quuxlabour was quuxexploited; quuxlabourers."
+    labour = {t.text for t in analyzer_for(language)("quuxlabour quuxexploited", removestops=True)}
+    assert matching_spans(language, again, labour) == expected(again, labour) != []
+    monkeypatch.setattr(analysis._FastAnalyzer, "MEMO_LIMIT", 0)
+    for text in (fresh, again, fresh):  # each call empties the memo first
+        assert matching_spans(language, text, wanted | labour) == expected(text, wanted | labour)

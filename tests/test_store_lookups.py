@@ -58,3 +58,21 @@ def test_a_documents_chunks_use_the_page_index(tmp_path: Path) -> None:
     plans, chunks = _plans(store, lambda: store.chunks("doc1"))
     assert [c.page for c in chunks] == [1, 2, 3, 4]
     assert not [p for p in plans if p.startswith("SCAN chunks")], plans
+
+
+def test_ready_documents_and_their_links_are_looked_up_by_id(tmp_path: Path) -> None:
+    """A results page asks for a few documents among thousands: by their ids, never every ready document through
+    the state index (each lookup would grow with the knowledge base)."""
+    store = _store_with_documents(tmp_path / "kb.sqlite", n_docs=6)
+    store.set_state(["doc0", "doc1", "doc2", "doc3", "doc4"], "ready")  # doc5 stays pending
+    with store.transaction() as conn:
+        conn.executemany("INSERT INTO relations VALUES (?,?,?,?)",
+                         [("doc0", "doc1", "translation", 0.9), ("doc0", "doc5", "near-duplicate", 0.8),
+                          ("doc2", "doc3", "near-duplicate", 0.7)])
+    plans, docs = _plans(store, lambda: store.get_documents(["doc4", "doc0", "doc5"], ready_only=True))
+    assert sorted(docs) == ["doc0", "doc4"]
+    assert not [p for p in plans if "documents_state" in p or p.startswith("SCAN documents")], plans
+
+    plans, links = _plans(store, lambda: store.relations(["doc0", "doc2", "doc4"]))
+    assert links == {"doc0": [("doc1", "translation", 0.9)], "doc2": [("doc3", "near-duplicate", 0.7)], "doc4": []}
+    assert not [p for p in plans if "documents_state" in p or p.startswith("SCAN")], plans
