@@ -3,6 +3,7 @@ meaning and the query's translation, with the other-language editions of the bes
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Mapping, Sequence
 
 from .analysis import analyze, index_language
@@ -13,6 +14,7 @@ from .keyword import ParsedQuery
 from .models import Document
 from .search import DocGroup
 
+TITLE_MEMO = 50_000  # titles whose terms are remembered
 TITLE_SHARE = 0.75  # a title must hold this share of the query's words to count as naming the document
 
 
@@ -51,8 +53,14 @@ def title_share(query_terms: set[str], title: str, language: str) -> float:
     """The share of the query's terms that the title holds (0 below TITLE_SHARE), under one analyzer."""
     if not query_terms:
         return 0.0
-    share = len(query_terms & set(analyze(language, title))) / len(query_terms)
+    share = len(query_terms & _title_terms(language, title)) / len(query_terms)
     return share if share >= TITLE_SHARE else 0.0
+
+
+@lru_cache(maxsize=TITLE_MEMO)
+def _title_terms(language: str, title: str) -> frozenset[str]:
+    """A title's index terms (each candidate's title is read again by every query that finds it)."""
+    return frozenset(analyze(language, title))
 
 
 def _fusion_input(found: Retrieved, plan: QueryPlan, docs: Mapping[str, Document],

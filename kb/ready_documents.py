@@ -4,6 +4,8 @@ every query cost more than the engines' own work. Any change readers must see bu
 empties the cache."""
 from __future__ import annotations
 
+from collections import Counter
+from itertools import chain
 from typing import Iterable
 
 from .filters import split_values
@@ -22,7 +24,7 @@ class ReadyDocuments:
         self.limit = limit
         self._generation = -1
         self._docs: dict[str, Document | None] = {}
-        self._facets: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._facets: dict[tuple[str, tuple[str, ...]], tuple[tuple[str, ...], ...]] = {}
 
     def _current(self) -> None:
         generation = self.store.generation()
@@ -43,19 +45,19 @@ class ReadyDocuments:
     def count_facets(self, docs: Iterable[Document], fields: Iterable[str]) -> dict[str, dict[str, int]]:
         """For each field, how many of the documents carry each value (multi-valued fields counted per value),
         most first."""
-        docs = list(docs)
+        fields = tuple(fields)
+        rows = [self._values(doc, fields) for doc in docs]
         out: dict[str, dict[str, int]] = {}
-        for name in fields:
-            counts: dict[str, int] = {}
-            for doc in docs:
-                for value in self._values(doc, name):
-                    counts[value] = counts.get(value, 0) + 1
+        for n, name in enumerate(fields):
+            counts = Counter(chain.from_iterable(row[n] for row in rows))
             out[name] = dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
         return out
 
-    def _values(self, doc: Document, name: str) -> tuple[str, ...]:
-        key = (doc.doc_id, name)
+    def _values(self, doc: Document, fields: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+        """The document's values of each field, split once per generation (one lookup per document and query)."""
+        key = (doc.doc_id, fields)
         values = self._facets.get(key)
         if values is None:
-            values = self._facets[key] = tuple(dict.fromkeys(split_values(name, doc.get(name))))
+            values = self._facets[key] = tuple(tuple(dict.fromkeys(split_values(name, doc.get(name))))
+                                               for name in fields)
         return values

@@ -175,7 +175,8 @@ class ExactVectorIndex:
         self._matrices = matrices
         self._matrix = (np.concatenate(matrices) if len(matrices) > 1 else
                         (matrices[0] if matrices else np.zeros((0, dim), dtype=np.float32)))
-        self._chunk_ids = chunk_ids
+        # an array, not a list: the collector walks every item of a list at each full collection
+        self._chunk_ids = np.array(chunk_ids, dtype=object)
         self._keys = np.concatenate(keys) if keys else np.zeros(0, dtype=np.uint64)
         self._doc_ids = np.array(doc_ids, dtype=object)
         self._pages = np.array(pages, dtype=np.int32)
@@ -315,14 +316,16 @@ class ExactVectorIndex:
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
-        hits = []
-        for i in top:
-            if not np.isfinite(scores[i]) or scores[i] <= 0.0:
-                continue  # unrelated (orthogonal or opposite) chunks are not results
-            row = int(rows[i]) if rows is not None else int(i)
-            hits.append(ChunkHit(self._chunk_ids[row], str(self._doc_ids[row]), int(self._pages[row]),
-                                 float(scores[i])))
-        return hits
+        return self._hits(rows[top] if rows is not None else top, scores[top])
+
+    def _hits(self, rows: np.ndarray, scores: np.ndarray) -> list[ChunkHit]:
+        """The chunks of these rows with their scores, in order; unrelated ones (orthogonal, opposite or filtered
+        out as -inf) left out."""
+        keep = np.isfinite(scores) & (scores > 0.0)
+        rows, scores = rows[keep], scores[keep]
+        return [ChunkHit(chunk_id, str(doc_id), page, score) for chunk_id, doc_id, page, score in
+                zip(self._chunk_ids[rows].tolist(), self._doc_ids[rows].tolist(), self._pages[rows].tolist(),
+                    scores.tolist())]
 
     def indexed_chunk_ids(self) -> dict[str, set[str]]:
         """Live chunk ids grouped by document id."""

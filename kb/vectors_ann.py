@@ -193,5 +193,4 @@ class HnswVectorIndex(ExactVectorIndex):
             return []
         scores = np.asarray(self._matrix[rows] @ query)
         order = np.argsort(-scores, kind="stable")[:k]
-        return [ChunkHit(self._chunk_ids[int(rows[i])], str(self._doc_ids[int(rows[i])]), int(self._pages[int(rows[i])]),
-                         float(scores[i])) for i in order if scores[i] > 0.0]
+        return self._hits(rows[order], scores[order])
