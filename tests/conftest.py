@@ -1,6 +1,7 @@
 """Shared fixtures: a fresh knowledge base per test, generated documents, and ../shared when present."""
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 from typing import Iterator
@@ -44,6 +45,14 @@ def _fast_embedder_by_default(monkeypatch: pytest.MonkeyPatch, request: pytest.F
     if "integration" not in request.keywords:
         for name, value in FAST.items():
             monkeypatch.setenv(f"KB_{name.upper()}", value)
+
+
+@pytest.fixture(autouse=True)
+def _nothing_frozen_past_a_test() -> Iterator[None]:
+    """The app freezes what it holds once open (kb.heap); in the test process that would keep each test's cyclic
+    garbage to the end, so what a test froze goes back to the collector after it."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ import streamlit as st
 
 from kb import KnowledgeBase, Settings
 from kb.errors import KBError
+from kb.heap import freeze_long_lived
 from kb.models import Document, as_int
 
 from .originals import original_link
@@ -30,6 +31,7 @@ def open_kb(home: str, environment: tuple[tuple[str, str], ...] = ()) -> Knowled
     if "semantic" in kb.available_modes:
         kb.embedder()  # load the model now, so that the first search is as fast as the next
     _warm_up(kb)
+    freeze_long_lived()  # what the server holds from now on is long-lived: later full collections skip it
     return kb
 
 
