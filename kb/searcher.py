@@ -20,7 +20,7 @@ from .models import Chunk, Document, Hit, Page, Passage
 from .ranking import Ranking, Retrieved, rank_meaning, rank_rrf, rank_single, rank_weighted
 from .ready_documents import ReadyDocuments
 from .search import DocGroup, group_by_document, make_snippet
-from .store import READY, chunk_covering
+from .store import READY, chunk_id_covering
 from .thesaurus import Thesaurus
 
 MODES = ("hybrid", "keyword", "semantic")
@@ -211,7 +211,7 @@ class Searcher:
         semantic = {g.doc_id: g for g in found.meaning()}
         shown = [d for d, _ in ranked if d in docs]
         page_keys = [(d, p.page) for d in shown if d in keyword for p in keyword[d][0].chunks]
-        material = _Material(self.store.get_pages(page_keys), self.store.chunks_on_pages(page_keys),
+        material = _Material(self.store.get_pages(page_keys), self.store.chunk_starts(page_keys),
                              self.store.get_chunks(c.chunk_id for d in shown if d in semantic
                                                    for c in semantic[d].chunks))
         hits: list[Hit] = []
@@ -238,8 +238,8 @@ class Searcher:
             spans = self._spans(parsed, page.text, doc.language)
             text, shown, start = make_snippet(page.text, spans, self.settings.snippet_chars)
             anchor = spans[0][0] if spans else start
-            chunk = chunk_covering(material.page_chunks.get((doc.doc_id, page.number), []), anchor)
-            yield Passage(chunk.chunk_id if chunk else "", page.number, text, ranked.score, shown)
+            chunk_id = chunk_id_covering(material.chunk_starts.get((doc.doc_id, page.number), []), anchor)
+            yield Passage(chunk_id, page.number, text, ranked.score, shown)
 
     def _semantic_passages(self, doc: Document, group: DocGroup | None, parsed: ParsedQuery,
                            material: "_Material") -> Iterator[Passage]:
@@ -326,7 +326,7 @@ class _Material:
     """What a page of results shows, read from the store in one go."""
 
     pages: dict[tuple[str, int], Page]
-    page_chunks: dict[tuple[str, int], list[Chunk]]
+    chunk_starts: dict[tuple[str, int], list[tuple[int, str]]]
     chunks: dict[str, Chunk]
 
 

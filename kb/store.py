@@ -60,8 +60,11 @@ CREATE TABLE IF NOT EXISTS chunks (
     n_tokens INTEGER NOT NULL DEFAULT 0,
     text_sha256 TEXT NOT NULL
 );
--- a document's chunks, and a page's, found without scanning (the index replaces chunks_doc(doc_id))
-CREATE INDEX IF NOT EXISTS chunks_page ON chunks(doc_id, page, seq);
+-- a document's chunks, and a page's, found without scanning, and where a page's chunks start read from the index
+-- alone (a results page places its snippets in chunks without reading their text). It replaces chunks_doc(doc_id)
+-- and chunks_page(doc_id, page, seq).
+CREATE INDEX IF NOT EXISTS chunks_page_start ON chunks(doc_id, page, seq, start, chunk_id);
+DROP INDEX IF EXISTS chunks_page;
 DROP INDEX IF EXISTS chunks_doc;
 CREATE TABLE IF NOT EXISTS fingerprints (
     doc_id TEXT PRIMARY KEY REFERENCES documents(doc_id) ON DELETE CASCADE,
@@ -247,6 +250,18 @@ class DocumentStore:
                                          "ON c.doc_id = k.column1 AND c.page = k.column2 "
                                          "ORDER BY c.doc_id, c.page, c.seq", values):
                 out.setdefault((row["doc_id"], row["page"]), []).append(_row_to_chunk(row))
+        return out
+
+    def chunk_starts(self, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], list[tuple[int, str]]]:
+        """Where every chunk of the pages (doc_id, number) starts: (start, chunk id) in reading order, read from the
+        page index alone (no chunk text), in one query per 400 pages."""
+        out: dict[tuple[str, int], list[tuple[int, str]]] = {}
+        for part, marks, values in _row_values(keys):
+            for doc_id, page, start, chunk_id in self.conn.execute(
+                    f"SELECT c.doc_id, c.page, c.start, c.chunk_id FROM (VALUES {marks}) AS k "
+                    "JOIN chunks c INDEXED BY chunks_page_start ON c.doc_id = k.column1 AND c.page = k.column2 "
+                    "ORDER BY c.doc_id, c.page, c.seq", values):
+                out.setdefault((doc_id, page), []).append((start, chunk_id))
         return out
 
     def chunk_at(self, doc_id: str, page: int, position: int) -> Chunk | None:
@@ -481,7 +496,18 @@ class DocumentStore:
 
 def chunk_covering(chunks: list[Chunk], position: int) -> Chunk | None:
     """Of a page's chunks, the one that starts nearest before a character position (else the nearest after)."""
-    return min(chunks, key=lambda c: (c.start > position, abs(c.start - position)), default=None)
+    return min(chunks, key=lambda c: _nearness(c.start, position), default=None)
+
+
+def chunk_id_covering(starts: list[tuple[int, str]], position: int) -> str:
+    """The same choice from a page's (start, chunk id) pairs: the chunk id ("" for a page without chunks)."""
+    best = min(starts, key=lambda item: _nearness(item[0], position), default=None)
+    return best[1] if best is not None else ""
+
+
+def _nearness(start: int, position: int) -> tuple[bool, int]:
+    """Chunks starting at or before the position first, then the nearest."""
+    return start > position, abs(start - position)
 
 
 def _row_values(keys: Iterable[tuple[str, int]], size: int = 400) -> Iterator[tuple[list, str, list]]:

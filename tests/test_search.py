@@ -146,3 +146,18 @@ def test_snippet_centres_on_highlights_and_shifts_spans() -> None:
     assert snippet.startswith("… ") and snippet.endswith(" …")
     [(s, e)] = spans
     assert snippet[s:e] == "victim"
+
+
+def test_a_keyword_passage_names_the_chunk_its_highlight_is_in(kb: KnowledgeBase, tmp_path: Path) -> None:
+    """A page of several chunks: the passage shown for a word near the page's end is kept as that chunk."""
+    from .fixtures import make_pdf
+
+    filler = "Labour inspectors visited farms and spoke with seasonal workers about their contracts. " * 40
+    make_pdf(tmp_path / "long.pdf", [filler + "The greenhouse operator withheld passports of the pickers."])
+    kb.ingest([tmp_path], workers=1)
+    hit = kb.search("greenhouse passports").hits[0]
+    chunks = kb.chunks(hit.document.doc_id)
+    assert len({c.chunk_id for c in chunks if c.page == 1}) > 1  # the page is cut into several chunks
+    holding = [c.chunk_id for c in chunks if "greenhouse" in c.text]
+    assert hit.passages[0].chunk_id in holding
+    assert hit.passages[0].chunk_id != chunks[0].chunk_id

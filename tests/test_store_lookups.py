@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from kb.models import Chunk, Document, Page, PreparedDocument, chunk_id_for
-from kb.store import DocumentStore
+from kb.store import DocumentStore, chunk_id_covering
 
 
 def _store_with_documents(path: Path, n_docs: int = 3, n_pages: int = 4) -> DocumentStore:
@@ -50,7 +50,36 @@ def test_pages_and_chunks_of_a_results_page_are_looked_up_by_key(tmp_path: Path)
     assert sorted(chunks) == sorted(keys)
     assert [c.chunk_id for c in chunks[("doc1", 1)]] == [chunk_id_for("doc1", 1, 0)]
     assert not [p for p in plans if p.startswith("SCAN chunks")], plans
-    assert any("USING INDEX chunks_page" in p for p in plans), plans
+    assert any("USING INDEX chunks_page_start" in p for p in plans), plans
+
+
+def test_where_a_pages_chunks_start_is_read_from_the_index_alone(tmp_path: Path) -> None:
+    """A results page places each snippet in a chunk: the starts and ids come from the page index, without
+    reading a chunk row (whose text a million-chunk store would fetch from disk)."""
+    store = _store_with_documents(tmp_path / "kb.sqlite")
+    first, second = (chunk_id_for("doc1", 2, n) for n in (0, 1))
+    with store.transaction() as conn:  # page 2 of doc1 in two chunks
+        conn.execute("UPDATE chunks SET end=10 WHERE chunk_id=?", (first,))
+        conn.execute("INSERT INTO chunks (chunk_id, doc_id, page, seq, start, end, text, text_sha256) "
+                     "VALUES (?, 'doc1', 2, 1, 10, 40, 'the second chunk', '')", (second,))
+    plans, starts = _plans(store, lambda: store.chunk_starts([("doc1", 2), ("doc0", 3), ("doc9", 1)]))
+    assert starts == {("doc1", 2): [(0, first), (10, second)], ("doc0", 3): [(0, chunk_id_for("doc0", 3, 0))]}
+    assert all("USING COVERING INDEX chunks_page_start" in p for p in plans if "chunks" in p), plans
+    assert chunk_id_covering(starts[("doc1", 2)], 25) == second
+    assert chunk_id_covering(starts[("doc1", 2)], 3) == first
+    assert chunk_id_covering([], 3) == ""
+
+
+def test_a_store_with_the_old_page_index_gets_the_new_one(tmp_path: Path) -> None:
+    path = tmp_path / "kb.sqlite"
+    store = _store_with_documents(path)
+    store.conn.execute("DROP INDEX chunks_page_start")
+    store.conn.execute("CREATE INDEX chunks_page ON chunks(doc_id, page, seq)")
+    store.close()
+    reopened = DocumentStore(path)
+    names = {row[0] for row in reopened.conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert "chunks_page_start" in names and "chunks_page" not in names
+    assert reopened.chunk_starts([("doc2", 1)]) == {("doc2", 1): [(0, chunk_id_for("doc2", 1, 0))]}
 
 
 def test_a_documents_chunks_use_the_page_index(tmp_path: Path) -> None:
