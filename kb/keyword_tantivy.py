@@ -204,7 +204,7 @@ class TantivyKeywordIndex:
 
     def _plain_query(self, plan: PlainPlan) -> Any:
         # every word's clauses at the top level, not a boolean per word: the same sum of scores, and tantivy
-        # scores a flat union of terms faster (a third less time per query at a million chunks)
+        # scores a flat union of terms faster (p50 1.6 → 1.2 ms at a million chunks)
         optional = [clause for w in plan.words
                     for clause in self._field_query(t for terms in w.values() for t in terms)]
         required = [(Occur.Must, self._phrase_query(p)) for p in plan.phrases]

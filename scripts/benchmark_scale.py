@@ -45,10 +45,10 @@ from kb.models import Document, Page, PreparedDocument, sha256_text  # noqa: E40
 from kb.store import READY  # noqa: E402
 from kb.tokenization import load_tokenizer  # noqa: E402
 from scripts.benchmark import machine  # noqa: E402
+from scripts.benchmark_devset import devset_queries  # noqa: E402
 from scripts.benchmark_keyword import write_section  # noqa: E402
 
 QUERIES = ROOT / "scripts" / "data" / "practitioner_queries.txt"
-DEVSET_QUERIES = ROOT / "tests" / "data" / "search" / "devset_queries.jsonl"
 WARM_UP = ["victims of trafficking", "uitbuiting", "forced labour indicators"]
 MODES = ("keyword", "semantic", "hybrid")
 SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -66,8 +66,7 @@ def warm_up_queries() -> list[str]:
     """Other queries than the measured ones (the development set's), asked first: a knowledge base in use has
     its engines' dictionaries and the store's indexes in memory, not the pages a new query reads."""
     measured = set(practitioner_queries())
-    texts = [json.loads(line)["text"] for line in DEVSET_QUERIES.read_text().splitlines() if line.strip()]
-    return [*WARM_UP, *(t for t in texts if t not in measured)]
+    return [*WARM_UP, *(q["text"] for q in devset_queries() if q["text"] not in measured)]
 
 
 class Source:
@@ -223,8 +222,9 @@ def measure(home: Path, overrides: dict[str, str], modes: Sequence[str]) -> dict
     started = time.perf_counter()
     out: dict[str, Any] = {"rss_before_mb": rss_mb()}
     with KnowledgeBase(settings) as kb:
+        warm_up = warm_up_queries()
         for mode in modes:
-            for query in warm_up_queries():
+            for query in warm_up:
                 kb.search(query, mode=mode, k=10, facets=True)
         freeze_long_lived()  # as the app does once it has opened the knowledge base and searched
         out["open_seconds"] = time.perf_counter() - started
@@ -308,9 +308,10 @@ def _method(source_home: Path) -> str:
             "single-threaded, as the app asks (k = 10, passages, highlights, facets), each mode in a fresh process of "
             "its own (no mode finds its query vectors cached by another); before them, "
             f"{len(warm_up_queries())} other queries (the development set's) warm the process up, as in a knowledge "
-            "base in use, and what it then holds is frozen out of the collector (`kb.heap`, as the app does). Memory: resident set after opening and the warm-up, the largest over the modes. Build: the "
-            "whole write through the real writer for the base (tantivy + exact); for the other backends, the rebuild "
-            "of that index from the store (`kb reindex`).")
+            "base in use, and what it then holds is frozen out of the collector (`kb.heap`, as the app does). "
+            "Memory: resident set after opening and the warm-up, the largest over the modes. Build: the whole write "
+            "through the real writer for the base (tantivy + exact); for the other backends, the rebuild of that "
+            "index from the store (`kb reindex`).")
 
 
 def section(results: dict[int, dict[str, Any]], source_home: Path, marker: str = "scale") -> str:

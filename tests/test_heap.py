@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,9 +13,8 @@ from .test_app import APP, app_home  # noqa: F401  (the fixture)
 
 
 @pytest.fixture
-def thawed() -> Iterator[None]:
-    gc.unfreeze()
-    yield
+def thawed() -> None:
+    """Nothing frozen when the test starts (conftest thaws after every test)."""
     gc.unfreeze()
 
 
