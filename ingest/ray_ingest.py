@@ -4,6 +4,7 @@ the embedding cache and writes the documents as a local run does, so the report,
 knowledge base are the same."""
 from __future__ import annotations
 
+import os
 from collections import deque
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
@@ -14,6 +15,8 @@ from kb.errors import KBError
 from kb.lock import kill_point
 
 LOCAL = "local"
+GCS_WAIT_VARIABLE = "RAY_gcs_server_port_wait_time_s"
+LOCAL_START_WAIT_S = 180
 # The Ray instance this process started or joined, and the address it was asked for.
 _started: dict[str, str] = {}
 # Each Ray worker's embedding model, loaded by its first task and kept for the next ones.
@@ -34,6 +37,8 @@ def start_ray(address: str) -> Any:
         return ray
     try:
         if wanted == LOCAL:
+            # Ray waits 30 s for a new instance's control server, which a busy machine of 2 cores can exceed
+            os.environ.setdefault(GCS_WAIT_VARIABLE, str(LOCAL_START_WAIT_S))
             # a small object store: prepared documents are passed one file at a time
             ray.init(include_dashboard=False, log_to_driver=False, configure_logging=False,
                      object_store_memory=256 * 1024 * 1024)

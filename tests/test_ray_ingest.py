@@ -113,3 +113,10 @@ def test_a_killed_ray_run_is_finished_by_the_next_one_from_the_cli(folder: Path,
     assert check.returncode == 0 and json.loads(check.stdout)["documents"] == 3
     found = _cli(home, "search", "schadevergoeding", "--mode", "keyword", "--json")
     assert json.loads(found.stdout)["results"][0]["title"] == "Rapportage mensenhandel"
+
+
+def test_a_local_ray_instance_is_given_minutes_to_start_its_control_server(local_ray: None) -> None:
+    from ingest.ray_ingest import GCS_WAIT_VARIABLE
+
+    # Ray's own wait is 30 s, which a busy machine of 2 cores has been seen to exceed
+    assert int(os.environ[GCS_WAIT_VARIABLE]) >= 120
