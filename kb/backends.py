@@ -116,7 +116,7 @@ def build_vector_index(settings: Settings, path: Path, owner: str = "") -> Vecto
         from .vectors_ann import HnswVectorIndex
 
         return HnswVectorIndex(path, model_id=embedder_model_id(settings), min_rows=settings.ann_min_rows,
-                               expansion=settings.ann_expansion)
+                               expansion=settings.ann_expansion, rescored=settings.ann_rescored)
     raise KBError(f"unknown vector_backend {settings.vector_backend!r} (KB_VECTOR_BACKEND): use exact or hnsw")
 
 

@@ -1,6 +1,7 @@
 """An approximate vector index for large collections: the exact index's segments stay the source of truth (and its
-crash safety), and an HNSW graph (usearch, int8) over the live rows answers unfiltered queries; its candidates (as
-many as the search breadth) are rescored exactly with the float32 vectors.
+crash safety), and an HNSW graph (usearch, int8) over the live rows answers unfiltered queries; of its candidates
+(as many as the search breadth) the best few are rescored exactly with the float32 vectors, the rest keep the
+graph's int8 cosine.
 
 Filtered queries, small collections and a graph that does not match the manifest (a writer was killed between the
 two) are answered exactly, so a filter never misses a chunk that exact search would return. Only the writer
@@ -25,9 +26,10 @@ class HnswVectorIndex(ExactVectorIndex):
     """Exact storage with an HNSW graph for unfiltered top-k over at least `min_rows` live chunks."""
 
     def __init__(self, path: Path, model_id: str | None = None, dimension: int | None = None, *,
-                 min_rows: int = 50_000, expansion: int = 384, connectivity: int = 16, expansion_add: int = 128):
-        # the search breadth is also the number of candidates rescored exactly
-        self.min_rows, self.expansion, self.connectivity = min_rows, expansion, connectivity
+                 min_rows: int = 50_000, expansion: int = 384, rescored: int = 64, connectivity: int = 16,
+                 expansion_add: int = 128):
+        # the search breadth is the number of candidates; the best `rescored` of them are scored exactly
+        self.min_rows, self.expansion, self.rescored, self.connectivity = min_rows, expansion, rescored, connectivity
         self.expansion_add = expansion_add  # how thoroughly the graph is built (a property of the file)
         self._graph: Any = None
         self._graph_stamp: tuple[int, int] | None = None
@@ -184,13 +186,20 @@ class HnswVectorIndex(ExactVectorIndex):
         query = np.asarray(query, dtype=np.float32)
         matches = graph.search(query, count=max(self.expansion, k))
         keys = np.asarray(matches.keys, dtype=np.uint64)
-        places = np.searchsorted(self._sorted_keys, keys)
-        inside = places < len(self._sorted_keys)
-        places, keys = places[inside], keys[inside]
-        rows = self._key_rows[places[self._sorted_keys[places] == keys]]
-        rows = rows[self._live[rows]]
+        if not len(keys) or not len(self._sorted_keys):
+            return []
+        # the graph's cosine of int8 vectors, as a dot product with the unit chunk vectors
+        scores = (1.0 - np.asarray(matches.distances, dtype=np.float32)) * float(np.linalg.norm(query))
+        places = np.minimum(np.searchsorted(self._sorted_keys, keys), len(self._sorted_keys) - 1)
+        known = self._sorted_keys[places] == keys
+        rows, scores = self._key_rows[places[known]], scores[known]
+        live = self._live[rows]
+        rows, scores = rows[live], scores[live]
         if not len(rows):
             return []
-        scores = np.asarray(self._matrix[rows] @ query)
+        # candidates come best first by the int8 score: the best are rescored exactly (each a read of the float32
+        # vectors, from disk when the page cache lacks them), the rest keep the graph's score
+        head = min(self.rescored, len(rows))
+        scores[:head] = np.asarray(self._matrix[rows[:head]] @ query)
         order = np.argsort(-scores, kind="stable")[:k]
         return self._hits(rows[order], scores[order])

@@ -54,6 +54,26 @@ def test_recall_at_10_against_exact_search(built: tuple[Path, np.ndarray]) -> No
     assert abs(hit.score - float(vectors[int(hit.chunk_id[1:])] @ queries[0])) < 1e-5  # rescored exactly
 
 
+def _score_errors(hits: list, vectors: np.ndarray, query: np.ndarray) -> np.ndarray:
+    return np.array([abs(h.score - float(vectors[int(h.chunk_id[1:])] @ query)) for h in hits])
+
+
+def test_only_the_best_candidates_are_rescored_the_rest_keep_the_graphs_int8_score(
+        built: tuple[Path, np.ndarray]) -> None:
+    path, vectors = built
+    query = clustered(np.random.default_rng(6), 1)[0]
+    few = HnswVectorIndex(path, model_id="m", min_rows=1000, rescored=20).search(query, 200)
+    errors = _score_errors(few, vectors, query)
+    assert len(few) == 200 and [h.score for h in few] == sorted((h.score for h in few), reverse=True)
+    assert errors.max() < 0.02  # the int8 cosine is close to the exact one
+    assert (errors < 1e-5).sum() >= 20 and (errors >= 1e-5).sum() >= 150  # 20 rescored, the others not
+    every = HnswVectorIndex(path, model_id="m", min_rows=1000, rescored=384).search(query, 200)
+    assert _score_errors(every, vectors, query).max() < 1e-5
+    # a half query (the composite embedder's, longer than a unit vector) is scored as its dot product
+    scaled = HnswVectorIndex(path, model_id="m", min_rows=1000, rescored=0).search(query * np.float32(1.5), 50)
+    assert _score_errors(scaled, vectors, query * np.float32(1.5)).max() < 0.03
+
+
 def test_filtered_queries_are_exact(built: tuple[Path, np.ndarray]) -> None:
     path, _ = built
     ann, exact = HnswVectorIndex(path, model_id="m", min_rows=1000), ExactVectorIndex(path, model_id="m")
