@@ -24,6 +24,7 @@ from .keyword import (
     plan_plain_query, read_marker, write_marker,
 )
 from .models import Document, Page
+from .tantivy_doc_keys import KEY_FIELD, DocKeys, doc_key, index_has_keys
 
 BACKEND = "tantivy"
 SCHEMA_VERSION = 1
@@ -41,6 +42,7 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("lang", tokenizer_name="raw")
     for kind in _KINDS:
         builder.add_text_field(kind, tokenizer_name="whitespace", index_option="position")
+    builder.add_unsigned_field(KEY_FIELD, fast=True)  # last: the fields before keep the numbers older indexes gave them
     return builder.build()
 
 
@@ -53,17 +55,20 @@ class TantivyKeywordIndex:
         self.title_boost = title_boost
         self.fallback_language = fallback_language
         self._lock = threading.RLock()
-        self.schema = _schema()
         if read_marker(self.path) is not None:
             check_marker(self.path, BACKEND, SCHEMA_VERSION)
         if self.path.is_dir() and tantivy.Index.exists(str(self.path)):
             self.index = tantivy.Index.open(str(self.path))
+            self.schema = self.index.schema  # an index built before the document keys lacks that field
         else:
             self._create()
         self._seen_generation = self._generation()
+        self._keyed = index_has_keys(self.path)
+        self._doc_keys = DocKeys()
 
     def _create(self) -> None:
         self.path.mkdir(parents=True, exist_ok=True)
+        self.schema = _schema()
         self.index = tantivy.Index(self.schema, path=str(self.path), reuse=False)
         write_marker(self.path, BACKEND, SCHEMA_VERSION)
 
@@ -120,6 +125,8 @@ class TantivyKeywordIndex:
             item.add_text("page_id", page_id_for(doc.doc_id, page.number))
             item.add_text("doc_id", doc.doc_id)
             item.add_unsigned("page", page.number)
+            if self._keyed:
+                item.add_unsigned(KEY_FIELD, doc_key(doc.doc_id))
             item.add_text("lang", lang)
             item.add_text("title", title)
             item.add_text("body", " ".join(analyze(lang, page.text)))
@@ -142,6 +149,7 @@ class TantivyKeywordIndex:
         with self._lock:
             shutil.rmtree(self.path, ignore_errors=True)
             self._create()
+            self._keyed = True
 
     # ----- reads -------------------------------------------------------------------------------
     def _generation(self) -> int:
@@ -157,6 +165,7 @@ class TantivyKeywordIndex:
             if generation != self._seen_generation:
                 self.index.reload()
                 self._seen_generation = generation
+                self._keyed = index_has_keys(self.path)
             return self.index.searcher()
         except (OSError, ValueError) as exc:  # tantivy reports a missing or damaged file as ValueError
             raise damaged(self.path, exc) from None
@@ -226,11 +235,24 @@ class TantivyKeywordIndex:
                 found = searcher.search(native, limit, count=False).hits
             except ValueError as exc:
                 raise damaged(self.path, exc) from None
-            hits = []
-            for score, address in found:
+            return self._page_hits(searcher, found)
+
+    def _page_hits(self, searcher: tantivy.Searcher, found: Sequence[tuple[float, Any]]) -> list[PageHit]:
+        """The hits' pages, from the fast fields where the index has document keys, else their stored fields."""
+        addresses = [address for _, address in found]
+        if self._keyed and addresses:
+            ids = self._doc_keys.ids(searcher, self._seen_generation)
+            keys = searcher.fast_field_values(KEY_FIELD, addresses)
+            pages = searcher.fast_field_values("page", addresses)
+        else:
+            ids, keys, pages = {}, [None] * len(addresses), [None] * len(addresses)
+        hits = []
+        for (score, address), key, page in zip(found, keys, pages):
+            doc_id = ids.get(key) if key is not None else None
+            if doc_id is None or page is None:  # an unkeyed segment, or a key two documents share
                 stored = searcher.doc(address)
-                hits.append(PageHit(stored.get_first("page_id"), stored.get_first("doc_id"),
-                                    int(stored.get_first("page")), float(score)))
+                doc_id, page = stored.get_first("doc_id"), int(stored.get_first("page"))
+            hits.append(PageHit(page_id_for(doc_id, page), doc_id, int(page), float(score)))
         return hits
 
     def indexed_page_ids(self) -> dict[str, set[str]]:
