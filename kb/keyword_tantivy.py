@@ -34,7 +34,8 @@ Occur = tantivy.Occur
 Q = tantivy.Query
 
 
-def _schema() -> tantivy.Schema:
+def _schema(keys: bool = True) -> tantivy.Schema:
+    """The index's fields (without `keys`: as indexes built before the document keys have them)."""
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("page_id", stored=True, tokenizer_name="raw")
     builder.add_text_field("doc_id", stored=True, tokenizer_name="raw")
@@ -42,7 +43,8 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("lang", tokenizer_name="raw")
     for kind in _KINDS:
         builder.add_text_field(kind, tokenizer_name="whitespace", index_option="position")
-    builder.add_unsigned_field(KEY_FIELD, fast=True)  # last: the fields before keep the numbers older indexes gave them
+    if keys:  # last: the fields before keep the numbers that older indexes gave them
+        builder.add_unsigned_field(KEY_FIELD, fast=True)
     return builder.build()
 
 

@@ -65,22 +65,11 @@ def test_hits_name_their_documents_from_the_key_column_without_reading_stored_fi
     assert sum(s.stored_reads for s in taken) == 0
 
 
-def _old_schema() -> tantivy.Schema:
-    """The schema of indexes built before the document keys."""
-    builder = tantivy.SchemaBuilder()
-    builder.add_text_field("page_id", stored=True, tokenizer_name="raw")
-    builder.add_text_field("doc_id", stored=True, tokenizer_name="raw")
-    builder.add_unsigned_field("page", stored=True, indexed=True, fast=True)
-    builder.add_text_field("lang", tokenizer_name="raw")
-    for kind in ("body", "title"):
-        builder.add_text_field(kind, tokenizer_name="whitespace", index_option="position")
-    return builder.build()
-
-
 def test_an_index_built_before_the_keys_is_read_and_written_through_its_stored_fields(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "keyword"
-    monkeypatch.setattr(keyword_tantivy, "_schema", _old_schema)
+    keyed = keyword_tantivy._schema
+    monkeypatch.setattr(keyword_tantivy, "_schema", lambda: keyed(keys=False))  # as built before the keys
     TantivyKeywordIndex(path).replace_documents(DOCS[:1])
     monkeypatch.undo()
     assert not index_has_keys(path)
