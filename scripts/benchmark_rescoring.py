@@ -1,0 +1,102 @@
+"""How many of the HNSW graph's candidates to rescore exactly: recall@10 against exact search and latency for
+several settings of `ann_rescored`, on the vector index of a knowledge base the scale benchmark built.
+
+Queries: the practitioners' queries, embedded by the knowledge base's model as the searcher asks them (with the
+composite embedder, each query's two halves, one per model). Truth: exact search over the same index's float32
+vectors. Each setting is timed over every query once, single-threaded, after one pass that opened the graph; the
+order of settings is rotated per query so that none finds the vectors another just read in the page cache
+more often than the others.
+Writes its section of docs/benchmarks.md between `<!-- ann-rescoring -->` markers. Not part of the tests.
+Usage: python scripts/benchmark_rescoring.py [--home bench-work/scale-1000000-vectors-hnsw] [--settings 0,16,64,384]
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kb import KnowledgeBase, Settings  # noqa: E402
+from kb.backends import embedder_model_id  # noqa: E402
+from kb.vectors import ExactVectorIndex, vectors_path  # noqa: E402
+from kb.vectors_ann import HnswVectorIndex  # noqa: E402
+from scripts.benchmark import machine  # noqa: E402
+from scripts.benchmark_keyword import write_section  # noqa: E402
+from scripts.benchmark_scale import practitioner_queries  # noqa: E402
+
+START, END = "<!-- ann-rescoring -->", "<!-- /ann-rescoring -->"
+K = 10
+
+
+def query_vectors(settings: Settings) -> list[np.ndarray]:
+    """Every practitioner's query as the searcher sends it to the vector index."""
+    with KnowledgeBase(settings) as kb:
+        embedder = kb.searcher.backends.embedder()
+    out: list[np.ndarray] = []
+    for text in practitioner_queries():
+        out += list(embedder.half_queries(text)) if hasattr(embedder, "half_queries") else [embedder.embed_query(text)]
+    return out
+
+
+def measure(home: Path, settings_wanted: list[int]) -> dict:
+    """Recall@10 against exact search and latency per setting of ann_rescored."""
+    settings = Settings.load({"home": str(home), "vector_backend": "hnsw"}, environ={})
+    queries = query_vectors(settings)
+    path, model_id = vectors_path(home), embedder_model_id(settings)
+    exact = ExactVectorIndex(path, model_id=model_id)
+    truth = [{h.chunk_id for h in exact.search(q, K)} for q in queries]
+    indexes = {n: HnswVectorIndex(path, model_id=model_id, rescored=n, expansion=settings.ann_expansion)
+               for n in settings_wanted}
+    for index in indexes.values():
+        index.search(queries[0], K)  # map the graph
+    times: dict[int, list[float]] = {n: [] for n in settings_wanted}
+    recall: dict[int, list[float]] = {n: [] for n in settings_wanted}
+    for i, query in enumerate(queries):
+        order = settings_wanted[i % len(settings_wanted):] + settings_wanted[:i % len(settings_wanted)]
+        for n in order:
+            started = time.perf_counter()
+            hits = indexes[n].search(query, settings.semantic_candidates)
+            times[n].append((time.perf_counter() - started) * 1000)
+            recall[n].append(len({h.chunk_id for h in hits[:K]} & truth[i]) / K)
+    return {"chunks": len(exact), "queries": len(queries), "expansion": settings.ann_expansion,
+            "candidates": settings.semantic_candidates,
+            "runs": {n: {"recall": statistics.fmean(recall[n]), "p50": statistics.median(times[n]),
+                         "p95": float(np.percentile(times[n], 95))} for n in settings_wanted}}
+
+
+def section(home: Path, result: dict) -> str:
+    lines = [START, "## HNSW: how many candidates to rescore", "",
+             f"Written by `scripts/benchmark_rescoring.py` on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; "
+             f"machine: {machine()}. The vector index of `{home.name}` ({result['chunks']:,} chunks; stand-in "
+             "vectors as in the scale benchmark), {queries} query vectors (the practitioners' queries, each "
+             "model's half as the searcher asks). Each search asks for {candidates} chunks from {expansion} graph "
+             "candidates; recall@10 is against exact search of the float32 vectors; time per search, "
+             "single-threaded, the settings taken in turn per query.".format(**result), "",
+             "| ann_rescored | recall@10 | p50 | p95 |", "|---|---|---|---|"]
+    for n, run in result["runs"].items():
+        lines.append(f"| {n} | {run['recall']:.3f} | {run['p50']:.2f} ms | {run['p95']:.2f} ms |")
+    lines += ["", END]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--home", type=Path, default=ROOT / "bench-work" / "scale-1000000-vectors-hnsw")
+    parser.add_argument("--settings", default="0,16,64,384")
+    parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    args = parser.parse_args()
+    result = measure(args.home, [int(n) for n in args.settings.split(",") if n])
+    text = section(args.home, result)
+    write_section(args.output, text, START, END)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
