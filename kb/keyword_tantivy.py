@@ -62,15 +62,15 @@ class TantivyKeywordIndex:
         if self.path.is_dir() and tantivy.Index.exists(str(self.path)):
             self.index = tantivy.Index.open(str(self.path))
             self.schema = self.index.schema  # an index built before the document keys lacks that field
+            self._keyed = index_has_keys(self.path)
         else:
             self._create()
         self._seen_generation = self._generation()
-        self._keyed = index_has_keys(self.path)
         self._doc_keys = DocKeys()
 
     def _create(self) -> None:
         self.path.mkdir(parents=True, exist_ok=True)
-        self.schema = _schema()
+        self.schema, self._keyed = _schema(), True
         self.index = tantivy.Index(self.schema, path=str(self.path), reuse=False)
         write_marker(self.path, BACKEND, SCHEMA_VERSION)
 
@@ -151,7 +151,6 @@ class TantivyKeywordIndex:
         with self._lock:
             shutil.rmtree(self.path, ignore_errors=True)
             self._create()
-            self._keyed = True
 
     # ----- reads -------------------------------------------------------------------------------
     def _generation(self) -> int:
@@ -167,7 +166,6 @@ class TantivyKeywordIndex:
             if generation != self._seen_generation:
                 self.index.reload()
                 self._seen_generation = generation
-                self._keyed = index_has_keys(self.path)
             return self.index.searcher()
         except (OSError, ValueError) as exc:  # tantivy reports a missing or damaged file as ValueError
             raise damaged(self.path, exc) from None
@@ -244,14 +242,13 @@ class TantivyKeywordIndex:
         addresses = [address for _, address in found]
         if self._keyed and addresses:
             ids = self._doc_keys.ids(searcher, self._seen_generation)
-            keys = searcher.fast_field_values(KEY_FIELD, addresses)
-            pages = searcher.fast_field_values("page", addresses)
+            named = zip(map(ids.get, searcher.fast_field_values(KEY_FIELD, addresses)),
+                        searcher.fast_field_values("page", addresses))
         else:
-            ids, keys, pages = {}, [None] * len(addresses), [None] * len(addresses)
+            named = iter([(None, None)] * len(addresses))
         hits = []
-        for (score, address), key, page in zip(found, keys, pages):
-            doc_id = ids.get(key) if key is not None else None
-            if doc_id is None or page is None:  # an unkeyed segment, or a key two documents share
+        for (score, address), (doc_id, page) in zip(found, named):
+            if doc_id is None or page is None:  # an unkeyed index or segment, or a key two documents share
                 stored = searcher.doc(address)
                 doc_id, page = stored.get_first("doc_id"), int(stored.get_first("page"))
             hits.append(PageHit(page_id_for(doc_id, page), doc_id, int(page), float(score)))

@@ -186,7 +186,7 @@ class HnswVectorIndex(ExactVectorIndex):
         query = np.asarray(query, dtype=np.float32)
         matches = graph.search(query, count=max(self.expansion, k))
         keys = np.asarray(matches.keys, dtype=np.uint64)
-        if not len(keys) or not len(self._sorted_keys):
+        if not len(self._sorted_keys):
             return []
         # the graph's cosine of int8 vectors, as a dot product with the unit chunk vectors
         scores = (1.0 - np.asarray(matches.distances, dtype=np.float32)) * float(np.linalg.norm(query))

@@ -25,8 +25,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kb import KnowledgeBase, Settings  # noqa: E402
-from kb.backends import embedder_model_id  # noqa: E402
+from kb import Settings  # noqa: E402
+from kb.backends import build_embedder, embedder_model_id  # noqa: E402
 from kb.vectors import ExactVectorIndex, vectors_path  # noqa: E402
 from kb.vectors_ann import HnswVectorIndex  # noqa: E402
 from scripts.benchmark import machine  # noqa: E402
@@ -39,8 +39,7 @@ K = 10
 
 def query_vectors(settings: Settings) -> list[np.ndarray]:
     """Every practitioner's query as the searcher sends it to the vector index."""
-    with KnowledgeBase(settings) as kb:
-        embedder = kb.searcher.backends.embedder()
+    embedder = build_embedder(settings)
     out: list[np.ndarray] = []
     for text in practitioner_queries():
         out += list(embedder.half_queries(text)) if hasattr(embedder, "half_queries") else [embedder.embed_query(text)]

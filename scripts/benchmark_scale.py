@@ -315,9 +315,8 @@ def _method(source_home: Path) -> str:
             "Configurations are measured in the table's order, hnsw (the one for large collections) first: exact "
             "search at a million chunks reads all its vectors per query and so empties the page cache of the other "
             "configuration's files. Memory: resident set after opening and the warm-up, the largest over the modes. "
-            "Build: the whole write "
-            "through the real writer for the base (tantivy + exact); for the other backends, the rebuild of that "
-            "index from the store (`kb reindex`).")
+            "Build: the whole write through the real writer for the base (tantivy + exact); for the other backends, "
+            "the rebuild of that index from the store (`kb reindex`).")
 
 
 def section(results: dict[int, dict[str, Any]], source_home: Path, marker: str = "scale") -> str:
