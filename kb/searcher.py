@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from itertools import zip_longest
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -16,11 +15,12 @@ from .filters import Filters
 from .expansion import QueryPlan, plan_query
 from .fusion import FUSIONS, FusionWeights
 from .keyword import ParsedQuery, highlight_spans
-from .models import Chunk, Document, Hit, Page, Passage
+from .models import Document, Hit
 from .ranking import Ranking, Retrieved, rank_meaning, rank_rrf, rank_single, rank_weighted
 from .ready_documents import ReadyDocuments
-from .search import DocGroup, group_by_document, make_snippet
-from .store import READY, chunk_id_covering
+from .result_passages import PassageMaker, ShownDocument
+from .search import DocGroup, group_by_document
+from .store import READY
 from .thesaurus import Thesaurus
 
 MODES = ("hybrid", "keyword", "semantic")
@@ -209,45 +209,14 @@ class Searcher:
                 if docs.get(g.doc_id) is not None and g.doc_id not in keyword:
                     keyword[g.doc_id] = (g, found.translated_query)
         semantic = {g.doc_id: g for g in found.meaning()}
-        shown = [d for d, _ in ranked if d in docs]
-        page_keys = [(d, p.page) for d in shown if d in keyword for p in keyword[d][0].chunks]
-        material = _Material(self.store.get_pages(page_keys), self.store.chunk_starts(page_keys),
-                             self.store.get_chunks(c.chunk_id for d in shown if d in semantic
-                                                   for c in semantic[d].chunks))
-        hits: list[Hit] = []
-        for doc_id, score in ranked:
-            doc = docs.get(doc_id)
-            if doc is None:
-                continue
-            group, query = keyword.get(doc_id, (None, parsed))
-            kw = self._keyword_passages(doc, group, query, material)
-            sem = self._semantic_passages(doc, semantic.get(doc_id), query, material)
-            hits.append(Hit(doc, score, _interleave(kw, sem, self.settings.passages_per_hit)))
-        return hits
+        shown = [ShownDocument(docs[d], keyword.get(d, (None, parsed))[1], keyword.get(d, (None, parsed))[0],
+                               semantic.get(d)) for d, _ in ranked if docs.get(d) is not None]
+        maker = PassageMaker(self.store, self._spans, self.settings.snippet_chars, self.settings.passages_per_hit)
+        scores = dict(ranked)
+        return [Hit(s.doc, scores[s.doc.doc_id], passages) for s, passages in zip(shown, maker.passages(shown))]
 
     def _spans(self, parsed: ParsedQuery, text: str, language: str | None) -> list[tuple[int, int]]:
         return highlight_spans(parsed, text, language, self.settings.fallback_language)
-
-    def _keyword_passages(self, doc: Document, group: DocGroup | None, parsed: ParsedQuery,
-                          material: "_Material") -> Iterator[Passage]:
-        """The pages' passages, each cut when the results page takes it (its highlights need the whole page)."""
-        for ranked in group.chunks if group is not None else []:
-            page = material.pages.get((doc.doc_id, ranked.page))
-            if page is None:
-                continue
-            spans = self._spans(parsed, page.text, doc.language)
-            text, shown, start = make_snippet(page.text, spans, self.settings.snippet_chars)
-            anchor = spans[0][0] if spans else start
-            chunk_id = chunk_id_covering(material.chunk_starts.get((doc.doc_id, page.number), []), anchor)
-            yield Passage(chunk_id, page.number, text, ranked.score, shown)
-
-    def _semantic_passages(self, doc: Document, group: DocGroup | None, parsed: ParsedQuery,
-                           material: "_Material") -> Iterator[Passage]:
-        for ranked in group.chunks if group is not None else []:
-            chunk = material.chunks.get(ranked.chunk_id)
-            if chunk is not None:
-                yield Passage(chunk.chunk_id, chunk.page, chunk.text, ranked.score,
-                              self._spans(parsed, chunk.text, doc.language))
 
     def _attach_related(self, hits: Sequence[Hit]) -> None:
         related = self.related([h.document.doc_id for h in hits])
@@ -319,29 +288,6 @@ class Searcher:
             metrics["latency_ms_p50"] = latencies[len(latencies) // 2]
             metrics["latency_ms_p95"] = latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))]
         return metrics
-
-
-@dataclass
-class _Material:
-    """What a page of results shows, read from the store in one go."""
-
-    pages: dict[tuple[str, int], Page]
-    chunk_starts: dict[tuple[str, int], list[tuple[int, str]]]
-    chunks: dict[str, Chunk]
-
-
-def _interleave(first: Iterable[Passage], second: Iterable[Passage], limit: int) -> list[Passage]:
-    """Alternate passages from two sources, one per page, up to limit (a source is read no further than that)."""
-    out: list[Passage] = []
-    seen_pages: set[int] = set()
-    for pair in zip_longest(first, second) if limit > 0 else ():
-        for passage in pair:
-            if passage is not None and passage.page not in seen_pages:
-                out.append(passage)
-                seen_pages.add(passage.page)
-                if len(out) == limit:
-                    return out
-    return out
 
 
 def parse_weights(text: str) -> list[float]:
