@@ -15,6 +15,8 @@ SAMPLES = ENGLISH_PAGES + DUTCH_PAGES + GRETA_PAGES + [
     "Slachtoffers ’s-Hertogenbosch B8-regeling, art. 273f Sr.; cijfers 2013–2017 en CoMensha’s registratie.",
     "x 'État l'État rock'n'roll ’s-Hertogenbosch l’' x don't' 'quoted' words'' victims’ victim's’s a''b",
     "", "   ", "1234 56,7 §§ ½ naïve café coöperatie Überstunden ÆØÅ ﬁnancial",
+    # whitespace of every kind between and inside the words a page repeats (highlighting splits pages at it)
+    "victims\tvictims\nvictims\xa0victims\u2009victims\u3000victims\x1cvictims\u200bvictims\r\n(victims),victims",
 ]
 
 
