@@ -143,7 +143,8 @@ class Searcher:
             found.semantic, found.multilingual = self._semantic_groups(query, allowed, wanted)
         if plan.expansion:
             found.translated_query = self.backends.keyword.parse(plan.expansion, raw=False)
-            found.translated = self._keyword_groups(found.translated_query, allowed, wanted)
+            found.translated = self._keyword_groups(found.translated_query, allowed, wanted,
+                                                    self.settings.translated_candidates)
         return found
 
     def _rank(self, mode: str, found: Retrieved, plan: QueryPlan) -> tuple[Ranking, dict[str, Document]]:
@@ -156,7 +157,7 @@ class Searcher:
             return ranking, self.ready.get(d for d, _ in ranking.scores)
         candidates = found.doc_ids()
         translations = {d: [o for o, kind, _ in links if kind == "translation"]
-                        for d, links in self.store.relations(candidates).items()} if plan.expansion else {}
+                        for d, links in self.ready.relations(candidates).items()} if plan.expansion else {}
         wanted = [*candidates, *(o for others in translations.values() for o in others)]
         docs = self.ready.get(wanted)
         weights = FusionWeights.parse(self.settings.fusion_weights)
@@ -164,10 +165,12 @@ class Searcher:
             return rank_meaning(found, plan, docs, weights, self.backends.primary_languages()), docs
         return rank_weighted(found, plan, docs, weights, self.backends.primary_languages(), translations), docs
 
-    def _keyword_groups(self, parsed: ParsedQuery, allowed: set[str] | None, wanted: int) -> list[DocGroup]:
+    def _keyword_groups(self, parsed: ParsedQuery, allowed: set[str] | None, wanted: int,
+                        candidates: int | None = None) -> list[DocGroup]:
         search = self.backends.keyword.search
+        first = self.settings.search_candidates if candidates is None else candidates
         return self._grown([parsed], lambda queries, limit: [search(q, limit=limit, doc_ids=allowed) for q in queries],
-                           self.settings.search_candidates, KEYWORD_CANDIDATE_CAP, wanted)[0]
+                           first, KEYWORD_CANDIDATE_CAP, wanted)[0]
 
     def _grown(self, queries: Sequence[Any], fetch: Any, first: int, cap: int, wanted: int) -> list[list[DocGroup]]:
         """Each query's documents from a retriever (`fetch(queries, limit)`, one list of ranked items per query),
@@ -226,7 +229,7 @@ class Searcher:
 
     def related(self, doc_ids: Sequence[str]) -> dict[str, list[tuple[Document, str, float]]]:
         """Translations and near-duplicates of each document: {doc id: [(document, kind, score), ...]}."""
-        links = self.store.relations(doc_ids)
+        links = self.ready.relations(doc_ids)
         others = self.ready.get(o for items in links.values() for o, _, _ in items)
         return {d: [(others[o], kind, score) for o, kind, score in items if o in others]
                 for d, items in links.items()}

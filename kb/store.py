@@ -447,11 +447,13 @@ class DocumentStore:
         with self.transaction() as conn:
             _write_fingerprint(conn, fp)
             _replace_relations(conn, fp.doc_id, related)
+            _bump_generation(conn)  # readers keep links by generation
 
     def clear_relations(self) -> None:
         """Forget every near-duplicate and translation link."""
         with self.transaction() as conn:
             conn.execute("DELETE FROM relations")
+            _bump_generation(conn)
 
     def fingerprint_rows(self) -> list[sqlite3.Row]:
         """Every stored fingerprint (documents not being removed)."""

@@ -88,3 +88,20 @@ def test_the_cache_starts_again_past_its_limit(tmp_path: Path) -> None:
     ready.get(["a", "b", "c"])
     ready.get(["a"])
     assert reads == [["a", "b", "c"], ["a"]]
+
+
+def test_links_are_read_once_and_links_changed_in_another_process_are_seen(tmp_path: Path) -> None:
+    path = tmp_path / "kb.sqlite"
+    store = _store(path)
+    ready = ReadyDocuments(store)
+    reads: list[list[str]] = []
+    original = store.relations
+    store.relations = lambda ids, ready_only=True: reads.append(list(ids)) or original(ids, ready_only)
+    assert ready.relations(["a", "b"]) == {"a": [], "b": []}
+    assert ready.relations(["b", "a"]) == {"b": [], "a": []}
+    assert reads == [["a", "b"]]
+    _in_another_process(path, "from kb.similarity import fingerprint\n"
+                              "store.set_fingerprint(fingerprint('a', 'en', ['text of a']), [('b', 'translation', 0.9)])")
+    assert ready.relations(["a", "b"]) == {"a": [("b", "translation", 0.9)], "b": [("a", "translation", 0.9)]}
+    _in_another_process(path, "store.clear_relations()")
+    assert ready.relations(["a"]) == {"a": []}
