@@ -125,3 +125,15 @@ def test_the_thesaurus_commands(home: Path, tmp_path: Path) -> None:
     found = json.loads(runner.invoke(main, ["--home", str(home), "thesaurus", "find", "de B9-regeling",
                                             "--json"]).output)
     assert found["concepts"][0]["id"] == "residence-permit" and found["concepts"][0]["topic"] == "residence-permit"
+
+
+def test_the_translated_query_asks_for_its_own_number_of_candidates(bilingual: KnowledgeBase, home: Path) -> None:
+    with KnowledgeBase(home=str(home), translated_candidates=120, search_candidates=250) as other:
+        keyword = other.searcher.backends.keyword
+        asked: list[tuple[str, int]] = []
+        search = keyword.search
+        keyword.search = lambda query, limit, doc_ids=None: asked.append((query.text, limit)) or search(
+            query, limit=limit, doc_ids=doc_ids)
+        results = other.search("compensation", mode="hybrid")
+        assert titles(results)[0] == "Vergoeding voor slachtoffers"
+        assert asked == [("compensation", 250), (results.plan["expansion"], 120)]
