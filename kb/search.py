@@ -1,6 +1,7 @@
 """Turning ranked chunks into results: group by document, pick the best passages, cut highlighted snippets."""
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Protocol
 
@@ -37,7 +38,7 @@ def group_by_document(ranked: Iterable[Ranked], passages_per_doc: int) -> list[D
 
 def make_snippet(text: str, spans: list[tuple[int, int]],
                  width: int) -> tuple[str, list[tuple[int, int]], int]:
-    """Cut about `width` characters around the densest run of highlights.
+    """Cut about `width` characters around the densest run of highlights (spans sorted, not overlapping).
 
     Returns the snippet, the highlight spans shifted into it, and where the snippet starts in the text.
     """
@@ -46,10 +47,13 @@ def make_snippet(text: str, spans: list[tuple[int, int]],
         return text, spans, 0
     if spans:
         # prefer the window showing the most distinct matching words, then the most matches
+        words = [text[s:e].lower() for s, e in spans]
+        ends = [e for _, e in spans]
         best_start, best_key = spans[0][0], (0, 0)
         for i, (start, _) in enumerate(spans):
-            inside = [text[s:e].lower() for s, e in spans[i:] if e <= start + width]
-            key = (len(set(inside)), len(inside))
+            # spans are sorted and do not overlap: those from i that end inside the window are a run
+            last = bisect_right(ends, start + width, lo=i)
+            key = (len(set(words[i:last])), last - i)
             if key > best_key:
                 best_start, best_key = start, key
         start = max(0, best_start - width // 4)
