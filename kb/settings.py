@@ -114,7 +114,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("bm25_k1", 1.2, float, "BM25 term-frequency saturation (k1) of the whoosh engine (tantivy's is 1.2)."),
     Setting("bm25_b", 0.75, float, "BM25 length normalisation (b) of the whoosh engine (tantivy's is 0.75)."),
     Setting("search_candidates", 300, int, "Passages retrieved per query before grouping them by document."),
-    Setting("translated_candidates", 300, int,
+    Setting("translated_candidates", 100, int,
             "Pages retrieved for the translated query of a hybrid search before grouping them by document."),
     Setting("passages_per_hit", 3, int, "Best passages shown for each document in the results."),
     Setting("snippet_chars", 320, int, "Approximate length of a passage snippet in characters."),
