@@ -180,16 +180,21 @@ class HnswVectorIndex(ExactVectorIndex):
         graph = None if doc_ids is not None or len(self) < self.min_rows or k <= 0 else self._current_graph()
         if graph is None:
             return super().search_many(queries, k, doc_ids)
-        return [self._graph_search(graph, query, k) for query in queries]
+        stacked = np.stack([np.asarray(q, dtype=np.float32) for q in queries])
+        # several queries (the composite model's halves) walk the graph at once, one thread each
+        found = graph.search(stacked, count=max(self.expansion, k), threads=min(len(queries), os.cpu_count() or 1))
+        if len(queries) == 1:
+            return [self._rescored(stacked[0], found.keys, found.distances, k)]
+        return [self._rescored(query, found.keys[n][:found.counts[n]], found.distances[n][:found.counts[n]], k)
+                for n, query in enumerate(stacked)]
 
-    def _graph_search(self, graph: Any, query: np.ndarray, k: int) -> list[ChunkHit]:
-        query = np.asarray(query, dtype=np.float32)
-        matches = graph.search(query, count=max(self.expansion, k))
-        keys = np.asarray(matches.keys, dtype=np.uint64)
+    def _rescored(self, query: np.ndarray, found_keys: Any, distances: Any, k: int) -> list[ChunkHit]:
+        """The graph's candidates for a query as chunks, the best rescored exactly."""
+        keys = np.asarray(found_keys, dtype=np.uint64)
         if not len(self._sorted_keys):
             return []
         # the graph's cosine of int8 vectors, as a dot product with the unit chunk vectors
-        scores = (1.0 - np.asarray(matches.distances, dtype=np.float32)) * float(np.linalg.norm(query))
+        scores = (1.0 - np.asarray(distances, dtype=np.float32)) * float(np.linalg.norm(query))
         places = np.minimum(np.searchsorted(self._sorted_keys, keys), len(self._sorted_keys) - 1)
         known = self._sorted_keys[places] == keys
         rows, scores = self._key_rows[places[known]], scores[known]

@@ -74,6 +74,19 @@ def test_only_the_best_candidates_are_rescored_the_rest_keep_the_graphs_int8_sco
     assert _score_errors(scaled, vectors, query * np.float32(1.5)).max() < 0.03
 
 
+def test_several_queries_walk_the_graph_at_once_and_find_what_each_finds_alone(
+        built: tuple[Path, np.ndarray]) -> None:
+    path, vectors = built
+    ann = HnswVectorIndex(path, model_id="m", min_rows=1000)
+    queries = list(clustered(np.random.default_rng(8), 3))
+    together = ann.search_many(queries, 100)
+    assert [len(hits) for hits in together] == [100, 100, 100]
+    assert together == [ann.search(query, 100) for query in queries]
+    assert len({tuple(h.chunk_id for h in hits) for hits in together}) == 3  # each its own query's neighbours
+    best = together[1][0]
+    assert abs(best.score - float(vectors[int(best.chunk_id[1:])] @ queries[1])) < 1e-5
+
+
 def test_filtered_queries_are_exact(built: tuple[Path, np.ndarray]) -> None:
     path, _ = built
     ann, exact = HnswVectorIndex(path, model_id="m", min_rows=1000), ExactVectorIndex(path, model_id="m")
