@@ -81,7 +81,7 @@ def matching_spans(language: str, text: str, wanted: frozenset[str] | set[str]) 
     if not found:
         return []
     memo = analyzer.memo
-    words = {word for piece in found for word in analyzer.pattern.findall(piece) if memo.get(word) in wanted}
+    words = {word for piece in found for word in analyzer.words(piece) if memo.get(word) in wanted}
     return sorted(span for word in words for span in _token_occurrences(text, word))
 
 
@@ -147,12 +147,16 @@ class _FastAnalyzer:
         """Record a whitespace-separated piece of text under the terms of its words, for `pieces_of`."""
         memo = self.memo
         self.known_pieces.add(piece)
-        for word in self.pattern.findall(piece):
+        for word in self.words(piece):
             term = memo.get(word, "")
             if term == "":
                 term = memo[word] = self.term(word)
             if term is not None:
                 self.pieces.setdefault(term, set()).add(piece)
+
+    def words(self, piece: str) -> list[str]:
+        """The tokens of a whitespace-free piece of text (most pieces are one word: no pattern is run for those)."""
+        return [piece] if piece.isalnum() else self.pattern.findall(piece)
 
     def pieces_of(self, terms: Iterable[str]) -> set[str]:
         """The pieces met so far that hold a word whose term is one of these."""
