@@ -1,7 +1,7 @@
 """The ready documents a search shows and their links, read from the store once per generation: at a million
 chunks a query's candidates are a few hundred of the same few thousand documents, and reading and decoding their
-rows (and looking up their translations) again for every query cost more than the engines' own work. Any change readers must see bumps the store's generation, which
-empties the cache."""
+rows (and looking up their translations) again for every query cost more than the engines' own work. Any change
+readers must see bumps the store's generation, which empties the cache."""
 from __future__ import annotations
 
 from collections import Counter

@@ -212,8 +212,11 @@ class Searcher:
                 if docs.get(g.doc_id) is not None and g.doc_id not in keyword:
                     keyword[g.doc_id] = (g, found.translated_query)
         semantic = {g.doc_id: g for g in found.meaning()}
-        shown = [ShownDocument(docs[d], keyword.get(d, (None, parsed))[1], keyword.get(d, (None, parsed))[0],
-                               semantic.get(d)) for d, _ in ranked if docs.get(d) is not None]
+        shown = []
+        for doc_id, _ in ranked:
+            if docs.get(doc_id) is not None:
+                group, query = keyword.get(doc_id, (None, parsed))
+                shown.append(ShownDocument(docs[doc_id], query, group, semantic.get(doc_id)))
         maker = PassageMaker(self.store, self._spans, self.settings.snippet_chars, self.settings.passages_per_hit)
         scores = dict(ranked)
         return [Hit(s.doc, scores[s.doc.doc_id], passages) for s, passages in zip(shown, maker.passages(shown))]

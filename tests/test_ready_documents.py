@@ -100,8 +100,8 @@ def test_links_are_read_once_and_links_changed_in_another_process_are_seen(tmp_p
     assert ready.relations(["a", "b"]) == {"a": [], "b": []}
     assert ready.relations(["b", "a"]) == {"b": [], "a": []}
     assert reads == [["a", "b"]]
-    _in_another_process(path, "from kb.similarity import fingerprint\n"
-                              "store.set_fingerprint(fingerprint('a', 'en', ['text of a']), [('b', 'translation', 0.9)])")
+    _in_another_process(path, "from kb.similarity import fingerprint\nlinks = [('b', 'translation', 0.9)]\n"
+                              "store.set_fingerprint(fingerprint('a', 'en', ['text of a']), links)")
     assert ready.relations(["a", "b"]) == {"a": [("b", "translation", 0.9)], "b": [("a", "translation", 0.9)]}
     _in_another_process(path, "store.clear_relations()")
     assert ready.relations(["a"]) == {"a": []}
