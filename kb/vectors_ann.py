@@ -177,7 +177,8 @@ class HnswVectorIndex(ExactVectorIndex):
     def search_many(self, queries: Sequence[np.ndarray], k: int,
                     doc_ids: set[str] | None = None) -> list[list[ChunkHit]]:
         """Each query through the graph; all of them exactly (one read of the matrix) when the graph cannot answer."""
-        graph = None if doc_ids is not None or len(self) < self.min_rows or k <= 0 else self._current_graph()
+        graph = (None if doc_ids is not None or len(self) < self.min_rows or k <= 0 or not len(queries)
+                 else self._current_graph())
         if graph is None:
             return super().search_many(queries, k, doc_ids)
         stacked = np.stack([np.asarray(q, dtype=np.float32) for q in queries])
