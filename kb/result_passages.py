@@ -34,10 +34,11 @@ class Pick:
     kind: str
     ranked: Any
 
-    def key(self, doc_id: str) -> tuple[Any, ...]:
+    @property
+    def key(self) -> tuple[Any, ...]:
         """What the store is asked for: ("page", doc id, number) or ("chunk", chunk id)."""
         if self.kind == "keyword":
-            return ("page", doc_id, self.ranked.page)
+            return ("page", self.ranked.doc_id, self.ranked.page)
         return ("chunk", self.ranked.chunk_id)
 
 
@@ -60,12 +61,11 @@ class _Material:
 def pick_passages(shown: ShownDocument, limit: int, missing: AbstractSet[tuple[Any, ...]] = frozenset()) -> list[Pick]:
     """Keyword pages and semantic chunks in turn, best first, one per page, up to limit, leaving out what the
     store lacks."""
-    doc_id = shown.doc.doc_id
     keyword = [Pick("keyword", r) for r in (shown.keyword.chunks if shown.keyword else [])]
     semantic = [Pick("semantic", r) for r in (shown.semantic.chunks if shown.semantic else [])]
     out: list[Pick] = []
     pages: set[int] = set()
-    pairs = zip_longest(*([p for p in picks if p.key(doc_id) not in missing] for picks in (keyword, semantic)))
+    pairs = zip_longest(*([p for p in picks if p.key not in missing] for picks in (keyword, semantic)))
     for pair in pairs if limit > 0 else ():
         for pick in pair:
             if pick is None or pick.ranked.page in pages:
@@ -95,12 +95,12 @@ class PassageMaker:
             # a pick the store turns out to lack is replaced by the document's next one, read in another round
             for n in pending:
                 picks[n] = pick_passages(shown[n], self.limit, material.missing)
-            self._read(material, [(shown[n].doc.doc_id, p) for n in pending for p in picks[n]])
-            pending = [n for n in pending if any(p.key(shown[n].doc.doc_id) in material.missing for p in picks[n])]
+            self._read(material, [p for n in pending for p in picks[n]])
+            pending = [n for n in pending if any(p.key in material.missing for p in picks[n])]
         return [[self._passage(s, p, material) for p in doc_picks] for s, doc_picks in zip(shown, picks)]
 
-    def _read(self, material: _Material, picks: Iterable[tuple[str, Pick]]) -> None:
-        keys = [key for key in dict.fromkeys(p.key(d) for d, p in picks) if not material.has(key)]
+    def _read(self, material: _Material, picks: Iterable[Pick]) -> None:
+        keys = [key for key in dict.fromkeys(p.key for p in picks) if not material.has(key)]
         page_keys = [(k[1], k[2]) for k in keys if k[0] == "page"]
         chunk_ids = [k[1] for k in keys if k[0] == "chunk"]
         material.pages.update(self.store.get_pages(page_keys))

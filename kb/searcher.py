@@ -138,7 +138,7 @@ class Searcher:
                   wanted: int) -> Retrieved:
         found = Retrieved()
         if mode != "semantic":
-            found.keyword = self._keyword_groups(parsed, allowed, wanted)
+            found.keyword = self._keyword_groups(parsed, allowed, wanted, self.settings.search_candidates)
         if mode != "keyword":
             found.semantic, found.multilingual = self._semantic_groups(query, allowed, wanted)
         if plan.expansion:
@@ -166,11 +166,10 @@ class Searcher:
         return rank_weighted(found, plan, docs, weights, self.backends.primary_languages(), translations), docs
 
     def _keyword_groups(self, parsed: ParsedQuery, allowed: set[str] | None, wanted: int,
-                        candidates: int | None = None) -> list[DocGroup]:
+                        candidates: int) -> list[DocGroup]:
         search = self.backends.keyword.search
-        first = self.settings.search_candidates if candidates is None else candidates
         return self._grown([parsed], lambda queries, limit: [search(q, limit=limit, doc_ids=allowed) for q in queries],
-                           first, KEYWORD_CANDIDATE_CAP, wanted)[0]
+                           candidates, KEYWORD_CANDIDATE_CAP, wanted)[0]
 
     def _grown(self, queries: Sequence[Any], fetch: Any, first: int, cap: int, wanted: int) -> list[list[DocGroup]]:
         """Each query's documents from a retriever (`fetch(queries, limit)`, one list of ranked items per query),

@@ -184,9 +184,11 @@ class HnswVectorIndex(ExactVectorIndex):
         stacked = np.stack([np.asarray(q, dtype=np.float32) for q in queries])
         # several queries (the composite model's halves) walk the graph at once, one thread each
         found = graph.search(stacked, count=max(self.expansion, k), threads=min(len(queries), os.cpu_count() or 1))
-        if len(queries) == 1:
-            return [self._rescored(stacked[0], found.keys, found.distances, k)]
-        return [self._rescored(query, found.keys[n][:found.counts[n]], found.distances[n][:found.counts[n]], k)
+        # usearch answers one query with its matches, several with a padded batch and each one's count
+        keys = np.asarray(found.keys).reshape(len(stacked), -1)
+        distances = np.asarray(found.distances).reshape(len(stacked), -1)
+        counts = np.asarray(getattr(found, "counts", [keys.shape[1]]))
+        return [self._rescored(query, keys[n][:counts[n]], distances[n][:counts[n]], k)
                 for n, query in enumerate(stacked)]
 
     def _rescored(self, query: np.ndarray, found_keys: Any, distances: Any, k: int) -> list[ChunkHit]:
