@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from kb.models import Chunk, Page, chunk_id_for
-from kb.tokenization import TokenOffsets
+from kb.engines.model_tokenizer import TokenOffsets
 
 # Tokens reserved for the model's special tokens ([CLS] and [SEP]).
 SPECIAL_TOKENS = 2

@@ -16,8 +16,8 @@ from urllib.parse import urljoin, urlparse
 
 from kb.errors import KBError, LoadError
 from kb.models import LoadedDocument, Page, PreparedDocument, sha256_bytes
-from kb.similarity import fingerprint
-from kb.tokenization import load_tokenizer
+from kb.indexing.fingerprints import fingerprint
+from kb.engines.model_tokenizer import load_tokenizer
 
 from .chunking import chunk_pages
 from .loaders import LoadOptions

@@ -10,49 +10,20 @@ from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from kb.corrections import apply_corrections
 from kb.errors import KBError, LoadError
-from kb.models import LoadedDocument, PreparedDocument, RecordOptions, chunk_id_for
-from kb.pipeline import DetectedFile
-from kb.report import IngestItem, IngestReport
-from kb.similarity import fingerprint
-from kb.tokenization import load_tokenizer
+from kb.models import PreparedDocument, RecordOptions, chunk_id_for
+from kb.indexing.pipeline_interface import DetectedFile
+from kb.indexing.report import IngestItem, IngestReport
+from kb.engines.model_tokenizer import load_tokenizer
 
-from .chunking import chunk_pages
+from .prepare import Prepared, PrepareJob, failed, prepare_file
 from .loaders import LoadOptions, loader_for, supported_suffixes
 from .metadata import build_document, is_sidecar, layers_beside, read_meta_file
-
-
-@dataclass
-class PrepareJob:
-    """Everything a worker needs to turn one file into prepared documents."""
-
-    path: str
-    options: LoadOptions
-    model: str
-    chunk_tokens: int
-    chunk_overlap: int
-    # (source, label, values) metadata layers from the run, lowest precedence first (sidecars come on top)
-    layers: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
-    # the URL a downloaded file came from: the document's source instead of the download's path
-    source: str | None = None
-    memory_mb: int = 0
-
-
-@dataclass
-class Prepared:
-    """A worker's output for one loaded document (doc ids are assigned later by the writer)."""
-
-    loaded: LoadedDocument
-    prepared: PreparedDocument | None
-    error: str | None = None
-    source: str = ""
 
 
 SKIPPED = "skipped: "
@@ -89,31 +60,6 @@ def expand_targets(targets: Sequence[str]) -> Iterator[tuple[str, Path | None, s
                 yield str(file), real, None
         else:
             yield target, path.resolve(), None
-
-
-class _TimeUp(BaseException):
-    """The hard time limit of one file ran out (a BaseException: no loader's `except Exception` may swallow it)."""
-
-
-@contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    """A hard stop after `seconds` (SIGALRM; only where this runs in the main thread) on top of the loaders'
-    own checks between pages."""
-    usable = seconds > 0 and threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGALRM")
-    if not usable:
-        yield
-        return
-
-    def on_alarm(signum: int, frame: Any) -> None:
-        raise _TimeUp()
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _ready() -> bool:
@@ -156,78 +102,6 @@ def _limit_memory(megabytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except (ImportError, ValueError, OSError):
         pass
-
-
-def prepare_file(job: PrepareJob) -> list[Prepared]:
-    """Load one file and chunk every document in it (runs in a worker process); every failure is reported."""
-    path = Path(job.path)
-    out: list[Prepared] = []
-    source = job.source or str(path)
-    seconds = job.options.seconds_allowed
-    try:
-        spec = loader_for(path)
-        if spec.multi:  # a record file is a whole collection: the time limit is per document file
-            seconds = 0.0
-        options = replace(job.options, deadline=time.monotonic() + seconds if seconds > 0 else None)
-        # the hard stop comes a little after the loaders' own checks, which give the better message
-        with _time_limit(seconds + 5 if seconds > 0 else 0):
-            size = path.stat().st_size
-            if size > options.max_file_bytes:
-                raise LoadError(source, f"file is {size / 1e6:.0f} MB, over the limit of "
-                                        f"{options.max_file_bytes / 1e6:.0f} MB (setting max_file_mb)")
-            out.extend(_prepare_documents(job, path, spec, options))
-    except LoadError as exc:
-        out.append(_failed(job.source or exc.path, exc.reason))
-    except KBError as exc:
-        out.append(_failed(source, str(exc)))
-    except _TimeUp:
-        out.append(_failed(source, f"reading took longer than {seconds:.0f} s and was stopped; raise the setting "
-                                   "max_seconds_per_file or split the file"))
-    except Exception as exc:  # a bad file must never stop the batch
-        if _out_of_memory(exc):
-            out.append(_failed(source, f"refused: reading it needs more than {job.memory_mb} MB of memory "
-                                       "(setting max_worker_memory_mb); the file may be a decompression bomb"
-                               if job.memory_mb else "file too large to process in memory"))
-        else:
-            out.append(_failed(source, f"unexpected error while reading ({type(exc).__name__}: {exc}); "
-                                       "please report it with the file"))
-    return out
-
-
-def _out_of_memory(exc: BaseException) -> bool:
-    """Whether an error means the memory cap was reached (Python, a shared library or a Rust extension saying so)."""
-    if isinstance(exc, MemoryError):
-        return True
-    text = str(exc).lower()
-    return (isinstance(exc, ImportError) and "failed to map" in text) or "out of memory" in text \
-        or "cannot allocate memory" in text
-
-
-def _failed(source: str, reason: str) -> Prepared:
-    return Prepared(loaded=None, prepared=None, error=reason, source=source)  # type: ignore[arg-type]
-
-
-def _prepare_documents(job: PrepareJob, path: Path, spec: Any, options: LoadOptions) -> Iterator[Prepared]:
-    """Each document of the file with its metadata, chunks and fingerprint (or the reason it cannot be read)."""
-    layers = list(job.layers) + layers_beside(path)
-    tokenizer = load_tokenizer(job.model)
-    for result in spec.load(path, options):
-        if isinstance(result, LoadError):
-            yield _failed(result.path, result.reason)
-            continue
-        if job.source:
-            result.source = job.source
-        try:
-            document = build_document(result, "", layers=layers, fallback_title=path.stem.replace("_", " "))
-        except KBError as exc:
-            yield _failed(result.source, str(exc))
-            continue
-        chunks = chunk_pages("", result.pages, tokenizer, job.chunk_tokens, job.chunk_overlap)
-        document.n_pages = len(result.pages)
-        document.n_chunks = len(chunks)
-        fp = fingerprint("", document.language, (p.text for p in result.pages)) if not spec.multi else None
-        yield Prepared(loaded=result, prepared=PreparedDocument(document, result.pages, chunks, fp),
-                       source=result.source)
 
 
 def detect_file(path: Path, options: LoadOptions) -> DetectedFile:
@@ -538,7 +412,7 @@ def _run_jobs(jobs: list[PrepareJob], workers: int | None) -> Iterator[tuple[Pre
             results = future.result(timeout=seconds + 30 if seconds > 0 else None)
         except FutureTimeout:  # stuck in code that even SIGALRM cannot interrupt: stop the workers
             pool.kill()
-            results = [_failed(job.source or job.path, f"reading took longer than {seconds:.0f} s and was stopped; "
+            results = [failed(job.source or job.path, f"reading took longer than {seconds:.0f} s and was stopped; "
                                                        "raise the setting max_seconds_per_file or split the file")]
         except BrokenProcessPool:  # a worker died (e.g. killed by the OS for memory)
             if in_flight or id(job) not in alone:
@@ -548,7 +422,7 @@ def _run_jobs(jobs: list[PrepareJob], workers: int | None) -> Iterator[tuple[Pre
                 in_flight.clear()
                 pool = _ReadingPool.get(n_workers, memory)
                 continue
-            results = [_failed(job.source or job.path, _crash_reason(job.memory_mb))]
+            results = [failed(job.source or job.path, _crash_reason(job.memory_mb))]
         if _ReadingPool._current is not pool or getattr(pool.executor, "_broken", False):
             queue.extendleft(reversed([other for other, _ in in_flight]))  # lost with the workers: read again
             in_flight.clear()
@@ -563,7 +437,7 @@ def _prepared(jobs: list[PrepareJob], workers: int | None, ray: str | None, sett
         return _run_jobs(jobs, workers)
     from .ray_ingest import run_jobs_on_ray
 
-    return run_jobs_on_ray(jobs, ray, settings, _failed, writer.add_embeddings)
+    return run_jobs_on_ray(jobs, ray, settings, failed, writer.add_embeddings)
 
 
 def _crash_reason(memory_mb: int) -> str:

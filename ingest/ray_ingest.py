@@ -55,7 +55,7 @@ def prepare_and_embed(job: Any, settings_values: Mapping[str, Any], embed: bool)
     """One Ray task: read and chunk a file, then embed its chunks (once per distinct text)."""
     from kb.settings import Settings
 
-    from .pipeline import prepare_file
+    from .prepare import prepare_file
 
     kill_point(f"ray_task_{Path(job.path).name}")
     results = prepare_file(job)
@@ -73,8 +73,8 @@ def prepare_and_embed(job: Any, settings_values: Mapping[str, Any], embed: bool)
 def worker_embedder(settings: Any) -> Any:
     """This Ray worker's embedder for the settings, loaded by its first task to compute with the CPUs Ray gave
     that task (the node's other CPUs run other tasks) and kept for the next ones."""
-    from kb.backends import build_embedder, embedder_model_id
-    from kb.embedding import set_embedding_threads
+    from kb.engines.registry import build_embedder, embedder_model_id
+    from kb.engines.embedding import set_embedding_threads
 
     model_id = embedder_model_id(settings)
     if model_id not in _worker_embedders:

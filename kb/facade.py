@@ -9,18 +9,18 @@ from .backends import Backends
 from .citations import CitationItem
 from .errors import DocumentNotFoundError
 from .filters import Filters
-from .indexer import Indexer
+from .indexing.indexer import Indexer
 from .models import Chunk, Document, Hit, Page, RecordOptions
-from .pipeline import DetectedFile, IngestPipeline, load_pipeline
+from .indexing.pipeline_interface import DetectedFile, IngestPipeline, load_pipeline
 from .reading_lists import ReadingLists
-from .rec_export import export_records
-from .rec_search import RecordView
-from .rec_searcher import RecommendationSearcher
-from .report import IngestItem, IngestReport
-from .searcher import FACET_FIELDS, MODES, Searcher, SearchResults
+from .recommendations.export import export_records
+from .recommendations.catalogue import RecordView
+from .recommendations.searcher import RecommendationSearcher
+from .indexing.report import IngestItem, IngestReport
+from .search.searcher import FACET_FIELDS, MODES, Searcher, SearchResults
 from .settings import Settings
-from .thesaurus import Thesaurus
-from .writer import BatchWriter
+from .text.thesaurus import Thesaurus
+from .indexing.writer import BatchWriter
 
 __all__ = ["KnowledgeBase", "SearchResults", "MODES", "FACET_FIELDS"]
 Progress = Callable[[int], None]

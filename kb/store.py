@@ -12,7 +12,7 @@ from typing import Any, Iterable, Iterator
 from .errors import SchemaVersionError
 from .filters import Filters, field_sql, split_values
 from .models import Chunk, Document, Page, PreparedDocument
-from . import rec_store
+from .recommendations import store as rec_store
 
 SCHEMA_VERSION = 1
 

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from kb.models import RecordOptions  # noqa: E402
 from kb import KnowledgeBase, Settings  # noqa: E402
-from kb.evaluation import read_qrels, read_queries  # noqa: E402
+from kb.search.evaluation import read_qrels, read_queries  # noqa: E402
 
 # Practitioners' questions in English and Dutch, used for latency over the real documents.
 REALDOC_QUERIES = [

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from ingest.titles import title_problem  # noqa: E402
 from kb import KnowledgeBase, Settings  # noqa: E402
-from kb.evaluation import mrr_at_k, ndcg_at_k, read_qrels, read_queries, recall_at_k  # noqa: E402
+from kb.search.evaluation import mrr_at_k, ndcg_at_k, read_qrels, read_queries, recall_at_k  # noqa: E402
 from scripts.benchmark import machine  # noqa: E402
 from scripts.benchmark_keyword import write_section  # noqa: E402
 

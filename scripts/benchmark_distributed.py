@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kb import KnowledgeBase, Settings  # noqa: E402
-from kb.milvus_client import close_clients  # noqa: E402
+from kb.engines.milvus_client import close_clients  # noqa: E402
 from scripts.benchmark import machine  # noqa: E402
 from scripts.benchmark_keyword import write_section  # noqa: E402
 from scripts.benchmark_scale import MODES, WARM_UP, folder_mb, practitioner_queries, rss_mb  # noqa: E402

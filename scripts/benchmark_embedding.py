@@ -23,9 +23,9 @@ sys.path.insert(0, str(ROOT))
 from ingest.chunking import chunk_pages  # noqa: E402
 from ingest.loaders import LoadOptions, loader_for  # noqa: E402
 from kb import KnowledgeBase, Settings  # noqa: E402
-from kb.embedding import load_embedder  # noqa: E402
-from kb.evaluation import read_qrels, read_queries  # noqa: E402
-from kb.tokenization import load_tokenizer  # noqa: E402
+from kb.engines.registry import load_embedder  # noqa: E402
+from kb.search.evaluation import read_qrels, read_queries  # noqa: E402
+from kb.engines.model_tokenizer import load_tokenizer  # noqa: E402
 from scripts.benchmark import machine  # noqa: E402
 from scripts.benchmark_keyword import write_section  # noqa: E402
 

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kb import KnowledgeBase, Settings  # noqa: E402
-from kb.evaluation import read_qrels, read_queries  # noqa: E402
+from kb.search.evaluation import read_qrels, read_queries  # noqa: E402
 from scripts.benchmark import REALDOC_QUERIES, machine, percentile  # noqa: E402
 
 START, END = "<!-- keyword-engines -->", "<!-- /keyword-engines -->"

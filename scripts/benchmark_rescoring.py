@@ -26,9 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kb import Settings  # noqa: E402
-from kb.backends import build_embedder, embedder_model_id  # noqa: E402
-from kb.vectors import ExactVectorIndex, vectors_path  # noqa: E402
-from kb.vectors_ann import HnswVectorIndex  # noqa: E402
+from kb.engines.registry import build_embedder, embedder_model_id  # noqa: E402
+from kb.engines.vectors import ExactVectorIndex, vectors_path  # noqa: E402
+from kb.engines.hnsw_vectors import HnswVectorIndex  # noqa: E402
 from scripts.benchmark import machine  # noqa: E402
 from scripts.benchmark_keyword import write_section  # noqa: E402
 from scripts.benchmark_scale import practitioner_queries  # noqa: E402
@@ -53,8 +53,8 @@ def measure(home: Path, settings_wanted: list[int], min_rows: int) -> dict:
     path, model_id = vectors_path(home), embedder_model_id(settings)
     exact = ExactVectorIndex(path, model_id=model_id)
     truth = [{h.chunk_id for h in exact.search(q, K)} for q in queries]
-    indexes = {n: HnswVectorIndex(path, model_id=model_id, rescored=n, expansion=settings.ann_expansion,
-                                  min_rows=min_rows) for n in settings_wanted}
+    indexes = {n: HnswVectorIndex(path, model_id=model_id, ann_rescored=n, ann_expansion=settings.ann_expansion,
+                                  ann_min_rows=min_rows) for n in settings_wanted}
     for index in indexes.values():
         index.search(queries[0], K)  # map the graph
     times: dict[int, list[float]] = {n: [] for n in settings_wanted}

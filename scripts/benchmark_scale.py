@@ -40,10 +40,10 @@ sys.path.insert(0, str(ROOT))
 from ingest.chunking import chunk_pages  # noqa: E402
 from kb import KnowledgeBase, Settings  # noqa: E402
 from kb.heap import freeze_long_lived  # noqa: E402
-from kb.milvus_client import close_clients  # noqa: E402
+from kb.engines.milvus_client import close_clients  # noqa: E402
 from kb.models import Document, Page, PreparedDocument, sha256_text  # noqa: E402
 from kb.store import READY  # noqa: E402
-from kb.tokenization import load_tokenizer  # noqa: E402
+from kb.engines.model_tokenizer import load_tokenizer  # noqa: E402
 from scripts.benchmark import machine  # noqa: E402
 from scripts.benchmark_devset import devset_queries  # noqa: E402
 from scripts.benchmark_keyword import write_section  # noqa: E402

@@ -25,10 +25,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kb.embedding import load_embedder  # noqa: E402
-from kb.evaluation import read_queries  # noqa: E402
-from kb.vectors import ExactVectorIndex  # noqa: E402
-from kb.vectors_ann import HnswVectorIndex  # noqa: E402
+from kb.engines.registry import load_embedder  # noqa: E402
+from kb.search.evaluation import read_queries  # noqa: E402
+from kb.engines.vectors import ExactVectorIndex  # noqa: E402
+from kb.engines.hnsw_vectors import HnswVectorIndex  # noqa: E402
 from scripts.benchmark import machine, percentile  # noqa: E402
 from scripts.benchmark_keyword import write_section  # noqa: E402
 
@@ -36,10 +36,10 @@ START, END = "<!-- vector-backends -->", "<!-- /vector-backends -->"
 BATCH = 100_000
 MEASURE = """
 import json, resource, sys, time, numpy as np
-from kb.vectors import ExactVectorIndex
-from kb.vectors_ann import HnswVectorIndex
+from kb.engines.vectors import ExactVectorIndex
+from kb.engines.hnsw_vectors import HnswVectorIndex
 backend, path, queries = sys.argv[1], sys.argv[2], np.load(sys.argv[3])
-index = (HnswVectorIndex(path, model_id="bench", min_rows=50_000) if backend == "hnsw"
+index = (HnswVectorIndex(path, model_id="bench", ann_min_rows=50_000) if backend == "hnsw"
          else ExactVectorIndex(path, model_id="bench"))
 index.search(queries[0], 10)  # open the graph (memory-mapped) or page in the matrix once
 rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -92,7 +92,7 @@ def bench(work: Path, sizes: list[int]) -> dict:
     for size in sizes:
         runs = {}
         for backend, make in (("exact", lambda p: ExactVectorIndex(p, model_id="bench")),
-                              ("hnsw", lambda p: HnswVectorIndex(p, model_id="bench", min_rows=50_000))):
+                              ("hnsw", lambda p: HnswVectorIndex(p, model_id="bench", ann_min_rows=50_000))):
             path = work / f"vectors-{size}-{backend}"
             shutil.rmtree(path, ignore_errors=True)
             print(f"{size}: building {backend}", file=sys.stderr)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.analysis import INDEX_LANGUAGES, analyze, analyzer_for, matching_spans, term_spans
+from kb.text.analysis import INDEX_LANGUAGES, analyze, analyzer_for, matching_spans, term_spans
 
 from .fixtures import DUTCH_PAGES, ENGLISH_PAGES, GRETA_PAGES
 
@@ -40,7 +40,7 @@ def test_stop_words_are_dropped_and_words_stemmed() -> None:
 @pytest.mark.parametrize("language", ["en", "nl", "xx"])
 def test_highlights_are_the_same_whatever_the_memo_holds(language: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Highlighting first, after other analysis, and after the memo was emptied finds the same spans."""
-    from kb import analysis
+    from kb.text import analysis
 
     def expected(text: str, wanted: set[str]) -> list[tuple[int, int]]:
         return [(t.startchar, t.endchar) for t in analyzer_for(language)(text, chars=True, removestops=True)

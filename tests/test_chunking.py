@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ingest.chunking import chunk_pages
 from kb.models import Page
-from kb.tokenization import load_tokenizer
+from kb.engines.model_tokenizer import load_tokenizer
 
 TOKENIZER = load_tokenizer("all-MiniLM-L6-v2")
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from kb import KnowledgeBase, Settings
-from kb.backends import build_keyword_index, build_vector_index
+from kb.engines.registry import build_keyword_index, build_vector_index
 from kb.store import DocumentStore
 
 from .conftest import KEYWORD_BACKEND, SEARCH_ENV

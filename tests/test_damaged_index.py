@@ -11,7 +11,7 @@ from typing import Callable
 
 import pytest
 
-from kb.backends import KEYWORD_BACKENDS
+from kb.engines.registry import KEYWORD_BACKENDS
 
 
 def _kb(home: Path, backend: str, *args: str) -> subprocess.CompletedProcess[str]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kb.backends import embedder_model_id, model_languages
-from kb.embedding_composite import CompositeEmbedder
+from kb.engines.registry import embedder_model_id, model_languages
+from kb.engines.composite_embedder import CompositeEmbedder
 from kb.settings import Settings
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kb.errors import KBError
-from kb.evaluation import evaluate_run, mrr_at_k, ndcg_at_k, read_qrels, read_queries, recall_at_k
+from kb.search.evaluation import evaluate_run, mrr_at_k, ndcg_at_k, read_qrels, read_queries, recall_at_k
 
 
 def test_ndcg_by_hand() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kb.errors import KBError
-from kb.fusion import FusionInput, FusionWeights, add_translations, min_max, weighted_fusion
+from kb.search.fusion import FusionInput, FusionWeights, add_translations, min_max, weighted_fusion
 
 
 def test_min_max_rescales_each_ranking() -> None:

@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 import tantivy
 
-from kb import keyword_tantivy, tantivy_doc_keys
-from kb.keyword_tantivy import TantivyKeywordIndex
+from kb.engines import tantivy_doc_keys
+from kb.engines import tantivy_keyword as keyword_tantivy
+from kb.engines.tantivy_keyword import TantivyKeywordIndex
 from kb.models import Document, Page
-from kb.tantivy_doc_keys import index_has_keys
+from kb.engines.tantivy_doc_keys import index_has_keys
 
 DOCS = [
     (Document("d-labour", "labour.pdf", "a" * 64, title="Labour exploitation", language="en"),

@@ -8,7 +8,7 @@ import pytest
 import tantivy
 
 from kb import KnowledgeBase, Settings
-from kb.keyword import plan_plain_query
+from kb.engines.keyword import plan_plain_query
 
 from .conftest import FAST
 

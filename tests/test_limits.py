@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ingest.loaders import LoadOptions, loader_for
-from ingest.pipeline import _TimeUp, _time_limit
+from ingest.prepare import TimeUp, time_limit
 from kb import KnowledgeBase, Settings
 from kb.errors import LoadError
 
@@ -53,8 +53,8 @@ def test_time_per_file_stops_a_slow_file_and_the_batch_goes_on(home: Path, tmp_p
 
 def test_hard_time_limit_interrupts_code_that_never_checks() -> None:
     started = time.monotonic()
-    with pytest.raises(_TimeUp):
-        with _time_limit(0.3):
+    with pytest.raises(TimeUp):
+        with time_limit(0.3):
             time.sleep(5)
     assert time.monotonic() - started < 3
 

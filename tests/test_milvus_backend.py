@@ -13,8 +13,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kb import KnowledgeBase, Settings
-from kb.backends import milvus_prefix
-from kb.milvus_client import client_for, close_clients, collection_stem, read_marker
+from kb.engines.registry import milvus_prefix
+from kb.engines.milvus_client import client_for, close_clients, collection_stem, read_marker
 
 from .conftest import FAST
 
@@ -158,7 +158,7 @@ def test_closing_the_clients_frees_a_milvus_lite_file_for_another_process(both: 
 
 
 def test_a_rare_phrase_is_found_behind_many_pages_with_its_words_apart(milvus_uri: str, tmp_path: Path) -> None:
-    from kb.backends import build_keyword_index
+    from kb.engines.registry import build_keyword_index
     from kb.models import Document, Page
 
     settings = Settings.load({"home": str(tmp_path / "home"), **milvus(milvus_uri)}, environ={})

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from kb import KnowledgeBase, Settings
-from kb.embedding import load_embedder
+from kb.engines.registry import load_embedder
 
 pytestmark = pytest.mark.integration
 

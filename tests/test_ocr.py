@@ -7,15 +7,15 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-import ingest.ocr
+import ingest.loaders.ocr
 from ingest.loaders import LoadOptions
-from ingest.ocr import ocr_unavailable_reason
+from ingest.loaders.ocr import ocr_unavailable_reason
 from kb import KnowledgeBase, Settings
 
 from .conftest import FAST
 from .fixtures import ENGLISH_PAGES, make_pdf, make_scanned_text_pdf
 
-needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None or ingest.ocr.ocr_unavailable_reason(
+needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None or ingest.loaders.ocr.ocr_unavailable_reason(
     LoadOptions(ocr="auto")) is not None, reason="Tesseract (the OCR extra) is not installed")
 
 SCANNED_EN = ["Trafficking in human beings", "Labour exploitation in agriculture",
@@ -79,7 +79,7 @@ def test_without_ocr_a_scan_fails_with_how_to_enable_it(home: Path, tmp_path: Pa
 
 
 def test_when_tesseract_is_missing_the_reason_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ingest.ocr.shutil, "which", lambda name: None)
+    monkeypatch.setattr(ingest.loaders.ocr.shutil, "which", lambda name: None)
     why = ocr_unavailable_reason(LoadOptions(ocr="auto"))
     assert "Tesseract is not installed" in why
     assert "pip install 'atkb[ocr]'" in why and "tesseract-ocr-nld" in why

@@ -13,7 +13,7 @@ from typing import Iterator
 import pytest
 
 from kb import KnowledgeBase, Settings
-from kb.indexer import Indexer
+from kb.indexing.indexer import Indexer
 
 from .conftest import FAST
 from .fixtures import DUTCH_PAGES, ENGLISH_PAGES, make_pdf
@@ -78,7 +78,7 @@ def test_ray_ingestion_reports_as_a_local_run_and_embeds_on_the_workers(
 
 def _threads_of_a_worker_embedder(settings_values: dict) -> int:
     from ingest.ray_ingest import worker_embedder
-    from kb.embedding import embedding_threads
+    from kb.engines.embedding import embedding_threads
 
     worker_embedder(Settings(settings_values))
     return embedding_threads()

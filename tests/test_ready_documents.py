@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from kb.models import Chunk, Document, Page, PreparedDocument, chunk_id_for
-from kb.ready_documents import ReadyDocuments
+from kb.search.ready_documents import ReadyDocuments
 from kb.store import READY, DocumentStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,7 +100,7 @@ def test_links_are_read_once_and_links_changed_in_another_process_are_seen(tmp_p
     assert ready.relations(["a", "b"]) == {"a": [], "b": []}
     assert ready.relations(["b", "a"]) == {"b": [], "a": []}
     assert reads == [["a", "b"]]
-    _in_another_process(path, "from kb.similarity import fingerprint\nlinks = [('b', 'translation', 0.9)]\n"
+    _in_another_process(path, "from kb.indexing.fingerprints import fingerprint\nlinks = [('b', 'translation', 0.9)]\n"
                               "store.set_fingerprint(fingerprint('a', 'en', ['text of a']), links)")
     assert ready.relations(["a", "b"]) == {"a": [("b", "translation", 0.9)], "b": [("a", "translation", 0.9)]}
     _in_another_process(path, "store.clear_relations()")

@@ -7,11 +7,11 @@ import textwrap
 import pytest
 
 from kb.models import Document, Page
-from kb.rec_addressee import addressee_of
-from kb.rec_cues import is_practice, recommendation_strength
-from kb.rec_extract import extract_recommendations
-from kb.rec_links import align_translations
-from kb.topics import topics_of
+from kb.recommendations.addressee import addressee_of
+from kb.recommendations.cues import is_practice, recommendation_strength
+from kb.recommendations.extraction import extract_recommendations
+from kb.recommendations.links import align_translations
+from kb.recommendations.topics import topics_of
 
 
 def _extract(pages: list[str], language: str = "en", organisation: str | None = None):
@@ -247,7 +247,7 @@ def test_a_numbered_summary_list_is_linked_by_number_to_the_full_items() -> None
 def test_similar_rows_block_by_block_keep_the_threshold_and_the_order() -> None:
     import numpy as np
 
-    from kb.rec_links import similar_rows
+    from kb.recommendations.links import similar_rows
 
     matrix = np.array([[1, 0, 0], [0.8, 0.6, 0], [0, 0, 1], [0, 0.6, 0.8], [0.6, 0.8, 0]], dtype=np.float32)
     found = similar_rows(matrix, threshold=0.5, limit=2, block=2)  # blocks of two rows: three blocks

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kb import KnowledgeBase, Settings
-from kb.rec_evaluation import read_gold, score_extraction
+from kb.recommendations.evaluation import read_gold, score_extraction
 
 from .conftest import FAST, REALDOCS, needs_realdocs
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kb.similarity import fingerprint, pair_containment, shingle_similarity
+from kb.indexing.fingerprints import fingerprint, pair_containment, shingle_similarity
 from kb import KnowledgeBase
 
 from .conftest import REALDOCS, needs_realdocs

@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 
 from kb import KnowledgeBase
-from kb.keyword import PageHit
+from kb.engines.keyword import PageHit
 from kb.models import Document
-from kb.result_passages import PassageMaker, ShownDocument, pick_passages
-from kb.search import DocGroup
-from kb.vectors import ChunkHit
+from kb.search.passages import PassageMaker, ShownDocument, pick_passages
+from kb.search.results import DocGroup
+from kb.engines.vectors import ChunkHit
 
 
 def shown(keyword_pages: list[int], semantic: list[tuple[str, int]]) -> ShownDocument:

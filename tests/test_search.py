@@ -8,8 +8,8 @@ import pytest
 
 from kb import KnowledgeBase
 from kb.errors import ModeUnavailableError, QuerySyntaxError
-from kb.search import group_by_document, make_snippet
-from kb.keyword import PageHit
+from kb.search.results import group_by_document, make_snippet
+from kb.engines.keyword import PageHit
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 
 from kb import KnowledgeBase, Settings
 from kb.errors import KBError
-from kb.fusion import reciprocal_rank_fusion
+from kb.search.fusion import reciprocal_rank_fusion
 
 from .fixtures import DUTCH_PAGES, ENGLISH_PAGES, make_pdf
 

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from kb import KnowledgeBase, Settings
-from kb.embedding import SentenceTransformerEmbedder, load_embedder
+from kb.engines.registry import load_embedder
+from kb.engines.st_embedder import SentenceTransformerEmbedder
 from kb.errors import KBError
 
 from .conftest import needs_realdocs
@@ -99,7 +100,7 @@ def test_the_int8_onnx_backend_agrees_with_torch_and_exports_once(tmp_path: Path
     import subprocess
     import sys
 
-    from kb.embedding_onnx import ONNX_FILE, OnnxInt8Embedder
+    from kb.engines.onnx_embedder import ONNX_FILE, OnnxInt8Embedder
 
     texts = [page for pages in DOCS.values() for page in pages] + [
         "Slachtoffers van mensenhandel hebben recht op schadevergoeding.", "Debt bondage in brick kilns.",
@@ -113,7 +114,7 @@ def test_the_int8_onnx_backend_agrees_with_torch_and_exports_once(tmp_path: Path
     assert cosine.min() > 0.97 and cosine.mean() > 0.98
     [export] = list((tmp_path / "models").glob(f"*/{ONNX_FILE}"))
     made = export.stat().st_mtime_ns
-    code = ("from pathlib import Path; from kb.embedding import load_embedder, set_embedding_threads; "
+    code = ("from pathlib import Path; from kb.engines.embedding import set_embedding_threads; from kb.engines.registry import load_embedder; "
             "set_embedding_threads(1); "
             f"e = load_embedder('sentence-transformers', 'all-MiniLM-L6-v2', 'onnx-int8', Path({str(tmp_path / 'models')!r})); "
             "import sys; print('torch' in sys.modules, e.embed(['x']).shape, "

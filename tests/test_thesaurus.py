@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from kb.errors import KBError
-from kb.expansion import plan_query, query_language
-from kb.thesaurus import COLUMNS, DEFAULT_PATH, LANGUAGES, is_acronym, load_thesaurus, read_thesaurus
+from kb.search.translation import plan_query, query_language
+from kb.text.thesaurus import COLUMNS, DEFAULT_PATH, LANGUAGES, is_acronym, load_thesaurus, read_thesaurus
 
 
 @pytest.fixture(scope="module")

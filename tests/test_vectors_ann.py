@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kb.vectors import ExactVectorIndex
-from kb.vectors_ann import GRAPH, STATE, HnswVectorIndex
+from kb.engines.vectors import ExactVectorIndex
+from kb.engines.hnsw_vectors import GRAPH, STATE, HnswVectorIndex
 
 DIM = 384
 
@@ -36,16 +36,16 @@ def fill(index: ExactVectorIndex, vectors: np.ndarray, per_doc: int = 50, first:
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, np.ndarray]:
     path = tmp_path_factory.mktemp("ann") / "vectors"
     vectors = clustered(np.random.default_rng(3), 20_000)
-    fill(HnswVectorIndex(path, model_id="m", min_rows=1000), vectors)
+    fill(HnswVectorIndex(path, model_id="m", ann_min_rows=1000), vectors)
     return path, vectors
 
 
 def test_recall_at_10_against_exact_search(built: tuple[Path, np.ndarray]) -> None:
     path, vectors = built
-    ann, exact = HnswVectorIndex(path, model_id="m", min_rows=1000), ExactVectorIndex(path, model_id="m")
+    ann, exact = HnswVectorIndex(path, model_id="m", ann_min_rows=1000), ExactVectorIndex(path, model_id="m")
     assert ann._current_graph() is not None  # the saved graph answers, not the exact fallback
     # the search breadth is a setting of the reader, not kept in the file: a restored graph must be given it
-    assert HnswVectorIndex(path, model_id="m", min_rows=1000, expansion=300)._current_graph().expansion_search == 300
+    assert HnswVectorIndex(path, model_id="m", ann_min_rows=1000, ann_expansion=300)._current_graph().expansion_search == 300
     queries = clustered(np.random.default_rng(4), 50)
     recall = [len({h.chunk_id for h in ann.search(q, 10)} & {h.chunk_id for h in exact.search(q, 10)}) / 10
               for q in queries]
@@ -62,22 +62,22 @@ def test_only_the_best_candidates_are_rescored_the_rest_keep_the_graphs_int8_sco
         built: tuple[Path, np.ndarray]) -> None:
     path, vectors = built
     query = clustered(np.random.default_rng(6), 1)[0]
-    few = HnswVectorIndex(path, model_id="m", min_rows=1000, rescored=20).search(query, 200)
+    few = HnswVectorIndex(path, model_id="m", ann_min_rows=1000, ann_rescored=20).search(query, 200)
     errors = _score_errors(few, vectors, query)
     assert len(few) == 200 and [h.score for h in few] == sorted((h.score for h in few), reverse=True)
     assert errors.max() < 0.02  # the int8 cosine is close to the exact one
     assert (errors < 1e-5).sum() >= 20 and (errors >= 1e-5).sum() >= 150  # 20 rescored, the others not
-    every = HnswVectorIndex(path, model_id="m", min_rows=1000, rescored=384).search(query, 200)
+    every = HnswVectorIndex(path, model_id="m", ann_min_rows=1000, ann_rescored=384).search(query, 200)
     assert _score_errors(every, vectors, query).max() < 1e-5
     # a half query (the composite embedder's, longer than a unit vector) is scored as its dot product
-    scaled = HnswVectorIndex(path, model_id="m", min_rows=1000, rescored=0).search(query * np.float32(1.5), 50)
+    scaled = HnswVectorIndex(path, model_id="m", ann_min_rows=1000, ann_rescored=0).search(query * np.float32(1.5), 50)
     assert _score_errors(scaled, vectors, query * np.float32(1.5)).max() < 0.03
 
 
 def test_several_queries_walk_the_graph_at_once_and_find_what_each_finds_alone(
         built: tuple[Path, np.ndarray]) -> None:
     path, vectors = built
-    ann = HnswVectorIndex(path, model_id="m", min_rows=1000)
+    ann = HnswVectorIndex(path, model_id="m", ann_min_rows=1000)
     queries = list(clustered(np.random.default_rng(8), 3))
     together = ann.search_many(queries, 100)
     assert [len(hits) for hits in together] == [100, 100, 100]
@@ -89,7 +89,7 @@ def test_several_queries_walk_the_graph_at_once_and_find_what_each_finds_alone(
 
 def test_filtered_queries_are_exact(built: tuple[Path, np.ndarray]) -> None:
     path, _ = built
-    ann, exact = HnswVectorIndex(path, model_id="m", min_rows=1000), ExactVectorIndex(path, model_id="m")
+    ann, exact = HnswVectorIndex(path, model_id="m", ann_min_rows=1000), ExactVectorIndex(path, model_id="m")
     allowed = {f"d{n}" for n in range(0, 400, 7)}
     for query in clustered(np.random.default_rng(5), 10):
         assert ann.search(query, 10, allowed) == exact.search(query, 10, allowed)
@@ -97,11 +97,11 @@ def test_filtered_queries_are_exact(built: tuple[Path, np.ndarray]) -> None:
 
 def test_a_reader_in_another_process_uses_the_graph_and_sees_new_writes(tmp_path: Path) -> None:
     path = tmp_path / "vectors"
-    writer = HnswVectorIndex(path, model_id="m", min_rows=500)
+    writer = HnswVectorIndex(path, model_id="m", ann_min_rows=500)
     fill(writer, clustered(np.random.default_rng(6), 3000))
     probe = clustered(np.random.default_rng(7), 1)[0]
-    code = ("import sys, numpy as np; from kb.vectors_ann import HnswVectorIndex\n"
-            f"i = HnswVectorIndex({str(path)!r}, model_id='m', min_rows=500)\n"
+    code = ("import sys, numpy as np; from kb.engines.hnsw_vectors import HnswVectorIndex\n"
+            f"i = HnswVectorIndex({str(path)!r}, model_id='m', ann_min_rows=500)\n"
             "q = np.array([float(x) for x in sys.argv[1:]], dtype=np.float32)\n"
             "print(i._current_graph() is not None, i.search(q, 1)[0].chunk_id)")
     args = [sys.executable, "-c", code, *map(str, probe)]
@@ -115,21 +115,21 @@ def test_a_reader_in_another_process_uses_the_graph_and_sees_new_writes(tmp_path
 
 def test_a_graph_behind_the_manifest_is_not_used_and_the_next_writer_rebuilds_it(tmp_path: Path) -> None:
     path = tmp_path / "vectors"
-    fill(HnswVectorIndex(path, model_id="m", min_rows=500), clustered(np.random.default_rng(8), 2000))
+    fill(HnswVectorIndex(path, model_id="m", ann_min_rows=500), clustered(np.random.default_rng(8), 2000))
     state = json.loads((path / STATE).read_text())
     (path / STATE).write_text(json.dumps({**state, "next_segment": state["next_segment"] - 1}))  # a killed writer
-    reader = HnswVectorIndex(path, model_id="m", min_rows=500)
+    reader = HnswVectorIndex(path, model_id="m", ann_min_rows=500)
     assert reader._current_graph() is None
     query = clustered(np.random.default_rng(9), 1)[0]
     assert reader.search(query, 10) == ExactVectorIndex(path, model_id="m").search(query, 10)
     reader.remove_orphans()  # what the next writer does under the lock
     assert json.loads((path / STATE).read_text())["next_segment"] == state["next_segment"]
-    assert HnswVectorIndex(path, model_id="m", min_rows=500)._current_graph() is not None
+    assert HnswVectorIndex(path, model_id="m", ann_min_rows=500)._current_graph() is not None
 
 
 def test_small_collections_stay_exact_until_they_grow(tmp_path: Path) -> None:
     path = tmp_path / "vectors"
-    index = HnswVectorIndex(path, model_id="m", min_rows=1500)
+    index = HnswVectorIndex(path, model_id="m", ann_min_rows=1500)
     vectors = clustered(np.random.default_rng(10), 2000)
     fill(index, vectors[:1000])
     assert not (path / GRAPH).exists()

@@ -7,7 +7,10 @@ from typing import Iterator
 from kb.catalogue import read_catalogue
 from kb.models import LoadedDocument, Page, sha256_text
 
-from . import LoaderSpec, LoadOptions, LoadResult, register
+from .base import LoaderSpec
+from .base import LoadOptions
+from .base import LoadResult
+from .base import register
 
 
 def load_catalogue(path: Path, options: LoadOptions) -> Iterator[LoadResult]:

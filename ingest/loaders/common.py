@@ -7,7 +7,7 @@ from typing import Any, Iterable
 
 from kb.errors import LoadError
 
-from . import LoadOptions
+from .base import LoadOptions
 
 # Values that tools write when nobody filled a field in.
 PLACEHOLDERS = {"anonymous", "unknown", "unspecified", "user", "admin", "administrator", "author", "python-docx",

@@ -9,7 +9,10 @@ from typing import Any, Iterator
 from kb.errors import LoadError
 from kb.models import LoadedDocument, Page, sha256_bytes
 
-from . import LoaderSpec, LoadOptions, LoadResult, register
+from .base import LoaderSpec
+from .base import LoadOptions
+from .base import LoadResult
+from .base import register
 from .common import PLACEHOLDERS
 
 # Fewer characters than this over the whole file means there is no usable text layer.
@@ -142,7 +145,7 @@ def _no_text_reason(n_pages: int, ocr_done: Any, options: LoadOptions) -> str:
     if ocr_done:
         return (f"no text layer, and OCR found no text on its {n_pages} page(s): the pages hold only pictures or "
                 "drawings; nothing to index")
-    from ingest.ocr import ocr_unavailable_reason
+    from .ocr import ocr_unavailable_reason
 
     why = ocr_unavailable_reason(options)
     if why is None:
@@ -271,7 +274,7 @@ def _read_textless_pages(path: Path, reader: Any, pages: list[Page], options: Lo
             textless.append(page.number)
     if not textless:
         return []
-    from ingest.ocr import ocr_pdf_pages, ocr_unavailable_reason
+    from .ocr import ocr_pdf_pages, ocr_unavailable_reason
 
     why = ocr_unavailable_reason(options)
     if why is not None:

@@ -11,7 +11,10 @@ from typing import Any, Iterator
 from kb.errors import LoadError
 from kb.models import LoadedDocument, Page, sha256_text
 
-from . import LoaderSpec, LoadOptions, LoadResult, register
+from .base import LoaderSpec
+from .base import LoadOptions
+from .base import LoadResult
+from .base import register
 
 
 def _record_to_document(path: Path, record: dict[str, Any], where: str, options: LoadOptions) -> LoadResult:

@@ -7,7 +7,10 @@ from typing import Any, Iterator
 from kb.errors import LoadError
 from kb.models import LoadedDocument, Page, sha256_bytes
 
-from . import LoaderSpec, LoadOptions, LoadResult, register
+from .base import LoaderSpec
+from .base import LoadOptions
+from .base import LoadResult
+from .base import register
 from .common import office_properties, open_office_zip
 
 NOTES_HEADING = "Speaker notes:"

@@ -8,7 +8,10 @@ from typing import Iterator
 from kb.errors import LoadError
 from kb.models import LoadedDocument, Page, sha256_bytes
 
-from . import LoaderSpec, LoadOptions, LoadResult, register
+from .base import LoaderSpec
+from .base import LoadOptions
+from .base import LoadResult
+from .base import register
 
 _HEADING = re.compile(r"^\s{0,3}#\s+(.+?)\s*#*\s*$", re.M)
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)

@@ -9,7 +9,10 @@ from typing import Any, Iterator
 from kb.errors import LoadError
 from kb.models import LoadedDocument, Page, sha256_bytes
 
-from . import LoaderSpec, LoadOptions, LoadResult, register
+from .base import LoaderSpec
+from .base import LoadOptions
+from .base import LoadResult
+from .base import register
 from .common import PAGE_CHARS, paginate, year_of
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*$")

@@ -7,7 +7,10 @@ from typing import Any, Iterator
 from kb.errors import LoadError
 from kb.models import LoadedDocument, Page, sha256_bytes
 
-from . import LoaderSpec, LoadOptions, LoadResult, register
+from .base import LoaderSpec
+from .base import LoadOptions
+from .base import LoadResult
+from .base import register
 from .common import PAGE_CHARS, office_properties, open_office_zip, paginate
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -10,8 +10,8 @@ import streamlit as st
 from kb import KnowledgeBase
 from kb.errors import KBError
 from kb.models import as_int
-from kb.rec_search import RecordView
-from kb.topics import TOPICS
+from kb.recommendations.catalogue import RecordView
+from kb.recommendations.topics import TOPICS
 
 from .render import LANGUAGE_NAMES, escape, plain
 from .researcher import own_items
@@ -165,7 +165,7 @@ def grid_html(counts: dict[tuple[str, str], int], state: dict[str, Any]) -> str:
 
 
 def _grid(found: list[RecordView], state: dict[str, Any]) -> None:
-    from kb.rec_search import country_topic_grid
+    from kb.recommendations.catalogue import country_topic_grid
 
     counts = country_topic_grid(found)
     if not counts:

@@ -11,7 +11,7 @@ from typing import Any
 import streamlit as st
 
 from kb import KnowledgeBase
-from kb.report import IngestItem, IngestReport
+from kb.indexing.report import IngestItem, IngestReport
 
 from .metadata_form import changed_fields, metadata_inputs
 from .render import plain

@@ -11,9 +11,9 @@ from typing import Callable
 
 import pytest
 
-from kb.backends import KEYWORD_BACKENDS, build_keyword_index
+from kb.engines.registry import KEYWORD_BACKENDS, build_keyword_index
 from kb.errors import QuerySyntaxError, SchemaVersionError
-from kb.keyword import KeywordIndex, highlight_spans
+from kb.engines.keyword import KeywordIndex, highlight_spans
 from kb.models import Document, Page
 from kb.settings import Settings
 
@@ -198,7 +198,7 @@ def test_clear_drops_everything(index: KeywordIndex) -> None:
 def test_another_process_sees_the_index_and_later_writes(index: KeywordIndex, engine_settings: dict[str, str],
                                                         tmp_path: Path) -> None:
     script = (
-        "import sys; from kb.backends import build_keyword_index; from kb.settings import Settings\n"
+        "import sys; from kb.engines.registry import build_keyword_index; from kb.settings import Settings\n"
         f"index = build_keyword_index(Settings.load({engine_settings!r}, environ={{}}), "
         f"{str(index.path)!r})\n"
         "print(sorted(h.doc_id for h in index.search(index.parse(sys.argv[1], raw=False), limit=10)))")

@@ -7,16 +7,16 @@ from typing import Callable
 import numpy as np
 import pytest
 
-from kb.vectors import ExactVectorIndex
-from kb.vectors_ann import HnswVectorIndex
-from kb.vectors_milvus import MilvusVectorIndex
+from kb.engines.vectors import ExactVectorIndex
+from kb.engines.hnsw_vectors import HnswVectorIndex
+from kb.engines.milvus_vectors import MilvusVectorIndex
 
 DIM = 16
 Factory = Callable[[Path], object]
 BACKENDS: dict[str, Factory] = {
     "exact": lambda path: ExactVectorIndex(path, model_id="test-model"),
     # the graph from the first row on, so that every contract test goes through it
-    "hnsw": lambda path: HnswVectorIndex(path, model_id="test-model", min_rows=0),
+    "hnsw": lambda path: HnswVectorIndex(path, model_id="test-model", ann_min_rows=0),
 }
 
 
@@ -25,7 +25,7 @@ BACKENDS: dict[str, Factory] = {
 def make_index(request: pytest.FixtureRequest, tmp_path: Path):
     if request.param == "milvus":  # the session's Milvus Lite server, exact search inside Milvus
         uri = request.getfixturevalue("milvus_uri")
-        return lambda: MilvusVectorIndex(tmp_path / "vectors", uri=uri, model_id="test-model", index_type="FLAT")
+        return lambda: MilvusVectorIndex(tmp_path / "vectors", uri=uri, model_id="test-model", milvus_vector_index="FLAT")
     factory = BACKENDS[request.param]
     return lambda: factory(tmp_path / "vectors")
 

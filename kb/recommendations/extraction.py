@@ -1,0 +1,157 @@
+"""Recommendations and practices extracted from a document's pages: the numbered items of its recommendation
+sections, and the sentences elsewhere that recommend in the report's own voice or hold a practice up as good.
+
+Every record keeps the report's words (lines joined, words broken at line ends mended, whitespace normalised),
+the page where it begins, the number as printed, whom it addresses, how strongly (GRETA's urge > consider >
+invite, otherwise recommend) and topic tags. Where the same text comes twice in one document — a summary list
+that repeats recommendations given in full — the shorter is linked to the fuller one (`repeats`) instead of
+standing as a record of its own.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Iterable, Sequence
+
+from ..filters import split_values
+from ..models import Document, Page, Recommendation, rec_id_for
+from .addressee import addressee_of
+from .cues import greta_strength, is_practice, leans_on_previous, recommendation_strength
+from .sections import item_body, labelled_items, section_items, section_spans
+from .lines import Line, document_lines, is_heading, join_lines, join_with_lines, sentence_spans
+from .topics import topics_of
+
+RECOMMENDATION, PRACTICE = "recommendation", "practice"
+KINDS = (RECOMMENDATION, PRACTICE)
+_MAX_SENTENCE = 1500
+_PARAGRAPH_NUMBER = re.compile(r"^\(?(\d{1,3})[.)]$")
+_WORD = re.compile(r"\w+")
+# the heading of a list that sums up recommendations given in full elsewhere in the document
+SUMMARY_LIST = re.compile(r"\b(?:summary|samenvatting|overview|overzicht|list|lijst|liste|zusammenfassung|résumé|"
+                          r"récapitulatif|appendix|annex|annexe|bijlage|anhang)\b", re.I)
+# a quotation of another text, or a footnote ("138 In het rapport wordt aanbevolen …"): not the report's own voice
+_QUOTED_OR_NOTE = re.compile(r"^(?:[‘“\"'«„]|\d{1,3}\s+[A-ZÀ-Ý])")
+
+
+def extract_recommendations(doc: Document, pages: Sequence[Page]) -> list[Recommendation]:
+    """Every recommendation and practice of a document, in document order."""
+    lines = document_lines(pages)
+    found: list[tuple[int, Recommendation]] = []
+    covered: set[int] = set()
+    in_summaries: set[str] = set()
+    for start, end in section_spans(lines):
+        summary = bool(SUMMARY_LIST.search(lines[start - 1].text))
+        for item in section_items(lines, start, end):
+            first = lines.index(item.lines[0], start)
+            covered.update(range(first, first + len(item.lines)))
+            text = join_lines(item_body(item))
+            if len(_WORD.findall(text)) >= 4:
+                record = _record(doc, item.lines[0].page, text, RECOMMENDATION, greta_strength(text) or "recommend",
+                                 item.number, item.heading)
+                found.append((first, record))
+                if summary:
+                    in_summaries.add(record.rec_id)
+    for first, item in labelled_items(lines, covered):
+        text = join_lines(line.text for line in item.lines[1:])
+        if len(_WORD.findall(text)) < 4:  # a label in a table or a cross-reference ("Aanbeveling 4 het OM.")
+            continue
+        found.append((first, _record(doc, item.lines[0].page, text, RECOMMENDATION, greta_strength(text) or "recommend",
+                                     item.number, item.heading)))
+    organisations = split_values("organisation", doc.organisation)
+    for run in _uncovered_runs(lines, covered):
+        found.extend(_sentence_records(doc, lines, run, organisations))
+    found.sort(key=lambda pair: pair[0])
+    records = [record for _, record in found if not _mostly_numbers(record.text, 0.3)]  # an index, a table
+    for seq, record in enumerate(records):
+        record.seq = seq
+    _link_summary_lists(records, in_summaries)
+    _link_repeats(records)
+    return records
+
+
+def _record(doc: Document, page: int, text: str, kind: str, strength: str | None, number: str | None = None,
+            heading: str | None = None) -> Recommendation:
+    return Recommendation(
+        rec_id=rec_id_for(doc.doc_id, page, text), doc_id=doc.doc_id, kind=kind, page=page, text=text,
+        number=number, language=doc.language, addressee=addressee_of(text) if kind == RECOMMENDATION else None,
+        strength=strength, topics=topics_of(f"{heading or ''} {text}"), heading=heading)
+
+
+def _uncovered_runs(lines: Sequence[Line], covered: set[int]) -> Iterable[list[int]]:
+    run: list[int] = []
+    for index in range(len(lines)):
+        if index in covered or is_heading(lines, index):  # a heading is not the start of the next sentence
+            if run:
+                yield run
+            run = []
+        else:
+            run.append(index)
+    if run:
+        yield run
+
+
+def _sentence_records(doc: Document, lines: Sequence[Line], run: list[int],
+                      organisations: list[str]) -> list[tuple[int, Recommendation]]:
+    text, starts = join_with_lines([lines[i] for i in run])
+    offsets = [offset for offset, _ in starts]
+    spans = sentence_spans(text)
+    out: list[tuple[int, Recommendation]] = []
+    for n, (start, end) in enumerate(spans):
+        sentence = text[start:end].strip()
+        if len(sentence) > _MAX_SENTENCE or len(_WORD.findall(sentence)) < 5 or _QUOTED_OR_NOTE.match(sentence) \
+                or _mostly_numbers(sentence):
+            continue
+        strength = recommendation_strength(sentence, organisations)
+        kind = RECOMMENDATION if strength else PRACTICE if is_practice(sentence) else None
+        if kind is None:
+            continue
+        if kind == PRACTICE and leans_on_previous(sentence) and n > 0:
+            start = spans[n - 1][0]
+            sentence = text[start:end].strip()
+        line = run[starts[max(0, bisect.bisect_right(offsets, start) - 1)][1]]
+        previous = text[spans[n - 1][0]:spans[n - 1][1]].strip() if n > 0 else ""
+        number = m.group(1) if (m := _PARAGRAPH_NUMBER.match(previous)) else None
+        out.append((line, _record(doc, lines[line].page, sentence, kind, strength, number)))
+    return out
+
+
+def _mostly_numbers(text: str, share: float = 0.15) -> bool:
+    """An index or a table row ("Raad van State 79, 287 Raad voor …"), not a sentence."""
+    words = _WORD.findall(text)
+    return sum(w.isdigit() for w in words) > share * len(words)
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = _WORD.findall(text.lower())
+    return {tuple(words[i:i + 3]) for i in range(len(words) - 2)}
+
+
+def _link_summary_lists(records: list[Recommendation], in_summaries: set[str]) -> None:
+    """Link the numbered items of a summary list ("Samenvatting van de aanbevelingen", "Summary of
+    recommendations") to the items of the same number given in full before it: the summary shortens them, so
+    their words differ."""
+    for i, record in enumerate(records):
+        if record.rec_id not in in_summaries or record.number is None:
+            continue
+        full = next((other for other in reversed(records[:i]) if other.number == record.number
+                     and other.kind == record.kind and other.rec_id not in in_summaries), None)
+        if full is not None:
+            record.repeats = full.rec_id
+
+
+def _link_repeats(records: list[Recommendation]) -> None:
+    """Link each record that repeats another of the same document (a summary list, an appendix) to it.
+
+    Of two near-identical records the one with a printed number stands (the appendix that lists GRETA's numbered
+    paragraphs again, "(paragraph 45)"); otherwise the earlier one, where the report first gives it in full.
+    """
+    shingles = [_shingles(r.text) for r in records]
+    for i, record in enumerate(records):
+        for j, other in enumerate(records):
+            if i == j or other.kind != record.kind or min(len(shingles[i]), len(shingles[j])) < 3:
+                continue
+            shared = len(shingles[i] & shingles[j]) / min(len(shingles[i]), len(shingles[j]))
+            other_stands = (other.number is not None, -j) > (record.number is not None, -i)
+            if shared >= 0.8 and other_stands and other.repeats is None:
+                record.repeats = other.rec_id
+                break

@@ -1,0 +1,115 @@
+"""A document's text as one stream of lines for extracting recommendations: running heads, page numbers and
+line-end hyphens taken out, every line still knowing its page."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from ..models import Page
+
+_HEAD_WINDOW, _FOOT_WINDOW = 3, 2
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*)?(?:\d{1,4}|[ivxlcdm]{1,6})(?:\s*[-–—])?\s*$", re.I)
+_DIGITS = re.compile(r"\d+")
+_SPACES = re.compile(r"\s+")
+def _broken_word(text: str) -> bool:
+    """Whether text ends in a word broken at the line end: "con-" (a hyphen that stays, "preventie- en", has a
+    space after it)."""
+    return len(text) > 1 and text[-1] == "-" and text[-2].isalpha()
+
+
+@dataclass
+class Line:
+    """One line of a document's text with its 1-based page number."""
+
+    page: int
+    text: str
+
+
+def _shape(line: str) -> str:
+    """A line with its numbers blanked, so "REPORT 203" and "REPORT 205" count as one running head."""
+    return _DIGITS.sub("#", _SPACES.sub(" ", line.strip()))
+
+
+def running_heads(pages: Sequence[Page]) -> set[str]:
+    """The lines (by shape) that open or close several pages: running heads and feet."""
+    counts: Counter[str] = Counter()
+    for page in pages:
+        lines = [ln for ln in page.text.splitlines() if ln.strip()]
+        edge = lines[:_HEAD_WINDOW] + lines[-_FOOT_WINDOW:] if len(lines) > _HEAD_WINDOW + _FOOT_WINDOW else lines
+        counts.update({_shape(ln) for ln in edge})
+    needed = max(3, len(pages) // 20)
+    # a chapter's running head in capitals ("RECOMMENDATIONS" over a few pages) is a head however short the chapter
+    return {shape for shape, n in counts.items() if n >= needed or (n >= 3 and shape.isupper())}
+
+
+def document_lines(pages: Sequence[Page]) -> list[Line]:
+    """Every line of the document in order, without running heads, page numbers and empty lines."""
+    heads = running_heads(pages)
+    out: list[Line] = []
+    for page in pages:
+        lines = [ln.strip() for ln in page.text.splitlines() if ln.strip()]
+        last = len(lines) - 1
+        for i, text in enumerate(lines):
+            at_edge = i < _HEAD_WINDOW or i > last - _FOOT_WINDOW
+            if at_edge and (_PAGE_NUMBER.match(text) or _shape(text) in heads):
+                continue
+            out.append(Line(page.number, _SPACES.sub(" ", text)))
+    return out
+
+
+def join_lines(lines: Iterable[str]) -> str:
+    """Lines joined into running text: words broken at a line end mended, whitespace normalised."""
+    return _SPACES.sub(" ", join_with_lines([Line(0, line) for line in lines])[0]).strip()
+
+
+def join_with_lines(lines: Sequence[Line]) -> tuple[str, list[tuple[int, int]]]:
+    """Lines joined as `join_lines` does, with (offset in the text, index of the line) where each line begins."""
+    text, starts = "", []
+    for index, line in enumerate(lines):
+        piece = line.text.strip()
+        if not piece:
+            continue
+        if _broken_word(text) and piece[:1].islower():
+            starts.append((len(text) - 1, index))
+            text = text[:-1] + piece
+        else:
+            text = f"{text} " if text else text
+            starts.append((len(text), index))
+            text += piece
+    return text, starts
+
+
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"'’”)]*\s+(?=[\"'‘“(]?[A-ZÀ-Ý0-9•▪])")
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:e\.g|i\.e|art|arts|nr|nrs|no|nos|o\.a|bijv|resp|cf|p|pp|etc|mr|mrs|ms|dr|st|vs|jo|sr|dhr|mw|ca|incl|"
+    r"par|para|paras|vol|fig|jr|prof|z\.g|m\.b\.t|t\.a\.v|i\.v\.m|n\.a\.v|d\.w\.z|m\.n|zgn|vgl|Stb|Stcrt|Kamerstukken|"
+    r"II|I)\.|\b[A-Z]\.)$", re.I)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """[start, end) spans of the sentences of a running text (abbreviations such as "e.g." do not end one)."""
+    spans, start = [], 0
+    for match in _BOUNDARY.finditer(text):
+        if _ABBREVIATION.search(text[max(start, match.start() - 14):match.start()]):
+            continue
+        spans.append((start, match.start()))
+        start = match.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+_ENDS_SENTENCE = re.compile(r"[.!?;:,)’”\"]$")
+
+
+def is_heading(lines: Sequence[Line], i: int, next_begins: bool | None = None) -> bool:
+    """Whether a line stands alone as a heading: short, capitalised, no closing punctuation, after a finished
+    sentence (or the start, or a new page) and before what it heads (`next_begins`; by default a line that begins
+    with a capital)."""
+    text = lines[i].text
+    following = lines[i + 1].text if i + 1 < len(lines) else ""
+    begins = following[:1].isupper() if next_begins is None else next_begins
+    return (begins and len(text) <= 80 and text[:1].isupper() and not _ENDS_SENTENCE.search(text)
+            and (i == 0 or bool(_ENDS_SENTENCE.search(lines[i - 1].text)) or lines[i - 1].page != lines[i].page))

@@ -1,0 +1,185 @@
+"""Recommendation sections of a document and the numbered (or bulleted) items in them.
+
+A section opens at a heading such as "Recommendations", "10 Aanbevelingen", "Conclusions and recommendations" or
+"Appendix – List of GRETA's proposals and recommendations", and closes at the next chapter-like heading (Summary,
+Samenvatting, Bibliography, Appendix, a numbered section heading) or when no item has come for a long stretch.
+Inside it, items are numbered 1, 2, 3 … in sequence (a number out of sequence is part of the text), or bulleted
+when nothing is numbered; an item runs over lines and pages until the next item, a sub-heading or the section's
+end. A sub-heading ("Law enforcement in the prostitution sector") is kept as the items' heading.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from .lines import Line, is_heading
+
+_REC_WORD = (r"(?:recommendations?|aanbevelingen|recommandations|empfehlungen|proposals\s+and\s+recommendations|"
+             r"conclusions\s+and\s+proposals\s+for\s+action|conclusies\s+en\s+aanbevelingen|conclusions\s+and\s+"
+             r"recommendations|conclusions\s+et\s+recommandations|schlussfolgerungen\s+und\s+empfehlungen)")
+HEADING = re.compile(
+    r"^(?:(?:appendix|annex|annexe|bijlage|anhang|chapter|hoofdstuk|chapitre|kapitel)\s*[ivx\d]*\s*[-–:.]?\s*)?"
+    r"(?:\d+(?:\.\d+)*\.?\s+)?(?:(?:main|key|general|final|summary\s+of|list\s+of|overview\s+of|our|the|de|les|"
+    r"die|samenvatting\s+van\s+de|overzicht\s+van\s+de|lijst\s+van|liste\s+des|greta'?s|greta’s|of)\s+)*"
+    rf"{_REC_WORD}$", re.I)  # "Recommendations:" inside running text introduces a list the report tells of
+_END_WORDS = (r"(?:summary|samenvatting|bibliography|bibliografie|literatuur|literature|references|appendix|"
+              r"appendices|bijlagen?|annex(?:es|e)?|anhang|contents|inhoud(?:sopgave)?|résumé|zusammenfassung|"
+              r"introduction|inleiding|conclusions?|conclusies?|glossary|abbreviations|afkortingen|lijst\s+van\s+"
+              r"afkortingen|list\s+of\s+abbreviations|notes|noten|endnotes|government'?s\s+comments|"
+              r"comments\s+of\s+the\s+government|literatur|abkürzungen)")
+END_HEADING = re.compile(rf"^(?:\d+(?:\.\d+)*\.?\s+)?{_END_WORDS}(?:\s+[ivx\d]+)?(?:\s*[-–:]\s*.{{0,60}})?$", re.I)
+SECTION_HEADING = re.compile(r"^(?:\d+\.\d+(?:\.\d+)*\.?\s+[A-ZÀ-Ý][^.]{2,80}|\d{1,2}\s+[A-ZÀ-Ý][A-ZÀ-Ý ,’'-]{3,60})$")
+LETTER_CLOSE = re.compile(r"^(?:met\s+vriendelijke\s+groet|hoogachtend|yours\s+sincerely|kind\s+regards|"
+                          r"yours\s+faithfully|veuillez\s+agréer|mit\s+freundlichen\s+grüßen)", re.I)
+NUMBERED = re.compile(r"^((?:(?:recommendation|aanbeveling|recommandation|empfehlung)\s+)?(\d{1,3}))(?:[.):]\s+(\S.*)|"
+                      r"\.(?=[A-ZÀ-Ý(‘“'\"])(.*))$", re.I)  # "55.Meer", "22.(Hulpverlenings)instanties": no space
+# a recommendation under its own label: "Aanbeveling 1", "RECOMMENDATION 2 Choose interventions that …"
+LABEL = re.compile(r"^(?:aanbeveling|recommendation|recommandation|empfehlung)(?:\s+(\d{1,3}[a-z]?))?\s*:?"
+                   r"(?:\s+([A-ZÀ-Ý].{0,118}))?$", re.I)
+BULLET = re.compile(r"^[•▪●◦■►\-–*]\s*(\S.*)$")
+# a label's title is a heading: no sentence ends in it, and it is no instrument's reference ("R (2002) 11", "Nr. 19")
+_NOT_A_TITLE = re.compile(r"\.(?:\s|$)|^(?:R\s*\(|Nr\b|No\b|\(\d{4}\))")
+_SENTENCE_END = re.compile(r"[.!?;:)’”\"]$")
+_QUIET_LINES = 40
+# the closing text of a list speaks of the recommendations (plural) it follows
+_TALKS_OF_RECOMMENDATIONS = re.compile(r"\b(?:recommendations|aanbevelingen|recommandations|empfehlungen)\b", re.I)  # lines after the last item that close a section
+
+
+@dataclass
+class Item:
+    """A numbered or bulleted item of a recommendations section: its lines and printed number."""
+
+    lines: list[Line]
+    number: str | None
+    heading: str | None
+
+
+def section_spans(lines: Sequence[Line]) -> list[tuple[int, int]]:
+    """[start, end) line ranges of the recommendation sections (the heading line excluded)."""
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(lines):
+        if len(lines[i].text) <= 100 and HEADING.match(lines[i].text):
+            end = i + 1
+            while end < len(lines) and not _closes(lines[end].text):
+                end += 1
+            spans.append((i + 1, end))
+            i = end
+        else:
+            i += 1
+    return spans
+
+
+def _closes(text: str) -> bool:
+    return len(text) <= 100 and bool(END_HEADING.match(text) or SECTION_HEADING.match(text) or HEADING.match(text)
+                                     or LETTER_CLOSE.match(text))
+
+
+def _starts(text: str, expected: int | None, numbered: bool) -> tuple[str | None, bool]:
+    """(printed number, whether the line starts an item) for a line, given the number expected next."""
+    match = NUMBERED.match(text)
+    if match and (expected is None or int(match.group(2)) == expected):
+        return match.group(1), True
+    if not numbered and BULLET.match(text):
+        return None, True
+    return None, False
+
+
+_ITEM_CHARS = 4000  # an item this long ends at its next sentence end (a list that nothing closes)
+
+
+def section_items(lines: Sequence[Line], start: int, end: int) -> list[Item]:
+    """The items of one section, in order."""
+    items: list[Item] = []
+    current: Item | None = None
+    expected: int | None = None
+    numbered, heading, quiet, chars = False, None, 0, 0
+    for i in range(start, end):
+        text = lines[i].text
+        number, starts = _starts(text, expected, numbered)
+        if starts:
+            if number is not None and not numbered:
+                numbered, items = True, []  # bullets before the first numbered item were the introduction's
+            if number is not None:
+                expected = int(_digits(number)) + 1
+            current, quiet, chars = Item([lines[i]], _digits(number), heading), 0, len(text)
+            items.append(current)
+            continue
+        following = lines[i + 1].text if i + 1 < end else ""
+        if is_heading(lines, i, next_begins=_starts(following, expected, numbered)[1]):
+            heading, current = text, None
+            continue
+        if current is not None and not (chars > _ITEM_CHARS and _SENTENCE_END.search(current.lines[-1].text)):
+            current.lines.append(lines[i])
+            chars += len(text)
+            continue
+        current, quiet = None, quiet + 1
+        if quiet > _QUIET_LINES:
+            break
+    if items:
+        _end_at_paragraph(items[-1], lines[start:end])
+    return items
+
+
+def _end_at_paragraph(item: Item, section: Sequence[Line]) -> None:
+    """End the section's last item at its first paragraph end (a short line closing a sentence): what follows is
+    the section's own closing text, not the item's."""
+    short = _short_line(section)
+    for n, line in enumerate(item.lines[:-1]):
+        if not re.search(r"[.!?]$", line.text):
+            continue
+        rest = " ".join(later.text for later in item.lines[n + 1:])
+        if len(line.text) < short or (item.lines[n + 1].text[:1].isupper() and _TALKS_OF_RECOMMENDATIONS.search(rest)):
+            del item.lines[n + 1:]
+            return
+
+
+def item_body(item: Item) -> list[str]:
+    """The item's lines with its number or bullet taken off the first."""
+    first = item.lines[0].text
+    match = NUMBERED.match(first) if item.number is not None else BULLET.match(first)
+    if item.number is not None and match:
+        head = match.group(3) if match.group(3) is not None else match.group(4)
+    else:
+        head = match.group(1) if match else first
+    return [head] + [line.text for line in item.lines[1:]]
+
+
+def _short_line(lines: Sequence[Line]) -> float:
+    """Below this length a line ending a sentence ends its paragraph: 75 % of a full line (the 90th percentile of
+    the widths, so that headings and short lines do not lower it; lines inside a paragraph fill 85–100 %)."""
+    widths = sorted(len(line.text) for line in lines) or [0]
+    return 0.75 * widths[(9 * len(widths)) // 10]
+
+
+def _digits(number: str | None) -> str | None:
+    """The number of "Recommendation 12" or "12": "12"."""
+    return re.sub(r"^\D+", "", number) if number is not None else None
+
+
+def labelled_items(lines: Sequence[Line], covered: set[int]) -> list[tuple[int, Item]]:
+    """Recommendations under a label of their own outside the sections ("Aanbeveling 3", "RECOMMENDATION 2 …"):
+    the label's title is the heading, the text runs to the first paragraph end (or the next label)."""
+    out: list[tuple[int, Item]] = []
+    short = _short_line(lines)
+    for i, line in enumerate(lines):
+        match = LABEL.match(line.text) if i not in covered and len(line.text) <= 130 and line.text[:1].isupper() else None
+        title = match.group(2) if match else None
+        if not match or (title and (not title[0].isupper() or _NOT_A_TITLE.search(title))):
+            continue  # "Recommendation is bedoeld …", "Aanbeveling R (2002) 11. In het …": text about an instrument
+        body: list[Line] = []
+        start = i + 1
+        while title and start < len(lines) and lines[start].text[:1].islower() and start - i < 3:
+            title, start = f"{title} {lines[start].text}", start + 1  # a title that runs over two lines
+        for later in range(start, min(len(lines), i + 40)):
+            text = lines[later].text
+            if later in covered or LABEL.match(text) or _closes(text):
+                break
+            body.append(lines[later])
+            if sum(len(b.text) for b in body) > _ITEM_CHARS or (len(text) < short and re.search(r"[.!?]$", text)):
+                break
+        if body:
+            covered.update(range(i, start + len(body)))
+            out.append((i, Item([line] + body, match.group(1), title)))
+    return out
