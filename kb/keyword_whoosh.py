@@ -4,16 +4,19 @@ from __future__ import annotations
 import math
 import shutil
 import threading
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
+from whoosh.analysis import Analyzer, CharsetFilter, LowercaseFilter, PyStemmerFilter, RegexTokenizer, StopFilter
 from whoosh.fields import ID, NUMERIC, TEXT, Schema
 from whoosh.reading import EmptyReader
 from whoosh.scoring import BM25F, BM25FScorer, WeightScorer
 
-from .analysis import INDEX_LANGUAGES, analyze, analyzer_for, index_language
+from .analysis import GENERIC, INDEX_LANGUAGES, STEMMED_LANGUAGES, TOKEN_PATTERN, analyze, index_language, stop_words
+from .analysis_data import ACCENT_MAP
 from .errors import QuerySyntaxError
 from .keyword import (
     PageHit, ParsedQuery, PlainPlan, check_marker, damaged, page_id_for, parse_raw_syntax, plan_plain_query,
@@ -24,6 +27,18 @@ from .models import Document, Page
 BACKEND = "whoosh"
 # 2: Greek joined the stemmed languages (title_el, body_el)
 SCHEMA_VERSION = 2
+
+
+@lru_cache(maxsize=None)
+def analyzer_for(language: str) -> Analyzer:
+    """whoosh's analyzer for an index language code (`en`, `nl`, `de`, `fr`, `el` or `xx`): the terms of
+    `kb.analysis.analyze`, as a filter chain the whoosh index runs itself."""
+    base = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter()
+    if language == GENERIC:
+        return base | CharsetFilter(ACCENT_MAP)
+    # Stemming runs before accent folding so the snowball rules see the real spelling.
+    return (base | StopFilter(stoplist=stop_words(language), minsize=1)
+            | PyStemmerFilter(STEMMED_LANGUAGES[language]) | CharsetFilter(ACCENT_MAP))
 
 
 class CrossLanguageBM25F(BM25F):
