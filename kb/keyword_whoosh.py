@@ -15,6 +15,7 @@ from whoosh.fields import ID, NUMERIC, TEXT, Schema
 from whoosh.reading import EmptyReader
 from whoosh.scoring import BM25F, BM25FScorer, WeightScorer
 
+from . import raw_query as rq
 from .analysis import GENERIC, INDEX_LANGUAGES, STEMMED_LANGUAGES, TOKEN_PATTERN, analyze, index_language, stop_words
 from .analysis_data import ACCENT_MAP
 from .errors import QuerySyntaxError
@@ -39,6 +40,27 @@ def analyzer_for(language: str) -> Analyzer:
     # Stemming runs before accent folding so the snowball rules see the real spelling.
     return (base | StopFilter(stoplist=stop_words(language), minsize=1)
             | PyStemmerFilter(STEMMED_LANGUAGES[language]) | CharsetFilter(ACCENT_MAP))
+
+
+def whoosh_query(q: rq.Query) -> wq.Query:
+    """The whoosh query for a raw query tree (the tree whoosh's own parser gives for the same text)."""
+    if q is rq.NULL:
+        return wq.NullQuery
+    if isinstance(q, rq.Phrase):
+        return wq.Phrase(q.fieldname, list(q.words), slop=q.slop, boost=q.boost)
+    if isinstance(q, rq.FuzzyTerm):
+        return wq.FuzzyTerm(q.fieldname, q.text, boost=q.boost, maxdist=q.maxdist, prefixlength=q.prefixlength)
+    if isinstance(q, rq.Range):
+        return wq.TermRange(q.fieldname, q.start, q.end, q.startexcl, q.endexcl, boost=q.boost)
+    if isinstance(q, (rq.Term, rq.Prefix, rq.Wildcard)):
+        return getattr(wq, type(q).__name__)(q.fieldname, q.text, boost=q.boost)
+    if isinstance(q, rq.Every):
+        return wq.Every(q.fieldname, boost=q.boost)
+    if isinstance(q, rq.Not):
+        return wq.Not(whoosh_query(q.query), boost=q.boost)
+    if isinstance(q, rq.BINARY):
+        return getattr(wq, type(q).__name__)(whoosh_query(q.a), whoosh_query(q.b))
+    return getattr(wq, type(q).__name__)([whoosh_query(sub) for sub in q.subqueries], boost=q.boost)
 
 
 class CrossLanguageBM25F(BM25F):
@@ -251,7 +273,7 @@ class WhooshKeywordIndex:
 
     def _parse_raw(self, text: str) -> wq.Query:
         """The raw syntax with `title` and `body` expanded to the language fields that hold documents."""
-        return self._expand_fields(parse_raw_syntax(text), self._languages())
+        return self._expand_fields(whoosh_query(parse_raw_syntax(text)), self._languages())
 
     def _expand_fields(self, q: wq.Query, languages: tuple[str, ...]) -> wq.Query:
         if isinstance(q, wq.Term) and q.fieldname in ("body", "title"):
