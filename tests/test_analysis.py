@@ -1,9 +1,16 @@
-"""The memoised term analyser gives exactly the terms and offsets of whoosh's analyzer chain, in every language."""
+"""The memoised term analyser gives exactly the terms and offsets of whoosh's analyzer chain, in every language,
+with whoosh's own stop words and accent folding."""
 from __future__ import annotations
 
 import pytest
+from whoosh.analysis import STOP_WORDS
+from whoosh.lang import aliases, languages
+from whoosh.lang import stopwords_for_language as whoosh_stopwords
+from whoosh.support.charset import accent_map
 
-from kb.text.analysis import INDEX_LANGUAGES, analyze, analyzer_for, matching_spans, term_spans
+from kb.engines.whoosh_keyword import analyzer_for
+from kb.text.analysis import INDEX_LANGUAGES, analyze, matching_spans, stopwords_for_language, term_spans
+from kb.text.word_lists import ACCENT_MAP, ENGLISH_STOP_WORDS
 
 from .fixtures import DUTCH_PAGES, ENGLISH_PAGES, GRETA_PAGES
 
@@ -56,3 +63,18 @@ def test_highlights_are_the_same_whatever_the_memo_holds(language: str, monkeypa
     monkeypatch.setattr(analysis._FastAnalyzer, "MEMO_LIMIT", 0)
     for text in (fresh, again, fresh):  # each call empties the memo first
         assert matching_spans(language, text, wanted | labour) == expected(text, wanted | labour)
+
+
+def test_stop_words_and_accent_folding_are_whooshs() -> None:
+    assert ENGLISH_STOP_WORDS == STOP_WORDS
+    assert ACCENT_MAP == accent_map
+    for name in (*languages, *aliases, "xx", "greek"):
+        try:
+            expected: frozenset[str] | None = whoosh_stopwords(name)
+        except Exception:
+            expected = None
+        try:
+            found: frozenset[str] | None = stopwords_for_language(name)
+        except KeyError:
+            found = None
+        assert found == expected, name

@@ -163,7 +163,8 @@ def _mark(text: str, spans: list[tuple[int, int]], marks: tuple[str, str]) -> st
 @click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many documents (paging).")
 @click.option("--filter", "filters", multiple=True, metavar="FIELD=VALUE",
               help="Only documents whose metadata matches (repeatable; year=2015..2020 for ranges).")
-@click.option("--raw", is_flag=True, help="Use the full whoosh query syntax (AND, OR, NOT, title:, wildcards).")
+@click.option("--raw", is_flag=True,
+              help="Use the query syntax (AND, OR, NOT, title:, page:, wildcards, ranges; the same on every engine).")
 @click.option("--translate/--no-translate", "translate", default=None,
               help="Hybrid search also runs the query translated by the thesaurus into the knowledge base's other "
                    "languages (default: setting translate_queries, on).")

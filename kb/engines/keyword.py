@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Protocol, Sequence
 
-from ..text.analysis import analyze, index_language, matching_spans
 from ..errors import IndexDamagedError, QuerySyntaxError, SchemaVersionError
-from ..text.language import detect_query_language, stopwords
 from ..models import Document, Page
+from ..text import raw_query
+from ..text.analysis import analyze, index_language, matching_spans
+from ..text.language import detect_query_language, stopwords
 from ..text.plain_query import PlainQuery
 
 MARKER = "atkb-keyword.json"
@@ -126,18 +127,13 @@ def plan_plain_query(text: str, languages: Sequence[str]) -> PlainPlan:
     return PlainPlan(planned_words, planned_phrases)
 
 
-def parse_raw_syntax(text: str) -> Any:
-    """The raw query syntax (the same for every engine): whoosh's parser over the virtual fields `title` and
-    `body` (the default), with `<`/`>` ranges. Each engine turns the tree into its own query."""
-    from whoosh.qparser import QueryParser
-    from whoosh.qparser.plugins import GtLtPlugin
-
-    parser = QueryParser("body", schema=None)
-    parser.add_plugin(GtLtPlugin())
+def parse_raw_syntax(text: str) -> raw_query.Query:
+    """The raw query syntax (the same for every engine) as atkb's query tree (`kb.text.raw_query`) over the virtual fields
+    `title` and `body` (the default). Each engine turns the tree into its own query."""
     try:
-        return parser.parse(text)
-    except Exception as exc:  # whoosh raises assorted errors on malformed input
-        raise QuerySyntaxError(f"cannot parse query {text!r}: {exc}") from exc
+        return raw_query.parse(text)
+    except QuerySyntaxError as exc:
+        raise QuerySyntaxError(f"cannot parse query {text!r}: {exc}") from None
 
 
 def page_number(value: Any) -> int | None:

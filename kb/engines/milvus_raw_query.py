@@ -6,10 +6,9 @@ import fnmatch
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-from whoosh import query as wq
-
-from ..text.analysis import analyze
 from ..errors import QuerySyntaxError
+from ..text import raw_query as rq
+from ..text.analysis import analyze
 from .keyword import page_number
 from .milvus_client import quoted
 
@@ -95,14 +94,14 @@ def _all(parts: list[str]) -> str | None:
 
 
 class RawTranslator:
-    """Translates a whoosh query tree over the virtual fields `title` and `body` into a Milvus query."""
+    """Translates a raw query tree (`kb.text.raw_query`) over the virtual fields `title` and `body` into a Milvus query."""
 
     def __init__(self, languages: Sequence[str]):
         self.languages = languages
         self.terms: dict[str, set[str]] = {}
         self._ranked: dict[str, list[str]] = {name: [] for name in FIELDS}
 
-    def translate(self, q: wq.Query) -> MilvusQuery:
+    def translate(self, q: rq.Query) -> MilvusQuery:
         """The Milvus query (marked `nothing` when no page can match)."""
         part = self._node(q, positive=True)
         if part.where == NOTHING:
@@ -110,27 +109,27 @@ class RawTranslator:
         ranked = {name: list(dict.fromkeys(terms)) for name, terms in self._ranked.items() if terms}
         return MilvusQuery(ranked, part.where, part.test, unscored=part.unscored or not ranked)
 
-    def _node(self, q: wq.Query, positive: bool) -> _Part:
-        if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+    def _node(self, q: rq.Query, positive: bool) -> _Part:
+        if isinstance(q, rq.Null):
             return _Part(NOTHING, lambda row: False)
-        if isinstance(q, wq.Every):
+        if isinstance(q, rq.Every):
             return _Part(None, lambda row: True, unscored=True)
-        if isinstance(q, (wq.Term, wq.Phrase, wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.NumericRange, wq.TermRange)):
+        if isinstance(q, rq.LEAVES):
             return self._leaf(q, positive)
-        if isinstance(q, wq.Not):
+        if isinstance(q, rq.Not):
             inner = self._node(q.query, positive=False)
             return _Part(None, lambda row: not inner.test(row), unscored=True)
-        if isinstance(q, (wq.AndNot, wq.AndMaybe, wq.Require)):
+        if isinstance(q, rq.BINARY):
             first = self._node(q.a, positive)
-            second = self._node(q.b, positive and not isinstance(q, wq.AndNot))
-            if isinstance(q, wq.AndNot):
+            second = self._node(q.b, positive and not isinstance(q, rq.AndNot))
+            if isinstance(q, rq.AndNot):
                 return _Part(first.where, lambda row: first.test(row) and not second.test(row), first.unscored)
-            if isinstance(q, wq.AndMaybe):
+            if isinstance(q, rq.AndMaybe):
                 return first
             return self._conjunction([first, second])
-        if isinstance(q, (wq.And, wq.Or)):
+        if isinstance(q, (rq.And, rq.Or)):
             children = [self._node(child, positive) for child in q.subqueries]
-            return self._conjunction(children) if isinstance(q, wq.And) else self._disjunction(children)
+            return self._conjunction(children) if isinstance(q, rq.And) else self._disjunction(children)
         raise QuerySyntaxError(f"this part of the query is not supported: {q}")
 
     @staticmethod
@@ -152,7 +151,7 @@ class RawTranslator:
 
     def _leaf(self, q: Any, positive: bool) -> _Part:
         name = q.fieldname
-        if name in ("doc_id", "page_id") and isinstance(q, wq.Term):
+        if name in ("doc_id", "page_id") and isinstance(q, rq.Term):
             value = str(q.text)
             return _Part(f"{name} == {quoted(value)}", lambda row: row.get(name) == value
                          or (name == "page_id" and row.get("page_id") == value), unscored=True)
@@ -162,16 +161,16 @@ class RawTranslator:
             raise QuerySyntaxError(
                 f"unknown field {name!r} in query: search `title:` or `body:` (the default), "
                 "or use --filter for metadata")
-        if isinstance(q, (wq.Prefix, wq.Wildcard)):
+        if isinstance(q, (rq.Prefix, rq.Wildcard)):
             return self._pattern(name, q)
-        if isinstance(q, wq.FuzzyTerm):
+        if isinstance(q, rq.FuzzyTerm):
             return self._fuzzy(name, q, positive)
-        if isinstance(q, (wq.NumericRange, wq.TermRange)):
+        if isinstance(q, rq.Range):
             raise QuerySyntaxError(f"ranges work on `page:` only, not on {name!r}")
         return self._words(name, q, positive)
 
     def _words(self, name: str, q: Any, positive: bool) -> _Part:
-        text = " ".join(str(w) for w in q.words) if isinstance(q, wq.Phrase) else str(q.text)
+        text = " ".join(str(w) for w in q.words) if isinstance(q, rq.Phrase) else str(q.text)
         slop = getattr(q, "slop", 1)
         variants: dict[tuple[str, ...], None] = {}
         for lang in self.languages:
@@ -191,7 +190,7 @@ class RawTranslator:
 
     def _pattern(self, name: str, q: Any) -> _Part:
         text = str(q.text).lower()
-        pattern = text + "*" if isinstance(q, wq.Prefix) else text
+        pattern = text + "*" if isinstance(q, rq.Prefix) else text
         like = "".join("%" if c == "*" else "_" if c == "?" else "\\" + c if c in "%_\\" else c
                        for c in milvus_term(pattern))
         where = f"{name} like {quoted(like)} or {name} like {quoted('% ' + like)}"
@@ -206,10 +205,10 @@ class RawTranslator:
                                            for w in targets), unscored=True)
 
     def _page(self, q: Any) -> _Part:
-        if isinstance(q, wq.Term):
+        if isinstance(q, rq.Term):
             wanted = page_number(q.text)
             return _Part(f"page == {wanted}", lambda row: int(row["page"]) == wanted, unscored=True)
-        if isinstance(q, (wq.NumericRange, wq.TermRange)):
+        if isinstance(q, rq.Range):
             low, high = page_number(q.start), page_number(q.end)
             low_op, high_op = (">" if q.startexcl else ">="), ("<" if q.endexcl else "<=")
             parts = [f"page {low_op} {low}" if low is not None else "", f"page {high_op} {high}" if high is not None

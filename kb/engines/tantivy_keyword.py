@@ -4,7 +4,7 @@ per page.
 Pages are analysed by atkb's own per-language analyzers (the same as whoosh's) and indexed as whitespace-joined
 terms. Because every language's terms share one field, tantivy's collection-wide document frequency is the
 term's rarity across all languages, as the whoosh index computes it over its language fields. Raw queries use
-the same syntax on both engines: whoosh's query parser reads them, and the tree is translated to tantivy queries.
+the same syntax on every engine: `kb.text.raw_query` reads them, and the tree is translated to tantivy queries.
 """
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import tantivy
-from whoosh import query as wq
 
-from ..text.analysis import INDEX_LANGUAGES, analyze, index_language
 from ..errors import QuerySyntaxError
+from ..text import raw_query as rq
+from ..text.analysis import INDEX_LANGUAGES, analyze, index_language
 from .keyword import (
     PageHit, ParsedQuery, PlainPlan, check_marker, damaged, page_id_for, page_number, parse_raw_syntax,
     plan_plain_query, read_marker, write_marker,
@@ -276,7 +276,7 @@ class TantivyKeywordIndex:
 
 
 class _RawTranslator:
-    """Translates a whoosh query tree over the virtual fields `title` and `body` into a tantivy query."""
+    """Translates a raw query tree (`kb.text.raw_query`) over the virtual fields `title` and `body` into a tantivy query."""
 
     def __init__(self, schema: tantivy.Schema, languages: Sequence[str], title_boost: float):
         self.schema = schema
@@ -284,38 +284,38 @@ class _RawTranslator:
         self.title_boost = title_boost
         self.terms: dict[str, set[str]] = {}
 
-    def translate(self, q: wq.Query) -> Any:
+    def translate(self, q: rq.Query) -> Any:
         """The tantivy query, or None when nothing in it can match."""
         return self._node(q)
 
     def _boosted(self, query: Any, boost: float) -> Any:
         return Q.boost_query(query, boost) if query is not None and boost != 1.0 else query
 
-    def _node(self, q: wq.Query) -> Any:
-        if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+    def _node(self, q: rq.Query) -> Any:
+        if isinstance(q, rq.Null):
             return None
-        if isinstance(q, wq.Every):
+        if isinstance(q, rq.Every):
             return Q.all_query()
-        if isinstance(q, (wq.Term, wq.Phrase, wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.NumericRange, wq.TermRange)):
+        if isinstance(q, rq.LEAVES):
             return self._leaf(q)
-        if isinstance(q, wq.Not):
+        if isinstance(q, rq.Not):
             inner = self._node(q.query)
             return Q.boolean_query([(Occur.Must, Q.all_query())] + ([(Occur.MustNot, inner)] if inner else []))
-        if isinstance(q, (wq.AndNot, wq.AndMaybe, wq.Require)):
+        if isinstance(q, rq.BINARY):
             first, second = self._node(q.a), self._node(q.b)
-            occur = {wq.AndNot: Occur.MustNot, wq.AndMaybe: Occur.Should, wq.Require: Occur.Must}[type(q)]
+            occur = {rq.AndNot: Occur.MustNot, rq.AndMaybe: Occur.Should, rq.Require: Occur.Must}[type(q)]
             if first is None:
                 return None
             return Q.boolean_query([(Occur.Must, first)] + ([(occur, second)] if second is not None else []))
-        if isinstance(q, (wq.And, wq.Or)):
+        if isinstance(q, (rq.And, rq.Or)):
             return self._compound(q)
         raise QuerySyntaxError(f"this part of the query is not supported: {q}")
 
-    def _compound(self, q: wq.Query) -> Any:
-        conjunction = isinstance(q, wq.And)
+    def _compound(self, q: rq.And | rq.Or) -> Any:
+        conjunction = isinstance(q, rq.And)
         clauses = []
         for child in q.subqueries:
-            if isinstance(child, wq.Not):
+            if isinstance(child, rq.Not):
                 inner = self._node(child.query)
                 if inner is not None:
                     clauses.append((Occur.MustNot, inner))
@@ -332,7 +332,7 @@ class _RawTranslator:
 
     def _leaf(self, q: Any) -> Any:
         name = q.fieldname
-        if name in ("doc_id", "page_id") and isinstance(q, wq.Term):
+        if name in ("doc_id", "page_id") and isinstance(q, rq.Term):
             return Q.term_query(self.schema, name, str(q.text))
         if name == "page":
             return self._page_query(q)
@@ -341,19 +341,19 @@ class _RawTranslator:
                 f"unknown field {name!r} in query: search `title:` or `body:` (the default), "
                 "or use --filter for metadata")
         boost = q.boost * (self.title_boost if name == "title" else 1.0)
-        if isinstance(q, (wq.Prefix, wq.Wildcard)):
+        if isinstance(q, (rq.Prefix, rq.Wildcard)):
             text = str(q.text).lower()
-            pattern = (re.escape(text) + ".*" if isinstance(q, wq.Prefix)
+            pattern = (re.escape(text) + ".*" if isinstance(q, rq.Prefix)
                        else "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in text))
             return self._boosted(Q.regex_query(self.schema, name, pattern), boost)
-        if isinstance(q, wq.FuzzyTerm):
+        if isinstance(q, rq.FuzzyTerm):
             variants = {t for lang in self.languages for t in analyze(lang, str(q.text))} or {str(q.text).lower()}
             leaves = [Q.fuzzy_term_query(self.schema, name, t, distance=min(int(q.maxdist), 2),
                                          transposition_cost_one=True, prefix=False) for t in sorted(variants)]
             return self._boosted(leaves[0] if len(leaves) == 1 else Q.disjunction_max_query(leaves), boost)
-        if isinstance(q, (wq.NumericRange, wq.TermRange)):
+        if isinstance(q, rq.Range):
             raise QuerySyntaxError(f"ranges work on `page:` only, not on {name!r}")
-        text = " ".join(str(w) for w in q.words) if isinstance(q, wq.Phrase) else str(q.text)
+        text = " ".join(str(w) for w in q.words) if isinstance(q, rq.Phrase) else str(q.text)
         slop = getattr(q, "slop", 1)
         variants: dict[tuple[str, ...], None] = {}
         for lang in self.languages:
@@ -368,9 +368,9 @@ class _RawTranslator:
         return self._boosted(leaves[0] if len(leaves) == 1 else Q.disjunction_max_query(leaves), boost)
 
     def _page_query(self, q: Any) -> Any:
-        if isinstance(q, wq.Term):
+        if isinstance(q, rq.Term):
             return Q.term_query(self.schema, "page", page_number(q.text))
-        if isinstance(q, (wq.NumericRange, wq.TermRange)):
+        if isinstance(q, rq.Range):
             low, high = page_number(q.start), page_number(q.end)
             return Q.range_query(self.schema, "page", tantivy.FieldType.Unsigned,
                                  low if low is not None else 0, high if high is not None else 2**31,

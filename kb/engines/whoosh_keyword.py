@@ -4,17 +4,23 @@ from __future__ import annotations
 import math
 import shutil
 import threading
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
+from whoosh.analysis import Analyzer, CharsetFilter, LowercaseFilter, PyStemmerFilter, RegexTokenizer, StopFilter
 from whoosh.fields import ID, NUMERIC, TEXT, Schema
 from whoosh.reading import EmptyReader
 from whoosh.scoring import BM25F, BM25FScorer, WeightScorer
 
-from ..text.analysis import INDEX_LANGUAGES, analyze, analyzer_for, index_language
 from ..errors import QuerySyntaxError
+from ..text import raw_query as rq
+from ..text.analysis import (
+    GENERIC, INDEX_LANGUAGES, STEMMED_LANGUAGES, TOKEN_PATTERN, analyze, index_language, stop_words,
+)
+from ..text.word_lists import ACCENT_MAP
 from .keyword import (
     PageHit, ParsedQuery, PlainPlan, check_marker, damaged, page_id_for, parse_raw_syntax, plan_plain_query,
     read_marker, write_marker,
@@ -24,6 +30,39 @@ from ..models import Document, Page
 BACKEND = "whoosh"
 # 2: Greek joined the stemmed languages (title_el, body_el)
 SCHEMA_VERSION = 2
+
+
+@lru_cache(maxsize=None)
+def analyzer_for(language: str) -> Analyzer:
+    """whoosh's analyzer for an index language code (`en`, `nl`, `de`, `fr`, `el` or `xx`): the terms of
+    `kb.text.analysis.analyze`, as a filter chain the whoosh index runs itself."""
+    base = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter()
+    if language == GENERIC:
+        return base | CharsetFilter(ACCENT_MAP)
+    # Stemming runs before accent folding so the snowball rules see the real spelling.
+    return (base | StopFilter(stoplist=stop_words(language), minsize=1)
+            | PyStemmerFilter(STEMMED_LANGUAGES[language]) | CharsetFilter(ACCENT_MAP))
+
+
+def whoosh_query(q: rq.Query) -> wq.Query:
+    """The whoosh query for a raw query tree (the tree whoosh's own parser gives for the same text)."""
+    if q is rq.NULL:
+        return wq.NullQuery
+    if isinstance(q, rq.Phrase):
+        return wq.Phrase(q.fieldname, list(q.words), slop=q.slop, boost=q.boost)
+    if isinstance(q, rq.FuzzyTerm):
+        return wq.FuzzyTerm(q.fieldname, q.text, boost=q.boost, maxdist=q.maxdist, prefixlength=q.prefixlength)
+    if isinstance(q, rq.Range):
+        return wq.TermRange(q.fieldname, q.start, q.end, q.startexcl, q.endexcl, boost=q.boost)
+    if isinstance(q, (rq.Term, rq.Prefix, rq.Wildcard)):
+        return getattr(wq, type(q).__name__)(q.fieldname, q.text, boost=q.boost)
+    if isinstance(q, rq.Every):
+        return wq.Every(q.fieldname, boost=q.boost)
+    if isinstance(q, rq.Not):
+        return wq.Not(whoosh_query(q.query), boost=q.boost)
+    if isinstance(q, rq.BINARY):
+        return getattr(wq, type(q).__name__)(whoosh_query(q.a), whoosh_query(q.b))
+    return getattr(wq, type(q).__name__)([whoosh_query(sub) for sub in q.subqueries], boost=q.boost)
 
 
 class CrossLanguageBM25F(BM25F):
@@ -236,7 +275,7 @@ class WhooshKeywordIndex:
 
     def _parse_raw(self, text: str) -> wq.Query:
         """The raw syntax with `title` and `body` expanded to the language fields that hold documents."""
-        return self._expand_fields(parse_raw_syntax(text), self._languages())
+        return self._expand_fields(whoosh_query(parse_raw_syntax(text)), self._languages())
 
     def _expand_fields(self, q: wq.Query, languages: tuple[str, ...]) -> wq.Query:
         if isinstance(q, wq.Term) and q.fieldname in ("body", "title"):

@@ -1,15 +1,14 @@
-"""Text analyzers per language for the keyword index: tokenize, lowercase, fold accents, drop stop words, stem."""
+"""Text analyzers per language for the keyword index: tokenize, lowercase, fold accents, drop stop words, stem.
+
+The stop words and the accent folding are whoosh's (copied into `kb.text.word_lists`, so that no engine but whoosh
+imports whoosh): every engine's index holds terms analysed with exactly these.
+"""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Iterable, Iterator
 
-from whoosh.analysis import (
-    Analyzer, CharsetFilter, LowercaseFilter, PyStemmerFilter, RegexTokenizer, StopFilter, STOP_WORDS,
-)
-from whoosh.lang import stopwords_for_language
-from whoosh.support.charset import accent_map
+from .word_lists import ACCENT_MAP, ENGLISH_STOP_WORDS, LANGUAGE_ALIASES, STOPLISTS
 
 # Language code -> snowball stemmer name. Documents in other languages use the generic analyzer.
 STEMMED_LANGUAGES: dict[str, str] = {"en": "english", "nl": "dutch", "de": "german", "fr": "french", "el": "greek"}
@@ -32,17 +31,17 @@ def index_language(language: str | None, fallback: str = "en") -> str:
     return code if code in STEMMED_LANGUAGES else GENERIC
 
 
-@lru_cache(maxsize=None)
-def analyzer_for(language: str) -> Analyzer:
-    """The analyzer for an index language code (`en`, `nl`, `de`, `fr`, `el` or `xx`)."""
-    base = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter()
+def stopwords_for_language(language: str) -> frozenset[str]:
+    """whoosh's stop-word list of a language, by code or name as whoosh names them (KeyError: none)."""
+    return STOPLISTS[language if language in STOPLISTS else LANGUAGE_ALIASES[language]]
+
+
+def stop_words(language: str) -> frozenset[str]:
+    """The stop words an index language's analyzer drops (`en`, `nl`, `de`, `fr`, `el`; none for `xx`)."""
     if language == GENERIC:
-        return base | CharsetFilter(accent_map)
-    stoplist = (STOP_WORDS if language == "en" else GREEK_STOP_WORDS if language == "el"
-                else frozenset(stopwords_for_language(language)))
-    # Stemming runs before accent folding so the snowball rules see the real spelling.
-    return (base | StopFilter(stoplist=stoplist, minsize=1)
-            | PyStemmerFilter(STEMMED_LANGUAGES[language]) | CharsetFilter(accent_map))
+        return frozenset()
+    return (ENGLISH_STOP_WORDS if language == "en" else GREEK_STOP_WORDS if language == "el"
+            else stopwords_for_language(language))
 
 
 def analyze(language: str, text: str) -> list[str]:
@@ -62,8 +61,9 @@ def analyze(language: str, text: str) -> list[str]:
 def term_spans(language: str, text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, index term) of every token of a text that is not a stop word, under one language's analyzer.
 
-    The same terms as `analyzer_for(language)` (whoosh's filter chain, which the whoosh index runs itself), but
-    each distinct word is analysed once per process: passages are highlighted and pages indexed many times faster.
+    The same terms as `kb.engines.whoosh_keyword.analyzer_for(language)` (whoosh's filter chain, which the whoosh index runs
+    itself), but each distinct word is analysed once per process: passages are highlighted and pages indexed many
+    times faster.
     """
     return _FastAnalyzer.for_language(language).spans(text)
 
@@ -114,9 +114,7 @@ class _FastAnalyzer:
         import Stemmer
 
         self.pattern = re.compile(TOKEN_PATTERN)
-        self.stops: frozenset[str] = (frozenset() if language == GENERIC else STOP_WORDS if language == "en"
-                                      else GREEK_STOP_WORDS if language == "el"
-                                      else frozenset(stopwords_for_language(language)))
+        self.stops = stop_words(language)
         self.stem = Stemmer.Stemmer(STEMMED_LANGUAGES[language]).stemWord if language != GENERIC else None
         self.memo: dict[str, str | None] = {}
         # for highlighting: the whitespace-separated pieces of text met so far, and the pieces of each term
@@ -141,7 +139,7 @@ class _FastAnalyzer:
         if lowered in self.stops:
             return None
         stemmed = self.stem(lowered) if self.stem is not None else lowered
-        return stemmed.translate(accent_map)
+        return stemmed.translate(ACCENT_MAP)
 
     def learn(self, piece: str) -> None:
         """Record a whitespace-separated piece of text under the terms of its words, for `pieces_of`."""

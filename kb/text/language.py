@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from whoosh.lang import stopwords_for_language
+from .analysis import stopwords_for_language
 
 CANDIDATES = ("en", "nl", "de", "fr", "es", "it", "pt")
 
 
 @lru_cache(maxsize=1)
 def _stoplists() -> dict[str, frozenset[str]]:
-    lists = {lang: frozenset(stopwords_for_language(lang)) for lang in CANDIDATES}
+    lists = {lang: stopwords_for_language(lang) for lang in CANDIDATES}
     # Words shared by several languages say nothing about which one it is.
     shared = {w for lang, words in lists.items() for w in words
               if sum(w in other for other in lists.values()) > 1}
@@ -20,7 +20,7 @@ def _stoplists() -> dict[str, frozenset[str]]:
 def stopwords(language: str) -> frozenset[str]:
     """The full stop-word list of a language (empty for unknown languages)."""
     try:
-        return frozenset(stopwords_for_language(language))
+        return stopwords_for_language(language)
     except (KeyError, ValueError):
         return frozenset()
 
