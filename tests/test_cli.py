@@ -133,3 +133,32 @@ def test_settings_command_lists_every_setting(run) -> None:
     out = run("settings").stdout
     for s in SETTINGS:
         assert s.env_var in out
+
+
+def test_csv_export_to_standard_output_is_byte_exact(ingested, tmp_path: Path) -> None:
+    doc_id = json.loads(ingested("search", "compensation for victims", "--json").stdout)["results"][0]["doc_id"]
+    ingested("list", "create", "Briefing")
+    ingested("list", "add", "Briefing", doc_id, "--note", "line one\r\nline two \x1b[31m")
+    out = tmp_path / "briefing.csv"
+    ingested("list", "export", "Briefing", "--format", "csv", "-o", str(out))
+    printed = ingested("list", "export", "Briefing", "--format", "csv").stdout_bytes
+    assert printed == out.read_bytes()
+    assert b"\r\n" in printed and "\N{REPLACEMENT CHARACTER}".encode() not in printed
+    assert b"\x1b[31m" in printed  # data is the user's own: only text for people is sanitised
+
+
+def test_search_on_a_missing_home_says_where_it_looked_and_creates_nothing(tmp_path: Path) -> None:
+    home = tmp_path / "nowhere"
+    result = CliRunner().invoke(main, ["--home", str(home), "search", "loverboys"])
+    assert result.exit_code == 1
+    assert f"no knowledge base in {home}" in result.stderr and "ingest corpus/" in result.stderr
+    assert not home.exists()
+
+
+def test_search_on_an_empty_home_says_how_to_ingest(run, home: Path) -> None:
+    run("stats")
+    for args in (("search", "loverboys"), ("recommendations", "compensation")):
+        result = run(*args, ok=False)
+        assert result.exit_code == 1
+        assert f"the knowledge base in {home.resolve()} holds no documents" in result.stderr
+        assert f"kb --home {home.resolve()} ingest" in result.stderr

@@ -30,6 +30,13 @@ def emit_json(obj: Any) -> None:
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 
+def emit_data(text: str) -> None:
+    """Print data for programs (an export) byte for byte, as UTF-8: nothing is replaced or translated."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.buffer.flush()
+
+
 def say(message: Any = "", **kwargs: Any) -> None:
     """click.echo for people: control characters from documents never reach the terminal."""
     click.echo(CONTROL.sub("\N{REPLACEMENT CHARACTER}", str(message)), **kwargs)
@@ -47,6 +54,18 @@ class Context:
         if self._kb is None:
             self._kb = KnowledgeBase(Settings.load({"home": self.home}))
         return self._kb
+
+    def searchable(self) -> KnowledgeBase:
+        """The knowledge base for a command that reads documents; one that does not exist or holds none is an
+        error that says where it looked and how to ingest (a missing one is not created)."""
+        home = Settings.load({"home": self.home}).home_path
+        how = (f"ingest documents first, e.g. `kb --home {home} ingest corpus/` (or point KB_HOME or --home at the "
+               "data directory you ingested into)")
+        if not (home / "kb.sqlite").exists():
+            raise KBError(f"no knowledge base in {home}: {how}")
+        if not self.kb.stats().get("documents"):
+            raise KBError(f"the knowledge base in {home} holds no documents: {how}")
+        return self.kb
 
     def close(self) -> None:
         if self._kb is not None:

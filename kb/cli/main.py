@@ -12,7 +12,7 @@ from ..facade import MODES, SearchResults
 from ..models import RecordOptions
 from ..settings import Settings
 from .recommendations import recommendations
-from .common import Context, KBGroup, emit_json, say, use_color
+from .common import Context, KBGroup, emit_data, emit_json, say, use_color
 
 
 @click.group(cls=KBGroup)
@@ -181,13 +181,13 @@ def search(obj: Context, query: str | None, mode: str | None, k: int, offset: in
         if query:
             raise click.UsageError("give either QUERY or --batch, not both")
         for qid, text in read_queries(Path(batch_file)).items():
-            results = obj.kb.search(text, mode=mode, k=k, offset=offset, filters=filters, raw=raw,
+            results = obj.searchable().search(text, mode=mode, k=k, offset=offset, filters=filters, raw=raw,
                                     translate=translate)
             emit_json({"qid": qid, **results.to_dict()})
         return
     if not query:
         raise click.UsageError("give a QUERY (or --batch FILE)")
-    results = obj.kb.search(query, mode=mode, k=k, offset=offset, filters=filters, raw=raw, translate=translate)
+    results = obj.searchable().search(query, mode=mode, k=k, offset=offset, filters=filters, raw=raw, translate=translate)
     if as_json:
         emit_json(results.to_dict())
     else:
@@ -246,7 +246,7 @@ def eval_cmd(obj: Context, queries: str, qrels: str, mode: str | None, k: int, a
     """Score search against relevance judgements: nDCG@k, Recall@k, MRR@k."""
     from ..search.evaluation import read_qrels, read_queries
 
-    metrics = obj.kb.evaluate(read_queries(Path(queries)), read_qrels(Path(qrels)), mode=mode, k=k)
+    metrics = obj.searchable().evaluate(read_queries(Path(queries)), read_qrels(Path(qrels)), mode=mode, k=k)
     if as_json:
         emit_json(metrics)
         return
@@ -329,7 +329,7 @@ def reindex(obj: Context, only_vectors: bool, only_keyword: bool, only_links: bo
 @click.pass_obj
 def similar(obj: Context, doc_id: str, k: int, as_json: bool) -> None:
     """Documents closest in meaning to DOC_ID (itself and its duplicates left out)."""
-    doc = obj.kb.resolve_document(doc_id)
+    doc = obj.searchable().resolve_document(doc_id)
     hits = obj.kb.similar(doc.doc_id, k=k)
     if as_json:
         emit_json({"doc_id": doc.doc_id, "results": [h.to_dict() for h in hits]})
@@ -491,10 +491,10 @@ def list_export(obj: Context, name: str, fmt: str, output: str | None) -> None:
     """Export a reading list for citation managers, spreadsheets or a briefing."""
     text = obj.kb.export_list(name, fmt)
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        Path(output).write_bytes(text.encode("utf-8"))
         say(f"wrote {output}", err=True)
     else:
-        say(text, nl=False)
+        emit_data(text)
 
 
 @list_group.command(name="import")

@@ -24,7 +24,7 @@ def recommendations(obj: Context, query: str | None, kind: str | None, filters: 
     """Recommendations and practices: every one in document order, or — with a QUERY — the best by hybrid search."""
     if k is None and query:
         k = 10
-    views = obj.kb.recommendations(query, kind=kind, filters=filters, k=k)
+    views = obj.searchable().recommendations(query, kind=kind, filters=filters, k=k)
     if not obj.kb.recommendations_current():
         say("note: some documents were indexed before this atkb extracted recommendations: run "
              "`kb reindex --recommendations`", err=True)
