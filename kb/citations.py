@@ -189,7 +189,19 @@ def to_ris(items: Iterable[CitationItem]) -> str:
         if notes:
             record["notes"] = notes
         records.append({key: _ris_value(value) for key, value in record.items()})
-    return rispy.dumps(records)
+    return rispy.dumps(records, implementation=_plain_ris_writer())
+
+
+def _plain_ris_writer() -> type:
+    import rispy
+
+    class PlainRisWriter(rispy.RisWriter):
+        """rispy's writer without its "1." line before each record: every record starts with TY, as RIS wants."""
+
+        def set_header(self, count: int) -> str:
+            return ""
+
+    return PlainRisWriter
 
 
 _LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")

@@ -104,6 +104,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ann_rescored", 64, int,
             "HNSW candidates rescored exactly with the float32 vectors (the rest keep the graph's int8 score)."),
     Setting("semantic_candidates", 300, int, "Chunks retrieved by the vector index per query before grouping."),
+    Setting("meaning_floor", 0.3, float,
+            "A document that does not match the query's words is listed only when its best chunk's cosine under "
+            "the first embedding model reaches this (or the multilingual model's reaches multilingual_floor)."),
+    Setting("multilingual_floor", 0.25, float,
+            "The multilingual model's cosine from which a document is listed by meaning alone (see meaning_floor)."),
     Setting("chunk_tokens", 256, int, "Maximum chunk size in tokens of the embedding model's tokenizer."),
     Setting("chunk_overlap", 32, int, "Tokens shared by consecutive chunks of the same page."),
     Setting("fallback_language", "en", str,

@@ -59,7 +59,7 @@ def test_empty_knowledge_base_says_how_to_ingest(tmp_path: Path, monkeypatch: py
 def test_search_from_the_url_shows_cards_with_highlighted_passages(app_home: Path) -> None:
     at = run_app(q="greenhouses", mode="keyword")
     assert not at.exception
-    assert at.caption[0].value.startswith("1 matching documents")
+    assert at.caption[0].value.startswith("1 document matches the words")
     body = html_of(at)
     assert "Labour exploitation report" in body
     assert "<mark>greenhouses</mark>" in body
@@ -155,13 +155,17 @@ def test_rejected_raw_query_is_explained(app_home: Path) -> None:
     assert "cannot be read" in at.warning[0].value
 
 
-def test_document_text_is_never_html_or_markdown(app_home: Path) -> None:
+def test_metadata_shows_as_written_and_markdown_text_renders_safely(app_home: Path) -> None:
     at = run_app(q="hostile labour exploitation", mode="keyword")
     body = html_of(at)
-    assert "&lt;script&gt;" in body and "<script" not in body
-    assert "&lt;img src=x onerror=alert(1)&gt;" in body and "<img" not in body
-    assert "[click here](http://evil.example)" in body and 'href="http://evil.example"' not in body
-    assert "**bold**" in body
+    # the title is metadata: shown as written, escaped
+    assert "Hostile report &lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in body
+    # the text is Markdown: formatted, with no raw HTML, script or image, and the link's address shown beside it
+    assert "<script" not in body and "<img" not in body and "alert('x')" not in body
+    passages = "".join(re.findall(r"<div class='kb-text'>(.*?)</div></div>", body, re.S))
+    assert "<strong>bold</strong>" in passages and "**bold**" not in passages
+    assert ('<a href="http://evil.example" target="_blank" rel="noopener noreferrer nofollow">click here</a> '
+            '<span class="kb-url">(http://evil.example)</span>') in body
     for md in at.markdown:
         assert "evil.example" not in md.value and "alert" not in md.value
 

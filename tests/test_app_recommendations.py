@@ -33,8 +33,10 @@ def test_the_page_lists_every_record_with_its_number_page_and_link(recs_home: Pa
     body = html_of(at)
     assert "GRETA urges the Dutch authorities to ensure that victims" in body
     assert "Recommendation 45" in body and "#page=2" in body and "Addressed to: the Dutch authorities" in body
+    # the badge names a graded strength only, never "recommendation · recommend"
+    assert "recommendation · strength: urge" in body and "· recommend<" not in body
     assert {b.label for b in at.get("download_button")} == {"Download CSV", "Download Markdown"}
-    assert any(e.label.startswith("In Nederlands: Recommendation 2") for e in at.expander)
+    assert any(e.label.startswith("In Dutch: Recommendation 2") for e in at.expander)
 
 
 def test_searching_and_filtering_update_the_url(recs_home: Path) -> None:

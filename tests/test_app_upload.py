@@ -111,7 +111,7 @@ def test_search_cards_show_other_language_versions(app_kb_home: Path, tmp_path: 
         nl_id = kb.resolve_document(str(tmp_path / "nl.pdf")).doc_id
     at = run_app(q="possible victims registered", mode="keyword")
     body = "\n".join(e.proto.body for e in at.get("html"))
-    assert "Also in: <a href=" in body and f"doc={nl_id}" in body and ">Nederlands</a>" in body
+    assert "Also in: <a href=" in body and f"doc={nl_id}" in body and ">Dutch</a>" in body
     with KnowledgeBase(Settings.load({"home": str(app_kb_home)})) as kb:
         en_id = kb.resolve_document(str(tmp_path / "en.pdf")).doc_id
     at = run_app(view="doc", doc=en_id)  # the document view shows its other language versions too

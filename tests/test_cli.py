@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,10 @@ def test_search_on_an_empty_home_says_how_to_ingest(run, home: Path) -> None:
         assert result.exit_code == 1
         assert f"the knowledge base in {home.resolve()} holds no documents" in result.stderr
         assert f"kb --home {home.resolve()} ingest" in result.stderr
+
+
+def test_help_lists_each_command_with_its_whole_first_sentence(run) -> None:
+    out = run("--help").stdout
+    commands = out.split("Commands:")[1]
+    assert not [line for line in commands.splitlines() if re.search(r"\w(\.\.\.|…)\s*$", line)]  # cut words
+    assert "Show a document's metadata with where each field came from," in " ".join(out.split())

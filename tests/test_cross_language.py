@@ -72,7 +72,7 @@ def test_the_cli_says_when_results_come_from_another_language(bilingual: Knowled
     bilingual.close()
     runner = CliRunner()
     text = runner.invoke(main, ["--home", str(home), "search", "compensation", "--mode", "hybrid"]).output
-    assert "also searched in nl" in text and "in nl: found by the query's translation" in text
+    assert "also searched in Dutch" in text and "in Dutch: found by the query's translation" in text
     out = runner.invoke(main, ["--home", str(home), "search", "compensation", "--mode", "hybrid", "--json"])
     data = json.loads(out.output)
     assert data["query_plan"]["expansion_languages"] == ["nl"]

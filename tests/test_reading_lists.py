@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -98,7 +99,10 @@ def test_ris_round_trips_through_rispy(listed) -> None:
     import rispy
 
     kb, _ = listed
-    records = rispy.loads(kb.export_list("Briefing", "ris"))
+    text = kb.export_list("Briefing", "ris")
+    assert text.startswith("TY  - RPRT\n")  # every record opens with TY (no "1." line before it)
+    assert [line for line in text.splitlines() if line and not re.match(r"[A-Z][A-Z0-9]  - ", line)] == []
+    records = rispy.loads(text)
     assert [r["type_of_reference"] for r in records] == ["RPRT", "RPRT", "SLIDE", "ELEC"]
     first = records[0]
     assert first["title"] == TRICKY_TITLE and first["authors"] == ["Council of Europe – GRETA"]

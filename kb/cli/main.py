@@ -11,6 +11,7 @@ from ..errors import KBError
 from ..facade import MODES, SearchResults
 from ..models import RecordOptions
 from ..settings import Settings
+from ..text.language import language_name
 from .recommendations import recommendations
 from .common import Context, KBGroup, emit_data, emit_json, say, use_color
 
@@ -121,12 +122,11 @@ FOUND_VIA = {"translated_query": "found by the query's translation",
 
 def _print_results(results: SearchResults) -> None:
     bold = ("\033[1m", "\033[0m") if use_color() else ("**", "**")
-    say(f"{results.total_documents} document(s) for {results.query!r} ({results.mode}, "
-               f"{results.took_ms:.0f} ms)")
+    say(f"{_count_line(results)} for {results.query!r} ({MODE_NAMES[results.mode]}, {results.took_ms:.0f} ms)")
     plan = results.plan
     if results.translated:
-        say(f"also searched in {', '.join(plan['expansion_languages'])} (the query is {plan['language']}): "
-             f"{plan['expansion']}  [--no-translate: your words only]")
+        say(f"also searched in {', '.join(language_name(x) for x in plan['expansion_languages'])} (the query is "
+            f"{language_name(plan['language'])}): {plan['expansion']}  [--no-translate: your words only]")
     for rank, hit in enumerate(results.hits, start=results.offset + 1):
         doc = hit.document
         facts = ", ".join(str(v) for v in (doc.organisation, doc.year, doc.language, doc.doc_type, doc.country) if v)
@@ -134,13 +134,32 @@ def _print_results(results: SearchResults) -> None:
         if facts:
             say(f"   {facts}")
         if hit.found_via:
-            say(f"   in {doc.language}: {FOUND_VIA[hit.found_via]}")
+            say(f"   in {language_name(doc.language)}: {FOUND_VIA[hit.found_via]}")
         say(f"   {doc.source}")
+        for other in hit.translations:
+            say(f"   also in {language_name(other['language'])}: {other['title']}  [{other['doc_id']}]")
         if doc.extra.get("catalogue_stub"):
             say(f"   [{doc.extra.get('catalogue_status')}] official link: {doc.extra.get('url')}")
         for passage in hit.passages:
             text = _mark(passage.text, passage.highlights, bold).replace("\n", " ")
             say(f"   p. {passage.page}: {text}")
+
+
+def _mode(value: str | None) -> str | None:
+    """The search mode: the app's name for semantic search, "meaning", is accepted too."""
+    return "semantic" if value == "meaning" else value
+
+
+MODE_NAMES = {"hybrid": "hybrid", "keyword": "keyword", "semantic": "meaning"}
+
+
+def _count_line(results: SearchResults) -> str:
+    """How many documents match, and how: the query's words, or its meaning above the floor."""
+    if results.mode == "keyword":
+        return f"{results.total_documents} document(s) match the words"
+    if results.mode == "semantic":
+        return f"{results.total_documents} document(s) found by meaning"
+    return f"{results.word_matches} document(s) match the words, {results.meaning_matches} more found by meaning"
 
 
 def _mark(text: str, spans: list[tuple[int, int]], marks: tuple[str, str]) -> str:
@@ -157,8 +176,9 @@ def _mark(text: str, spans: list[tuple[int, int]], marks: tuple[str, str]) -> st
 
 @main.command()
 @click.argument("query", required=False)
-@click.option("--mode", type=click.Choice(MODES), default=None,
-              help="Search mode (default: setting default_mode, hybrid).")
+@click.option("--mode", type=click.Choice([*MODES, "meaning"]), default=None, callback=lambda c, p, v: _mode(v),
+              help="Search mode: hybrid, keyword, or semantic (by meaning; `meaning` is the same) (default: setting "
+                   "default_mode, hybrid).")
 @click.option("--k", "k", type=click.IntRange(1, 1000), default=10, show_default=True, help="Documents to return.")
 @click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many documents (paging).")
 @click.option("--filter", "filters", multiple=True, metavar="FIELD=VALUE",
@@ -238,7 +258,8 @@ def stats(obj: Context, as_json: bool) -> None:
 @main.command(name="eval")
 @click.argument("queries", type=click.Path(exists=True, dir_okay=False))
 @click.argument("qrels", type=click.Path(exists=True, dir_okay=False))
-@click.option("--mode", type=click.Choice(MODES), default=None, help="Search mode.")
+@click.option("--mode", type=click.Choice([*MODES, "meaning"]), default=None, callback=lambda c, p, v: _mode(v),
+              help="Search mode (semantic and meaning are the same).")
 @click.option("--k", "k", type=click.IntRange(1, 1000), default=10, show_default=True, help="Cut-off for the metrics.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj

@@ -20,6 +20,10 @@ class HashingEmbedder:
     For tests of fusion, ranking and crash safety, and for machines that cannot run a model.
     """
 
+    # Its cosines measure shared hashed words against collision noise of about 1/sqrt(dimension), not meaning: no
+    # floor (settings meaning_floor, multilingual_floor) fits them, so every document it finds is listed.
+    meaning_floor = -1.0
+
     def __init__(self, dimension: int = 256):
         self.dimension = dimension
         self.model_id = f"hashing-{dimension}"

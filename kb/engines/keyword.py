@@ -92,11 +92,17 @@ class PlainPlan:
 
     words: list[dict[str, tuple[str, ...]]]
     phrases: list[dict[str, tuple[str, ...]]]
+    # the words' terms that are never highlighted: stop words of the query's language (of the fallback language
+    # when it is not recognised), which another language's analyzer would keep ("for" in a Dutch or Bulgarian text)
+    unmarked: list[dict[str, tuple[str, ...]]] = field(default_factory=list)
 
     def highlight_terms(self) -> dict[str, frozenset[str]]:
-        """Every term of the plan, by language."""
+        """Every term of the plan but the unmarked words', by language."""
         out: dict[str, set[str]] = {}
+        unmarked = [id(item) for item in self.unmarked]
         for item in (*self.words, *self.phrases):
+            if id(item) in unmarked:
+                continue
             for lang, terms in item.items():
                 out.setdefault(lang, set()).update(terms)
         return {lang: frozenset(terms) for lang, terms in out.items()}
@@ -112,19 +118,22 @@ def plan_plain_query(text: str, languages: Sequence[str]) -> PlainPlan:
     query_language = detect_query_language(plain.words)
     drop = stopwords(query_language) if query_language else frozenset()
     words = [w for w in plain.words if w.lower() not in drop] or plain.words
-    planned_words = []
+    quiet = stopwords(query_language or "en")
+    planned_words, unmarked = [], []
     for word in words:
         by_lang = {lang: tuple(dict.fromkeys(analyze(lang, word))) for lang in languages}
         by_lang = {lang: terms for lang, terms in by_lang.items() if terms}
         if by_lang:
             planned_words.append(by_lang)
+            if word.lower() in quiet and len(words) > 1:
+                unmarked.append(by_lang)
     planned_phrases = []
     for phrase in plain.phrases:
         by_lang = {lang: tuple(analyze(lang, phrase)) for lang in languages}
         by_lang = {lang: terms for lang, terms in by_lang.items() if terms}
         if by_lang:
             planned_phrases.append(by_lang)
-    return PlainPlan(planned_words, planned_phrases)
+    return PlainPlan(planned_words, planned_phrases, unmarked)
 
 
 def parse_raw_syntax(text: str) -> raw_query.Query:

@@ -112,8 +112,10 @@ class PassageMaker:
         doc = shown.doc
         if pick.kind == "semantic":
             chunk = material.chunks[pick.ranked.chunk_id]
-            return Passage(chunk.chunk_id, chunk.page, chunk.text, pick.ranked.score,
-                           self.highlight(shown.query, chunk.text, doc.language))
+            # cut like a keyword page's snippet, so every mode shows passages of one length
+            text, marks, _ = make_snippet(chunk.text, self.highlight(shown.query, chunk.text, doc.language),
+                                          self.snippet_chars)
+            return Passage(chunk.chunk_id, chunk.page, text, pick.ranked.score, marks)
         # the snippet is cut where the page's highlights are, so the whole page is highlighted
         page = material.pages[(doc.doc_id, pick.ranked.page)]
         spans = self.highlight(shown.query, page.text, doc.language)

@@ -43,6 +43,9 @@ class SearchResults:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     # the query's language, thesaurus concepts and translation (kb.search.translation.QueryPlan.to_dict)
     plan: dict[str, Any] = field(default_factory=dict)
+    # of total_documents: those that match the query's words (or its translation), and those found by meaning alone
+    word_matches: int = 0
+    meaning_matches: int = 0
 
     @property
     def translated(self) -> bool:
@@ -52,7 +55,8 @@ class SearchResults:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form following the command-line contract."""
         return {"query": self.query, "mode": self.mode, "filters": self.filters, "offset": self.offset,
-                "total_documents": self.total_documents, "took_ms": round(self.took_ms, 2),
+                "total_documents": self.total_documents, "word_matches": self.word_matches,
+                "meaning_matches": self.meaning_matches, "took_ms": round(self.took_ms, 2),
                 "facets": self.facets, "query_plan": self.plan, "results": [h.to_dict() for h in self.hits]}
 
 
@@ -105,15 +109,39 @@ class Searcher:
         plan = self._plan(query, translate and mode == "hybrid" and not raw and self._fusion() == "weighted")
         found = self._retrieve(mode, parsed, plan, query, allowed, offset + k)
         ranking, docs = self._rank(mode, found, plan)
-        ranked = [(d, s) for d, s in ranking.scores if d in docs]
-        hits = self._build_hits(ranked[offset:offset + k], docs, found, parsed)
+        ranked, words = self._listed(ranking, docs, found, allowed)
+        hits = self._build_hits(ranked[offset:offset + k], docs, found, parsed, ranking.found_via)
         for hit in hits:
             hit.found_via = ranking.found_via.get(hit.document.doc_id)
         self._attach_related(hits)
         facet_counts = self.ready.count_facets([docs[d] for d, _ in ranked], FACET_FIELDS) if facets else {}
         return SearchResults(query=query, mode=mode, hits=hits, total_documents=len(ranked),
                              took_ms=(time.perf_counter() - started) * 1000, filters=parsed_filters.to_dict(),
-                             offset=offset, facets=facet_counts, plan=plan.to_dict())
+                             offset=offset, facets=facet_counts, plan=plan.to_dict(), word_matches=words,
+                             meaning_matches=len(ranked) - words)
+
+    def _listed(self, ranking: Ranking, docs: Mapping[str, Document], found: Retrieved,
+                allowed: set[str] | None) -> tuple[list[tuple[str, float]], int]:
+        """The ranked documents a visitor is shown, and how many of them match the words: those that pass the
+        filters and match the query's words or its translation, or whose meaning reaches the floor. An edition
+        brought in only as a result's translation is not listed (the result links to it)."""
+        words = {g.doc_id for g in (*found.keyword, *found.translated)}
+        meaning: set[str] = set()
+        if found.semantic or found.multilingual:
+            primary, multilingual = self._floors()
+            meaning = {g.doc_id for g in found.semantic if g.score >= primary}
+            meaning.update(g.doc_id for g in found.multilingual if g.score >= multilingual)
+        listed = [(d, s) for d, s in ranking.scores
+                  if d in docs and (allowed is None or d in allowed) and (d in words or d in meaning)]
+        return listed, sum(1 for d, _ in listed if d in words)
+
+    def _floors(self) -> tuple[float, float]:
+        """The cosines from which the first and the multilingual model find a document by meaning alone: the
+        settings, unless the embedder has a scale of its own (the hashing test embedder)."""
+        own = getattr(self.backends.embedder(), "meaning_floor", None)
+        if own is not None:
+            return float(own), float(own)
+        return float(self.settings.meaning_floor), float(self.settings.multilingual_floor)
 
     def _fusion(self) -> str:
         name = str(self.settings.fusion).strip().lower()
@@ -202,13 +230,15 @@ class Searcher:
         return (groups[0], groups[1]) if halves else (groups[0], [])
 
     def _build_hits(self, ranked: list[tuple[str, float]], docs: Mapping[str, Document], found: Retrieved,
-                    parsed: ParsedQuery) -> list[Hit]:
+                    parsed: ParsedQuery, via: Mapping[str, str]) -> list[Hit]:
         """The page of results with their passages; the store is read once for all of them (pages, chunks). A
-        document in another language shows the pages its translated query matched, with those words marked."""
+        document in another language found by the translated query shows the pages that query matched, with its
+        words marked."""
         keyword = {g.doc_id: (g, parsed) for g in found.keyword}
         if found.translated_query is not None:
             for g in found.translated:
-                if docs.get(g.doc_id) is not None and g.doc_id not in keyword:
+                if docs.get(g.doc_id) is not None and (g.doc_id not in keyword
+                                                       or via.get(g.doc_id) == "translated_query"):
                     keyword[g.doc_id] = (g, found.translated_query)
         semantic = {g.doc_id: g for g in found.meaning()}
         shown = []

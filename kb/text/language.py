@@ -33,3 +33,19 @@ def detect_query_language(words: list[str]) -> str | None:
     if ranked[0][1] == 0 or ranked[0][1] == ranked[1][1]:
         return None
     return ranked[0][0]
+
+
+# Languages by their English names, for people (codes are for machines and filters).
+LANGUAGE_NAMES = {"en": "English", "nl": "Dutch", "fr": "French", "de": "German", "el": "Greek", "es": "Spanish",
+                  "it": "Italian", "pt": "Portuguese", "pl": "Polish", "ro": "Romanian", "bg": "Bulgarian",
+                  "ru": "Russian", "uk": "Ukrainian", "cs": "Czech", "sk": "Slovak", "hu": "Hungarian",
+                  "sv": "Swedish", "da": "Danish", "fi": "Finnish", "et": "Estonian", "lv": "Latvian",
+                  "lt": "Lithuanian", "hr": "Croatian", "sl": "Slovenian", "sr": "Serbian", "sq": "Albanian",
+                  "tr": "Turkish", "ar": "Arabic", "zh": "Chinese", "es-419": "Spanish"}
+
+
+def language_name(code: str | None) -> str:
+    """A language's English name for people ("Dutch" for nl); an unknown code as it is, none as "unknown"."""
+    if not code:
+        return "unknown language"
+    return LANGUAGE_NAMES.get(code.lower(), LANGUAGE_NAMES.get(code.lower()[:2], code))

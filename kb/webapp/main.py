@@ -9,8 +9,11 @@ import streamlit as st
 from kb import KnowledgeBase
 from kb.errors import KBError, QuerySyntaxError
 from kb.models import Hit, Passage
+from kb.text.language import language_name
 
-from .render import STYLE, escape, highlighted, passage_html, plain, related_html, title_html
+from .charts import bars_by_name, bars_by_year
+from .markdown_text import is_markdown, markdown_html
+from .render import STYLE, escape, highlighted, passage_html, plain, related_html, title_html, when
 from .metadata_form import changed_fields, metadata_inputs
 from .researcher import is_researcher, may_manage_lists, own_items, require_researcher, sign_in_sidebar
 from .state import FILTER_FIELDS, KB_LOCK, PAGE_SIZE, SearchState, current_kb, pdf_link
@@ -23,7 +26,6 @@ FACET_LABELS = {"topic": "Topic", "organisation": "Organisation", "country": "Co
 VIEWS = ("search", "doc", "recs", "topics", "overview", "lists", "upload")
 NAV_LABELS = {"search": "Search", "recs": "Recommendations", "topics": "Browse by topic",
               "overview": "Corpus overview", "lists": "Reading lists", "upload": "Add documents"}
-LANGUAGE_NAMES = {"en": "English", "nl": "Dutch", "fr": "French", "de": "German", "el": "Greek"}
 FOUND_VIA = {"translated_query": "found by your query's translation",
              "translation_link": "the edition in another language of a result",
              "other_language": "found by your words or their meaning"}
@@ -140,8 +142,7 @@ def _run_search(kb: KnowledgeBase, state: SearchState, mode: str) -> Any:
 
 
 def _show_results(kb: KnowledgeBase, state: SearchState, results: Any) -> None:
-    st.caption(f"{results.total_documents} matching documents · {results.took_ms / 1000:.2f} s · "
-               f"{MODE_LABELS[results.mode].lower()} search")
+    st.caption(f"{_count_line(results)} · {results.took_ms / 1000:.2f} s · {MODE_LABELS[results.mode].lower()} search")
     if results.translated:
         plan = results.plan
         st.caption(f"Also searched in {', '.join(_language_name(x) for x in plan['expansion_languages'])}: "
@@ -164,8 +165,20 @@ def _show_results(kb: KnowledgeBase, state: SearchState, results: Any) -> None:
     _filters_sidebar(kb, state, results.facets)
 
 
+def _count_line(results: Any) -> str:
+    """How many documents match and how: by the query's words, or by meaning above the floor."""
+    def documents(n: int, verb: str = "") -> str:
+        return f"{n} document{'' if n == 1 else 's'}" + (f" {verb}{'es' if n == 1 else ''}" if verb else "")
+
+    if results.mode == "keyword":
+        return f"{documents(results.total_documents, 'match')} the words"
+    if results.mode == "semantic":
+        return f"{documents(results.total_documents)} found by meaning"
+    return f"{documents(results.word_matches, 'match')} the words, {results.meaning_matches} more found by meaning"
+
+
 def _language_name(code: str | None) -> str:
-    return LANGUAGE_NAMES.get(code or "", code or "another language")
+    return language_name(code) if code else "another language"
 
 
 def _write_params(state: SearchState) -> None:
@@ -225,39 +238,55 @@ def _clear_filters(state: SearchState) -> None:
     _write_params(replace(state, filters={}, year_min=None, year_max=None, shown=PAGE_SIZE))
 
 
+CHOSEN_LIST = "reading_list"  # the list "+ Add to list" adds to: kept in the session, not in a widget's state
+
+
+def _chosen_list(kb: KnowledgeBase) -> str | None:
+    """The reading list chosen in the sidebar (the first list when none is chosen or the chosen one is gone)."""
+    with KB_LOCK:
+        names = [entry["name"] for entry in kb.reading_lists()]
+    chosen = st.session_state.get(CHOSEN_LIST)
+    if chosen not in names:
+        chosen = names[0] if names else None
+        st.session_state[CHOSEN_LIST] = chosen
+    return chosen
+
+
+def _pick_list() -> None:
+    st.session_state[CHOSEN_LIST] = st.session_state["reading_list_picker"]
+
+
 def _list_picker(kb: KnowledgeBase) -> None:
+    """The sidebar's reading list: the choice lives in the session, so that it stays while the visitor goes from
+    page to page (a widget's own state is dropped on a page that does not show it), and a new list is chosen."""
     st.markdown("#### Reading list")
+    chosen = _chosen_list(kb)
     with KB_LOCK:
         names = [entry["name"] for entry in kb.reading_lists()]
     if names:
-        current = st.session_state.get("reading_list")
-        st.selectbox("Add results to", names, index=names.index(current) if current in names else 0,
-                     key="reading_list")
+        st.session_state["reading_list_picker"] = chosen
+        st.selectbox("Add results to", names, key="reading_list_picker", on_change=_pick_list)
     with st.popover("New reading list"):
         name = st.text_input("Name", key="new_list_name")
         if st.button("Create", key="create_list") and name.strip():
             try:
                 with KB_LOCK:
                     kb.create_list(name.strip())
-                st.session_state["reading_list_pending"] = name.strip()
+                st.session_state[CHOSEN_LIST] = name.strip()
                 st.rerun()
             except KBError as exc:
                 st.error(plain(exc))
-    pending = st.session_state.pop("reading_list_pending", None)
-    if pending:
-        st.session_state["reading_list"] = pending
 
 
 def _add_button(kb: KnowledgeBase, label: str, key: str, doc_id: str, query: str | None,
                 passage: Passage | None = None) -> None:
     if st.button(label, key=key, help="Keep this in the reading list chosen in the sidebar"):
-        name = st.session_state.get("reading_list")
         try:
+            name = _chosen_list(kb)
             with KB_LOCK:
                 if not name:
-                    name = "My reading list"
-                    if name not in [entry["name"] for entry in kb.reading_lists()]:
-                        kb.create_list(name)
+                    name = st.session_state[CHOSEN_LIST] = "My reading list"
+                    kb.create_list(name)
                 item_id = kb.add_to_list(name, doc_id, chunk_id=passage.chunk_id if passage else None,
                                          page=passage.page if passage else None,
                                          passage=passage.text if passage else None, query=query)
@@ -286,11 +315,12 @@ def _result_card(kb: KnowledgeBase, hit: Hit, rank: int, state: SearchState) -> 
             with KB_LOCK:
                 link = pdf_link(kb, doc, passage.page)
             row = st.container(horizontal=True, wrap=False, gap="small")
+            markdown = is_markdown(doc)
             if link:
-                row.html(passage_html(passage, link, language=doc.language))
+                row.html(passage_html(passage, link, language=doc.language, markdown=markdown))
             else:
                 row.html(passage_html(passage, _context_link(doc.doc_id, passage.page, state), new_tab=False,
-                                      language=doc.language))
+                                      language=doc.language, markdown=markdown))
             with row:
                 _add_button(kb, "+ passage", f"addp_{doc.doc_id}_{n}", doc.doc_id, state.query, passage)
         if hit.related:
@@ -315,9 +345,11 @@ def document_view(kb: KnowledgeBase) -> None:
         if st.button("Back to search"):
             _go("search")
         return
+    with st.sidebar:
+        _list_picker(kb)  # where "+ Add to list" keeps this document
     if st.button("← Back to results", key="back"):
         _go("search")
-    st.html(title_html(doc))
+    st.html(title_html(doc, heading=True))
     _metadata_table(kb, doc)
     _document_links(kb, doc, state)
     _add_button(kb, "+ Add to list", f"add_doc_{doc_id}", doc_id, state.query or None)
@@ -355,7 +387,7 @@ def _search_passages(kb: KnowledgeBase, doc: Any, state: SearchState) -> None:
     for passage in results.hits[0].passages if results.hits else []:
         with KB_LOCK:
             plink = pdf_link(kb, doc, passage.page)
-        st.html(passage_html(passage, plink, language=doc.language))
+        st.html(passage_html(passage, plink, language=doc.language, markdown=is_markdown(doc)))
 
 
 def _full_text(kb: KnowledgeBase, doc: Any, pages: list[Any], state: SearchState) -> None:
@@ -370,8 +402,8 @@ def _full_text(kb: KnowledgeBase, doc: Any, pages: list[Any], state: SearchState
     if state.query:
         with KB_LOCK:
             spans = kb.highlight(state.query, page.text, doc.language, raw=state.raw)
-    st.html(f"<div class='kb-passage'><span class='kb-text'>{highlighted(page.text, spans, keep_lines=True)}"
-            "</span></div>")
+    body = markdown_html(page.text, spans) if is_markdown(doc) else highlighted(page.text, spans, keep_lines=True)
+    st.html(f"<div class='kb-passage'><div class='kb-text'>{body}</div></div>")
 
 
 def _similar_documents(kb: KnowledgeBase, doc_id: str) -> None:
@@ -395,7 +427,7 @@ def _metadata_table(kb: KnowledgeBase, doc: Any) -> None:
     for name, field in doc.described_fields().items():
         rows.append((name.replace("_", " ").capitalize(), field["value"],
                      f"{field['source']}: {field['evidence']}" if "source" in field else ""))
-    rows += [("Pages", doc.n_pages, ""), ("Ingested", doc.ingested_at, ""), ("Document id", doc.doc_id, "")]
+    rows += [("Pages", doc.n_pages, ""), ("Ingested", when(doc.ingested_at), ""), ("Document id", doc.doc_id, "")]
     st.html("<table class='kb-meta'>" + "".join(
         f"<tr><th style='text-align:left;padding-right:1rem;vertical-align:top'>{escape(k)}</th><td>{escape(v)}"
         + (f"<div class='kb-evidence'>{escape(e)}</div>" if e else "") + "</td></tr>"
@@ -488,8 +520,6 @@ def topics_view(kb: KnowledgeBase) -> None:
 
 # ----- overview ------------------------------------------------------------------------------------
 def overview_view(kb: KnowledgeBase) -> None:
-    import pandas as pd
-
     st.title("Corpus overview")
     with KB_LOCK:
         data = kb.overview(recent=10)
@@ -502,24 +532,23 @@ def overview_view(kb: KnowledgeBase) -> None:
         st.info("The knowledge base is empty: ingest documents with `kb ingest PATH`.")
         return
     with KB_LOCK:
-        names = kb.topics()
+        topics = kb.topics()
     for field, label in (("organisation", "Organisation"), ("topic", "Topic"), ("language", "Language"),
                          ("year", "Year"), ("doc_type", "Document type")):
         groups = data["by"][field]
-        frame = pd.DataFrame({"documents": [g["documents"] for g in groups.values()],
-                              "pages": [g["pages"] for g in groups.values()]},
-                             index=[names.get(v, v) for v in groups])
-        frame.index.name = label
         st.subheader(f"By {label.lower()}")
-        if field == "year":  # a time line: years in order, upright bars
-            st.bar_chart(frame.sort_index(), stack=False, sort=False)
-        else:  # most documents first, horizontal bars so that long names are shown in full
-            st.bar_chart(frame.head(25), horizontal=True, stack=False, sort=False,
-                         height=max(160, 28 * min(len(frame), 25)))
+        if field == "year":
+            chart, undated = bars_by_year(groups)
+            st.altair_chart(chart, width="stretch")
+            if undated:
+                st.caption(f"{undated} document(s) without a year are not on the time line.")
+            continue
+        names = topics if field == "topic" else {v: language_name(v) for v in groups} if field == "language" else {}
+        st.altair_chart(bars_by_name(groups, names, label), width="stretch")
     st.subheader("Recently ingested")
     for doc in data["recent"]:
         cols = st.columns([10, 2])
-        cols[0].html(title_html(doc) + f"<span class='kb-facts'>{escape(doc.ingested_at)}</span>")
+        cols[0].html(title_html(doc) + f"<span class='kb-facts'>ingested {escape(when(doc.ingested_at))}</span>")
         if cols[1].button("Open", key=f"recent_{doc.doc_id}"):
             _go("doc", doc=doc.doc_id)
 
@@ -560,7 +589,7 @@ def _new_list_form(kb: KnowledgeBase, expanded: bool) -> None:
             try:
                 with KB_LOCK:
                     kb.create_list(new_name.strip(), new_description)
-                st.session_state["lists_view_name"] = new_name.strip()
+                st.session_state["lists_view_name"] = st.session_state[CHOSEN_LIST] = new_name.strip()
                 st.rerun()
             except KBError as exc:
                 st.error(plain(exc))
@@ -569,12 +598,14 @@ def _new_list_form(kb: KnowledgeBase, expanded: bool) -> None:
 def _export_buttons(kb: KnowledgeBase, name: str) -> None:
     from kb.citations import EXTENSIONS, MEDIA_TYPES
 
-    cols = st.columns(len(EXPORT_LABELS))
-    for col, (fmt, label) in zip(cols, EXPORT_LABELS.items()):
+    # a row that wraps rather than columns: a label is never cut to a column's width ("Download Markdo…")
+    row = st.container(horizontal=True, wrap=True, gap="small")
+    row.markdown("Download:")
+    for fmt, label in EXPORT_LABELS.items():
         with KB_LOCK:
             data = kb.export_list(name, fmt)
-        col.download_button(label, data=data.encode("utf-8"), file_name=f"{_file_stem(name)}.{EXTENSIONS[fmt]}",
-                            mime=MEDIA_TYPES[fmt], key=f"export_{fmt}")
+        row.download_button(label, data=data.encode("utf-8"), file_name=f"{_file_stem(name)}.{EXTENSIONS[fmt]}",
+                            mime=MEDIA_TYPES[fmt], key=f"export_{fmt}", width="content")
 
 
 def _list_settings(kb: KnowledgeBase, name: str, description: str) -> None:

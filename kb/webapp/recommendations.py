@@ -12,8 +12,9 @@ from kb.errors import KBError
 from kb.models import as_int
 from kb.recommendations.catalogue import RecordView
 from kb.recommendations.topics import TOPICS
+from kb.text.language import language_name
 
-from .render import LANGUAGE_NAMES, escape, plain
+from .render import escape, plain
 from .researcher import own_items
 from .state import KB_LOCK, pdf_link
 
@@ -138,11 +139,11 @@ def _controls(state: dict[str, Any], everything: list[RecordView]) -> None:
 
 
 def _downloads(kb: KnowledgeBase, found: list[RecordView]) -> None:
-    cols = st.columns([2, 2, 8])
-    cols[0].download_button("Download CSV", kb.export_recommendations(found, "csv"), file_name="recommendations.csv",
-                            mime="text/csv", key="recs_csv")
-    cols[1].download_button("Download Markdown", kb.export_recommendations(found, "markdown"),
-                            file_name="recommendations.md", mime="text/markdown", key="recs_md")
+    row = st.container(horizontal=True, wrap=True, gap="small")  # buttons as wide as their labels, never cut
+    row.download_button("Download CSV", kb.export_recommendations(found, "csv"), file_name="recommendations.csv",
+                        mime="text/csv", key="recs_csv", width="content")
+    row.download_button("Download Markdown", kb.export_recommendations(found, "markdown"),
+                        file_name="recommendations.md", mime="text/markdown", key="recs_md", width="content")
 
 
 def grid_html(counts: dict[tuple[str, str], int], state: dict[str, Any]) -> str:
@@ -192,7 +193,8 @@ def record_link(view: RecordView, kb: KnowledgeBase) -> str:
 def record_html(view: RecordView, link: str, rank: int | None = None) -> str:
     """A record's card body: what it is, where it comes from, its text, to whom and its topics."""
     rec = view.to_dict()
-    badge = rec["kind"] + (f" · {rec['strength']}" if rec["strength"] else "")
+    # "recommend" is every recommendation's strength but GRETA's graded ones: only a graded strength says more
+    badge = rec["kind"] + (f" · strength: {rec['strength']}" if rec["strength"] not in (None, "", "recommend") else "")
     number = f"{view.locator} · " if rec["number"] else ""
     source = " · ".join(escape(v) for v in (rec["organisation"], rec["country"], rec["year"], rec["symbol"]) if v)
     rank_html = f"<span class='kb-rank'>{rank}.</span> " if rank is not None else ""
@@ -221,7 +223,7 @@ def _links(kb: KnowledgeBase, view: RecordView) -> None:
         twins = kb.get_recommendations(view.translations)
         related = kb.get_recommendations(view.related)
     for twin in twins:
-        language = LANGUAGE_NAMES.get(twin.document.language or "", twin.document.language or "?")
+        language = language_name(twin.document.language)
         with st.expander(f"In {language}: {twin.locator}, p. {twin.record.page}"):
             st.html(record_html(twin, record_link(twin, kb)))
     year = view.document.year or 0

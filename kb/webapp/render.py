@@ -6,6 +6,9 @@ import re
 from typing import Iterable
 
 from kb.models import Document, Passage
+from kb.text.language import language_name
+
+from .markdown_text import markdown_html
 
 
 def escape(text: object) -> str:
@@ -49,8 +52,22 @@ def facts(doc: Document) -> list[str]:
     return labels
 
 
-def title_html(doc: Document, rank: int | None = None) -> str:
-    """A card's heading: rank, escaped title, escaped facts; catalogue entries say their text is not fetched."""
+def when(stamp: object) -> str:
+    """An ISO timestamp as people read it ("6 December 2026, 22:38 UTC"); anything else as it is."""
+    from datetime import datetime, timezone
+
+    try:
+        moment = datetime.fromisoformat(str(stamp))
+    except (TypeError, ValueError):
+        return "" if stamp is None else str(stamp)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return f"{moment.day} {moment:%B %Y, %H:%M}" + (" UTC" if moment.tzinfo is not None else "")
+
+
+def title_html(doc: Document, rank: int | None = None, heading: bool = False) -> str:
+    """A card's heading (or, as heading, the document view's): rank, escaped title, escaped facts; catalogue entries
+    say their text is not fetched."""
     number = f"<span class='kb-rank'>{rank}.</span> " if rank is not None else ""
     chips = "".join(f"<span class='kb-chip'>{escape(f)}</span>" for f in facts(doc))
     stub = ""
@@ -59,29 +76,27 @@ def title_html(doc: Document, rank: int | None = None) -> str:
         link = (f" · <a href='{escape(url)}' target='_blank' rel='noopener'>official link ↗</a>"
                 if url.startswith(("http://", "https://")) else "")
         stub = f"<div class='kb-catalogue'>{escape(doc.extra.get('catalogue_status'))}{link}</div>"
-    return (f"<div class='kb-title'>{number}{escape(doc.title or doc.source)}</div>"
+    return (f"<div class='{'kb-doc-title' if heading else 'kb-title'}'>{number}{escape(doc.title or doc.source)}</div>"
             f"<div class='kb-facts'>{chips}</div>{stub}")
 
 
-def passage_html(passage: Passage, link: str | None, new_tab: bool = True, language: str | None = None) -> str:
+def passage_html(passage: Passage, link: str | None, new_tab: bool = True, language: str | None = None,
+                 markdown: bool = False) -> str:
     """One passage: page label (a link to the page: the original PDF, or the passage in context), the language it
-    is in, and its text."""
+    is in, and its text (a Markdown document's formatted, as inline text)."""
     label = f"p. {passage.page}"
-    tongue = (f"<span class='kb-lang' title='the language of this passage'>{escape(LANGUAGE_NAMES.get(language, language))}"
-              "</span> " if language else "")
+    tongue = (f"<span class='kb-lang' title='the language of this passage'>{escape(language_name(language))}</span>"
+              if language else "")
     if link and new_tab:
         page = f"<a class='kb-page' href='{escape(link)}' target='_blank' rel='noopener'>{label} ↗</a>"
     elif link:
         page = f"<a class='kb-page kb-context' href='{escape(link)}' target='_self'>{label} →</a>"
     else:
         page = f"<span class='kb-page'>{label}</span>"
-    return (f"<div class='kb-passage'>{page} {tongue}<span class='kb-text'>"
-            f"{highlighted(passage.text, passage.highlights)}</span></div>")
-
-
-LANGUAGE_NAMES = {"en": "English", "nl": "Nederlands", "fr": "Français", "de": "Deutsch", "es": "Español",
-                  "it": "Italiano", "pt": "Português", "pl": "Polski", "ro": "Română", "bg": "Български",
-                  "ru": "Русский", "uk": "Українська"}
+    body = (markdown_html(passage.text, passage.highlights, fragment=True) if markdown
+            else highlighted(passage.text, passage.highlights))
+    return (f"<div class='kb-passage'><div class='kb-where'>{page}{tongue}</div><div class='kb-text'>"
+            f"{body}</div></div>")
 
 
 def related_html(related: Iterable[dict], state: object) -> str:
@@ -92,7 +107,7 @@ def related_html(related: Iterable[dict], state: object) -> str:
     parts = {"translation": [], "near-duplicate": []}
     for item in related:
         href = "?" + urlencode({**keep, "view": "doc", "doc": item["doc_id"]})
-        language = LANGUAGE_NAMES.get(item.get("language") or "", item.get("language") or "?")
+        language = language_name(item.get("language"))
         label = language if item["kind"] == "translation" else (item.get("title") or item["doc_id"])
         parts.setdefault(item["kind"], []).append(
             f"<a href='{escape(href)}' target='_self' title='{escape(item.get('title'))}'>{escape(label)}</a>")
@@ -111,7 +126,16 @@ STYLE = """
 .kb-chip { display: inline-block; background: #eef2f7; border-radius: .6rem; padding: 0 .5rem; margin: 0 .3rem .2rem 0;
            font-size: .8rem; color: #334; }
 .kb-passage { margin: .35rem 0; line-height: 1.45; }
-.kb-page { font-size: .8rem; font-weight: 600; margin-right: .3rem; white-space: nowrap; }
+.kb-where { display: flex; gap: .5rem; align-items: baseline; margin-bottom: .1rem; }
+.kb-page { font-size: .8rem; font-weight: 600; white-space: nowrap; }
+.kb-lang { font-size: .72rem; color: #556; border: 1px solid #ccd; border-radius: .5rem; padding: 0 .4rem; }
+.kb-text p { margin: 0 0 .3rem 0; }
+.kb-text h1, .kb-text h2, .kb-text h3 { font-size: 1.05rem; margin: .6rem 0 .3rem 0; }
+.kb-text h4, .kb-text h5, .kb-text h6 { font-size: .95rem; margin: .5rem 0 .2rem 0; }
+.kb-text table { border-collapse: collapse; margin: .4rem 0; }
+.kb-text th, .kb-text td { border: 1px solid #dde; padding: .15rem .4rem; vertical-align: top; }
+.kb-url, .kb-image { color: #667; font-size: .85em; }
+.kb-doc-title { font-size: 1.9rem; font-weight: 700; line-height: 1.25; margin: .3rem 0 .4rem 0; }
 .kb-text mark { background: #ffe58f; padding: 0 .1rem; }
 .kb-catalogue { color: #a55; font-size: .85rem; }
 .kb-related { font-size: .85rem; color: #345; margin: .2rem 0; }

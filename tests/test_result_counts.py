@@ -1,0 +1,71 @@
+"""What a results page says is exact: a filtered search lists only documents that pass the filter (another
+language's edition of a hit is a link on it, not a result), the facets, the count and the results agree in every
+mode, and documents found by meaning alone are listed only above the floor. Real keyword engines, the hashing
+embedder."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kb import KnowledgeBase
+
+FACTS = ("In 2014 CoMensha registered 1321 {v}, in 2015 1561 and in 2016 952. The OM {p} 231 cases under article 273f "
+         "and GRETA(2018)19. See https://www.nationaalrapporteur.nl/cijfers. Schadefonds {paid} 88 claims in 2017. ")
+DOCS = {
+    "vergoeding.md": ("Schadevergoeding voor slachtoffers", "nl",
+                      "Schadevergoeding voor slachtoffers van mensenhandel. "
+                      + FACTS.format(v="mogelijke slachtoffers", p="vervolgde", paid="betaalde") * 4),
+    "compensation.md": ("Compensation for victims", "en",
+                        "Compensation for victims of trafficking in human beings. "
+                        + FACTS.format(v="presumed victims", p="prosecuted", paid="paid") * 4),
+    "farms.md": ("Inspections on farms", "en", "Labour inspectors visit greenhouses and farms at harvest time. " * 6),
+}
+
+
+@pytest.fixture
+def editions(kb: KnowledgeBase, tmp_path: Path) -> KnowledgeBase:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name, (title, language, text) in DOCS.items():
+        (folder / name).write_text(f"---\ntitle: {title}\nlanguage: {language}\n---\n\n{text}\n")
+    kb.ingest([folder], workers=1)
+    return kb
+
+
+def _languages(results) -> list[str]:
+    return [h.document.language for h in results.hits]
+
+
+@pytest.mark.parametrize("mode", ["keyword", "semantic", "hybrid"])
+def test_a_filtered_search_lists_only_what_passes_and_links_the_other_edition(editions: KnowledgeBase,
+                                                                              mode: str) -> None:
+    results = editions.search("compensation for victims schadevergoeding slachtoffers", mode=mode,
+                              filters=["language=nl"], facets=True, k=10)
+    assert _languages(results) == ["nl"]
+    assert results.total_documents == len(results.hits) == sum(results.facets["language"].values()) == 1
+    assert results.facets["language"] == {"nl": 1}
+    assert [t["language"] for t in results.hits[0].translations] == ["en"]  # "also in English", as a link
+
+
+def test_hybrid_counts_say_how_documents_were_found(editions: KnowledgeBase) -> None:
+    results = editions.search("compensation for victims", mode="hybrid", facets=True)
+    assert results.word_matches + results.meaning_matches == results.total_documents == len(results.hits)
+    assert sum(results.facets["language"].values()) == results.total_documents
+    keyword = editions.search("compensation for victims", mode="keyword")
+    assert results.word_matches >= keyword.total_documents
+
+
+def test_documents_below_the_meaning_floor_are_not_listed(editions: KnowledgeBase) -> None:
+    embedder = editions.embedder()
+    embedder.meaning_floor = 2.0  # no cosine reaches it: only the documents that match the words are left
+    try:
+        assert editions.search("harvest greenhouses", mode="semantic").hits == []
+        hybrid = editions.search("harvest greenhouses", mode="hybrid", facets=True)
+        assert [h.document.title for h in hybrid.hits] == ["Inspections on farms"]
+        assert (hybrid.word_matches, hybrid.meaning_matches, hybrid.total_documents) == (1, 0, 1)
+        embedder.meaning_floor = -1.0  # every cosine reaches it: what the vector index finds is listed
+        assert [h.document.title for h in editions.search("harvest greenhouses", mode="semantic").hits] == [
+            "Inspections on farms"]
+    finally:
+        embedder.meaning_floor = -1.0
