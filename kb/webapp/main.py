@@ -142,7 +142,8 @@ def _run_search(kb: KnowledgeBase, state: SearchState, mode: str) -> Any:
 
 
 def _show_results(kb: KnowledgeBase, state: SearchState, results: Any) -> None:
-    st.caption(f"{_count_line(results)} · {results.took_ms / 1000:.2f} s · {MODE_LABELS[results.mode].lower()} search")
+    st.caption(f"{_count_line(results)} · {results.took_ms / 1000:.2f} s · "
+               f"{MODE_LABELS[results.mode].lower()} search")
     if results.translated:
         plan = results.plan
         st.caption(f"Also searched in {', '.join(_language_name(x) for x in plan['expansion_languages'])}: "
@@ -202,7 +203,8 @@ def _filters_sidebar(kb: KnowledgeBase, state: SearchState, facets: dict[str, di
             options = list(dict.fromkeys([*counts, *state.filters.get(name, [])]))
             if not options:
                 continue
-            names = kb.topics() if name == "topic" else {}
+            names = (kb.topics() if name == "topic" else
+                     {v: language_name(v) for v in options} if name == "language" else {})
             st.multiselect(FACET_LABELS[name], options, default=state.filters.get(name, []),
                            format_func=lambda v, c=counts, n=names: f"{n.get(v, v)} ({c.get(v, 0)})",
                            key=f"f_{name}_{sig}", on_change=_apply_filters, args=(state, sig, None))

@@ -46,7 +46,8 @@ def highlighted(text: str, spans: Iterable[tuple[int, int]], keep_lines: bool = 
 def facts(doc: Document) -> list[str]:
     """The metadata shown on a result card, in a fixed order."""
     labels = []
-    for value in (doc.organisation, doc.year, doc.country, doc.language, doc.doc_type, doc.symbol):
+    for value in (doc.organisation, doc.year, doc.country, doc.language and language_name(doc.language),
+                  doc.doc_type, doc.symbol):
         if value not in (None, ""):
             labels.append(str(value))
     return labels
