@@ -107,7 +107,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("meaning_floor", 0.3, float,
             "A document that does not match the query's words is listed only when its best chunk's cosine under "
             "the first embedding model reaches this (or the multilingual model's reaches multilingual_floor)."),
-    Setting("multilingual_floor", 0.25, float,
+    Setting("multilingual_floor", 0.2, float,
             "The multilingual model's cosine from which a document is listed by meaning alone (see meaning_floor)."),
     Setting("chunk_tokens", 256, int, "Maximum chunk size in tokens of the embedding model's tokenizer."),
     Setting("chunk_overlap", 32, int, "Tokens shared by consecutive chunks of the same page."),

@@ -47,7 +47,8 @@ def score_run(kb: KnowledgeBase, queries: list[dict], qrels: dict, mode: str, tr
     recall, mrr, took = [], [], []
     for query in queries:
         results = kb.search(query["text"], mode=mode, k=10, translate=translate)
-        ranked = [h.document.doc_id for h in results.hits]
+        # an edition the search found is a link on its result (not a result): it counts right after it
+        ranked = [d for h in results.hits for d in (h.document.doc_id, *results.editions.get(h.document.doc_id, []))]
         judged = qrels[query["qid"]]
         score = ndcg_at_k(ranked, judged, 10)
         for name in ("all", query["kind"], "dutch" if query["language"] == "nl" else "english"):

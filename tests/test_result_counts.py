@@ -69,3 +69,19 @@ def test_documents_below_the_meaning_floor_are_not_listed(editions: KnowledgeBas
             "Inspections on farms"]
     finally:
         embedder.meaning_floor = -1.0
+
+
+@pytest.mark.parametrize("mode", ["keyword", "hybrid"])
+def test_a_report_in_two_languages_is_one_result_with_its_other_edition_as_a_link(editions: KnowledgeBase,
+                                                                                  mode: str) -> None:
+    query = "compensation victims schadevergoeding slachtoffers"
+    results = editions.search(query, mode=mode, facets=True)
+    titles = [h.document.title for h in results.hits]
+    assert len({"Schadevergoeding voor slachtoffers", "Compensation for victims"} & set(titles)) == 1
+    [first] = [h for h in results.hits if h.translations]
+    [edition] = results.editions[first.document.doc_id]
+    assert [t["doc_id"] for t in first.translations] == [edition]
+    assert results.total_documents == len(results.hits) == sum(results.facets["language"].values())
+    # what the page shows counts in evaluation: the edition right after its result
+    qrels = {"q": {first.document.doc_id: 1, edition: 1}}
+    assert editions.evaluate({"q": query}, qrels, mode=mode)["recall@10"] == pytest.approx(1.0)

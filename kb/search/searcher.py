@@ -46,6 +46,8 @@ class SearchResults:
     # of total_documents: those that match the query's words (or its translation), and those found by meaning alone
     word_matches: int = 0
     meaning_matches: int = 0
+    # the other-language editions the search found, listed as links on a result rather than as results
+    editions: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def translated(self) -> bool:
@@ -109,7 +111,7 @@ class Searcher:
         plan = self._plan(query, translate and mode == "hybrid" and not raw and self._fusion() == "weighted")
         found = self._retrieve(mode, parsed, plan, query, allowed, offset + k)
         ranking, docs = self._rank(mode, found, plan)
-        ranked, words = self._listed(ranking, docs, found, allowed)
+        ranked, words, editions = self._listed(ranking, docs, found, allowed)
         hits = self._build_hits(ranked[offset:offset + k], docs, found, parsed, ranking.found_via)
         for hit in hits:
             hit.found_via = ranking.found_via.get(hit.document.doc_id)
@@ -118,22 +120,42 @@ class Searcher:
         return SearchResults(query=query, mode=mode, hits=hits, total_documents=len(ranked),
                              took_ms=(time.perf_counter() - started) * 1000, filters=parsed_filters.to_dict(),
                              offset=offset, facets=facet_counts, plan=plan.to_dict(), word_matches=words,
-                             meaning_matches=len(ranked) - words)
+                             meaning_matches=len(ranked) - words, editions=editions)
 
     def _listed(self, ranking: Ranking, docs: Mapping[str, Document], found: Retrieved,
-                allowed: set[str] | None) -> tuple[list[tuple[str, float]], int]:
+                allowed: set[str] | None) -> tuple[list[tuple[str, float]], int, dict[str, list[str]]]:
         """The ranked documents a visitor is shown, and how many of them match the words: those that pass the
-        filters and match the query's words or its translation, or whose meaning reaches the floor. An edition
-        brought in only as a result's translation is not listed (the result links to it)."""
+        filters and match the query's words or its translation, or whose meaning reaches the floor, each report
+        once: an edition in another language is a link on the result, not a result (nor one brought in only as a
+        result's translation)."""
         words = {g.doc_id for g in (*found.keyword, *found.translated)}
         meaning: set[str] = set()
         if found.semantic or found.multilingual:
             primary, multilingual = self._floors()
             meaning = {g.doc_id for g in found.semantic if g.score >= primary}
             meaning.update(g.doc_id for g in found.multilingual if g.score >= multilingual)
-        listed = [(d, s) for d, s in ranking.scores
-                  if d in docs and (allowed is None or d in allowed) and (d in words or d in meaning)]
-        return listed, sum(1 for d, _ in listed if d in words)
+        passing = [(d, s) for d, s in ranking.scores
+                   if d in docs and (allowed is None or d in allowed) and (d in words or d in meaning)]
+        listed, editions = self._fold_editions(passing)
+        return listed, sum(1 for d, _ in listed if d in words), editions
+
+    def _fold_editions(self, listed: list[tuple[str, float]]) -> tuple[list[tuple[str, float]], dict[str, list[str]]]:
+        """Another language's edition of a document listed higher is not a result of its own: that document
+        names it among its translations ("Also in: English"). Returns the results and, per result, the editions
+        folded into it."""
+        links = self.ready.relations(d for d, _ in listed)
+        kept: list[tuple[str, float]] = []
+        edition_of: dict[str, str] = {}
+        folded: dict[str, list[str]] = {}
+        for doc_id, score in listed:
+            if doc_id in edition_of:
+                folded.setdefault(edition_of[doc_id], []).append(doc_id)
+                continue
+            kept.append((doc_id, score))
+            for other, kind, _ in links.get(doc_id, []):
+                if kind == "translation":
+                    edition_of.setdefault(other, doc_id)
+        return kept, folded
 
     def _floors(self) -> tuple[float, float]:
         """The cosines from which the first and the multilingual model find a document by meaning alone: the
@@ -313,7 +335,10 @@ class Searcher:
                 continue
             results = self.search(text, mode=mode, k=k)
             latencies.append(results.took_ms)
-            run[qid] = [h.document.extra.get("record_id", h.document.doc_id) for h in results.hits]
+            # an edition the search found is shown as a link on its result: it counts right after that result
+            run[qid] = [ref for h in results.hits
+                        for ref in (h.document.extra.get("record_id", h.document.doc_id),
+                                    *results.editions.get(h.document.doc_id, []))]
             if progress:
                 progress(1)
         metrics = evaluate_run(run, qrels, k)
