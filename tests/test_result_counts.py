@@ -1,7 +1,7 @@
 """What a results page says is exact: a filtered search lists only documents that pass the filter (another
 language's edition of a hit is a link on it, not a result), the facets, the count and the results agree in every
-mode, and documents found by meaning alone are listed only above the floor. Real keyword engines, the hashing
-embedder."""
+mode, documents found by meaning alone are listed only above the floor, and highlights mark the query's words
+only. Real keyword engines, the hashing embedder."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -85,3 +85,18 @@ def test_a_report_in_two_languages_is_one_result_with_its_other_edition_as_a_lin
     # what the page shows counts in evaluation: the edition right after its result
     qrels = {"q": {first.document.doc_id: 1, edition: 1}}
     assert editions.evaluate({"q": query}, qrels, mode=mode)["recall@10"] == pytest.approx(1.0)
+
+
+def test_highlights_mark_the_query_words_never_a_stop_word_another_analyzer_keeps(kb: KnowledgeBase,
+                                                                                   tmp_path: Path) -> None:
+    folder = tmp_path / "cited"
+    folder.mkdir()
+    texts = {"nl.md": ("nl", "Het rapport citeert de Guidelines for victims en de regeling voor slachtoffers. " * 3),
+             "bg.md": ("bg", "Доклад за жертвите: Guidelines for victims of trafficking, residence permit. " * 3)}
+    for name, (language, text) in texts.items():
+        (folder / name).write_text(f"---\ntitle: Report {language}\nlanguage: {language}\n---\n\n{text}\n")
+    kb.ingest([folder], workers=1)
+    results = kb.search("residence permit for victims", mode="keyword")
+    marked = {h.document.language: {p.text[s:e].lower() for p in h.passages for s, e in p.highlights}
+              for h in results.hits}
+    assert marked["nl"] == {"victims"} and marked["bg"] == {"victims", "residence", "permit"}
