@@ -71,6 +71,9 @@ _MONTHS = ("january|february|march|april|may|june|july|august|september|october|
 _DATED = re.compile(rf"\b(?:{_MONTHS})\s+((?:19|20)\d\d)(?!\d)", re.I)
 # a journal's running head: volume, issue or instalment ("Afl. 7 - november 2014", "A&MR 2012 Nr. 09 - 481")
 _JOURNAL_HEAD = re.compile(r"(?i)\b(?:afl\.|nr\.|no\.|jaargang|jg\.|vol\.|volume|issue)\s*\d")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+# a footnote or a reference that cites another text, not a running head or a date of this one
+_CITING = re.compile(r"(?i)\b(zie|see|cf\.|vgl\.|ibid|annotatie|stb\.|trb\.|kamerstukken|ecli|ljn|p\.\s*\d)")
 _COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*((?:19|20)\d\d)\b", re.I)
 _PUBLISHED = re.compile(r"(?i)\b(published|publication|issued|uitgegeven|verschenen|gepubliceerd|datum|date|"
                         r"publié|veröffentlicht)\b")
@@ -110,7 +113,7 @@ def journal_head(pages: list[str]) -> str | None:
     edges = [[line.strip() for line in page.splitlines() if line.strip()] for page in pages[:2]]
     for lines in edges:
         for line in lines[:3] + lines[-3:]:
-            if _JOURNAL_HEAD.search(line) and len(line) < 90:
+            if _JOURNAL_HEAD.search(line) and _YEAR.search(line) and len(line) < 70 and not _CITING.search(line):
                 return line
     numbers = [_edge_number(lines) for lines in edges]
     if len(numbers) == 2 and numbers[0] and numbers[1] == numbers[0] + 1 and numbers[0] > 2:
@@ -139,14 +142,28 @@ def detect_year(pages: list[str], symbol: Found | None) -> Found | None:
     if year:
         return Found(int(year.group(1)), f"the journal's running head: “{head}”")
     for number, text in enumerate(pages[:2], start=1):
-        for line in text.splitlines():
-            match = _DATED.search(line)
-            if match and (len(line.split()) <= 8 or _PUBLISHED.search(line[:match.start()])):
-                return Found(int(match.group(1)), f"page {number} (date): “{' '.join(line.split())}”")
+        line = _date_line(text)
+        if line is not None:
+            return Found(int(_DATED.search(line).group(1)), f"page {number} (date): “{' '.join(line.split())}”")
     reference = own_reference([Page(n, text) for n, text in enumerate(pages, 1)])
     if reference:
         return Found(int(reference["year"]), f"the publication's own reference (page {reference['page']})")
     return _copyright_or_cover_year(pages)
+
+
+def _date_line(text: str) -> str | None:
+    """The first line that dates the page itself: in its head or foot, the date standing (almost) alone or after a
+    word of publishing, and neither the tail of a sentence nor a citation of another text."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    edges = set(range(min(12, len(lines)))) | set(range(max(0, len(lines) - 8), len(lines)))
+    for n in sorted(edges):
+        line, match = lines[n], _DATED.search(lines[n])
+        if not match or _CITING.search(line):
+            continue
+        tail = n > 0 and line.endswith(".") and not lines[n - 1].endswith((".", ":", ";", "!", "?"))
+        if (len(line.split()) <= 8 and not tail) or _PUBLISHED.search(line[:match.start()]):
+            return line
+    return None
 
 
 def _copyright_or_cover_year(pages: list[str]) -> Found | None:
@@ -163,6 +180,10 @@ def _copyright_or_cover_year(pages: list[str]) -> Found | None:
 
 
 # ----- countries ---------------------------------------------------------------------------------
+# names of countries in one language that are common words of another ("Indien", German for India, is Dutch "if")
+_NOT_COUNTRY_NAMES = ("Indien", "INDIEN")
+
+
 @lru_cache(maxsize=1)
 def _country_regex() -> tuple[re.Pattern[str], dict[str, str]]:
     """One regex over English, Dutch, French and German country names (and their capitalised forms)."""
@@ -185,6 +206,8 @@ def _country_regex() -> tuple[re.Pattern[str], dict[str, str]]:
                 continue
             names[name] = country.alpha_2
             names[name.upper()] = country.alpha_2
+    for word in _NOT_COUNTRY_NAMES:
+        names.pop(word, None)
     names.update({"Russia": "RU", "UK": "GB", "Great Britain": "GB", "USA": "US", "U.S.": "US",
                   "the United States": "US", "Holland": "NL", "Kosovo": "XK", "Czech Republic": "CZ",
                   "Moldova": "MD", "Turkey": "TR", "Türkiye": "TR"})
@@ -215,8 +238,8 @@ def detect_countries(title: str, pages: list[str], limit: int = 3) -> Found | No
 
 # national bodies whose name says their country, when the text names no country often enough
 _NATIONAL_BODIES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("NL", re.compile(r"\bNationa(?:al|le)\s*Rapporteur(?:s)?\s*Mensenhandel|\bNationaal\s*Rapporteur\b|\bBNRM\b|"
-                      r"\bDutch National Rapporteur\b")),
+    ("NL", re.compile(r"(?i:\bNationa(?:al|le)\s*Rapporteur(?:s)?\s*Mensenhandel|\bNationaal\s*Rapporteur\b|"
+                      r"\bDutch National Rapporteur\b)|\bBNRM\b")),
 )
 
 
@@ -323,19 +346,29 @@ def detect_doc_type(title: str, pages: list[str], landscape: bool = False, n_pag
 
 
 # ----- all together -------------------------------------------------------------------------------
+# words of a journal's first page: the article is the journal's, its authors' affiliations are not its issuer
+_JOURNAL_WORDS = re.compile(r"(?i)\bdoi\b|\babstract\b|\bjournal\b|\bvol\.\s*\d")
+
+
 def detect_metadata(loaded: LoadedDocument, title: str) -> dict[str, Found]:
     """Every field the document's own text reveals, with evidence."""
     pages = [p.text for p in loaded.pages[:SAMPLE_PAGES]]
     language = detect_language("\n".join(pages))
     doc_type = detect_doc_type(title, pages, bool(loaded.metadata.get("landscape")), len(loaded.pages))
+    in_journal = journal_head(pages) is not None or bool(
+        doc_type and doc_type.value == "article" and _JOURNAL_WORDS.search(pages[0] if pages else ""))
     organisation = detect_organisation(
-        title, str(loaded.metadata.get("author") or ""), pages, article=journal_head(pages) is not None,
+        title, str(loaded.metadata.get("author") or ""), pages, article=in_journal,
         title_is_subject=doc_type is not None and doc_type.value == "letter")
     found: dict[str, Found | None] = {
         "language": language, "organisation": organisation, "symbol": detect_symbol(pages),
-        "round": detect_round(pages), "country": subject_country(title, pages, organisation), "doc_type": doc_type,
-        "organisation_name": full_name(organisation.value, pages, language.value if language else None)
-        if organisation else None,
-    }
+        "round": detect_round(pages), "country": subject_country(title, pages, organisation), "doc_type": doc_type}
     found["year"] = detect_year(pages, found["symbol"])
+    if organisation is not None:
+        year = found["year"]
+        year = year.value if year and not (year.weak and loaded.metadata.get("file_year")) else \
+            loaded.metadata.get("file_year")
+        body = detect_national_body_country(title, pages) or found["country"]
+        found["organisation_name"] = full_name(organisation.value, pages, language.value if language else None,
+                                               year, body)
     return {name: value for name, value in found.items() if value is not None}

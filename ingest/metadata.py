@@ -234,6 +234,15 @@ def _choose_title(loaded: LoadedDocument, file_meta: dict[str, Any], loader_foun
     return mended, source, evidence
 
 
+def _full_name_of_the_organisation_given(merged: _Merge) -> None:
+    """When the file, a sidecar or `--meta` names the organisation, a full name detected for another is dropped."""
+    org = merged.provenance.get("organisation", {})
+    name = merged.provenance.get("organisation_name", {})
+    if org.get("source") not in (None, "detected") and name.get("source") == "detected":
+        merged.values.pop("organisation_name", None)
+        merged.provenance.pop("organisation_name", None)
+
+
 def build_document(loaded: LoadedDocument, doc_id: str, *,
                    layers: Sequence[tuple[str, str, Mapping[str, Any]]] = (), fallback_title: str = "") -> Document:
     """Merge metadata by precedence: detected < the file's own < each layer given (lowest first).
@@ -269,6 +278,7 @@ def build_document(loaded: LoadedDocument, doc_id: str, *,
             merged.set(name, value, source, label)
     if not merged.values.get("title"):
         merged.set("title", fallback_title, "detected", "file name")
+    _full_name_of_the_organisation_given(merged)
     values = merged.values
     where = loaded.source
     core = {name: coerce_field(name, values.pop(name, None), where) for name in CORE_FIELDS}

@@ -105,7 +105,7 @@ def detect_organisation(title: str, author: str, pages: list[str], *, title_is_s
             scores[name] += weight * (6.0 * cues if article else place_weight * min(len(matches), 5) + 6.0 * cues)
             counts[name] += len(matches)
             first.setdefault(name, f"{where}: “{context(text, matches[0])}”")
-        scores[name] += weight * 8.0 * _running(regex, pages)
+        scores[name] += 0.0 if article else weight * 8.0 * _running(regex, pages)
     name, score = scores.most_common(1)[0] if scores else ("", 0.0)
     if score < 2.0:  # one passing mention deep inside the text says little
         return None
@@ -115,29 +115,54 @@ def detect_organisation(title: str, author: str, pages: list[str], *, title_is_s
 
 def _speaks_for(where: str, text: str, match: re.Match[str]) -> bool:
     """A name in the letterhead, named as publisher, or signing under a closing speaks for the document."""
-    if where == "page 1" and match.start() < 400:
+    if where == "page 1" and _alone_at_edge(text, match):
         return True
     if _PUBLISHER_CUE.search(re.split(r"[.;\n]", text[max(0, match.start() - 80):match.start()])[-1]):
         return True
     return bool(_CLOSING.search(text[max(0, match.start() - 160):match.start()]))
 
 
+def _alone_at_edge(text: str, match: re.Match[str]) -> bool:
+    """A name standing (almost) alone on its line in the first or last five lines of the page: a letterhead, a
+    logo's words, a publisher's line (not a name inside a sentence or a subtitle)."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    line_end = text.find("\n", match.end())
+    line = text[line_start:line_end if line_end >= 0 else len(text)].strip()
+    at_edge = line in lines[:5] + lines[-5:]
+    return at_edge and len(line) <= len(match.group(0)) + 25
+
+
 def _running(regex: re.Pattern[str], pages: list[str]) -> bool:
     """Whether a name runs in the head or foot of most pages (a publisher's running line or logo), two at least."""
-    edges = ["\n".join(lines[:3] + lines[-3:]) for lines in ([l for l in p.splitlines() if l.strip()] for p in pages)]
-    hits = sum(bool(regex.search(edge)) for edge in edges)
+    edges = [lines[:3] + lines[-3:] for lines in ([l.strip() for l in p.splitlines() if l.strip()] for p in pages)]
+    hits = sum(any((m := regex.search(line)) and len(line) <= len(m.group(0)) + 25 for line in lines)
+               for lines in edges)
     return hits >= 2 and hits * 2 >= len(pages)
 
 
-def full_name(short: str, pages: list[str], language: str | None) -> Found | None:
-    """The organisation's full name: as the document prints it (the longest form, in its own language first), else
-    the name the organisation is known by."""
+# The Dutch Rapporteur's name by period, for documents that do not print it in full: its mandate grew to sexual
+# violence against children in 2012, and its publications from then on carry the longer name.
+_DUTCH_RAPPORTEUR = {("nl", False): "Nationaal Rapporteur Mensenhandel",
+                     ("nl", True): "Nationaal Rapporteur Mensenhandel en Seksueel Geweld tegen Kinderen",
+                     ("en", False): "National Rapporteur on Trafficking in Human Beings",
+                     ("en", True): "National Rapporteur on Trafficking in Human Beings and Sexual Violence against "
+                                   "Children"}
+
+
+def full_name(short: str, pages: list[str], language: str | None, year: Any = None,
+              country: Found | None = None) -> Found | None:
+    """The organisation's full name: as the document prints it (the longest form, in its own language first); else
+    the name of its period (a national rapporteur whose country is known), else the name it is known by."""
     text = "\n".join(pages)
-    printed = [(name, lang, m) for regex, name, lang in _PRINTED_NAMES if short == "National rapporteur"
-               for m in [regex.search(text)] if m]
-    if printed:
-        name, _, match = sorted(printed, key=lambda item: (item[1] != language, -len(item[0])))[0]
-        return Found(name, f"printed: “{context(text, match, 20)}”")
+    if short == "National rapporteur":
+        printed = [(name, lang, m) for regex, name, lang in _PRINTED_NAMES for m in [regex.search(text)] if m]
+        if printed:
+            name, _, match = sorted(printed, key=lambda item: (item[1] != language, -len(item[0])))[0]
+            return Found(name, f"printed: “{context(text, match, 20)}”")
+        if country is not None and country.value == "NL" and year:
+            name = _DUTCH_RAPPORTEUR[("nl" if language == "nl" else "en", int(year) >= 2012)]
+            return Found(name, f"the Dutch Rapporteur's name in {year}")
     if short in FULL_NAMES:
         return Found(FULL_NAMES[short], f"the full name of {short}")
     return None

@@ -16,7 +16,7 @@ _LOWER_UPPER = re.compile(r"(?<=[a-zà-ÿ])(?=[A-Z])")
 
 
 def vocabulary(texts: Iterable[str]) -> Counter[str]:
-    """How often the document spells each word (lower-cased): a mended word must be more common than its pieces."""
+    """How often the document spells each word (lower-cased): a mended word must be as common as its pieces."""
     return Counter(word.lower() for text in texts for word in _WORD.findall(text or ""))
 
 
@@ -31,9 +31,9 @@ def _with_case(word: str, like: str) -> str:
 
 def _initial_restored(token: str, words: Counter[str]) -> str:
     """A word whose first letter (a decorated initial) was set apart and lost, restored when exactly one word of the
-    document ends with it and is spelt more often than the piece."""
+    document ends with it and is spelt more often than the piece (in a title set in capitals)."""
     core = token.rstrip(_TRAILING)
-    if len(core) < 3 or not core.isalpha():
+    if len(core) < 3 or not (core.isalpha() and core.isupper()):  # decorated initials begin display type in capitals
         return token
     lowered = core.lower()
     matches = {w for w in words if len(w) == len(lowered) + 1 and w.endswith(lowered) and words[w] > words[lowered]}
@@ -41,15 +41,15 @@ def _initial_restored(token: str, words: Counter[str]) -> str:
 
 
 def _joined(left: str, right: str, words: Counter[str]) -> str | None:
-    """Two pieces of one word (split by spacing or a lost ligature), when the document spells the word whole more
-    often than either piece."""
+    """Two pieces of one word (split by spacing or a lost ligature), when the document spells the word whole at
+    least as often as either piece."""
     core = right.rstrip(_TRAILING)
     if not (left.isalpha() and core.isalpha()):
         return None
     pieces = max(words[left.lower()], words[core.lower()])
     for glyph in _LIGATURES:
         whole = left + glyph + core
-        if len(whole) >= 4 and words[whole.lower()] > pieces:
+        if len(whole) >= 4 and words[whole.lower()] >= max(pieces, 1):
             return whole + right[len(core):]
     return None
 

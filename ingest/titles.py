@@ -25,7 +25,6 @@ _PROBLEMS = [
     (re.compile(r"^\s*(embargo|pagina\s+\d|page\s+\d)", re.I), "a page or press note"),
     (re.compile(r"stylesheet|\.indd\b|hotfolder|^\s*txd\d", re.I), "a typesetter's stamp"),
     (re.compile(r"^(persbericht|press release|communiqué de presse|pressemitteilung)\b", re.I), "a press release's label"),
-    (re.compile(r"(?:\b(?:[A-Z]\.\s?){1,4}\s?(?:(?:van|de|der|den)\s)*[A-Z][\w'’-]+.*){2}"), "names of authors"),
     (re.compile(r"^\s*(?:research|policy)? ?(?:brief|report|rapport|factsheet|fact sheet|persbericht|press release|speech|"
                 r"toespraak|summary|samenvatting|annual report|jaarverslag|working paper|artikel|article)\s*$", re.I),
      "only the kind of document"),
@@ -69,6 +68,18 @@ AUTHORS = re.compile(r"(?:\b(?:[A-Z]\.\s?){1,4}\s?(?:(?:van|de|der|den)\s)*[A-Z]
                      r"^[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,2},(?: [A-Z][A-Za-z]{1,3},)?$")
 
 
+_CONNECTORS = frozenset("en and und et van de der den von mr mr. dr dr. prof prof. & phd ma llm".split())
+
+
+def authors_line(text: str) -> bool:
+    """A line of people's names ("A.K. Bosma, L. van Krimpen & L.M.E. Menenti"): names with initials, and hardly a
+    word in lower case besides the words that join or precede names."""
+    if not AUTHORS.search(text):
+        return False
+    words = [w for w in re.findall(r"[^\W\d_][\w'’.-]*", text) if w.lower() not in _CONNECTORS]
+    return sum(w[:1].islower() for w in words) <= len(words) // 5
+
+
 def title_problem(title: str, file_stem: str = "", from_text: bool = True) -> str | None:
     """Why a text is not a document's title (None when it can be one). `from_text`: a line of the text (which may
     be cut off at its end), rather than a title the file declares."""
@@ -84,6 +95,8 @@ def title_problem(title: str, file_stem: str = "", from_text: bool = True) -> st
     for pattern, what in _PROBLEMS:
         if pattern.search(text):
             return what
+    if authors_line(text):
+        return "names of authors"
     if len(text) > 200 and text.endswith("."):
         return "a sentence of the text"
     if from_text and unfinished(text):
@@ -179,14 +192,15 @@ def own_reference(pages: Sequence[Page]) -> dict[str, str] | None:
 # ----- the file's own title, and final touches ----------------------------------------------------
 def printed_on(title: str, pages: Sequence[Page], first: int = 2) -> bool:
     """Whether a title the file declares is borne out by its first pages: printed there (ignoring case, punctuation
-    and line breaks), or every word of four letters or more in it is. An information dictionary often keeps the
-    title of a template, of another edition or of a sister publication."""
+    and line breaks), or at least half its words of four letters or more are. An information dictionary often keeps
+    the title of a template, of another edition or of a sister publication."""
     wanted = _plain(title)
     text = " ".join(_plain(page.text) for page in pages[:first])
     if not wanted or wanted in text:
         return bool(wanted)
     words = set(text.split())
-    return all(word in words for word in wanted.split() if len(word) >= 4 and not word.isdigit())
+    long = [word for word in wanted.split() if len(word) >= 4 and not word.isdigit()]
+    return sum(word in words for word in long) * 2 >= len(long)
 
 
 def _plain(text: str) -> str:
@@ -200,6 +214,8 @@ _NOTE_MARK = re.compile(r"(?<=[?!.:”’)\w])\s+\d{1,2}$")
 def tidied(title: str) -> str:
     """A title without a journal's rubric in front ("Artikelen …") or a footnote mark behind it ("… Toch? 2")."""
     text = re.sub(r"\s+", " ", title.replace("\u00ad", "")).strip()
+    if text.endswith(".") and not text.endswith(("..", " etc.")) and not re.search(r"\b\w\.$", text):
+        text = text[:-1].rstrip()  # a heading's closing full stop is no part of the title
     if len(text.split()) > 3:
         text = _RUBRIC.sub("", text)
     if not re.search(r"\b(deel|part|nr|no|volume|vol|nummer)\.?\s+\d{1,2}$", text, re.I):

@@ -172,16 +172,18 @@ def _layout_title(page: Any) -> str | None:
     wordy = [(size, text) for size, text in fragments if sum(c.isalpha() for c in text) >= 3]
     if not wordy:
         return None
-    body, largest = _body_size(wordy), max(size for size, _ in wordy)
-    if largest < body * 1.3:
-        return None
-    large = max(body * 1.2, largest * 0.28)  # type that belongs to the title block
+    body = _body_size(wordy)
     # a year, a range of years or a volume's roman numeral set large belongs to the title ("… 2012-2016", "… II")
     kept = [(size, text) for size, text in fragments if (size, text) in wordy or _NUMBERING.fullmatch(text)]
-    for block in _blocks(kept, large):
-        if any(abs(size - largest) < 0.6 for size, _ in block) and not _kind_only(block):
-            title = _joined_block(_without_sigil(block))
-            return title[:300] if len(title) >= 6 else None
+    for top in sorted({size for size, _ in wordy if size >= body * 1.3}, reverse=True):
+        blocks = [b for b in _blocks(kept, max(body * 1.2, top * 0.28)) if any(abs(s - top) < 0.6 for s, _ in b)]
+        at = [n for n, (s, _) in enumerate(kept) if abs(s - top) < 0.6]
+        if len(at) > 1 and all(len(kept[n][1].split()) == 1 for n in at) and all(b - a > 1 for a, b in zip(at, at[1:])):
+            continue  # single words in the largest type, apart: section labels ("Victims", "Offenders")
+        for block in blocks:
+            if not _kind_only(block):
+                title = _joined_block(_without_sigil(_two_sizes(block)))
+                return title[:300] if len(title) >= 6 else None
     return None
 
 
@@ -214,6 +216,17 @@ def _blocks(fragments: list[tuple[float, str]], large: float) -> list[list[tuple
         elif blocks[-1]:
             blocks.append([])
     return [block for block in blocks if block]
+
+
+def _two_sizes(block: list[tuple[float, str]]) -> list[tuple[float, str]]:
+    """The block up to a third size of type: a title and its kicker or subtitle, not the text set below them."""
+    sizes: list[float] = []
+    for n, (size, _) in enumerate(block):
+        if not any(abs(size - seen) < 0.6 for seen in sizes):
+            if len(sizes) == 2:
+                return block[:n]
+            sizes.append(size)
+    return block
 
 
 def _without_sigil(block: list[tuple[float, str]]) -> list[tuple[float, str]]:
