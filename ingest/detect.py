@@ -354,7 +354,10 @@ def detect_metadata(loaded: LoadedDocument, title: str) -> dict[str, Found]:
     """Every field the document's own text reveals, with evidence."""
     pages = [p.text for p in loaded.pages[:SAMPLE_PAGES]]
     language = detect_language("\n".join(pages))
-    doc_type = detect_doc_type(title, pages, bool(loaded.metadata.get("landscape")), len(loaded.pages))
+    # only a PDF's pages are pages of paper: a text's or a web page's page count says nothing about its kind
+    paged = str(loaded.original_path or loaded.source).lower().endswith(".pdf")
+    doc_type = detect_doc_type(title, pages, bool(loaded.metadata.get("landscape")),
+                               len(loaded.pages) if paged else 3)
     in_journal = journal_head(pages) is not None or bool(
         doc_type and doc_type.value == "article" and _JOURNAL_WORDS.search(pages[0] if pages else ""))
     organisation = detect_organisation(

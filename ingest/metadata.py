@@ -15,8 +15,8 @@ from kb.models import CORE_FIELDS, Document, LoadedDocument
 
 from .detect import detect_metadata
 from .text_repair import mend, vocabulary
-from .titles import AUDIENCE, complete_line, completed, own_reference, printed_on, speech_heading, subject_line, tidied, \
-    title_problem
+from .titles import AUDIENCE, complete_line, completed, own_reference, plain_text, printed_on, speech_heading, \
+    subject_line, tidied, title_problem
 
 _TITLE_LINE = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
 _NOT_TITLE = re.compile(r"^(pagina|page|blad|seite|datum|date|ons kenmerk|our ref|aan |to:|van |from:)\b|\d+ (van|of) \d+$", re.I)
@@ -195,7 +195,7 @@ def _title_candidates(loaded: LoadedDocument, declared: str, layout: tuple[str, 
     large = completed(layout[0], pages) if layout else ""
     problem = title_problem(tidied(large), stem) if large else "none"
     heading = speech_heading(pages)
-    if heading and (problem or _plain(large) in _plain(heading)):
+    if heading and (problem or plain_text(large) in plain_text(heading)):
         found.append((heading, "detected", "the speech's heading and occasion"))
     if declared and printed_on(declared, pages):
         found.append((declared, "file", origin))
@@ -213,10 +213,6 @@ def _title_candidates(loaded: LoadedDocument, declared: str, layout: tuple[str, 
     return found
 
 
-def _plain(text: str) -> str:
-    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
-
-
 def _choose_title(loaded: LoadedDocument, file_meta: dict[str, Any], loader_found: dict[str, Any], stem: str,
                   origin: str) -> tuple[str, str, str] | None:
     """The document's title (mended where the text layer damaged it), its source and evidence; None for none."""
@@ -230,7 +226,7 @@ def _choose_title(loaded: LoadedDocument, file_meta: dict[str, Any], loader_foun
     words = vocabulary(page.text for page in loaded.pages[:8])
     mended = tidied(mend(tidied(title), words))
     if mended != title:
-        evidence += " (mended by the document's own spelling)" if _plain(mended) != _plain(title) else ""
+        evidence += " (mended by the document's own spelling)" if plain_text(mended) != plain_text(title) else ""
     return mended, source, evidence
 
 

@@ -194,8 +194,8 @@ def printed_on(title: str, pages: Sequence[Page], first: int = 2) -> bool:
     """Whether a title the file declares is borne out by its first pages: printed there (ignoring case, punctuation
     and line breaks), or at least half its words of four letters or more are. An information dictionary often keeps
     the title of a template, of another edition or of a sister publication."""
-    wanted = _plain(title)
-    text = " ".join(_plain(page.text) for page in pages[:first])
+    wanted = plain_text(title)
+    text = " ".join(plain_text(page.text) for page in pages[:first])
     if not wanted or wanted in text:
         return bool(wanted)
     words = set(text.split())
@@ -203,7 +203,8 @@ def printed_on(title: str, pages: Sequence[Page], first: int = 2) -> bool:
     return sum(word in words for word in long) * 2 >= len(long)
 
 
-def _plain(text: str) -> str:
+def plain_text(text: str) -> str:
+    """Text compared as words: case, punctuation, soft hyphens and line breaks aside."""
     return " ".join(re.sub(r"[^\w]+", " ", (text or "").replace("\u00ad", "").casefold()).split())
 
 
