@@ -197,9 +197,11 @@ def _title_candidates(loaded: LoadedDocument, declared: str, layout: tuple[str, 
     heading = speech_heading(pages)
     if heading and (problem or plain_text(large) in plain_text(heading)):
         found.append((heading, "detected", "the speech's heading and occasion"))
-    if declared and printed_on(declared, pages):
+    whole = bool(large and not problem and layout)
+    # a file's title that is only the beginning of the cover's title ("Human trafficking") yields to the whole
+    if declared and printed_on(declared, pages) and not (whole and plain_text(large).startswith(plain_text(declared))):
         found.append((declared, "file", origin))
-    if large and not problem and layout:
+    if whole and layout:
         found.append((large, "detected", layout[1]))
     # a speech that opens with its salutation has no heading: no line of its text is a title
     opening = next((line for line in (pages[0].text.splitlines() if pages else []) if line.strip()), "")

@@ -25,6 +25,7 @@ _PROBLEMS = [
     (re.compile(r"^\s*(embargo|pagina\s+\d|page\s+\d)", re.I), "a page or press note"),
     (re.compile(r"stylesheet|\.indd\b|hotfolder|^\s*txd\d", re.I), "a typesetter's stamp"),
     (re.compile(r"^(persbericht|press release|communiqué de presse|pressemitteilung)\b", re.I), "a press release's label"),
+    (re.compile(r"^\s*[A-Z][A-Z0-9&./-]{1,7}\s*$"), "only an acronym"),
     (re.compile(r"^\s*(?:research|policy)? ?(?:brief|report|rapport|factsheet|fact sheet|persbericht|press release|speech|"
                 r"toespraak|summary|samenvatting|annual report|jaarverslag|working paper|artikel|article)\s*$", re.I),
      "only the kind of document"),

@@ -109,6 +109,13 @@ def test_a_pdfs_own_title_counts_only_when_its_first_pages_bear_it_out(tmp_path:
     # a title whose words the pages hold, in another order, is the file's own (and wins over the large type)
     own = with_info(make_pdf(tmp_path / "b.pdf", pages), {"/Title": "Mensenhandel en prostitutie in Nederland"})
     assert detected(own).title == "Mensenhandel en prostitutie in Nederland"
+    # an acronym is no title, and a file's title that is only part of the cover's title yields to the whole
+    acronym = with_info(make_pdf(tmp_path / "c.pdf", ["Human trafficking: the art of seeing\nEHRC\n" + TEXT, TEXT]),
+                        {"/Title": "EHRC"})
+    assert detected(acronym).title == "Human trafficking: the art of seeing"
+    part = with_info(make_pdf(tmp_path / "d.pdf", ["Human trafficking: the art of seeing\n" + TEXT, TEXT]),
+                     {"/Title": "Human trafficking"})
+    assert detected(part).title == "Human trafficking: the art of seeing"
 
 
 COLOPHON = ("Colofon\nReferentie: Nationaal Rapporteur Mensenhandel en Seksueel Geweld tegen Kinderen (2015).\n"
