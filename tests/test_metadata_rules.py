@@ -248,6 +248,14 @@ def test_exports_cite_the_full_name_and_facets_keep_the_short_form(kb: Knowledge
     assert "Nationaal Rapporteur" not in kb.export_list("briefing", "bibtex")
 
 
+def test_an_organisation_the_file_declares_drops_the_full_name_detected_for_another(tmp_path: Path) -> None:
+    path = with_info(make_pdf(tmp_path / "letter.pdf", LETTER), {"/Organisation": "Council of Europe"})
+    doc = detected(path)
+    assert doc.organisation == "Council of Europe" and "organisation_name" not in doc.extra
+    assert detected(make_pdf(tmp_path / "plain.pdf", LETTER)).extra["organisation_name"] == \
+        "Nationaal Rapporteur Mensenhandel en Seksueel Geweld tegen Kinderen"
+
+
 # ----- country, year, type ----------------------------------------------------------------------------
 def test_the_subject_country_comes_from_the_title_or_the_issuing_national_body() -> None:
     rapporteur = Found("National rapporteur", "letterhead")
