@@ -229,8 +229,11 @@ def detect_countries(title: str, pages: list[str], limit: int = 3) -> Found | No
             first.setdefault(code, f"{where}: “{context(text, match)}”")
     if not scores:
         return None
-    top = scores.most_common(1)[0][1]
-    chosen = [code for code, score in scores.most_common() if score >= max(3.0, top * 0.5)][:limit]
+    ranked = scores.most_common()
+    top = ranked[0][1]
+    if len(ranked) >= 8 and top < 2 * ranked[3][1]:
+        return None  # many countries named about as often: a document about none of them in particular
+    chosen = [code for code, score in ranked if score >= max(3.0, top * 0.5)][:limit]
     if not chosen:
         return None
     return Found(",".join(chosen), "; ".join(first[c] for c in chosen))

@@ -263,6 +263,10 @@ def test_the_subject_country_comes_from_the_title_or_the_issuing_national_body()
               "The United States and Togo and the United States again."]
     assert subject_country("Speech on vulnerability", abroad, rapporteur).value == "NL"
     assert subject_country("Trafficking in Belgium and France", abroad, rapporteur).value == "BE,FR"
+    # a global report names many countries about as often: it is about none of them in particular
+    world = ["Global report on trafficking in persons", "Victims from Nigeria, Romania, Ukraine, India, Brazil, "
+             "Thailand, Mexico and Albania. Nigeria, Romania, Ukraine, India, Brazil, Thailand, Mexico, Albania."]
+    assert subject_country("Global report on trafficking in persons", world, None) is None
     # "Indien" is Dutch for "if", not India
     assert subject_country("Advies", ["Indien u prijs stelt op een toelichting. Indien nodig."], None) is None
 
