@@ -14,7 +14,9 @@ from kb.errors import KBError
 from kb.models import CORE_FIELDS, Document, LoadedDocument
 
 from .detect import detect_metadata
-from .titles import complete_line, completed, subject_line, title_problem
+from .text_repair import mend, vocabulary
+from .titles import AUDIENCE, complete_line, completed, own_reference, plain_text, printed_on, speech_heading, \
+    subject_line, tidied, title_problem
 
 _TITLE_LINE = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
 _NOT_TITLE = re.compile(r"^(pagina|page|blad|seite|datum|date|ons kenmerk|our ref|aan |to:|van |from:)\b|\d+ (van|of) \d+$", re.I)
@@ -131,10 +133,24 @@ def guess_title(loaded: LoadedDocument, fallback: str, file_stem: str = "") -> s
                     and not line[:1].islower()
                     and len(line.split()) >= 2 and not line.lower().startswith(("http", "www."))):
                 continue
-            candidate = complete_line(lines, n)
+            candidate = _with_block(lines, n, complete_line(lines, n))
             if not title_problem(candidate, file_stem):
                 return candidate
     return fallback
+
+
+def _with_block(lines: list[str], at: int, title: str) -> str:
+    """A title line with the short lines set under it as one block (up to two, ended by a blank line): a heading's
+    second and third lines ("… Veilig Thuis en Jeugd / Bevindingen en aanbevelingen")."""
+    following = [line.strip() for line in lines[at + 1:at + 4]]
+    block = []
+    for line in following:
+        if not line:
+            return " ".join([title, *block]) if block else title
+        if len(line) > 70 or line.endswith((".", ",", ";")) or not line[:1].isupper() or line in title:
+            return title
+        block.append(line)
+    return title
 
 
 # What the file itself declares, by format: the label shown as the evidence of such values.
@@ -159,21 +175,70 @@ class _Merge:
         self.provenance[name] = {"source": source, "evidence": evidence}
 
 
-def _sort_out_titles(loaded: LoadedDocument, file_meta: dict[str, Any], loader_found: dict[str, Any],
-                     stem: str) -> None:
-    """Drop the file's and the loader's titles that are not titles; a letter's subject line goes first."""
-    subject = subject_line(loaded.pages)  # a letter is known by its subject, whatever its file says
-    if file_meta.get("title") and (subject or title_problem(str(file_meta["title"]), stem, from_text=False)):
-        file_meta.pop("title")
-    layout = loader_found.pop("title", None)
+def _title_candidates(loaded: LoadedDocument, declared: str, layout: tuple[str, str] | None, stem: str,
+                      origin: str) -> list[tuple[str, str, str]]:
+    """Every title the document offers, best first, as (title, source, evidence): a letter's subject, the reference
+    the publication gives for itself, a speech's heading with its occasion, the file's own title (a PDF's only when
+    its first pages print it: information dictionaries keep templates' and other editions' titles), the largest type
+    on page 1, the first line that reads like a title, and last a PDF's own title all the same."""
+    pages = loaded.pages
+    subject = subject_line(pages)  # a letter is known by its subject, whatever its file says
     if subject:
-        loader_found["title"] = (subject, "the letter's subject line")
-    elif layout:
-        title = completed(layout[0], loaded.pages)
-        problem = title_problem(title, stem)
-        # cut off but otherwise a title: kept unless a line of the text makes a better one
-        if not problem or (problem.startswith("cut off") and not guess_title(loaded, "", stem)):
-            loader_found["title"] = (title, layout[1])
+        return [(subject, "detected", "the letter's subject line")]
+    pdf = origin == _FILE_ORIGIN[".pdf"]
+    if declared and not pdf:
+        return [(declared, "file", origin)]
+    found: list[tuple[str, str, str]] = []
+    reference = own_reference(pages)
+    if reference:
+        found.append((reference["title"], "detected", f"the publication's own reference (page {reference['page']})"))
+    large = completed(layout[0], pages) if layout else ""
+    problem = title_problem(tidied(large), stem) if large else "none"
+    heading = speech_heading(pages)
+    if heading and (problem or plain_text(large) in plain_text(heading)):
+        found.append((heading, "detected", "the speech's heading and occasion"))
+    whole = bool(large and not problem and layout)
+    # a file's title that is only the beginning of the cover's title ("Human trafficking") yields to the whole
+    if declared and printed_on(declared, pages) and not (whole and plain_text(large).startswith(plain_text(declared))):
+        found.append((declared, "file", origin))
+    if whole and layout:
+        found.append((large, "detected", layout[1]))
+    # a speech that opens with its salutation has no heading: no line of its text is a title
+    opening = next((line for line in (pages[0].text.splitlines() if pages else []) if line.strip()), "")
+    guessed = "" if AUDIENCE.match(opening.strip()) else guess_title(loaded, "", stem)
+    if guessed:
+        found.append((guessed, "detected", "first line of text on page 1 that reads like a title"))
+    if large and problem and problem.startswith("cut off") and layout:  # cut off, but a title when nothing else is
+        found.append((large, "detected", layout[1]))
+    if declared:
+        found.append((declared, "file", f"{origin} (not printed on its first pages)"))
+    return found
+
+
+def _choose_title(loaded: LoadedDocument, file_meta: dict[str, Any], loader_found: dict[str, Any], stem: str,
+                  origin: str) -> tuple[str, str, str] | None:
+    """The document's title (mended where the text layer damaged it), its source and evidence; None for none."""
+    declared = str(file_meta.pop("title", "") or "").strip()
+    if declared and title_problem(declared, stem, from_text=False):
+        declared = ""
+    candidates = _title_candidates(loaded, declared, loader_found.pop("title", None), stem, origin)
+    if not candidates:
+        return None
+    title, source, evidence = candidates[0]
+    words = vocabulary(page.text for page in loaded.pages[:8])
+    mended = tidied(mend(tidied(title), words))
+    if mended != title:
+        evidence += " (mended by the document's own spelling)" if plain_text(mended) != plain_text(title) else ""
+    return mended, source, evidence
+
+
+def _full_name_of_the_organisation_given(merged: _Merge) -> None:
+    """When the file, a sidecar or `--meta` names the organisation, a full name detected for another is dropped."""
+    org = merged.provenance.get("organisation", {})
+    name = merged.provenance.get("organisation_name", {})
+    if org.get("source") not in (None, "detected") and name.get("source") == "detected":
+        merged.values.pop("organisation_name", None)
+        merged.provenance.pop("organisation_name", None)
 
 
 def build_document(loaded: LoadedDocument, doc_id: str, *,
@@ -191,19 +256,17 @@ def build_document(loaded: LoadedDocument, doc_id: str, *,
     headings = file_meta.pop("headings", None)
 
     stem = Path(loaded.original_path or loaded.source).stem
-    _sort_out_titles(loaded, file_meta, loader_found, stem)
-    title_found = loader_found.get("title")
-    guessed = "" if file_meta.get("title") or title_found else guess_title(loaded, "", stem)
-    found = detect_metadata(loaded, str(file_meta.get("title") or "") or (title_found[0] if title_found else guessed))
+    chosen = _choose_title(loaded, file_meta, loader_found, stem, origin)
+    found = detect_metadata(loaded, chosen[0] if chosen else "")
     for name, item in found.items():
         if not (name == "year" and item.weak):
             merged.set(name, item.value, "detected", item.evidence)
     for name, (value, evidence) in loader_found.items():
         merged.set(name, value, "detected", evidence)
-    if "title" not in merged.values:
-        merged.set("title", guessed, "detected", "first line of text on page 1 that reads like a title")
     for name, value in file_meta.items():
         merged.set(name, value, "file", _FILE_FACTS.get(name, origin))
+    if chosen:
+        merged.set("title", chosen[0], chosen[1], chosen[2])
     if "year" not in merged.values and file_year:
         merged.set("year", file_year, "file", f"{origin} (date the file was made)")
     if "year" not in merged.values and "year" in found:
@@ -213,6 +276,7 @@ def build_document(loaded: LoadedDocument, doc_id: str, *,
             merged.set(name, value, source, label)
     if not merged.values.get("title"):
         merged.set("title", fallback_title, "detected", "file name")
+    _full_name_of_the_organisation_given(merged)
     values = merged.values
     where = loaded.source
     core = {name: coerce_field(name, values.pop(name, None), where) for name in CORE_FIELDS}

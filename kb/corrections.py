@@ -67,6 +67,10 @@ def apply_corrections(document: Document, corrections: Mapping[str, tuple[Any, s
         else:
             document.extra[name] = value
         provenance[name] = {"source": "correction", "evidence": f"corrected by hand on {when}"}
+    if "organisation" in corrections and "organisation_name" not in corrections:
+        # the full name found for the old organisation must not be cited for the new one
+        document.extra.pop("organisation_name", None)
+        provenance.pop("organisation_name", None)
     document.extra["_provenance"] = provenance
     return document
 

@@ -124,7 +124,8 @@ def test_all_fields_of_a_greta_report_with_evidence() -> None:
     found = detect_metadata(loaded, "Evaluation Report Netherlands")
     values = {name: item.value for name, item in found.items()}
     assert values == {"language": "en", "organisation": "GRETA", "symbol": "GRETA(2023)05", "round": 3,
-                      "country": "NL", "doc_type": "evaluation-report", "year": 2023}
+                      "country": "NL", "doc_type": "evaluation-report", "year": 2023,
+                      "organisation_name": "Group of Experts on Action against Trafficking in Human Beings (GRETA)"}
     assert all(item.evidence for item in found.values())
 
 

@@ -13,6 +13,7 @@ from .base import LoaderSpec
 from .base import LoadOptions
 from .base import LoadResult
 from .base import register
+from ..titles import AUTHORS
 from .common import PLACEHOLDERS
 
 # Fewer characters than this over the whole file means there is no usable text layer.
@@ -23,6 +24,7 @@ MIN_PAGE_CHARS = 20
 # blank or ruled page. On ../shared/realdocs this keeps the 5 of 235 empty-text pages OCR finds text on.
 OUTLINE_TEXT_BYTES = 2000
 _HYPHEN_BREAK = re.compile(r"(\w)-\n(\w)")
+_SOFT_HYPHEN = re.compile(r"\u00ad\s*")  # a soft hyphen marks where a word may break: it is no character of the text
 _SPACES = re.compile(r"[ \t\u00a0]+")
 # Information-dictionary titles that are file names, paths or tool stamps rather than titles.
 _BAD_TITLES = re.compile(r"^(untitled|document\d*$|title$)|microsoft (word|powerpoint)|\.(docx?|pdf|indd|pptx?|wpd|"
@@ -46,7 +48,7 @@ def sniff_kind(head: bytes) -> str:
 def clean_page_text(text: str) -> str:
     """Join words hyphenated across lines and collapse runs of spaces, keeping line breaks."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
-    text = _HYPHEN_BREAK.sub(r"\1\2", text)
+    text = _HYPHEN_BREAK.sub(r"\1\2", _SOFT_HYPHEN.sub("", text))
     text = _SPACES.sub(" ", text)
     return "\n".join(line.strip() for line in text.split("\n")).strip()
 
@@ -63,10 +65,9 @@ def load_pdf(path: Path, options: LoadOptions) -> Iterator[LoadResult]:
     if sum(len(p.text) for p in pages) < MIN_TEXT_CHARS:
         raise LoadError(str(path), _no_text_reason(n_pages, ocr_done, options))
     metadata = _pdf_metadata(reader)
-    if "title" not in metadata:
-        title = _layout_title(reader.pages[0])
-        if title and len(title.split()) >= 2:
-            metadata["_detected"] = {"title": (title, "largest type on page 1")}
+    title = _layout_title(reader.pages[0])  # weighed against the file's own title by the metadata step
+    if title and len(title.split()) >= 2:
+        metadata["_detected"] = {"title": (title, "largest type on page 1")}
     if ocr_done:
         metadata["ocr_pages"] = ocr_done
     if _mostly_landscape(reader):
@@ -155,7 +156,8 @@ def _no_text_reason(n_pages: int, ocr_done: Any, options: LoadOptions) -> str:
 
 
 def _layout_title(page: Any) -> str | None:
-    """The text set in the largest font on the first page, when it stands out from the body text."""
+    """The text set in the largest type on the first page, when it stands out from the body text, with the lines in
+    large type just before and after it (a kicker, a subtitle) that belong to the same block."""
     fragments: list[tuple[float, str]] = []
 
     def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
@@ -170,13 +172,89 @@ def _layout_title(page: Any) -> str | None:
     wordy = [(size, text) for size, text in fragments if sum(c.isalpha() for c in text) >= 3]
     if not wordy:
         return None
-    sizes = sorted(size for size, _ in wordy)
-    body, largest = sizes[len(sizes) // 2], sizes[-1]
-    if largest < body * 1.3:
-        return None
-    title = " ".join(text for size, text in wordy if abs(size - largest) < 0.6)
-    title = re.sub(r"\s+", " ", title).strip()
-    return title[:200] if len(title) >= 6 else None
+    body = _body_size(wordy)
+    # a year, a range of years or a volume's roman numeral set large belongs to the title ("… 2012-2016", "… II")
+    kept = [(size, text) for size, text in fragments if (size, text) in wordy or _NUMBERING.fullmatch(text)]
+    for top in sorted({size for size, _ in wordy if size >= body * 1.3}, reverse=True):
+        blocks = [b for b in _blocks(kept, max(body * 1.2, top * 0.28)) if any(abs(s - top) < 0.6 for s, _ in b)]
+        at = [n for n, (s, _) in enumerate(kept) if abs(s - top) < 0.6]
+        if len(at) > 1 and all(len(kept[n][1].split()) == 1 for n in at) and all(b - a > 1 for a, b in zip(at, at[1:])):
+            continue  # single words in the largest type, apart: section labels ("Victims", "Offenders")
+        for block in blocks:
+            if not _kind_only(block):
+                title = _joined_block(_without_sigil(_two_sizes(block)))
+                return title[:300] if len(title) >= 6 else None
+    return None
+
+
+# "Luuk Esser en Corinne Dettmeijer-Vermeulen*": two people's names under a title
+_PERSONS = re.compile(r"^[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)+ (?:en|and|und|et|&) [A-Z][\w'’-]+(?: [A-Z][\w'’-]+)+\W*$")
+_NUMBERING = re.compile(r"(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?|[ivxIVX]{1,4}")
+
+
+def _body_size(fragments: list[tuple[float, str]]) -> float:
+    """The size of the body text: the median by characters; on a cover with little text, its smallest type."""
+    if sum(len(text) for _, text in fragments) < 600:
+        return min(size for size, _ in fragments)
+    weighted = sorted((size, len(text)) for size, text in fragments)
+    half, seen = sum(n for _, n in weighted) / 2, 0
+    for size, n in weighted:
+        seen += n
+        if seen >= half:
+            return size
+    return weighted[-1][0]
+
+
+def _blocks(fragments: list[tuple[float, str]], large: float) -> list[list[tuple[float, str]]]:
+    """Runs of consecutive fragments in large type."""
+    blocks: list[list[tuple[float, str]]] = [[]]
+    for size, text in fragments:
+        if AUTHORS.search(text):  # the authors' names end the title's block
+            blocks.append([])
+        elif size >= large:
+            blocks[-1].append((size, text))
+        elif blocks[-1]:
+            blocks.append([])
+    return [block for block in blocks if block]
+
+
+def _two_sizes(block: list[tuple[float, str]]) -> list[tuple[float, str]]:
+    """The block up to a third size of type: a title and its kicker or subtitle, not the text set below them."""
+    sizes: list[float] = []
+    for n, (size, _) in enumerate(block):
+        if not any(abs(size - seen) < 0.6 for seen in sizes):
+            if len(sizes) == 2:
+                return block[:n]
+            sizes.append(size)
+    return block
+
+
+def _without_sigil(block: list[tuple[float, str]]) -> list[tuple[float, str]]:
+    """The block without a one-word tail in smaller type (a journal's sigil after the title: "… Toch? TPWS")."""
+    top = max(size for size, _ in block)
+    while len(block) > 1 and block[-1][0] < top - 0.5 and (_PERSONS.match(block[-1][1]) or (
+            len(block[-1][1].split()) == 1 and not _NUMBERING.fullmatch(block[-1][1]))):
+        block = block[:-1]
+    return block
+
+
+def _kind_only(block: list[tuple[float, str]]) -> bool:
+    """A block that only names the kind of document ("Research brief", "Factsheet")."""
+    text = " ".join(t for _, t in block).lower()
+    return bool(re.fullmatch(r"(research |policy )?(brief|report|rapport|factsheet|fact sheet|persbericht|"
+                             r"press release|summary|samenvatting)", text.strip()))
+
+
+def _joined_block(block: list[tuple[float, str]]) -> str:
+    """The block's lines: one size runs on, a change of size starts a subtitle (after a colon)."""
+    out = ""
+    previous = None
+    for size, text in block:
+        if previous is not None and abs(size - previous) >= 0.6 and not out.rstrip().endswith((":", ".", "?", "!")):
+            out += ":"
+        out = f"{out} {text}" if out else text
+        previous = size
+    return re.sub(r"\s+", " ", out).strip()
 
 
 def _pdf_metadata(reader: Any) -> dict[str, Any]:
