@@ -20,6 +20,8 @@ from .state import FILTER_FIELDS, KB_LOCK, PAGE_SIZE, SearchState, current_kb, p
 from .recommendations import document_recommendations, recommendations_view
 from .upload import upload_view
 
+# metadata fields whose name alone does not read well in the document view
+FIELD_LABELS = {"organisation_name": "Organisation (full name)", "doc_type": "Document type"}
 MODE_LABELS = {"hybrid": "Hybrid", "keyword": "Keyword", "semantic": "Meaning"}
 FACET_LABELS = {"topic": "Topic", "organisation": "Organisation", "country": "Country", "language": "Language",
                 "doc_type": "Document type"}
@@ -427,7 +429,7 @@ def _metadata_table(kb: KnowledgeBase, doc: Any) -> None:
     """Every field with where it came from (detected, the file, a sidecar, a correction …)."""
     rows = [("Source", doc.source, "")]
     for name, field in doc.described_fields().items():
-        rows.append((name.replace("_", " ").capitalize(), field["value"],
+        rows.append((FIELD_LABELS.get(name, name.replace("_", " ").capitalize()), field["value"],
                      f"{field['source']}: {field['evidence']}" if "source" in field else ""))
     rows += [("Pages", doc.n_pages, ""), ("Ingested", when(doc.ingested_at), ""), ("Document id", doc.doc_id, "")]
     st.html("<table class='kb-meta'>" + "".join(
