@@ -633,6 +633,7 @@ def serve(obj: Context, port: int, host: str, headless: bool) -> None:
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port), "--server.address", host,
            "--server.headless", "true" if headless else "false",
            "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
+           "--client.showErrorDetails", "none",
            # uploads as large as the ingestion limit allows (Streamlit's own default is 200 MB)
            "--server.maxUploadSize", str(max(1, int(settings.max_file_mb)))]
     sys.stdout.flush()
