@@ -142,8 +142,9 @@ def _show_results(kb: KnowledgeBase, state: SearchState, results: Any) -> None:
                f"{MODE_LABELS[results.mode].lower()} search")
     if results.translated:
         plan = results.plan
-        st.caption(f"Also searched in {', '.join(_language_name(x) for x in plan['expansion_languages'])}: "
-                   f"“{plan['expansion']}” — switch off “Also search other languages” for your words only.")
+        languages = plain(", ".join(_language_name(x) for x in plan["expansion_languages"]))
+        st.caption(f"Also searched in {languages}: "
+                   f"“{plain(plan['expansion'])}” — switch off “Also search other languages” for your words only.")
     if not results.hits:
         tips = ["check the spelling"]
         if results.mode == "keyword":

@@ -218,7 +218,7 @@ def _links(kb: KnowledgeBase, view: RecordView) -> None:
     related = kb.get_recommendations(view.related)
     for twin in twins:
         language = LANGUAGE_NAMES.get(twin.document.language or "", twin.document.language or "?")
-        with st.expander(f"In {language}: {twin.locator}, p. {twin.record.page}"):
+        with st.expander(plain(f"In {language}: {twin.locator}, p. {twin.record.page}")):
             st.html(record_html(twin, record_link(twin, kb)))
     year = view.document.year or 0
     earlier = [r for r in related if (r.document.year or 0) < year]
