@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -171,6 +172,14 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
+# user:password@ in an address, and secrets passed as query parameters (token=, password=, api_key=)
+_URI_SECRET = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)[^/\s@]+@", re.I)
+_PARAM_SECRET = re.compile(r"(?P<name>[?&](?:token|password|passwd|pwd|secret|api_?key|key)=)[^&\s]+", re.I)
+
+
+def mask_secrets(text: str) -> str:
+    """Text with the credentials inside addresses replaced by ***, for everything atkb shows or prints."""
+    return _PARAM_SECRET.sub(r"\g<name>***", _URI_SECRET.sub(r"\g<scheme>***@", str(text)))
 
 
 class Settings:

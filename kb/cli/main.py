@@ -10,7 +10,7 @@ import click
 from ..errors import KBError
 from ..facade import MODES, SearchResults
 from ..models import RecordOptions
-from ..settings import Settings
+from ..settings import Settings, mask_secrets
 from .recommendations import recommendations
 from .common import Context, KBGroup, emit_json, say, use_color
 
@@ -348,7 +348,7 @@ def settings(obj: Context) -> None:
 
     resolved = Settings.load({"home": obj.home}).as_dict()
     for s in SETTINGS:
-        value = "********" if s.secret and resolved[s.name] else repr(resolved[s.name])
+        value = "********" if s.secret and resolved[s.name] else mask_secrets(repr(resolved[s.name]))
         say(f"{s.name} = {value}  ({s.env_var}) {s.help}")
 
 
