@@ -51,3 +51,17 @@ def test_pdf_originals_open_inline_without_the_apps_origin(client: TestClient) -
     assert response.headers["content-type"] == "application/pdf"
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["content-security-policy"].startswith("sandbox")
+
+
+def test_the_apps_own_pages_keep_script_forms_and_frames_to_their_origin() -> None:
+    import app
+
+    with TestClient(app.app) as client:
+        page = client.get("/")
+        missing = client.get("/originals/0000000000000000")
+    assert page.status_code == 200
+    policy = {p.strip().split(" ")[0]: p.strip() for p in page.headers["content-security-policy"].split(";")}
+    assert policy["form-action"] == "form-action 'self'" and policy["frame-ancestors"] == "frame-ancestors 'self'"
+    assert policy["object-src"] == "object-src 'none'" and policy["default-src"] == "default-src 'self'"
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert missing.status_code == 404 and "form-action 'self'" in missing.headers["content-security-policy"]

@@ -101,3 +101,13 @@ def test_the_app_refuses_hostile_urls_with_a_notice_and_caps_the_results_shown(t
     assert not at.exception
     assert len([b for b in at.button if b.label == "+ Add to list"]) == 2
     assert not [b for b in at.button if b.key == "more"]
+
+
+def test_an_unexpected_failure_shows_one_sentence_and_no_exception_details(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data directory should be")
+    monkeypatch.setenv("KB_HOME", str(blocker / "home"))
+    at = run_app(q="victims")
+    assert not at.exception
+    assert "Something went wrong" in at.error[0].value and "Traceback" not in at.error[0].value
