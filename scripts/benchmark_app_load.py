@@ -35,8 +35,15 @@ QUERIES = ["labour exploitation in agriculture", "loverboys", "schadevergoeding 
            "signs of grooming and sextortion online", "hotline reports of sex trafficking",
            "how do school resource officers identify victims", "uitbuiting in de prostitutie",
            "debt bondage of migrant workers", "reflection period for victims", "case studies of forced labour"]
-# the costliest search the default limits accept: 20 prefixes (max_query_expansions), 200 results (max_results)
-HOSTILE = {"q": " OR ".join(f"{c}*" for c in "abcdefghijklmnoprstu"), "raw": "1", "mode": "hybrid", "n": "200"}
+_WORDS = ("trafficking victims exploitation labour agriculture shelter police identification compensation "
+          "prosecution grooming hotline migrants recruitment debt").split()
+HOSTILE = {
+    # the issue's kind of query (a long repetition), at 120 KB: refused at once by max_query_chars
+    "long query": {"q": "trafficking " * 10_000, "mode": "hybrid"},
+    # the costliest search the default limits accept: 100 words, ~1,000 characters, 200 result cards
+    "costliest accepted": {"q": " ".join(_WORDS[n % len(_WORDS)] + str(n // len(_WORDS) or "")
+                                         for n in range(100)), "mode": "hybrid", "n": "200"},
+}
 
 
 def free_port() -> int:
@@ -46,11 +53,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(home: Path, port: int) -> subprocess.Popen:
-    """`kb serve` on 127.0.0.1, once its health check answers."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def start_server(home: Path, port: int, root: Path = ROOT) -> subprocess.Popen:
+    """`kb serve` of the checkout at root, on 127.0.0.1, once its health check answers."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
     proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "--home", str(home), "serve", "--port", str(port)],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         try:
@@ -111,20 +118,20 @@ async def visitor(port: int, queries: list[str], rounds: int, out: list[dict[str
                 out.append({**result, "query": query})
 
 
-async def hostile(port: int, stop: asyncio.Event, out: list[dict[str, Any]]) -> None:
-    """The costliest accepted search, again and again until stopped."""
+async def hostile(port: int, params: dict[str, str], stop: asyncio.Event, out: list[dict[str, Any]]) -> None:
+    """A hostile search, again and again until stopped."""
     async with Session(port) as session:
         while not stop.is_set():
-            out.append(await session.search(HOSTILE))
+            out.append(await session.search(params))
 
 
-async def level(port: int, sessions: int, rounds: int, mode: str, hostiles: int = 0) -> dict[str, Any]:
-    """`sessions` visitors at once (each starting at another query), with `hostiles` hostile loops beside them."""
+async def level(port: int, sessions: int, rounds: int, mode: str, attack: dict[str, str] | None = None) -> dict[str, Any]:
+    """`sessions` visitors at once (each starting at another query), with a hostile loop beside them."""
     results: list[dict[str, Any]] = []
     hostile_results: list[dict[str, Any]] = []
     stop = asyncio.Event()
-    attackers = [asyncio.create_task(hostile(port, stop, hostile_results)) for _ in range(hostiles)]
-    if hostiles:
+    attackers = [asyncio.create_task(hostile(port, attack, stop, hostile_results))] if attack else []
+    if attackers:
         await asyncio.sleep(2.0)  # the hostile searches are under way before the visitors arrive
     started = time.perf_counter()
     await asyncio.gather(*(visitor(port, QUERIES[n % len(QUERIES):] + QUERIES[:n % len(QUERIES)], rounds, results,
@@ -156,8 +163,9 @@ def hostile_summary(results: list[dict[str, Any]]) -> dict[str, Any] | None:
     """How many hostile searches ran and how long each took."""
     if not results:
         return None
-    return {"searches": len(results), "done_median": statistics.median(r["done"] for r in results),
-            "errors": sum(1 for r in results if r["error"] and r["first"] is None)}
+    return {"searches": len(results), "done_median": round(statistics.median(r["done"] for r in results), 3),
+            "with_results": sum(1 for r in results if r["first"] is not None),
+            "refused_or_error": sum(1 for r in results if r["error"])}
 
 
 def table(runs: list[tuple[str, dict[str, Any]]]) -> str:
@@ -171,12 +179,14 @@ def table(runs: list[tuple[str, dict[str, Any]]]) -> str:
     return "\n".join(lines)
 
 
-async def measure(port: int, rounds: int, mode: str) -> list[tuple[str, dict[str, Any]]]:
-    """Warm-up, then every level and the hostile case, in one run of the server."""
+async def measure(port: int, rounds: int, mode: str, levels: list[int],
+                  attacks: list[str]) -> list[tuple[str, dict[str, Any]]]:
+    """Warm-up, then every level and each hostile case beside five visitors, in one run of the server."""
     await level(port, 1, 1, mode)  # every query once: the caches of a server that has run a while
-    runs = [(f"{n} concurrent", await level(port, n, rounds, mode)) for n in (1, 5, 20)]
-    runs.append(("5 concurrent, quiet", await level(port, 5, rounds, mode)))
-    runs.append(("5 concurrent + 1 hostile loop", await level(port, 5, rounds, mode, hostiles=1)))
+    runs = [(f"{n} concurrent", await level(port, n, rounds, mode)) for n in levels]
+    for name in attacks:
+        runs.append(("5 concurrent, quiet", await level(port, 5, rounds, mode)))
+        runs.append((f"5 concurrent + hostile loop ({name})", await level(port, 5, rounds, mode, HOSTILE[name])))
     return runs
 
 
@@ -186,20 +196,27 @@ def main() -> None:
     parser.add_argument("--home", required=True, type=Path, help="An ingested knowledge base (e.g. a few realdocs).")
     parser.add_argument("--rounds", type=int, default=2, help="Times each session runs the query list.")
     parser.add_argument("--mode", default="hybrid", help="Search mode of the visitors' searches.")
+    parser.add_argument("--levels", default="1,5,20", help="Numbers of concurrent sessions.")
+    parser.add_argument("--hostile", action="append", choices=sorted(HOSTILE),
+                        help="Hostile case(s) to run beside five sessions (default: all).")
+    parser.add_argument("--app-root", type=Path, default=ROOT,
+                        help="The atkb checkout whose `kb serve` runs (another version, to compare).")
     parser.add_argument("--out", type=Path, default=ROOT / "test-output" / "app-load.json")
     args = parser.parse_args()
     port = free_port()
-    server = start_server(args.home, port)
+    server = start_server(args.home, port, args.app_root)
     try:
         load_before = os.getloadavg()
-        runs = asyncio.run(measure(port, args.rounds, args.mode))
+        runs = asyncio.run(measure(port, args.rounds, args.mode, [int(n) for n in args.levels.split(",") if n],
+                                   args.hostile or sorted(HOSTILE)))
         load_after = os.getloadavg()
     finally:
         server.terminate()
         server.wait(timeout=60)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    report = {"runs": dict(runs), "load_average_before": load_before, "load_average_after": load_after,
-              "cpus": os.cpu_count(), "mode": args.mode, "queries": QUERIES, "hostile": HOSTILE}
+    report = {"runs": [{"run": name, **run} for name, run in runs], "app_root": str(args.app_root), "load_average_before": load_before, "load_average_after": load_after,
+              "cpus": os.cpu_count(), "mode": args.mode, "queries": QUERIES,
+              "hostile": {k: {**v, "q": v["q"][:80] + f"… ({len(v['q'])} characters)"} for k, v in HOSTILE.items()}}
     args.out.write_text(json.dumps(report, indent=2))
     print(table(runs))
     print(f"\nload average before {load_before[0]:.2f}, after {load_after[0]:.2f} on {os.cpu_count()} CPUs")

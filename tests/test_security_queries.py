@@ -111,3 +111,20 @@ def test_an_unexpected_failure_shows_one_sentence_and_no_exception_details(tmp_p
     at = run_app(q="victims")
     assert not at.exception
     assert "Something went wrong" in at.error[0].value and "Traceback" not in at.error[0].value
+
+
+def test_a_refused_query_in_a_batch_is_reported_on_its_line_and_the_batch_goes_on(tmp_path: Path) -> None:
+    import json
+
+    home = tmp_path / "home"
+    runner = CliRunner()
+    runner.invoke(main, ["--home", str(home), "ingest", str(make_pdf(tmp_path / "r.pdf", ENGLISH_PAGES))],
+                  catch_exceptions=False)
+    batch = tmp_path / "q.jsonl"
+    batch.write_text(json.dumps({"qid": "1", "text": "victims " * 150}) + "\n"
+                     + json.dumps({"qid": "2", "text": "victims"}) + "\n")
+    result = runner.invoke(main, ["--home", str(home), "search", "--batch", str(batch), "--mode", "keyword", "--json"])
+    assert result.exit_code == 0
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert "max_query_terms" in lines[0]["error"] and lines[0]["results"] == []
+    assert lines[1]["qid"] == "2" and lines[1]["results"]

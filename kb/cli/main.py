@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import KBError
+from ..errors import KBError, QuerySyntaxError
 from ..facade import MODES, SearchResults
 from ..models import RecordOptions
 from ..settings import Settings, mask_secrets
@@ -181,8 +181,12 @@ def search(obj: Context, query: str | None, mode: str | None, k: int, offset: in
         if query:
             raise click.UsageError("give either QUERY or --batch, not both")
         for qid, text in read_queries(Path(batch_file)).items():
-            results = obj.kb.search(text, mode=mode, k=k, offset=offset, filters=filters, raw=raw,
-                                    translate=translate)
+            try:
+                results = obj.kb.search(text, mode=mode, k=k, offset=offset, filters=filters, raw=raw,
+                                        translate=translate)
+            except QuerySyntaxError as exc:  # one query refused (syntax, limits) never stops the batch
+                emit_json({"qid": qid, "error": mask_secrets(str(exc)), "results": []})
+                continue
             emit_json({"qid": qid, **results.to_dict()})
         return
     if not query:
