@@ -46,8 +46,10 @@ def _whole_number(name: str, value: Any, where: str) -> int:
     return number
 
 
-# Codes beside ISO 3166-1 that reports of the field use for a country or a group of them.
+# Codes beside ISO 3166-1 that reports of the field use for a country or a group of them, and the EU's own
+# abbreviations of two countries.
 EXTRA_COUNTRIES = {"EU", "XK"}
+COUNTRY_ALIASES = {"UK": "GB", "EL": "GR"}
 YEARS = (1800, 2100)
 
 
@@ -56,7 +58,7 @@ def country_code(name: str) -> str | None:
     import pycountry  # loads its JSON tables on first use only
 
     if len(name) == 2:
-        code = name.upper()
+        code = COUNTRY_ALIASES.get(name.upper(), name.upper())
         return code if code in EXTRA_COUNTRIES or pycountry.countries.get(alpha_2=code) else None
     try:
         return pycountry.countries.lookup(name).alpha_2
@@ -65,9 +67,12 @@ def country_code(name: str) -> str | None:
 
 
 def language_code(name: str) -> str | None:
-    """ISO 639-1 for a code or an English name ("Dutch" → nl); None for anything else."""
+    """ISO 639-1 for a code, a language tag or an English name ("Dutch" → nl, "en-GB" → en); None for anything
+    else."""
     import pycountry
 
+    if re.match(r"^[A-Za-z]{2}[-_][A-Za-z0-9]{2,8}$", name):  # a language tag: its language
+        name = name[:2]
     if len(name) == 2:
         code = name.lower()
         return code if pycountry.languages.get(alpha_2=code) else None

@@ -158,7 +158,7 @@ def page_number(value: Any) -> int | None:
     except (TypeError, ValueError):
         raise QuerySyntaxError(f"page: needs a page number, got {value!r}") from None
     if not 0 <= number <= MAX_PAGE:
-        raise QuerySyntaxError(f"page: needs a page number from 1 to {MAX_PAGE:,}, got {value!r}")
+        raise QuerySyntaxError(f"page: needs a page number (0 to {MAX_PAGE:,}), got {value!r}")
     return number
 
 

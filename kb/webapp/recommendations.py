@@ -83,9 +83,14 @@ def recommendations_view(kb: KnowledgeBase) -> None:
         return
     _controls(state, everything)
     kind = (state["kind"] or [""])[0] or None
+    state["shown"] = min(state["shown"], kb.settings.max_results)  # `?r_shown=` shows no more than a search may
     if state["query"] or kind or _filters(state):
-        found = kb.recommendations(state["query"] or None, kind=kind, filters=_filters(state),
-                                   k=None if not state["query"] else 200)
+        try:
+            found = kb.recommendations(state["query"] or None, kind=kind, filters=_filters(state),
+                                       k=None if not state["query"] else 200)
+        except KBError as exc:
+            st.warning(plain(exc))
+            return
     else:
         found = everything  # nothing asked: the records already read for the filter options
     st.caption(f"{len(found)} record(s)")
@@ -218,7 +223,7 @@ def _links(kb: KnowledgeBase, view: RecordView) -> None:
     related = kb.get_recommendations(view.related)
     for twin in twins:
         language = LANGUAGE_NAMES.get(twin.document.language or "", twin.document.language or "?")
-        with st.expander(plain(f"In {language}: {twin.locator}, p. {twin.record.page}")):
+        with st.expander(f"In {plain(language)}: {plain(twin.locator)}, p. {twin.record.page}"):
             st.html(record_html(twin, record_link(twin, kb)))
     year = view.document.year or 0
     earlier = [r for r in related if (r.document.year or 0) < year]
