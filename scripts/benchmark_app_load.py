@@ -125,7 +125,8 @@ async def hostile(port: int, params: dict[str, str], stop: asyncio.Event, out: l
             out.append(await session.search(params))
 
 
-async def level(port: int, sessions: int, rounds: int, mode: str, attack: dict[str, str] | None = None) -> dict[str, Any]:
+async def level(port: int, sessions: int, rounds: int, mode: str,
+                attack: dict[str, str] | None = None) -> dict[str, Any]:
     """`sessions` visitors at once (each starting at another query), with a hostile loop beside them."""
     results: list[dict[str, Any]] = []
     hostile_results: list[dict[str, Any]] = []
@@ -214,9 +215,11 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=60)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    report = {"runs": [{"run": name, **run} for name, run in runs], "app_root": str(args.app_root), "load_average_before": load_before, "load_average_after": load_after,
+    report = {"runs": [{"run": name, **run} for name, run in runs], "app_root": str(args.app_root),
+              "load_average_before": load_before, "load_average_after": load_after,
               "cpus": os.cpu_count(), "mode": args.mode, "queries": QUERIES,
-              "hostile": {k: {**v, "q": v["q"][:80] + f"… ({len(v['q'])} characters)"} for k, v in HOSTILE.items()}}
+              "hostile": {name: {**params, "q": params["q"][:80] + f"… ({len(params['q'])} characters)"}
+                          for name, params in HOSTILE.items()}}
     args.out.write_text(json.dumps(report, indent=2))
     print(table(runs))
     print(f"\nload average before {load_before[0]:.2f}, after {load_after[0]:.2f} on {os.cpu_count()} CPUs")

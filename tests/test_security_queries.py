@@ -85,8 +85,8 @@ def test_the_command_line_reports_engine_refusals_in_one_line(tmp_path: Path) ->
         assert result.output.startswith("error: ")
 
 
-def test_the_app_refuses_hostile_urls_with_a_notice_and_caps_the_results_shown(tmp_path: Path,
-                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_app_refuses_hostile_urls_with_a_notice_and_caps_the_results_shown(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     home = tmp_path / "home"
     with KnowledgeBase(Settings.load({"home": str(home), **FAST}, environ={})) as base:
         base.ingest([make_pdf(tmp_path / f"r{n}.pdf", [f"Report {n}. " + p for p in ENGLISH_PAGES])

@@ -81,7 +81,8 @@ def test_a_download_connects_only_to_the_address_it_checked(tmp_path: Path, monk
 
 @pytest.mark.parametrize(("content", "expected"), [
     (b"id,facet,broader,related,en,nl\nabc,,,,x,y\nab\xffc,,,,x,y\n", ":3: the thesaurus is not UTF-8"),
-    (b"id,facet,broader,related,en,nl\nabc,,,,x,y\n\"" + b"x" * 200_000 + b"\",,,,x,y\n", ":3: the thesaurus is not valid CSV"),
+    (b"id,facet,broader,related,en,nl\nabc,,,,x,y\n\"" + b"x" * 200_000 + b"\",,,,x,y\n",
+     ":3: the thesaurus is not valid CSV"),
 ])
 def test_thesaurus_errors_name_file_and_line(tmp_path: Path, content: bytes, expected: str) -> None:
     path = tmp_path / "concepts.csv"

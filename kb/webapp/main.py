@@ -143,8 +143,8 @@ def _show_results(kb: KnowledgeBase, state: SearchState, results: Any) -> None:
     if results.translated:
         plan = results.plan
         languages = plain(", ".join(_language_name(x) for x in plan["expansion_languages"]))
-        st.caption(f"Also searched in {languages}: "
-                   f"“{plain(plan['expansion'])}” — switch off “Also search other languages” for your words only.")
+        st.caption(f"Also searched in {languages}: “{plain(plan['expansion'])}” — switch off “Also search other "
+                   "languages” for your words only.")
     if not results.hits:
         tips = ["check the spelling"]
         if results.mode == "keyword":
