@@ -2,10 +2,16 @@
 
 The pages are the Streamlit script kb/webapp/page.py; the app adds its own route for the stored originals.
 """
+import os
 from pathlib import Path
 
 import streamlit as st
+from starlette.middleware import Middleware
 
+from kb.webapp.headers import SecurityHeaders
 from kb.webapp.originals import routes
 
-app = st.App(str(Path(__file__).resolve().parent / "kb" / "webapp" / "page.py"), routes=routes())
+os.umask(0o077)  # files 0600 and folders 0700 in the data directory, however the app is started
+
+app = st.App(str(Path(__file__).resolve().parent / "kb" / "webapp" / "page.py"), routes=routes(),
+             middleware=[Middleware(SecurityHeaders)])

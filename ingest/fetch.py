@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import http.client
 import ipaddress
 import re
 import socket
@@ -95,11 +96,54 @@ def check_address(url: str, allow_private: bool, what: str = "address") -> None:
     except OSError as exc:
         raise FetchError(f"cannot resolve the host of {url}: {exc}", retry=True) from None
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
-        if (address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
-                or address.is_multicast or address.is_unspecified):
-            raise FetchError(f"refused the {what} {url!r}: {parsed.hostname} is on a private or local network "
-                             f"({address}); set fetch_private_addresses = \"allow\" to fetch from it")
+        _refuse_local(info[4][0], f"the {what} {url!r}: {parsed.hostname}")
+
+
+def _refuse_local(peer: str, what: str) -> None:
+    address = ipaddress.ip_address(peer.split("%", 1)[0])
+    if (address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
+            or address.is_multicast or address.is_unspecified):
+        raise FetchError(f"refused {what} is on a private or local network ({address}); set "
+                         "fetch_private_addresses = \"allow\" to fetch from it")
+
+
+def _connect_checked(address: tuple[str, int], *args: Any, **kwargs: Any) -> socket.socket:
+    """A connection whose peer, the address actually connected to, is checked before a byte is sent: a name that
+    resolves to a public address when checked and to a local one when connecting (DNS rebinding) is refused."""
+    sock = socket.create_connection(address, *args, **kwargs)
+    try:
+        _refuse_local(sock.getpeername()[0], f"the connection to {address[0]}:")
+    except FetchError:
+        sock.close()
+        raise
+    return sock
+
+
+class _CheckedHTTP(http.client.HTTPConnection):
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._create_connection = _connect_checked
+
+
+class _CheckedHTTPS(http.client.HTTPSConnection):
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._create_connection = _connect_checked
+
+
+class _CheckedHandler(urllib.request.HTTPHandler, urllib.request.HTTPSHandler):
+    """HTTP and HTTPS that check the address they connect to (unless a proxy connects for them)."""
+
+    def http_open(self, req: urllib.request.Request) -> Any:
+        return self.do_open(http.client.HTTPConnection if _proxied(req) else _CheckedHTTP, req)
+
+    def https_open(self, req: urllib.request.Request) -> Any:
+        return self.do_open(http.client.HTTPSConnection if _proxied(req) else _CheckedHTTPS, req,
+                            context=self._context)
+
+
+def _proxied(req: urllib.request.Request) -> bool:
+    return req.has_proxy() or bool(getattr(req, "_tunnel_host", None))
 
 
 class _SafeRedirects(urllib.request.HTTPRedirectHandler):
@@ -156,7 +200,9 @@ class Fetcher:
         self._last_request = 0.0
         # only our handlers: no file://, ftp:// or data: opener exists to fall back on
         self._opener = urllib.request.OpenerDirector()
-        for handler in (urllib.request.ProxyHandler(), urllib.request.HTTPHandler(), urllib.request.HTTPSHandler(),
+        # without private addresses, each connection checks the address it reached (no second lookup to trust)
+        plain = [urllib.request.HTTPHandler(), urllib.request.HTTPSHandler()] if allow_private else [_CheckedHandler()]
+        for handler in (urllib.request.ProxyHandler(), *plain,
                         urllib.request.HTTPDefaultErrorHandler(), urllib.request.HTTPErrorProcessor(),
                         _SafeRedirects(allow_private)):
             self._opener.add_handler(handler)

@@ -14,6 +14,7 @@ from kb.errors import KBError
 from kb.models import CORE_FIELDS, Document, LoadedDocument
 
 from .detect import detect_metadata
+from .safe_yaml import YamlRefused, load_metadata_yaml
 from .text_repair import mend, vocabulary
 from .titles import AUDIENCE, complete_line, completed, own_reference, plain_text, printed_on, speech_heading, \
     subject_line, tidied, title_problem
@@ -65,9 +66,9 @@ def _read_sidecar(sidecar: Path) -> dict[str, Any]:
         if sidecar.suffix == ".json":
             data = json.loads(text)
         else:
-            import yaml
-
-            data = yaml.safe_load(text)
+            data = load_metadata_yaml(text)
+    except YamlRefused as exc:
+        raise KBError(f"{sidecar}: {exc}") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise KBError(f"{sidecar}: cannot read sidecar metadata ({exc}): fix the JSON") from exc
     except Exception as exc:  # yaml.YAMLError and friends
@@ -159,18 +160,30 @@ _FILE_ORIGIN = {".pdf": "PDF information dictionary", ".docx": "Word document pr
                 ".xhtml": "web page metadata", ".md": "front matter", ".markdown": "front matter"}
 # Values loaders set that describe the file rather than state metadata.
 _FILE_FACTS = {"doc_type": "file format"}
+CHECKED_FIELDS = ("year", "round", "language", "country")
 
 
 class _Merge:
     """Metadata values with the source and evidence of each, later layers overriding earlier ones."""
 
-    def __init__(self) -> None:
+    def __init__(self, where: str) -> None:
+        self.where = where
         self.values: dict[str, Any] = {}
         self.provenance: dict[str, dict[str, str]] = {}
 
     def set(self, name: str, value: Any, source: str, evidence: str) -> None:
+        """Take a value over what came before, once it is checked for its field (years, ISO codes). One the file
+        says or detection found that does not fit is passed over (what came before stays); one given by hand
+        (sidecar, manifest, --meta) refuses the file with a message naming the field."""
         if value in (None, "", [], {}):
             return
+        if name in CHECKED_FIELDS:
+            try:
+                value = coerce_field(name, value, f"{self.where} ({evidence})")
+            except KBError:
+                if source in ("detected", "file"):
+                    return
+                raise
         self.values[name] = value
         self.provenance[name] = {"source": source, "evidence": evidence}
 
@@ -247,7 +260,7 @@ def build_document(loaded: LoadedDocument, doc_id: str, *,
 
     `layers` are (source, label, values), e.g. ("meta", "--meta run.json", {...}), ("sidecar", "sidecar X", {...}).
     """
-    merged = _Merge()
+    merged = _Merge(loaded.source)
     file_meta = dict(loaded.metadata)
     loader_found: dict[str, Any] = file_meta.pop("_detected", {}) or {}
     suffix = Path(loaded.original_path or loaded.source).suffix.lower()
@@ -278,10 +291,7 @@ def build_document(loaded: LoadedDocument, doc_id: str, *,
         merged.set("title", fallback_title, "detected", "file name")
     _full_name_of_the_organisation_given(merged)
     values = merged.values
-    where = loaded.source
-    core = {name: coerce_field(name, values.pop(name, None), where) for name in CORE_FIELDS}
-    if "round" in values:
-        values["round"] = coerce_field("round", values["round"], where)
+    core = {name: values.pop(name, None) for name in CORE_FIELDS}
     extra = dict(values)
     extra["_provenance"] = merged.provenance
     if headings:

@@ -67,16 +67,18 @@ def _ready() -> bool:
     return True
 
 
-def _start_worker(memory_mb: int) -> None:
-    """Set up a reading worker: it dies with the process that started it (even one killed with SIGKILL), writes
-    nothing to the terminal or the pipes it inherited (its results and errors come back as values), and is
-    held to the memory cap."""
+def start_worker(memory_mb: int, parent: int | None = None) -> None:
+    """Set up a reading worker: it dies with the process that started it (even one killed with SIGKILL, and one
+    already gone before the worker got here), writes nothing to the terminal or the pipes it inherited (its
+    results and errors come back as values), and is held to the memory cap."""
     try:
         import ctypes
 
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
     except (OSError, AttributeError):
         pass
+    if parent is not None and os.getppid() != parent:  # the parent died before the signal was set: nobody waits
+        os._exit(0)
     try:  # reading runs ahead of the writer: the embedder and the app's searches come first for the cores
         os.nice(READING_NICENESS)
     except (OSError, AttributeError):
@@ -350,7 +352,7 @@ class _ReadingPool:
         self.key = (workers, memory_mb)
         # spawned, not forked: a worker inherits no thread or lock of this process (the app's, torch's, tantivy's)
         self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
-                                            initializer=_start_worker, initargs=(memory_mb,))
+                                            initializer=start_worker, initargs=(memory_mb, os.getpid()))
         # The workers are started from a thread that lives as long as the pool: a worker dies with the thread that
         # started it (PR_SET_PDEATHSIG), and the app's script threads end after every rerun.
         self._closed = threading.Event()

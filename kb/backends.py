@@ -4,6 +4,7 @@ searcher."""
 from __future__ import annotations
 
 import os
+import threading
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -50,13 +51,17 @@ class Backends:
         self._vectors: VectorIndex | None = None
         self._embedder: Embedder | None = None
         self._generation = self.store.generation()
+        # searches run side by side in the app's threads: opening and reopening the engines is what they share
+        self._opening = threading.RLock()
 
     def sync(self) -> None:
         """Reopen the indexes when another process changed the knowledge base since they were opened."""
         generation = self.store.generation()
         if generation != self._generation:
-            self._generation = generation
-            self.reopen()
+            with self._opening:
+                if generation != self._generation:
+                    self._generation = generation
+                    self.reopen()
 
     @property
     def owner(self) -> str:
@@ -86,12 +91,13 @@ class Backends:
     @property
     def keyword(self) -> KeywordIndex:
         """The keyword index (opened on first use; created by the writer only)."""
-        if self._keyword is None:
-            if read_marker(self.keyword_path) is None:
-                self.ensure_keyword_index()
-            self._keyword = _opened("keyword", self.keyword_path,
-                                    lambda: build_keyword_index(self.settings, self.keyword_path, self.owner))
-        return self._keyword
+        with self._opening:
+            if self._keyword is None:
+                if read_marker(self.keyword_path) is None:
+                    self.ensure_keyword_index()
+                self._keyword = _opened("keyword", self.keyword_path,
+                                        lambda: build_keyword_index(self.settings, self.keyword_path, self.owner))
+            return self._keyword
 
     def ensure_keyword_index(self) -> None:
         """Create the keyword index if there is none yet: under the write lock (a reader that finds the lock taken
@@ -114,10 +120,11 @@ class Backends:
     @property
     def vectors(self) -> VectorIndex | None:
         """The vector index, or None when semantic search is switched off."""
-        if self._vectors is None and self.semantic:
-            self._vectors = _opened("vector", vectors_path(self.home),
-                                    lambda: build_vector_index(self.settings, vectors_path(self.home), self.owner))
-        return self._vectors
+        with self._opening:
+            if self._vectors is None and self.semantic:
+                self._vectors = _opened("vector", vectors_path(self.home),
+                                        lambda: build_vector_index(self.settings, vectors_path(self.home), self.owner))
+            return self._vectors
 
     def thesaurus(self) -> Thesaurus | None:
         """The thesaurus of the field (read once per process)."""
@@ -129,9 +136,10 @@ class Backends:
 
     def embedder(self) -> Embedder:
         """The embedding model, loaded on first use."""
-        if self._embedder is None:
-            self._embedder = build_embedder(self.settings)
-        return self._embedder
+        with self._opening:
+            if self._embedder is None:
+                self._embedder = build_embedder(self.settings)
+            return self._embedder
 
     def check_vector_model(self) -> None:
         """Refuse to mix embeddings of two models in one vector index."""
@@ -156,10 +164,11 @@ class Backends:
 
     def reopen(self) -> None:
         """Forget the open indexes (after a rebuild swapped new ones in, or another process wrote)."""
-        if self._keyword is not None:
-            self._keyword.close()
-        self._keyword = None
-        self._vectors = None
+        with self._opening:
+            if self._keyword is not None:
+                self._keyword.close()
+            self._keyword = None
+            self._vectors = None
 
     def close(self) -> None:
         """Release files and connections."""

@@ -41,3 +41,11 @@ class LoadError(KBError):
 
 class UnsupportedFileType(LoadError):
     """No loader handles this kind of file."""
+
+
+class QueryLimitError(QuerySyntaxError):
+    """A query asks for more work than the limits allow (length, words, expansion, results)."""
+
+
+class SearchTimeoutError(KBError):
+    """A search ran past its time budget and was stopped."""

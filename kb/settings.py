@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,6 +154,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("researcher_password", "", str,
             "Password that unlocks researchers' actions in the app (uploading, correcting metadata, fetching full "
             "texts); empty: not available.", secret=True),
+    Setting("max_query_chars", 2000, int, "Longest query accepted (characters); a longer one is refused."),
+    Setting("max_query_terms", 100, int, "Most words and operators in one query; more are refused."),
+    Setting("max_query_expansions", 20, int,
+            "Most expanding parts of a raw query (each prefix `word*`, fuzzy term `word~`, and each `*` or `?` "
+            "of a wildcard); more are refused."),
+    Setting("max_results", 200, int, "Most results one search may show (k plus offset; the app's `n`)."),
+    Setting("search_seconds", 10.0, float,
+            "Time budget of one search: a search that runs longer is stopped with a message (0: no budget)."),
     Setting("url_max_mb", 100, float, "Largest download accepted when a URL is ingested."),
     Setting("fetch_user_agent", "atkb/0.1 (anti-trafficking knowledge base; corpus fetch)", str,
             "User agent sent by `kb corpus fetch`."),
@@ -168,6 +177,14 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
+# user:password@ in an address, and secrets passed as query parameters (token=, password=, api_key=)
+_URI_SECRET = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)[^/\s@]+@", re.I)
+_PARAM_SECRET = re.compile(r"(?P<name>[?&](?:token|password|passwd|pwd|secret|api_?key|key)=)[^&\s]+", re.I)
+
+
+def mask_secrets(text: str) -> str:
+    """Text with the credentials inside addresses replaced by ***, for everything atkb shows or prints."""
+    return _PARAM_SECRET.sub(r"\g<name>***", _URI_SECRET.sub(r"\g<scheme>***@", str(text)))
 
 
 class Settings:

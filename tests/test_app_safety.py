@@ -88,16 +88,21 @@ def test_shared_lists_need_the_researcher_role_to_delete_or_remove_others_items(
 
 def test_wrong_researcher_passwords_slow_down_the_next_attempts(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from kb.attempts import AttemptLimiter
     from kb.webapp import researcher
 
     waits: list[float] = []
-    monkeypatch.setattr(researcher.time, "sleep", waits.append)
-    monkeypatch.setitem(researcher._failures, "count", 0)
+    clock = [0.0]
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        clock[0] += seconds
+
+    monkeypatch.setattr(researcher, "LIMITER", AttemptLimiter(clock=lambda: clock[0], sleep=sleep, max_wait=60))
     kb = KnowledgeBase(Settings.load({"home": str(tmp_path / "home"), "researcher_password": "s3cret"}, environ={}))
     try:
         outcomes = [researcher.check_password(kb, guess) for guess in ("a", "b", "c", "d", "s3cret", "e")]
     finally:
         kb.close()
     assert outcomes == [False, False, False, False, True, False]
-    assert waits == [0.5, 1.0, 2.0, 4.0]  # none before the first attempt, none after the right one
-    assert researcher.failure_delay(10) == researcher.MAX_DELAY
+    assert waits == [0.0, 0.5, 1.0, 2.0, 4.0, 0.0]  # none before the first attempt, none after the right one

@@ -8,6 +8,7 @@ from typing import Iterator
 from kb.errors import LoadError
 from kb.models import LoadedDocument, Page, sha256_bytes
 
+from ..safe_yaml import YamlRefused, load_metadata_yaml
 from .base import LoaderSpec
 from .base import LoadOptions
 from .base import LoadResult
@@ -38,7 +39,7 @@ def load_text(path: Path, options: LoadOptions) -> Iterator[LoadResult]:
     metadata: dict = {}
     front = _FRONT_MATTER.match(text)
     if front and path.suffix.lower() in (".md", ".markdown"):
-        metadata.update(_parse_front_matter(front.group(1)))
+        metadata.update(_parse_front_matter(front.group(1), path))
         text = text[front.end():]
     if "title" not in metadata:
         heading = _HEADING.search(text) if path.suffix.lower() in (".md", ".markdown") else None
@@ -51,12 +52,15 @@ def load_text(path: Path, options: LoadOptions) -> Iterator[LoadResult]:
                          original_path=str(path))
 
 
-def _parse_front_matter(block: str) -> dict:
-    """YAML front matter as metadata; a block that is not a YAML mapping is ignored."""
+def _parse_front_matter(block: str, path: Path) -> dict:
+    """YAML front matter as metadata; a block that is not a YAML mapping is ignored, one too large or with aliases
+    refuses the file."""
     import yaml
 
     try:
-        data = yaml.safe_load(block)
+        data = load_metadata_yaml(block)
+    except YamlRefused as exc:
+        raise LoadError(str(path), f"front matter: {exc}") from None
     except yaml.YAMLError:
         return {}
     if not isinstance(data, dict):

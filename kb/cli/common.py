@@ -12,7 +12,7 @@ import click
 
 from ..errors import KBError
 from ..facade import KnowledgeBase
-from ..settings import Settings
+from ..settings import Settings, mask_secrets
 
 
 def use_color() -> bool:
@@ -90,5 +90,5 @@ class KBGroup(click.Group):
         try:
             return super().invoke(ctx)
         except KBError as exc:
-            say(f"error: {exc}", err=True)
+            say(f"error: {mask_secrets(str(exc))}", err=True)
             sys.exit(1)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from ..errors import KBError
+from ..errors import KBError, QuerySyntaxError
 from ..facade import MODES, SearchResults
 from ..models import RecordOptions
-from ..settings import Settings
+from ..settings import Settings, mask_secrets
 from ..text.language import language_name
 from .recommendations import recommendations
 from .common import Context, KBGroup, emit_data, emit_json, say, use_color
@@ -201,8 +201,12 @@ def search(obj: Context, query: str | None, mode: str | None, k: int, offset: in
         if query:
             raise click.UsageError("give either QUERY or --batch, not both")
         for qid, text in read_queries(Path(batch_file)).items():
-            results = obj.searchable().search(text, mode=mode, k=k, offset=offset, filters=filters, raw=raw,
-                                    translate=translate)
+            try:
+                results = obj.searchable().search(text, mode=mode, k=k, offset=offset, filters=filters, raw=raw,
+                                                  translate=translate)
+            except QuerySyntaxError as exc:  # one query refused (syntax, limits) never stops the batch
+                emit_json({"qid": qid, "error": mask_secrets(str(exc)), "results": []})
+                continue
             emit_json({"qid": qid, **results.to_dict()})
         return
     if not query:
@@ -369,7 +373,7 @@ def settings(obj: Context) -> None:
 
     resolved = Settings.load({"home": obj.home}).as_dict()
     for s in SETTINGS:
-        value = "********" if s.secret and resolved[s.name] else repr(resolved[s.name])
+        value = "********" if s.secret and resolved[s.name] else mask_secrets(repr(resolved[s.name]))
         say(f"{s.name} = {value}  ({s.env_var}) {s.help}")
 
 
@@ -654,6 +658,7 @@ def serve(obj: Context, port: int, host: str, headless: bool) -> None:
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port), "--server.address", host,
            "--server.headless", "true" if headless else "false",
            "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
+           "--client.showErrorDetails", "none",
            # uploads as large as the ingestion limit allows (Streamlit's own default is 200 MB)
            "--server.maxUploadSize", str(max(1, int(settings.max_file_mb)))]
     sys.stdout.flush()

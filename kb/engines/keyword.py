@@ -140,9 +140,22 @@ def parse_raw_syntax(text: str) -> raw_query.Query:
     """The raw query syntax (the same for every engine) as atkb's query tree (`kb.text.raw_query`) over the virtual fields
     `title` and `body` (the default). Each engine turns the tree into its own query."""
     try:
-        return raw_query.parse(text)
+        tree = raw_query.with_fuzzy_terms(raw_query.parse(text))
+        for leaf in raw_query.leaves(tree):  # every engine gets page numbers it can hold
+            if leaf.fieldname == "page":
+                for value in (leaf.start, leaf.end) if isinstance(leaf, raw_query.Range) else (leaf.text,):
+                    page_number(value)
     except QuerySyntaxError as exc:
-        raise QuerySyntaxError(f"cannot parse query {text!r}: {exc}") from None
+        raise QuerySyntaxError(f"cannot parse query {_shown(text)}: {exc}") from None
+    return tree
+
+
+def _shown(text: str, most: int = 80) -> str:
+    """A query as quoted in a message: its start when it is long."""
+    return repr(text) if len(text) <= most else repr(text[:most]) + f" (… {len(text):,} characters)"
+
+
+MAX_PAGE = 1_000_000
 
 
 def page_number(value: Any) -> int | None:
@@ -150,9 +163,12 @@ def page_number(value: Any) -> int | None:
     if value is None:
         return None
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         raise QuerySyntaxError(f"page: needs a page number, got {value!r}") from None
+    if not 0 <= number <= MAX_PAGE:
+        raise QuerySyntaxError(f"page: needs a page number (0 to {MAX_PAGE:,}), got {value!r}")
+    return number
 
 
 def highlight_spans(query: ParsedQuery, text: str, language: str | None,

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 from ..errors import KBError
+from ..settings import mask_secrets
 
 MARKER = "atkb-milvus.json"
 # Reads see every write that came before them: a reader process must notice what the writer committed.
@@ -68,8 +69,10 @@ def _connect(uri: str, token: str) -> Any:
 
 
 def unavailable(uri: str, exc: BaseException) -> SearchUnavailableError:
-    """The message for a Milvus that cannot be reached or opened: what failed, and what to do."""
-    detail = f"{type(exc).__name__}: {str(exc).strip()[:300]}"
+    """The message for a Milvus that cannot be reached or opened: what failed, and what to do (credentials in the
+    address are never shown)."""
+    detail = mask_secrets(f"{type(exc).__name__}: {str(exc).strip()[:300]}")
+    uri = mask_secrets(uri)
     if is_local_file(uri):
         return SearchUnavailableError(
             f"the Milvus Lite data {uri} cannot be opened ({detail}). Milvus Lite serves one process at a time: "
@@ -89,7 +92,23 @@ def guarded(uri: str, call: Callable[[], T]) -> T:
     except KBError:
         raise
     except Exception as exc:  # pymilvus wraps grpc failures in MilvusException; sockets raise OSError
-        raise unavailable(uri, exc) from None
+        raise (unavailable(uri, exc) if _unreachable(exc) else refused(exc)) from None
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """Whether an error means Milvus could not be reached (rather than that it refused one request)."""
+    from pymilvus.exceptions import ConnectError, ConnectionNotExistException, MilvusUnavailableException
+
+    if isinstance(exc, (OSError, TimeoutError, ConnectError, ConnectionNotExistException, MilvusUnavailableException)):
+        return True
+    text = str(exc).lower()
+    return any(word in text for word in ("connect", "unavailable", "deadline exceeded", "closed channel", "lock"))
+
+
+def refused(exc: BaseException) -> KBError:
+    """The message for one request Milvus refused (a query it cannot run, a value out of its range)."""
+    detail = mask_secrets(f"{type(exc).__name__}: {str(exc).strip()[:300]}")
+    return KBError(f"Milvus refused the request ({detail}): check the query; the knowledge base is unaffected.")
 
 
 _loaded: set[tuple[int, str]] = set()

@@ -229,19 +229,21 @@ class TantivyKeywordIndex:
         if doc_ids is not None:
             allowed = Q.const_score_query(Q.term_set_query(self.schema, "doc_id", sorted(doc_ids)), 0.0)
             native = Q.boolean_query([(Occur.Must, native), (Occur.Must, allowed)])
-        with self._lock:
+        with self._lock:  # only taking the searcher is shared; searches run side by side
             searcher = self._searcher()
-            try:
-                found = searcher.search(native, limit, count=False).hits
-            except ValueError as exc:
-                raise damaged(self.path, exc) from None
-            return self._page_hits(searcher, found)
+            generation = self._seen_generation
+        try:
+            found = searcher.search(native, limit, count=False).hits
+        except ValueError as exc:
+            raise damaged(self.path, exc) from None
+        return self._page_hits(searcher, found, generation)
 
-    def _page_hits(self, searcher: tantivy.Searcher, found: Sequence[tuple[float, Any]]) -> list[PageHit]:
+    def _page_hits(self, searcher: tantivy.Searcher, found: Sequence[tuple[float, Any]],
+                   generation: int) -> list[PageHit]:
         """The hits' pages, from the fast fields where the index has document keys, else their stored fields."""
         addresses = [address for _, address in found]
         if self._keyed and addresses:
-            ids = self._doc_keys.ids(searcher, self._seen_generation)
+            ids = self._doc_keys.ids(searcher, generation)
             named = zip(map(ids.get, searcher.fast_field_values(KEY_FIELD, addresses)),
                         searcher.fast_field_values("page", addresses))
         else:

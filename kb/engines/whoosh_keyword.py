@@ -286,7 +286,12 @@ class WhooshKeywordIndex:
             return self._expand_leaf(q.fieldname, lambda field, terms: (
                 wq.Term(field, terms[0]) if len(terms) == 1 else wq.Phrase(field, terms, slop=q.slop)),
                 " ".join(str(w) for w in q.words), languages, boost=q.boost)
-        if isinstance(q, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)) and q.fieldname in ("body", "title"):
+        if isinstance(q, wq.FuzzyTerm) and q.fieldname in ("body", "title"):
+            # the word as each language's analyzer indexes it (stemmed), within the edits asked for, as on tantivy
+            parts = [wq.FuzzyTerm(f"{q.fieldname}_{lang}", term, maxdist=min(q.maxdist, 2)) for lang in languages
+                     for term in dict.fromkeys(analyze(lang, str(q.text)) or [str(q.text).lower()])]
+            return wq.Or(parts, boost=q.boost)
+        if isinstance(q, (wq.Prefix, wq.Wildcard)) and q.fieldname in ("body", "title"):
             kind = q.fieldname
             text = str(q.text).lower()
             parts = [q.__class__(f"{kind}_{lang}", text) for lang in languages]

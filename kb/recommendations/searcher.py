@@ -13,6 +13,7 @@ from ..filters import Filters
 from .extraction import KINDS
 from ..search.searcher import parse_weights
 from ..search.fusion import reciprocal_rank_fusion
+from ..search.limits import check_query
 from .catalogue import RecordCatalogue, RecordView, country_topic_grid, record_matches, split_filters
 
 if TYPE_CHECKING:
@@ -60,6 +61,7 @@ class RecommendationSearcher:
         if not query or not query.strip():
             chosen = [(r.rec_id, None) for r in allowed]
         else:
+            check_query(self.settings, query, raw=False)  # the bounds of every search
             chosen = self._rank(catalogue, query, {r.rec_id for r in allowed})
         if k is not None:
             chosen = chosen[:max(0, k)]

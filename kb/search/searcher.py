@@ -9,8 +9,9 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from ..backends import Backends
-from ..errors import DocumentNotFoundError, KBError, ModeUnavailableError
+from ..errors import DocumentNotFoundError, KBError, ModeUnavailableError, QuerySyntaxError
 from .evaluation import evaluate_run
+from .limits import Deadline, check_query, check_results
 from ..filters import Filters
 from .translation import QueryPlan, plan_query
 from .fusion import FUSIONS, FusionWeights
@@ -102,21 +103,26 @@ class Searcher:
         mode the query also runs translated into the knowledge base's other languages (unless translate is
         False; the setting translate_queries by default)."""
         started = time.perf_counter()
+        check_results(self.settings, k, offset)
+        check_query(self.settings, query, raw)
+        deadline = Deadline(self.settings.search_seconds)
         self.backends.sync()
         mode = self._check_mode(mode)
         parsed_filters = Filters.parse(filters)
         allowed = self.store.filter_doc_ids(parsed_filters) if parsed_filters else None
-        parsed = self.backends.keyword.parse(query, raw=raw)
+        parsed = self._parse(query, raw)
         translate = self.settings.translate_queries if translate is None else translate
         plan = self._plan(query, translate and mode == "hybrid" and not raw and self._fusion() == "weighted")
-        found = self._retrieve(mode, parsed, plan, query, allowed, offset + k)
+        found = self._retrieve(mode, parsed, plan, query, allowed, offset + k, deadline)
         ranking, docs = self._rank(mode, found, plan)
+        deadline.check()
         ranked, words, editions = self._listed(ranking, docs, found, allowed)
         hits = self._build_hits(ranked[offset:offset + k], docs, found, parsed, ranking.found_via)
         for hit in hits:
             hit.found_via = ranking.found_via.get(hit.document.doc_id)
         self._attach_related(hits)
         facet_counts = self.ready.count_facets([docs[d] for d, _ in ranked], FACET_FIELDS) if facets else {}
+        deadline.check()
         return SearchResults(query=query, mode=mode, hits=hits, total_documents=len(ranked),
                              took_ms=(time.perf_counter() - started) * 1000, filters=parsed_filters.to_dict(),
                              offset=offset, facets=facet_counts, plan=plan.to_dict(), word_matches=words,
@@ -165,6 +171,15 @@ class Searcher:
             return float(own), float(own)
         return float(self.settings.meaning_floor), float(self.settings.multilingual_floor)
 
+    def _parse(self, query: str, raw: bool) -> ParsedQuery:
+        """The keyword engine's query; an engine's own refusal becomes a message about the query."""
+        try:
+            return self.backends.keyword.parse(query, raw=raw)
+        except (ValueError, OverflowError, RuntimeError) as exc:
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+            raise QuerySyntaxError(f"the keyword engine cannot run this query ({reason}): check its syntax, or "
+                                   "search without --raw") from None
+
     def _fusion(self) -> str:
         name = str(self.settings.fusion).strip().lower()
         if name not in FUSIONS:
@@ -185,16 +200,16 @@ class Searcher:
         return self.backends.thesaurus()
 
     def _retrieve(self, mode: str, parsed: ParsedQuery, plan: QueryPlan, query: str, allowed: set[str] | None,
-                  wanted: int) -> Retrieved:
+                  wanted: int, deadline: Deadline) -> Retrieved:
         found = Retrieved()
         if mode != "semantic":
-            found.keyword = self._keyword_groups(parsed, allowed, wanted, self.settings.search_candidates)
+            found.keyword = self._keyword_groups(parsed, allowed, wanted, self.settings.search_candidates, deadline)
         if mode != "keyword":
-            found.semantic, found.multilingual = self._semantic_groups(query, allowed, wanted)
+            found.semantic, found.multilingual = self._semantic_groups(query, allowed, wanted, deadline)
         if plan.expansion:
             found.translated_query = self.backends.keyword.parse(plan.expansion, raw=False)
             found.translated = self._keyword_groups(found.translated_query, allowed, wanted,
-                                                    self.settings.translated_candidates)
+                                                    self.settings.translated_candidates, deadline)
         return found
 
     def _rank(self, mode: str, found: Retrieved, plan: QueryPlan) -> tuple[Ranking, dict[str, Document]]:
@@ -216,12 +231,13 @@ class Searcher:
         return rank_weighted(found, plan, docs, weights, self.backends.primary_languages(), translations), docs
 
     def _keyword_groups(self, parsed: ParsedQuery, allowed: set[str] | None, wanted: int,
-                        candidates: int) -> list[DocGroup]:
+                        candidates: int, deadline: Deadline | None = None) -> list[DocGroup]:
         search = self.backends.keyword.search
         return self._grown([parsed], lambda queries, limit: [search(q, limit=limit, doc_ids=allowed) for q in queries],
-                           candidates, KEYWORD_CANDIDATE_CAP, wanted)[0]
+                           candidates, KEYWORD_CANDIDATE_CAP, wanted, deadline)[0]
 
-    def _grown(self, queries: Sequence[Any], fetch: Any, first: int, cap: int, wanted: int) -> list[list[DocGroup]]:
+    def _grown(self, queries: Sequence[Any], fetch: Any, first: int, cap: int, wanted: int,
+               deadline: Deadline | None = None) -> list[list[DocGroup]]:
         """Each query's documents from a retriever (`fetch(queries, limit)`, one list of ranked items per query),
         the queries with too few asked again for more candidates (×4) until `wanted` documents are found, the
         retriever has no more, or the cap is reached."""
@@ -229,6 +245,8 @@ class Searcher:
         out: list[list[DocGroup]] = [[] for _ in queries]
         pending = list(range(len(queries)))
         while pending:
+            if deadline is not None:
+                deadline.check()
             still = []
             for n, found in zip(pending, fetch([queries[n] for n in pending], limit)):
                 out[n] = group_by_document(found, self.settings.passages_per_hit)
@@ -237,8 +255,8 @@ class Searcher:
             pending, limit = still, limit * 4
         return out
 
-    def _semantic_groups(self, query: str, allowed: set[str] | None,
-                         wanted: int) -> tuple[list[DocGroup], list[DocGroup]]:
+    def _semantic_groups(self, query: str, allowed: set[str] | None, wanted: int,
+                         deadline: Deadline | None = None) -> tuple[list[DocGroup], list[DocGroup]]:
         """Documents by meaning: the primary model's ranking, and the multilingual model's when chunks carry
         both (each asked with its own half of the query, both in one pass over the index)."""
         vectors = self.backends.vectors
@@ -248,7 +266,7 @@ class Searcher:
         halves = hasattr(embedder, "half_queries")
         queries = list(embedder.half_queries(query)) if halves else [embedder.embed_query(query)]
         groups = self._grown(queries, lambda vs, limit: self.backends.vectors.search_many(vs, limit, allowed),
-                             self.settings.semantic_candidates, SEMANTIC_CANDIDATE_CAP, wanted)
+                             self.settings.semantic_candidates, SEMANTIC_CANDIDATE_CAP, wanted, deadline)
         return (groups[0], groups[1]) if halves else (groups[0], [])
 
     def _build_hits(self, ranked: list[tuple[str, float]], docs: Mapping[str, Document], found: Retrieved,

@@ -6,8 +6,9 @@ bound than any operator (`a OR b c` is `(a OR b) AND c`); AND binds tighter than
 `title:`, `body:`, `page:`, `doc_id:` and `page_id:` name a field, also for a group (`title:(a b)`); "phrases" take
 a `~slop`; `*` and `?` are wildcards (a single trailing `*` is a prefix); `^2` boosts; `page:[1 TO 3]`,
 `page:{1 TO 3}`, `page:>5`, `<`, `>=` and `<=` are ranges; ANDNOT, ANDMAYBE and REQUIRE join two clauses. Malformed input is read as whoosh reads it: an unmatched quote or bracket is a plain
-character or is dropped, an operator with nothing on one side is dropped, `word~2` is the word "word~2". What
-whoosh cannot read at all is a QuerySyntaxError.
+character or is dropped, an operator with nothing on one side is dropped, `word~2` is the word "word~2" (then
+`with_fuzzy_terms` makes such words fuzzy terms, which every engine reads). What whoosh cannot read at all is a
+QuerySyntaxError.
 
 The steps are whoosh's: the text is cut into tokens (at each position the first of whoosh's token patterns that
 matches, tried in whoosh's order; the characters between are words), the tokens are grouped by brackets, then
@@ -19,6 +20,7 @@ side (whoosh compares each pair) are refused.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any, Callable, ClassVar, Union
@@ -71,8 +73,8 @@ class Wildcard:
 
 @dataclass(frozen=True)
 class FuzzyTerm:
-    """Terms within maxdist edits of the text (the engines read it; whoosh's default syntax, and so this parser,
-    never makes one: `word~2` is a word)."""
+    """Terms within maxdist edits of the text (whoosh's default syntax, and so `parse`, never makes one: `word~2` is
+    a word, which `with_fuzzy_terms` turns into one)."""
 
     fieldname: str
     text: str
@@ -180,6 +182,57 @@ def parse(text: str) -> Query:
         raise QuerySyntaxError(f"the query nests operators and brackets more than {MAX_DEPTH} levels deep")
     query = _query(top)
     return normalize(query if _truthy(query) else NULL)
+
+
+_FUZZY = re.compile(r"^(?P<word>[^~*?]+)~(?P<distance>[0-9]?)$")
+MAX_FUZZY_DISTANCE = 2
+
+
+def with_fuzzy_terms(query: Query) -> Query:
+    """The tree with every word written `word~` or `word~N` (N edits, 1 when not given, at most 2) as a FuzzyTerm."""
+    if isinstance(query, Term):
+        match = _FUZZY.match(query.text) if query.fieldname not in ("page", "doc_id", "page_id") else None
+        if match is None:
+            return query
+        distance = int(match["distance"] or 1)
+        if not 0 < distance <= MAX_FUZZY_DISTANCE:
+            raise QuerySyntaxError(f"fuzzy term {query.text!r}: the number of edits after ~ must be 1 or 2")
+        return FuzzyTerm(query.fieldname, match["word"], query.boost, distance)
+    return _map_children(query, with_fuzzy_terms)
+
+
+def _map_children(query: Query, change: Callable[[Query], Query]) -> Query:
+    if isinstance(query, (And, Or)):
+        return replace(query, subqueries=tuple(change(q) for q in query.subqueries))
+    if isinstance(query, Not):
+        return replace(query, query=change(query.query))
+    if isinstance(query, BINARY):
+        return replace(query, a=change(query.a), b=change(query.b))
+    return query
+
+
+def leaves(query: Query) -> list[Query]:
+    """Every leaf of the tree (terms, phrases, prefixes, wildcards, fuzzy terms, ranges)."""
+    if isinstance(query, LEAVES):
+        return [query]
+    found: list[Query] = []
+
+    def collect(child: Query) -> Query:
+        found.extend(leaves(child))
+        return child
+    _map_children(query, collect)
+    return found
+
+
+def expansions(query: Query) -> int:
+    """How many parts of the tree match a set of terms: each prefix and fuzzy term, each `*` and `?` of a wildcard."""
+    count = 0
+    for leaf in leaves(query):
+        if isinstance(leaf, (Prefix, FuzzyTerm)):
+            count += 1
+        elif isinstance(leaf, Wildcard):
+            count += sum(leaf.text.count(c) for c in "*?")
+    return count
 
 
 # ----- tokens --------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ the Dutch word "om" is not the Public Prosecution Service.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -139,11 +140,7 @@ class Thesaurus:
 def read_thesaurus(path: Path) -> Thesaurus:
     """Read and check a thesaurus file: one concept per row; every concept has English and Dutch labels, and
     every broader or related concept it names exists."""
-    try:
-        with open(path, newline="", encoding="utf-8") as handle:
-            rows = list(csv.DictReader(handle))
-    except OSError as exc:
-        raise KBError(f"cannot read the thesaurus {path}: {exc}") from None
+    rows = _rows(path)
     if rows and set(COLUMNS) - set(rows[0]):
         missing = ", ".join(sorted(set(COLUMNS) - set(rows[0])))
         raise KBError(f"{path}: the thesaurus lacks the column(s) {missing} (see docs/thesaurus.md)")
@@ -158,6 +155,26 @@ def read_thesaurus(path: Path) -> Thesaurus:
             if ref and ref not in concepts:
                 raise KBError(f"{path}: concept {concept.id!r} links to {ref!r}, which the thesaurus does not hold")
     return Thesaurus(concepts)
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    """The thesaurus file's rows; an unreadable file, bytes that are not UTF-8 or broken CSV name file and line."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise KBError(f"cannot read the thesaurus {path}: {exc}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise KBError(f"{path}:{line}: the thesaurus is not UTF-8 text (byte {exc.object[exc.start]:#04x}): save it "
+                      "as UTF-8 (see docs/thesaurus.md)") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        return list(reader)
+    except csv.Error as exc:
+        raise KBError(f"{path}:{reader.line_num + 1}: the thesaurus is not valid CSV ({exc}): fix that line (see "
+                      "docs/thesaurus.md)") from None
 
 
 def _concept(row: dict[str, str], where: str) -> Concept:

@@ -16,7 +16,7 @@ from .markdown_text import is_markdown, markdown_html
 from .render import STYLE, escape, highlighted, passage_html, plain, related_html, title_html, when
 from .metadata_form import changed_fields, metadata_inputs
 from .researcher import is_researcher, may_manage_lists, own_items, require_researcher, sign_in_sidebar
-from .state import FILTER_FIELDS, KB_LOCK, PAGE_SIZE, SearchState, current_kb, pdf_link
+from .state import FILTER_FIELDS, WRITE_LOCK, PAGE_SIZE, SearchState, current_kb, pdf_link
 from .recommendations import document_recommendations, recommendations_view
 from .upload import upload_view
 
@@ -79,8 +79,7 @@ def _go(view: str, **params: Any) -> None:
 # ----- search --------------------------------------------------------------------------------------
 def search_view(kb: KnowledgeBase) -> None:
     state = SearchState.from_params(st.query_params)
-    with KB_LOCK:
-        stats = kb.stats()
+    stats = kb.stats()
     st.title("Search the knowledge base")
     if stats["documents"] == 0:
         st.info("The knowledge base is empty. Add documents from the command line with "
@@ -99,9 +98,8 @@ def search_view(kb: KnowledgeBase) -> None:
 
 def _search_controls(kb: KnowledgeBase, state: SearchState) -> str:
     """The query box, the mode and the syntax switch; a change starts a new search in the URL. Returns the mode."""
-    with KB_LOCK:
-        modes = list(kb.available_modes)
-        default_mode = kb.default_mode
+    modes = list(kb.available_modes)
+    default_mode = kb.default_mode
     mode = state.mode if state.mode in modes else default_mode
     # Widget keys carry the URL state, so that a new URL (back, a bookmark, "clear filters") resets the widgets;
     # the URL this box itself just set keeps the box's keys (the alias), so that what is typed next is not lost.
@@ -131,9 +129,9 @@ def _search_controls(kb: KnowledgeBase, state: SearchState) -> str:
 def _run_search(kb: KnowledgeBase, state: SearchState, mode: str) -> Any:
     """The results, or None after saying why there are none (a query that cannot be read, an error)."""
     try:
-        with KB_LOCK:
-            return kb.search(state.query, mode=mode, k=state.shown, filters=state.filter_spec(), raw=state.raw,
-                             facets=True, translate=state.translate)
+        state.shown = min(state.shown, kb.settings.max_results)  # `?n=` asks for no more than a search may show
+        return kb.search(state.query, mode=mode, k=state.shown, filters=state.filter_spec(), raw=state.raw,
+                         facets=True, translate=state.translate)
     except QuerySyntaxError as exc:
         st.warning(f"This query cannot be read: {plain(exc)}. Switch off the advanced syntax to search the words as "
                    "they are, or fix the query.")
@@ -148,8 +146,9 @@ def _show_results(kb: KnowledgeBase, state: SearchState, results: Any) -> None:
                f"{MODE_LABELS[results.mode].lower()} search")
     if results.translated:
         plan = results.plan
-        st.caption(f"Also searched in {', '.join(_language_name(x) for x in plan['expansion_languages'])}: "
-                   f"“{plan['expansion']}” — switch off “Also search other languages” for your words only.")
+        languages = plain(", ".join(_language_name(x) for x in plan["expansion_languages"]))
+        st.caption(f"Also searched in {languages}: “{plain(plan['expansion'])}” — switch off “Also search other "
+                   "languages” for your words only.")
     if not results.hits:
         tips = ["check the spelling"]
         if results.mode == "keyword":
@@ -159,7 +158,7 @@ def _show_results(kb: KnowledgeBase, state: SearchState, results: Any) -> None:
         st.info("No documents match. You could " + ", or ".join(tips) + ".")
     for rank, hit in enumerate(results.hits, start=1):
         _result_card(kb, hit, rank, state)
-    if results.total_documents > len(results.hits):
+    if results.total_documents > len(results.hits) and len(results.hits) < kb.settings.max_results:
         if st.button(f"Show more results ({results.total_documents - len(results.hits)} more)", key="more"):
             state.shown += PAGE_SIZE
             _set_search_params(state)
@@ -247,8 +246,7 @@ CHOSEN_LIST = "reading_list"  # the list "+ Add to list" adds to: kept in the se
 
 def _chosen_list(kb: KnowledgeBase) -> str | None:
     """The reading list chosen in the sidebar (the first list when none is chosen or the chosen one is gone)."""
-    with KB_LOCK:
-        names = [entry["name"] for entry in kb.reading_lists()]
+    names = [entry["name"] for entry in kb.reading_lists()]
     chosen = st.session_state.get(CHOSEN_LIST)
     if chosen not in names:
         chosen = names[0] if names else None
@@ -265,8 +263,7 @@ def _list_picker(kb: KnowledgeBase) -> None:
     page to page (a widget's own state is dropped on a page that does not show it), and a new list is chosen."""
     st.markdown("#### Reading list")
     chosen = _chosen_list(kb)
-    with KB_LOCK:
-        names = [entry["name"] for entry in kb.reading_lists()]
+    names = [entry["name"] for entry in kb.reading_lists()]
     if names:
         st.session_state["reading_list_picker"] = chosen
         st.selectbox("Add results to", names, key="reading_list_picker", on_change=_pick_list)
@@ -274,7 +271,7 @@ def _list_picker(kb: KnowledgeBase) -> None:
         name = st.text_input("Name", key="new_list_name")
         if st.button("Create", key="create_list") and name.strip():
             try:
-                with KB_LOCK:
+                with WRITE_LOCK:
                     kb.create_list(name.strip())
                 st.session_state[CHOSEN_LIST] = name.strip()
                 st.rerun()
@@ -287,7 +284,7 @@ def _add_button(kb: KnowledgeBase, label: str, key: str, doc_id: str, query: str
     if st.button(label, key=key, help="Keep this in the reading list chosen in the sidebar"):
         try:
             name = _chosen_list(kb)
-            with KB_LOCK:
+            with WRITE_LOCK:
                 if not name:
                     name = st.session_state[CHOSEN_LIST] = "My reading list"
                     kb.create_list(name)
@@ -316,8 +313,7 @@ def _result_card(kb: KnowledgeBase, hit: Hit, rank: int, state: SearchState) -> 
                "</div>" if hit.found_via else "")
         st.html(f"<div class='kb-card'>{title_html(doc, rank)}</div>{via}")
         for n, passage in enumerate(hit.passages):
-            with KB_LOCK:
-                link = pdf_link(kb, doc, passage.page)
+            link = pdf_link(kb, doc, passage.page)
             row = st.container(horizontal=True, wrap=False, gap="small")
             markdown = is_markdown(doc)
             if link:
@@ -341,9 +337,8 @@ def document_view(kb: KnowledgeBase) -> None:
     doc_id = st.query_params.get("doc", "")
     state = SearchState.from_params(st.query_params)
     try:
-        with KB_LOCK:
-            doc = kb.get_document(doc_id)
-            pages = kb.pages(doc_id)
+        doc = kb.get_document(doc_id)
+        pages = kb.pages(doc_id)
     except KBError:
         st.error(f"There is no document {plain(repr(doc_id))} in the knowledge base (it may have been removed).")
         if st.button("Back to search"):
@@ -371,9 +366,8 @@ def document_view(kb: KnowledgeBase) -> None:
 
 def _document_links(kb: KnowledgeBase, doc: Any, state: SearchState) -> None:
     """Other language versions and near-duplicates, and the stored original."""
-    with KB_LOCK:
-        related = kb.related([doc.doc_id])[doc.doc_id]
-        link = pdf_link(kb, doc, 1)
+    related = kb.related([doc.doc_id])[doc.doc_id]
+    link = pdf_link(kb, doc, 1)
     if related:
         st.html(related_html([{"doc_id": o.doc_id, "title": o.title, "language": o.language, "kind": kind,
                                "score": score} for o, kind, score in related], state))
@@ -383,14 +377,16 @@ def _document_links(kb: KnowledgeBase, doc: Any, state: SearchState) -> None:
 
 def _search_passages(kb: KnowledgeBase, doc: Any, state: SearchState) -> None:
     st.subheader("Passages for your search")
-    with KB_LOCK:
+    try:
         results = kb.search(state.query, mode=state.mode or None, k=1, filters={"doc_id": doc.doc_id},
                             raw=state.raw)
+    except KBError as exc:
+        st.caption(plain(exc))
+        return
     if not results.hits:
         st.caption("No passage of this document matches the search.")
     for passage in results.hits[0].passages if results.hits else []:
-        with KB_LOCK:
-            plink = pdf_link(kb, doc, passage.page)
+        plink = pdf_link(kb, doc, passage.page)
         st.html(passage_html(passage, plink, language=doc.language, markdown=is_markdown(doc)))
 
 
@@ -404,8 +400,7 @@ def _full_text(kb: KnowledgeBase, doc: Any, pages: list[Any], state: SearchState
     page = next((p for p in pages if p.number == number), pages[0])
     spans = []
     if state.query:
-        with KB_LOCK:
-            spans = kb.highlight(state.query, page.text, doc.language, raw=state.raw)
+        spans = kb.highlight(state.query, page.text, doc.language, raw=state.raw)
     body = markdown_html(page.text, spans) if is_markdown(doc) else highlighted(page.text, spans, keep_lines=True)
     st.html(f"<div class='kb-passage'><div class='kb-text'>{body}</div></div>")
 
@@ -413,8 +408,7 @@ def _full_text(kb: KnowledgeBase, doc: Any, pages: list[Any], state: SearchState
 def _similar_documents(kb: KnowledgeBase, doc_id: str) -> None:
     st.subheader("Similar documents")
     try:
-        with KB_LOCK:
-            similar = kb.similar(doc_id, k=5)
+        similar = kb.similar(doc_id, k=5)
     except KBError as exc:
         st.caption(plain(exc))
         similar = []
@@ -459,7 +453,7 @@ def _correction_form(kb: KnowledgeBase, doc: Any) -> None:
                 st.info("Nothing changed.")
                 return
             try:
-                with KB_LOCK:
+                with WRITE_LOCK:
                     kb.correct_metadata(doc.doc_id, changes)
             except KBError as exc:
                 st.error(plain(exc))
@@ -479,7 +473,7 @@ def _fetch_action(kb: KnowledgeBase, doc: Any) -> None:
             return
         if st.button("Fetch full text", key=f"fetch_{cid}"):
             try:
-                with st.spinner("Fetching…"), KB_LOCK:
+                with st.spinner("Fetching…"), WRITE_LOCK:
                     report = kb.fetch_catalogue([cid])
             except KBError as exc:
                 st.error(plain(exc))
@@ -495,9 +489,8 @@ def _fetch_action(kb: KnowledgeBase, doc: Any) -> None:
 # ----- topics --------------------------------------------------------------------------------------
 def topics_view(kb: KnowledgeBase) -> None:
     st.title("Browse by topic")
-    with KB_LOCK:
-        topics = kb.topics()
-        counts = kb.overview(recent=0)["by"]["topic"]
+    topics = kb.topics()
+    counts = kb.overview(recent=0)["by"]["topic"]
     if not topics:
         st.info("No thesaurus is configured (setting thesaurus), so documents carry no topics.")
         return
@@ -513,8 +506,7 @@ def topics_view(kb: KnowledgeBase) -> None:
     if choice != picked:
         st.query_params["topic"] = choice
         st.rerun()
-    with KB_LOCK:
-        docs = kb.browse({"topic": choice}, limit=200)
+    docs = kb.browse({"topic": choice}, limit=200)
     for doc in docs:
         cols = st.columns([10, 2])
         cols[0].html(title_html(doc))
@@ -525,8 +517,7 @@ def topics_view(kb: KnowledgeBase) -> None:
 # ----- overview ------------------------------------------------------------------------------------
 def overview_view(kb: KnowledgeBase) -> None:
     st.title("Corpus overview")
-    with KB_LOCK:
-        data = kb.overview(recent=10)
+    data = kb.overview(recent=10)
     stats = data["stats"]
     cols = st.columns(3)
     cols[0].metric("Documents", stats["documents"])
@@ -535,8 +526,7 @@ def overview_view(kb: KnowledgeBase) -> None:
     if stats["documents"] == 0:
         st.info("The knowledge base is empty: ingest documents with `kb ingest PATH`.")
         return
-    with KB_LOCK:
-        topics = kb.topics()
+    topics = kb.topics()
     for field, label in (("organisation", "Organisation"), ("topic", "Topic"), ("language", "Language"),
                          ("year", "Year"), ("doc_type", "Document type")):
         groups = data["by"][field]
@@ -563,8 +553,7 @@ EXPORT_LABELS = {"markdown": "Markdown briefing", "csv": "CSV", "bibtex": "BibTe
 
 def lists_view(kb: KnowledgeBase) -> None:
     st.title("Reading lists")
-    with KB_LOCK:
-        lists = kb.reading_lists()
+    lists = kb.reading_lists()
     _new_list_form(kb, expanded=not lists)
     if not lists:
         st.info("No reading list yet: use “+ Add to list” on a search result, or create one above.")
@@ -574,8 +563,7 @@ def lists_view(kb: KnowledgeBase) -> None:
         st.session_state["lists_view_name"] = names[0]
     name = st.selectbox("List", names, key="lists_view_name")
     entry = next(e for e in lists if e["name"] == name)
-    with KB_LOCK:
-        items = kb.citation_items(name)
+    items = kb.citation_items(name)
     if entry["description"]:
         st.html(f"<p>{escape(entry['description'])}</p>")
     st.caption(f"{len(items)} item(s)")
@@ -591,7 +579,7 @@ def _new_list_form(kb: KnowledgeBase, expanded: bool) -> None:
         new_description = st.text_input("Description", key="lists_new_description")
         if st.button("Create list", key="lists_create") and new_name.strip():
             try:
-                with KB_LOCK:
+                with WRITE_LOCK:
                     kb.create_list(new_name.strip(), new_description)
                 st.session_state["lists_view_name"] = st.session_state[CHOSEN_LIST] = new_name.strip()
                 st.rerun()
@@ -606,8 +594,7 @@ def _export_buttons(kb: KnowledgeBase, name: str) -> None:
     row = st.container(horizontal=True, wrap=True, gap="small")
     row.markdown("Download:")
     for fmt, label in EXPORT_LABELS.items():
-        with KB_LOCK:
-            data = kb.export_list(name, fmt)
+        data = kb.export_list(name, fmt)
         row.download_button(label, data=data.encode("utf-8"), file_name=f"{_file_stem(name)}.{EXTENSIONS[fmt]}",
                             mime=MEDIA_TYPES[fmt], key=f"export_{fmt}", width="content")
 
@@ -619,7 +606,7 @@ def _list_settings(kb: KnowledgeBase, name: str, description: str) -> None:
         c1, c2 = st.columns(2)
         if c1.button("Save", key=f"save_list_{name}"):
             try:
-                with KB_LOCK:
+                with WRITE_LOCK:
                     kb.describe_list(name, described)
                     if renamed.strip() != name:
                         kb.rename_list(name, renamed.strip())
@@ -630,7 +617,7 @@ def _list_settings(kb: KnowledgeBase, name: str, description: str) -> None:
         allowed = may_manage_lists(kb)
         if c2.button("Delete list", key=f"delete_list_{name}", type="secondary", disabled=not allowed,
                      help=None if allowed else "Deleting a shared list is for researchers: sign in in the sidebar"):
-            with KB_LOCK:
+            with WRITE_LOCK:
                 kb.delete_list(name)
             st.session_state.pop("lists_view_name", None)
             st.rerun()
@@ -662,7 +649,7 @@ def _list_item(kb: KnowledgeBase, name: str, item: Any, first: bool, last: bool)
                     lambda: kb.remove_from_list(name, item.item_id))]
         for pressed, act in actions:
             if pressed:
-                with KB_LOCK:
+                with WRITE_LOCK:
                     act()
                 st.rerun()
 

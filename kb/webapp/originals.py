@@ -2,6 +2,10 @@
 
 Each request looks the document up in the store, so a removed document's original is never served again and a
 changed one is served in its new version; files of any size are streamed (no static-file size limit).
+
+An original is whatever someone ingested, web pages included: only PDFs open in the browser, every other file is
+sent as a download, and every answer carries `Content-Security-Policy: sandbox` and `nosniff`, so that no stored
+file ever runs script in the app's origin.
 """
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import os
 import re
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
@@ -18,6 +23,9 @@ from starlette.routing import Route
 from kb.settings import Settings
 
 PREFIX = "originals"
+# The browser's PDF viewer runs inside the page (so no `sandbox` without allow-scripts, which Chromium's viewer
+# needs); nothing else may load or be framed.
+PDF_POLICY = "sandbox allow-scripts allow-downloads; default-src 'none'; object-src 'self'; frame-ancestors 'self'"
 _DOC_ID = re.compile(r"^[0-9a-f]{16}$")
 
 
@@ -47,9 +55,22 @@ async def _serve(request: Request) -> Response:
     path = stored_original(home, request.path_params["doc_id"])
     if path is None:
         return PlainTextResponse("This document is not in the knowledge base (any more).", status_code=404)
-    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return FileResponse(path, media_type=media_type, filename=path.name, content_disposition_type="inline",
-                        headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
+    return FileResponse(path, **original_headers(path.name))
+
+
+def original_headers(name: str) -> dict[str, Any]:
+    """How an original is sent: PDFs inline, every other file as an attachment, of a type that never renders as a
+    page (HTML, XHTML, SVG and other XML as bytes); always sandboxed (no script, an opaque origin), never sniffed."""
+    inline = name.lower().endswith(".pdf")
+    media_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    if inline:
+        media_type = "application/pdf"
+    elif any(kind in media_type for kind in ("html", "xml", "svg", "script")):
+        media_type = "application/octet-stream"
+    headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
+               "Content-Security-Policy": PDF_POLICY if inline else "sandbox; default-src 'none'"}
+    return {"media_type": media_type, "filename": name, "headers": headers,
+            "content_disposition_type": "inline" if inline else "attachment"}
 
 
 def routes() -> list[Route]:

@@ -16,7 +16,7 @@ from kb.text.language import language_name
 
 from .render import escape, plain
 from .researcher import own_items
-from .state import KB_LOCK, pdf_link
+from .state import WRITE_LOCK, pdf_link
 
 PARAMS = {"country": "r_country", "organisation": "r_org", "topic": "r_topic", "strength": "r_strength",
           "kind": "r_kind"}
@@ -74,9 +74,8 @@ def recommendations_view(kb: KnowledgeBase) -> None:
     """The page: search box, filters, the country × topic grid, the records, downloads."""
     st.title("Recommendations and practices")
     state = _state()
-    with KB_LOCK:
-        everything = kb.recommendations()
-        current = kb.recommendations_current()
+    everything = kb.recommendations()
+    current = kb.recommendations_current()
     if not current:
         st.info("Some documents were indexed before atkb extracted recommendations: run "
                 "`kb reindex --recommendations` to add theirs.")
@@ -85,10 +84,14 @@ def recommendations_view(kb: KnowledgeBase) -> None:
         return
     _controls(state, everything)
     kind = (state["kind"] or [""])[0] or None
+    state["shown"] = min(state["shown"], kb.settings.max_results)  # `?r_shown=` shows no more than a search may
     if state["query"] or kind or _filters(state):
-        with KB_LOCK:
+        try:
             found = kb.recommendations(state["query"] or None, kind=kind, filters=_filters(state),
                                        k=None if not state["query"] else 200)
+        except KBError as exc:
+            st.warning(plain(exc))
+            return
     else:
         found = everything  # nothing asked: the records already read for the filter options
     st.caption(f"{len(found)} record(s)")
@@ -185,8 +188,7 @@ GRID_STYLE = """<style>
 
 def record_link(view: RecordView, kb: KnowledgeBase) -> str:
     """Where a record's page opens: the stored original at that page, else the document view at that page."""
-    with KB_LOCK:
-        link = pdf_link(kb, view.document, view.record.page)
+    link = pdf_link(kb, view.document, view.record.page)
     return link or "?" + urlencode({"view": "doc", "doc": view.record.doc_id, "page": view.record.page})
 
 
@@ -219,12 +221,11 @@ def _card(kb: KnowledgeBase, view: RecordView, rank: int, state: dict[str, Any])
 
 
 def _links(kb: KnowledgeBase, view: RecordView) -> None:
-    with KB_LOCK:
-        twins = kb.get_recommendations(view.translations)
-        related = kb.get_recommendations(view.related)
+    twins = kb.get_recommendations(view.translations)
+    related = kb.get_recommendations(view.related)
     for twin in twins:
         language = language_name(twin.document.language)
-        with st.expander(f"In {language}: {twin.locator}, p. {twin.record.page}"):
+        with st.expander(f"In {plain(language)}: {plain(twin.locator)}, p. {twin.record.page}"):
             st.html(record_html(twin, record_link(twin, kb)))
     year = view.document.year or 0
     earlier = [r for r in related if (r.document.year or 0) < year]
@@ -241,7 +242,7 @@ def add_record_button(kb: KnowledgeBase, view: RecordView, key: str, query: str 
     if st.button("+ Add to list", key=key, help="Keep this recommendation in the reading list chosen in the sidebar"):
         name = st.session_state.get("reading_list") or "My reading list"
         try:
-            with KB_LOCK:
+            with WRITE_LOCK:
                 if name not in [entry["name"] for entry in kb.reading_lists()]:
                     kb.create_list(name)
                 item_id = kb.add_recommendation_to_list(name, view.record.rec_id, query=query)
@@ -253,8 +254,7 @@ def add_record_button(kb: KnowledgeBase, view: RecordView, key: str, query: str 
 
 def document_recommendations(kb: KnowledgeBase, doc_id: str) -> None:
     """The document view's list of the document's recommendations and practices."""
-    with KB_LOCK:
-        views = kb.document_recommendations(doc_id)
+    views = kb.document_recommendations(doc_id)
     if not views:
         return
     with st.expander(f"Recommendations and practices in this document ({len(views)})"):

@@ -2,20 +2,18 @@
 from __future__ import annotations
 
 import hmac
-import threading
-import time
+import ipaddress
 
 import streamlit as st
 
 from kb import KnowledgeBase
+from kb.attempts import AttemptLimiter, TooManyAttempts
 
 ROLE_KEY = "researcher"
 OWN_ITEMS_KEY = "own_list_items"
-# Wrong passwords, counted for the whole server (a new browser session does not start afresh): each one makes
-# the next attempt wait longer, up to MAX_DELAY seconds; a right one resets the count.
-MAX_DELAY = 8.0
-_failures = {"count": 0}
-_failures_lock = threading.Lock()
+# Wrong passwords are counted per client (its address) and for the whole server, with every check serialised
+# (kb.attempts): parallel sessions gain nothing, and others' guessing never keeps the researcher out for long.
+LIMITER = AttemptLimiter()
 HOW_TO_ENABLE = ("Adding documents and correcting metadata are for researchers. To enable them, set a researcher "
                  "password: `researcher_password = \"...\"` in `config.toml` of the data directory, or the "
                  "environment variable `KB_RESEARCHER_PASSWORD`, then restart the app.")
@@ -31,22 +29,32 @@ def is_researcher(kb: KnowledgeBase) -> bool:
     return role_available(kb) and bool(st.session_state.get(ROLE_KEY))
 
 
-def failure_delay(failures: int) -> float:
-    """Seconds an attempt waits after this many wrong passwords in a row: 0, 0.5, 1, 2, 4, then 8."""
-    return 0.0 if failures <= 0 else min(MAX_DELAY, 0.5 * 2 ** (failures - 1))
+def client_key() -> str:
+    """Who is signing in, as far as the server can tell (see client_key_of)."""
+    try:
+        return client_key_of(st.context.ip_address, st.context.headers.get("X-Forwarded-For", ""))
+    except Exception:  # no browser session (a script run): one client
+        return "local"
 
 
-def check_password(kb: KnowledgeBase, given: str) -> bool:
-    """Compare in constant time with the configured password; after wrong ones, every attempt waits longer."""
-    with _failures_lock:
-        delay = failure_delay(_failures["count"])
-    if delay:
-        time.sleep(delay)
+def client_key_of(address: str | None, forwarded: str) -> str:
+    """The visitor's address (behind a reverse proxy on this machine, the last address it forwards); an IPv6
+    address counts by its /64 network, which one holder has whole."""
+    if address in (None, "", "127.0.0.1", "::1"):
+        address = forwarded.split(",")[-1].strip() or "local"
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:64]
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
+
+
+def check_password(kb: KnowledgeBase, given: str, client: str = "local") -> bool:
+    """Compare in constant time with the configured password, at the turn the limiter gives this client;
+    TooManyAttempts when that turn is too far away."""
     expected = kb.settings.researcher_password
-    right = bool(expected) and hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
-    with _failures_lock:
-        _failures["count"] = 0 if right else _failures["count"] + 1
-    return right
+    return LIMITER.attempt(client, lambda: bool(expected) and hmac.compare_digest(given.encode("utf-8"),
+                                                                                  expected.encode("utf-8")))
 
 
 def may_manage_lists(kb: KnowledgeBase) -> bool:
@@ -75,7 +83,12 @@ def sign_in_sidebar(kb: KnowledgeBase) -> None:
             with st.form("researcher_sign_in"):
                 password = st.text_input("Researcher password", type="password", key="researcher_password")
                 if st.form_submit_button("Sign in"):
-                    if check_password(kb, password):
+                    try:
+                        right = check_password(kb, password, client_key())
+                    except TooManyAttempts as exc:
+                        st.error(str(exc))
+                        return
+                    if right:
                         st.session_state[ROLE_KEY] = True
                         st.rerun()
                     else:

@@ -17,13 +17,15 @@ from .originals import original_link
 
 FILTER_FIELDS = ("topic", "organisation", "country", "language", "doc_type")
 PAGE_SIZE = 10
-# Streamlit serves sessions from several threads; the knowledge base is used by one at a time.
-KB_LOCK = threading.RLock()
+# Streamlit serves sessions from several threads. Searches and reads run side by side (the engines guard what they
+# share); the app's own writes (reading lists, corrections, uploads, fetches) go one at a time.
+WRITE_LOCK = threading.RLock()
 
 
 @st.cache_resource(show_spinner="Opening the knowledge base…")
 def open_kb(home: str, environment: tuple[tuple[str, str], ...] = ()) -> KnowledgeBase:
     """The knowledge base for a data directory, opened once per server process (with its model loaded)."""
+    os.umask(0o077)  # the server's files stay private to its user however it was started
     settings = Settings.load({"home": home})
     if settings.fetch_private_addresses == "auto":  # a web app must not become a window onto its own network
         settings = Settings.load({"home": home, "fetch_private_addresses": "refuse"})

@@ -16,7 +16,7 @@ from kb.indexing.report import IngestItem, IngestReport
 from .metadata_form import changed_fields, metadata_inputs
 from .render import plain
 from .researcher import require_researcher
-from .state import KB_LOCK
+from .state import WRITE_LOCK
 
 BATCH_KEY = "upload_batch"
 REPORT_KEY = "upload_report"
@@ -134,7 +134,7 @@ def _ingest_one_by_one(kb: KnowledgeBase, targets: list[tuple[str, str, dict[str
         rows[name].caption(f"waiting: {plain(name)}")
     for n, (name, target, corrections) in enumerate(targets, start=1):
         rows[name].info(f"reading and indexing: {plain(name)}…")
-        with KB_LOCK:
+        with WRITE_LOCK:
             report = kb.ingest([target], meta=corrections or None, workers=1)
         for item in report.items:
             combined.add(item)
