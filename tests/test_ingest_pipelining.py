@@ -23,6 +23,7 @@ class GatedEmbedder:
     def __init__(self, inner: Any, fail: bool = False):
         self.inner = inner
         self.dimension = inner.dimension
+        self.meaning_floor = getattr(inner, "meaning_floor", None)  # the hashing embedder's own scale
         self.fail = fail
         self.waiting = threading.Event()
         self.gate = threading.Event()
