@@ -15,6 +15,7 @@ from .engines.registry import (
     build_embedder, build_keyword_index, build_vector_index, embedder_model_id, milvus_prefix, milvus_uri,
     primary_model_languages, search_backend_name,
 )
+from .engines.runtime_choice import RuntimeChoice, choose_runtime, machine_calibration, stored_model_id, with_runtime
 from .engines.vectors import VectorIndex, finish_vector_swap, vectors_path
 from .errors import IndexDamagedError, KBError
 from .lock import IngestLock
@@ -49,6 +50,7 @@ class Backends:
         self._keyword: KeywordIndex | None = None
         self._vectors: VectorIndex | None = None
         self._embedder: Embedder | None = None
+        self._runtime: RuntimeChoice | None = None
         self._generation = self.store.generation()
 
     def sync(self) -> None:
@@ -74,9 +76,36 @@ class Backends:
         return bool(self.settings.semantic)
 
     @property
+    def runtime(self) -> RuntimeChoice:
+        """The runtime the embedding model runs on here, and why (embed_backend = auto keeps the vectors' own)."""
+        if self._runtime is None:
+            self._runtime = choose_runtime(self.settings, stored_model_id(vectors_path(self.home)))
+        return self._runtime
+
+    def choose_runtime_afresh(self) -> None:
+        """Before re-embedding everything: under auto, this machine's calibrated runtime, whatever made the
+        vectors so far."""
+        self._runtime = choose_runtime(self.settings, None, afresh=True)
+        self._embedder = None
+
+    @property
+    def engine_settings(self) -> Settings:
+        """The settings with the embedding runtime resolved: what the embedder and the vector index are built
+        from."""
+        return with_runtime(self.settings, self.runtime.runtime)
+
+    def runtime_info(self) -> dict[str, Any]:
+        """The runtime in use, how it was chosen, and this machine's calibration when one is known."""
+        choice = self.runtime
+        calibration = machine_calibration(self.settings, measure=False) if choice.chosen_by != "not-applicable" \
+            else None
+        return {"embed_backend": str(self.settings.embed_backend), "runtime": choice.runtime,
+                "chosen_by": choice.chosen_by, "calibration": calibration.to_dict() if calibration else None}
+
+    @property
     def model_id(self) -> str:
-        """The configured embedding model's id."""
-        return embedder_model_id(self.settings)
+        """The configured embedding model's id (with the runtime in use)."""
+        return embedder_model_id(self.engine_settings)
 
     @property
     def tokenizer_model(self) -> str:
@@ -116,7 +145,8 @@ class Backends:
         """The vector index, or None when semantic search is switched off."""
         if self._vectors is None and self.semantic:
             self._vectors = _opened("vector", vectors_path(self.home),
-                                    lambda: build_vector_index(self.settings, vectors_path(self.home), self.owner))
+                                    lambda: build_vector_index(self.engine_settings, vectors_path(self.home),
+                                                               self.owner))
         return self._vectors
 
     def thesaurus(self) -> Thesaurus | None:
@@ -130,7 +160,7 @@ class Backends:
     def embedder(self) -> Embedder:
         """The embedding model, loaded on first use."""
         if self._embedder is None:
-            self._embedder = build_embedder(self.settings)
+            self._embedder = build_embedder(self.engine_settings)
         return self._embedder
 
     def check_vector_model(self) -> None:
@@ -160,6 +190,11 @@ class Backends:
             self._keyword.close()
         self._keyword = None
         self._vectors = None
+        if self._runtime is not None and self._runtime.chosen_by != "setting":
+            # chosen again on next use: another process may have re-embedded with another runtime (the models
+            # themselves are loaded once per process, so this costs nothing)
+            self._runtime = None
+            self._embedder = None
 
     def close(self) -> None:
         """Release files and connections."""

