@@ -94,9 +94,12 @@ class Backends:
         from."""
         return with_runtime(self.settings, self.runtime.runtime)
 
-    def runtime_info(self) -> dict[str, Any]:
-        """The runtime in use, how it was chosen, and this machine's calibration when one is known."""
-        choice = self.runtime
+    def runtime_info(self, measure: bool = True) -> dict[str, Any]:
+        """The runtime in use, how it was chosen, and this machine's calibration when one is known (`measure` off:
+        a machine not yet calibrated is said to be so, not calibrated now)."""
+        choice = self._runtime or (self.runtime if measure else
+                                   choose_runtime(self.settings, stored_model_id(vectors_path(self.home)),
+                                                  measure=False))
         calibration = machine_calibration(self.settings, measure=False) if choice.chosen_by != "not-applicable" \
             else None
         return {"embed_backend": str(self.settings.embed_backend), "runtime": choice.runtime,

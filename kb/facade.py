@@ -70,10 +70,10 @@ class KnowledgeBase:
         vectors match this knowledge base's)."""
         return self.backends.engine_settings
 
-    def embedding_runtime(self) -> dict[str, Any]:
+    def embedding_runtime(self, measure: bool = True) -> dict[str, Any]:
         """The embedding runtime in use, how it was chosen (setting, the vectors' own, or calibration) and this
-        machine's calibration when one is known."""
-        return self.backends.runtime_info()
+        machine's calibration when one is known (`measure` off: never calibrates now)."""
+        return self.backends.runtime_info(measure)
 
     @property
     def tokenizer_model(self) -> str:

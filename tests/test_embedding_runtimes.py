@@ -20,6 +20,9 @@ from kb.errors import KBError
 
 from .fixtures import make_pdf
 
+PAGE = ("Shelters for victims of trafficking\nMunicipalities provide shelter, medical care and legal aid to victims of "
+        "trafficking in human beings; online grooming of children through chat applications and games, and the "
+        "financial investigation of criminal money, are described in the chapters that follow.")
 TEXTS = [f"passage {i} about victims of trafficking and their protection" for i in range(12)]
 
 
@@ -90,7 +93,7 @@ def test_a_runtime_that_cannot_load_is_noted_and_not_chosen() -> None:
 def test_the_calibration_is_cached_under_home_models(tmp_path: Path) -> None:
     clock = Clock()
     loaders = {"reference": lambda: StubRuntime(clock, 1.0), "fast": lambda: StubRuntime(clock, 0.5, noise=0.001)}
-    first = calibrated("m-cache-test", "machine-a", loaders, "reference", tmp_path / "models")
+    first = calibrated("m-cache-test", "machine-a", loaders, "reference", tmp_path / "models", clock=clock)
     assert first.chosen == "fast"
     stored = json.loads((tmp_path / "models" / "calibration.json").read_text())
     assert stored["calibrations"]["m-cache-test|machine-a"]["chosen"] == "fast"
@@ -99,7 +102,7 @@ def test_the_calibration_is_cached_under_home_models(tmp_path: Path) -> None:
         raise AssertionError("a cached calibration must not measure again")
 
     again = calibrated("m-cache-test", "machine-a", {"reference": never, "fast": never}, "reference",
-                       tmp_path / "models")
+                       tmp_path / "models", clock=clock)
     assert again.chosen == "fast" and again.trials["fast"].texts_per_second == first.trials["fast"].texts_per_second
 
 
@@ -119,7 +122,9 @@ def stub_entry(name: str) -> registry.EmbedderEntry:
 
 @pytest.fixture
 def stub_runtimes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Two stub runtimes of the sentence-transformers model beside the real ones (hashing vectors: no model)."""
+    """Two stub runtimes of the sentence-transformers model beside the real ones (hashing vectors: no model), and
+    no calibration remembered from another test by this process."""
+    monkeypatch.setattr("kb.engines.calibration._MEMO", {})
     for name in ("stub-a", "stub-b"):
         monkeypatch.setitem(registry.EMBED_BACKENDS, name, stub_entry(name))
 
@@ -138,10 +143,10 @@ def seed_calibration(home: Path, chosen: str) -> None:
 
 def test_auto_uses_the_runtime_the_vectors_were_made_with_until_vectors_are_reindexed(
         tmp_path: Path, stub_runtimes: None) -> None:
-    home, doc = tmp_path / "home", make_pdf(tmp_path / "a.pdf", ["Online grooming of children through games."])
+    home, doc = tmp_path / "home", make_pdf(tmp_path / "a.pdf", [PAGE])
     with KnowledgeBase(settings(home, "stub-a")) as kb:
-        kb.ingest([doc], workers=1)
-        assert kb.stats()["vectors"]["model"] == f"st:{MODEL}#stub-a"
+        assert kb.ingest([doc], workers=1).counts()["added"] == 1
+        assert kb.stats()["vectors"]["model"] == f"st:{MODEL}#stub-a" and kb.stats()["vectors"]["chunks"] >= 1
     seed_calibration(home, "stub-b")  # this machine's fastest runtime is now another one
     with KnowledgeBase(settings(home, "auto")) as kb:
         info = kb.stats()["embedding"]
@@ -159,14 +164,14 @@ def test_auto_uses_the_runtime_the_vectors_were_made_with_until_vectors_are_rein
 
 def test_a_runtime_named_by_the_setting_is_never_mixed_with_vectors_of_another(
         tmp_path: Path, stub_runtimes: None) -> None:
-    home, doc = tmp_path / "home", make_pdf(tmp_path / "a.pdf", ["Financial investigation of criminal money."])
+    home, doc = tmp_path / "home", make_pdf(tmp_path / "a.pdf", [PAGE])
     with KnowledgeBase(settings(home, "stub-a")) as kb:
         kb.ingest([doc], workers=1)
     with KnowledgeBase(settings(home, "stub-b")) as kb:
         with pytest.raises(KBError, match="kb reindex --vectors"):
             kb.search("money laundering", mode="semantic")
         with pytest.raises(KBError, match="kb reindex --vectors"):
-            kb.ingest([make_pdf(tmp_path / "b.pdf", ["Another report on finance."])], workers=1)
+            kb.ingest([make_pdf(tmp_path / "b.pdf", [PAGE + " A later edition."])], workers=1)
         assert kb.search("financial", mode="keyword").hits  # keyword search keeps working
         assert kb.stats()["vectors"]["model"] == f"st:{MODEL}#stub-a"  # nothing of stub-b was added
 
@@ -175,8 +180,8 @@ def test_a_new_knowledge_base_under_auto_gets_the_calibrated_runtime(tmp_path: P
     home = tmp_path / "home"
     seed_calibration(home, "stub-b")
     with KnowledgeBase(settings(home, "auto")) as kb:
-        kb.ingest([make_pdf(tmp_path / "a.pdf", ["Shelters for victims of trafficking."])], workers=1)
-        assert kb.stats()["vectors"]["model"] == f"st:{MODEL}#stub-b"
+        assert kb.ingest([make_pdf(tmp_path / "a.pdf", [PAGE])], workers=1).counts()["added"] == 1
+        assert kb.stats()["vectors"]["model"] == f"st:{MODEL}#stub-b" and kb.stats()["vectors"]["chunks"] >= 1
         assert kb.embedding_runtime()["chosen_by"] in ("calibration", "vectors")
 
 
@@ -228,7 +233,7 @@ def test_gpu_vectors_agree_with_fp32(tmp_path: Path) -> None:
 def test_a_real_calibration_chooses_an_agreeing_runtime_and_a_new_knowledge_base_uses_it(tmp_path: Path) -> None:
     home = tmp_path / "home"
     with KnowledgeBase(Settings.load({"home": str(home)}, environ={})) as kb:
-        kb.ingest([make_pdf(tmp_path / "a.pdf", ["Shelters for male victims of trafficking remain scarce."])],
+        kb.ingest([make_pdf(tmp_path / "a.pdf", [PAGE])],
                   workers=1)
         info = kb.stats()["embedding"]
         calibration = info["calibration"]
@@ -241,3 +246,29 @@ def test_a_real_calibration_chooses_an_agreeing_runtime_and_a_new_knowledge_base
         assert kb.stats()["vectors"]["model"].startswith(registry.EMBED_BACKENDS[chosen].model_id(MODEL) + "+")
     cached = json.loads((home / "models" / "calibration.json").read_text())["calibrations"]
     assert [entry["chosen"] for entry in cached.values()] == [chosen]
+
+
+def test_kb_stats_and_kb_settings_show_the_runtime_and_the_calibration(
+        tmp_path: Path, stub_runtimes: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from kb.cli.main import main
+
+    home = tmp_path / "home"
+    for name, value in {"embedder": "sentence-transformers", "embed_multilingual": "off", "ocr": "off"}.items():
+        monkeypatch.setenv(f"KB_{name.upper()}", value)
+
+    def kb(*args: str) -> str:
+        result = CliRunner().invoke(main, ["--home", str(home), *args], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert "embedding runtime in use: not chosen yet: the first use on this machine calibrates" in kb("settings")
+    assert not (home / "models" / "calibration.json").exists()  # `kb settings` never measures
+    seed_calibration(home, "stub-b")
+    assert "1 added" in kb("ingest", str(make_pdf(tmp_path / "a.pdf", [PAGE])))
+    stats = kb("stats")
+    assert "embedding: stub-b (" in stats and "torch 10.0 texts/s" in stats and "stub-b 30.0 texts/s" in stats
+    assert "embed_backend = 'auto'" in kb("settings")
+    assert "embedding runtime in use: stub-b (the runtime this knowledge base's vectors were made with" \
+        in kb("settings")

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from kb import KnowledgeBase, Settings
+from kb.engines import registry
 from kb.engines.registry import load_embedder
 from kb.engines.st_embedder import SentenceTransformerEmbedder
 from kb.errors import KBError
@@ -29,7 +30,8 @@ DOCS = {
 }
 
 
-@pytest.fixture(scope="module", params=["torch", "onnx-int8"])
+# every runtime this machine supports (bf16 where the processor has it natively, the GPU where torch sees one)
+@pytest.fixture(scope="module", params=[name for name, entry in registry.EMBED_BACKENDS.items() if entry.supported()])
 def model_kb(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("paraphrase")
     for name, pages in DOCS.items():
@@ -114,7 +116,8 @@ def test_the_int8_onnx_backend_agrees_with_torch_and_exports_once(tmp_path: Path
     assert cosine.min() > 0.97 and cosine.mean() > 0.98
     [export] = list((tmp_path / "models").glob(f"*/{ONNX_FILE}"))
     made = export.stat().st_mtime_ns
-    code = ("from pathlib import Path; from kb.engines.embedding import set_embedding_threads; from kb.engines.registry import load_embedder; "
+    code = ("from pathlib import Path; from kb.engines.embedding import set_embedding_threads; from kb.engines import registry
+from kb.engines.registry import load_embedder; "
             "set_embedding_threads(1); "
             f"e = load_embedder('sentence-transformers', 'all-MiniLM-L6-v2', 'onnx-int8', Path({str(tmp_path / 'models')!r})); "
             "import sys; print('torch' in sys.modules, e.embed(['x']).shape, "

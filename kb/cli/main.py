@@ -239,6 +239,8 @@ def stats(obj: Context, as_json: bool) -> None:
 
 def runtime_line(info: dict) -> str:
     """The embedding runtime in use and why, with this machine's calibration when one is known."""
+    if info["chosen_by"] == "uncalibrated":
+        return "not chosen yet: the first use on this machine calibrates the runtimes (a few seconds)"
     why = {"setting": "named by embed_backend", "vectors": "the runtime this knowledge base's vectors were made "
            "with", "calibration": "chosen by this machine's calibration"}[info["chosen_by"]]
     line = f"{info['runtime']} ({why})"
@@ -367,7 +369,7 @@ def settings(obj: Context) -> None:
         value = "********" if s.secret and resolved[s.name] else repr(resolved[s.name])
         say(f"{s.name} = {value}  ({s.env_var}) {s.help}")
     if resolved["embedder"] == "sentence-transformers" and resolved["semantic"]:
-        say(f"embedding runtime in use: {runtime_line(obj.kb.embedding_runtime())}")
+        say(f"embedding runtime in use: {runtime_line(obj.kb.embedding_runtime(measure=False))}")
 
 
 @main.group(name="list", cls=KBGroup)

@@ -151,14 +151,14 @@ def write_calibration(cache_root: Path, calibration: Calibration) -> None:
 
 
 def calibrated(model: str, machine: str, loaders: Mapping[str, Callable[[], Any]], reference: str,
-               cache_root: Path) -> Calibration:
+               cache_root: Path, clock: Callable[[], float] = time.perf_counter) -> Calibration:
     """This machine's calibration for the model: from the cache under `cache_root` (or this process's memory),
     else measured now and cached."""
     with _LOCK:
         found = read_calibration(cache_root, model, machine) or _MEMO.get((model, machine))
         if found is None:
             try:
-                found = calibrate(model, machine, loaders, reference)
+                found = calibrate(model, machine, loaders, reference, clock=clock)
             except KBError:  # already says what to do
                 raise
             except Exception as exc:  # the reference itself failed: nothing to compare with

@@ -20,7 +20,8 @@ from .registry import AUTO, EMBED_BACKENDS, REFERENCE_RUNTIME, embedder_entry
 @dataclass(frozen=True)
 class RuntimeChoice:
     """The runtime in use and why: `setting` (named by embed_backend), `vectors` (the one the knowledge base's
-    vectors were made with), `calibration` (this machine's fastest agreeing runtime), or `not-applicable`."""
+    vectors were made with), `calibration` (this machine's fastest agreeing runtime), `uncalibrated` (none yet:
+    asked without measuring) or `not-applicable`."""
 
     runtime: str
     chosen_by: str
@@ -67,9 +68,10 @@ def machine_calibration(settings: Settings, measure: bool = True) -> Calibration
     return calibrated(model, machine, runtime_loaders(settings), REFERENCE_RUNTIME, root)
 
 
-def choose_runtime(settings: Settings, vectors_model_id: str | None, afresh: bool = False) -> RuntimeChoice:
+def choose_runtime(settings: Settings, vectors_model_id: str | None, afresh: bool = False,
+                   measure: bool = True) -> RuntimeChoice:
     """The runtime of the configured model in a knowledge base whose vectors record `vectors_model_id`
-    (`afresh`: for a re-embedding, the stored vectors do not count)."""
+    (`afresh`: for a re-embedding, the stored vectors do not count; `measure` off: no calibration is run)."""
     if settings.embedder != "sentence-transformers":
         return RuntimeChoice(str(settings.embed_backend), "not-applicable")
     if not is_auto(settings):
@@ -78,6 +80,5 @@ def choose_runtime(settings: Settings, vectors_model_id: str | None, afresh: boo
     stored = None if afresh else runtime_of(settings.embed_model, vectors_model_id)
     if stored is not None:
         return RuntimeChoice(stored, "vectors")
-    calibration = machine_calibration(settings)
-    assert calibration is not None
-    return RuntimeChoice(calibration.chosen, "calibration")
+    calibration = machine_calibration(settings, measure)
+    return RuntimeChoice(calibration.chosen, "calibration") if calibration else RuntimeChoice("", "uncalibrated")
