@@ -15,7 +15,10 @@ from .engines.registry import (
     build_embedder, build_keyword_index, build_vector_index, embedder_model_id, milvus_prefix, milvus_uri,
     primary_model_languages, search_backend_name,
 )
-from .engines.runtime_choice import RuntimeChoice, choose_runtime, machine_calibration, stored_model_id, with_runtime
+from .engines.runtime_choice import (
+    RuntimeChoice, choose_runtime, chosen_threads, machine_calibration, multilingual_threads, stored_model_id,
+    with_runtime,
+)
 from .engines.vectors import VectorIndex, finish_vector_swap, vectors_path
 from .errors import IndexDamagedError, KBError
 from .lock import IngestLock
@@ -102,8 +105,10 @@ class Backends:
                                                   measure=False))
         calibration = machine_calibration(self.settings, measure=False) if choice.chosen_by != "not-applicable" \
             else None
+        threads = multilingual_threads(self.settings, measure=False)
         return {"embed_backend": str(self.settings.embed_backend), "runtime": choice.runtime,
-                "chosen_by": choice.chosen_by, "calibration": calibration.to_dict() if calibration else None}
+                "chosen_by": choice.chosen_by, "calibration": calibration.to_dict() if calibration else None,
+                "multilingual_calibration": threads.to_dict() if threads else None}
 
     @property
     def model_id(self) -> str:
@@ -163,7 +168,8 @@ class Backends:
     def embedder(self) -> Embedder:
         """The embedding model, loaded on first use."""
         if self._embedder is None:
-            self._embedder = build_embedder(self.engine_settings)
+            self._embedder = build_embedder(self.engine_settings,
+                                            chosen_threads(multilingual_threads(self.settings)))
         return self._embedder
 
     def check_vector_model(self) -> None:

@@ -272,3 +272,22 @@ def test_kb_stats_and_kb_settings_show_the_runtime_and_the_calibration(
     assert "embed_backend = 'auto'" in kb("settings")
     assert "embedding runtime in use: stub-b (the runtime this knowledge base's vectors were made with" \
         in kb("settings")
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(__import__("kb.engines.use_embedder", fromlist=["x"]).default_use_threads() == 1,
+                    reason="one core: the multilingual model has no thread count to choose")
+def test_the_multilingual_model_s_threads_are_calibrated_with_the_same_agreement_check(tmp_path: Path) -> None:
+    from kb.engines.runtime_choice import chosen_threads, multilingual_threads
+
+    home = tmp_path / "home"
+    calibration = multilingual_threads(Settings.load({"home": str(home)}, environ={}))
+    assert calibration is not None and len(calibration.trials) == 2 and "numpy-1-thread" in calibration.trials
+    for trial in calibration.trials.values():
+        assert trial.accepted and trial.cosine_min >= 0.9999  # the same numbers, summed in another order
+    fastest = max(calibration.trials, key=lambda name: calibration.trials[name].texts_per_second)
+    assert calibration.chosen == fastest and chosen_threads(calibration) in (1, 2, 3, 4)
+    assert multilingual_threads(Settings.load({"home": str(home), "embed_backend": "onnx-int8"}, environ={})) is None
+    with KnowledgeBase(Settings.load({"home": str(home)}, environ={})) as kb:
+        embedder = kb.backends.embedder()
+        assert embedder.multilingual.threads == chosen_threads(calibration)

