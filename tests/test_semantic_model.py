@@ -116,8 +116,7 @@ def test_the_int8_onnx_backend_agrees_with_torch_and_exports_once(tmp_path: Path
     assert cosine.min() > 0.97 and cosine.mean() > 0.98
     [export] = list((tmp_path / "models").glob(f"*/{ONNX_FILE}"))
     made = export.stat().st_mtime_ns
-    code = ("from pathlib import Path; from kb.engines.embedding import set_embedding_threads; from kb.engines import registry
-from kb.engines.registry import load_embedder; "
+    code = ("from pathlib import Path; from kb.engines.embedding import set_embedding_threads; from kb.engines.registry import load_embedder; "
             "set_embedding_threads(1); "
             f"e = load_embedder('sentence-transformers', 'all-MiniLM-L6-v2', 'onnx-int8', Path({str(tmp_path / 'models')!r})); "
             "import sys; print('torch' in sys.modules, e.embed(['x']).shape, "
