@@ -210,7 +210,7 @@ def run_ingest(kb: Any, targets: Sequence[str], *, meta_file: str | Path | None 
                 finish(planned.source, [planned])
             else:
                 jobs.append(planned)
-        for job, results in _prepared(jobs, workers, ray, settings, writer):
+        for job, results in _prepared(jobs, workers, ray, kb.embedding_settings if ray else settings, writer):
             items: list[IngestItem] = []
             for result in results:
                 items.append(_write_result(writer, result, Path(job.path)))

@@ -98,9 +98,10 @@ def run_jobs_on_ray(jobs: list[Any], address: str, settings: Any, failed: Callab
         return
     ray = start_ray(address)
     resources = ray.cluster_resources()
-    # a GPU embeds where the cluster has one: the torch backend uses it (the int8 ONNX backend runs on CPUs)
+    # a GPU embeds where the cluster has one: the torch and cuda-fp16 runtimes use it (int8 ONNX and bf16 run on
+    # CPUs); `settings` name the runtime this knowledge base's vectors are made with
     options: dict[str, Any] = {"max_retries": 0, "num_cpus": 1}
-    if resources.get("GPU", 0) >= 1 and settings.embed_backend == "torch":
+    if resources.get("GPU", 0) >= 1 and settings.embed_backend in ("torch", "cuda-fp16"):
         options["num_gpus"] = 1
     task = ray.remote(prepare_and_embed).options(**options)
     values = settings.as_dict()

@@ -16,6 +16,10 @@ from .engines.registry import (
     build_embedder, build_keyword_index, build_vector_index, embedder_model_id, milvus_prefix, milvus_uri,
     primary_model_languages, search_backend_name,
 )
+from .engines.runtime_choice import (
+    RuntimeChoice, choose_runtime, chosen_threads, machine_calibration, multilingual_threads, stored_model_id,
+    with_runtime,
+)
 from .engines.vectors import VectorIndex, finish_vector_swap, vectors_path
 from .errors import IndexDamagedError, KBError
 from .lock import IngestLock
@@ -50,6 +54,7 @@ class Backends:
         self._keyword: KeywordIndex | None = None
         self._vectors: VectorIndex | None = None
         self._embedder: Embedder | None = None
+        self._runtime: RuntimeChoice | None = None
         self._generation = self.store.generation()
         # searches run side by side in the app's threads: opening and reopening the engines is what they share
         self._opening = threading.RLock()
@@ -79,9 +84,41 @@ class Backends:
         return bool(self.settings.semantic)
 
     @property
+    def runtime(self) -> RuntimeChoice:
+        """The runtime the embedding model runs on here, and why (embed_backend = auto keeps the vectors' own)."""
+        if self._runtime is None:
+            self._runtime = choose_runtime(self.settings, stored_model_id(vectors_path(self.home)))
+        return self._runtime
+
+    def choose_runtime_afresh(self) -> None:
+        """Before re-embedding everything: under auto, this machine's calibrated runtime, whatever made the
+        vectors so far."""
+        self._runtime = choose_runtime(self.settings, None, afresh=True)
+        self._embedder = None
+
+    @property
+    def engine_settings(self) -> Settings:
+        """The settings with the embedding runtime resolved: what the embedder and the vector index are built
+        from."""
+        return with_runtime(self.settings, self.runtime.runtime)
+
+    def runtime_info(self, measure: bool = True) -> dict[str, Any]:
+        """The runtime in use, how it was chosen, and this machine's calibration when one is known (`measure` off:
+        a machine not yet calibrated is said to be so, not calibrated now)."""
+        choice = self._runtime or (self.runtime if measure else
+                                   choose_runtime(self.settings, stored_model_id(vectors_path(self.home)),
+                                                  measure=False))
+        calibration = machine_calibration(self.settings, measure=False) if choice.chosen_by != "not-applicable" \
+            else None
+        threads = multilingual_threads(self.settings, measure=False)
+        return {"embed_backend": str(self.settings.embed_backend), "runtime": choice.runtime,
+                "chosen_by": choice.chosen_by, "calibration": calibration.to_dict() if calibration else None,
+                "multilingual_calibration": threads.to_dict() if threads else None}
+
+    @property
     def model_id(self) -> str:
-        """The configured embedding model's id."""
-        return embedder_model_id(self.settings)
+        """The configured embedding model's id (with the runtime in use)."""
+        return embedder_model_id(self.engine_settings)
 
     @property
     def tokenizer_model(self) -> str:
@@ -123,7 +160,8 @@ class Backends:
         with self._opening:
             if self._vectors is None and self.semantic:
                 self._vectors = _opened("vector", vectors_path(self.home),
-                                        lambda: build_vector_index(self.settings, vectors_path(self.home), self.owner))
+                                        lambda: build_vector_index(self.engine_settings, vectors_path(self.home),
+                                                                   self.owner))
             return self._vectors
 
     def thesaurus(self) -> Thesaurus | None:
@@ -138,7 +176,8 @@ class Backends:
         """The embedding model, loaded on first use."""
         with self._opening:
             if self._embedder is None:
-                self._embedder = build_embedder(self.settings)
+                self._embedder = build_embedder(self.engine_settings,
+                                                chosen_threads(multilingual_threads(self.settings)))
             return self._embedder
 
     def check_vector_model(self) -> None:
@@ -169,6 +208,11 @@ class Backends:
                 self._keyword.close()
             self._keyword = None
             self._vectors = None
+            if self._runtime is not None and self._runtime.chosen_by != "setting":
+                # chosen again on next use: another process may have re-embedded with another runtime (the models
+                # themselves are loaded once per process, so this costs nothing)
+                self._runtime = None
+                self._embedder = None
 
     def close(self) -> None:
         """Release files and connections."""

@@ -65,6 +65,17 @@ class KnowledgeBase:
         return self.backends.model_id
 
     @property
+    def embedding_settings(self) -> Settings:
+        """The settings with the embedding runtime resolved (what a Ray task that embeds must be given, so that its
+        vectors match this knowledge base's)."""
+        return self.backends.engine_settings
+
+    def embedding_runtime(self, measure: bool = True) -> dict[str, Any]:
+        """The embedding runtime in use, how it was chosen (setting, the vectors' own, or calibration) and this
+        machine's calibration when one is known (`measure` off: never calibrates now)."""
+        return self.backends.runtime_info(measure)
+
+    @property
     def tokenizer_model(self) -> str:
         """The model whose tokenizer sizes chunks."""
         return self.backends.tokenizer_model

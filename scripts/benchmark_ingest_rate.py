@@ -4,12 +4,16 @@ same embedder on a sample of the same chunks, alone.
 
 Writes its section of docs/benchmarks.md between `<!-- ingestion-rate -->` markers. Not part of the tests.
 Usage: python scripts/benchmark_ingest_rate.py [--shared DIR] [--work DIR] [--files N] [--embed-backend B]
-       [--sample 2048]
+       [--sample 2048] [--compare auto,onnx-int8,torch --compare-files 10 --compare-rounds 2]
+
+--compare ingests the first --compare-files PDFs with each named runtime in turn, round after round (a shared
+machine's load falls on all alike), and reports each one's best round beside the load average.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import time
@@ -24,6 +28,7 @@ from scripts.benchmark import machine  # noqa: E402
 from scripts.benchmark_keyword import write_section  # noqa: E402
 
 START, END = "<!-- ingestion-rate -->", "<!-- /ingestion-rate -->"
+COMPARE_START, COMPARE_END = "<!-- ingestion-runtimes -->", "<!-- /ingestion-runtimes -->"
 # realdocs before ingestion was pipelined (torch fp32, embedding after reading), from the realdocs section above
 EARLIER_PAGES_PER_SECOND = 2.4
 
@@ -43,13 +48,55 @@ def ingest(home: Path, files: list[Path], embed_backend: str, overrides: dict | 
     shutil.rmtree(home, ignore_errors=True)
     settings = Settings.load({"home": str(home), "embed_backend": embed_backend, **(overrides or {})}, environ={})
     with KnowledgeBase(settings) as kb:
-        kb.indexer.backends.embedder().embed(["warm up"])
+        kb.indexer.backends.embedder().embed(["warm up"])  # under auto: the calibration too (cached after)
         started = time.perf_counter()
         report = kb.ingest(files, progress=True)
         seconds = time.perf_counter() - started
         stats = kb.stats()
     return {"seconds": seconds, "files": len(files), "counts": report.counts(), "pages": stats["pages"],
-            "chunks": stats["chunks"], "documents": stats["documents"]}
+            "chunks": stats["chunks"], "documents": stats["documents"], "runtime": stats["embedding"]["runtime"],
+            "calibration": stats["embedding"]["calibration"]}
+
+
+def compare(work: Path, files: list[Path], runtimes: list[str], rounds: int) -> dict:
+    """Each runtime ingesting the same files into a fresh knowledge base, in turn, `rounds` times: every run and
+    the load average around each round."""
+    runs: dict[str, list[dict]] = {r: [] for r in runtimes}
+    loads = [f"{os.getloadavg()[0]:.2f}"]
+    for _ in range(rounds):
+        for runtime in runtimes:
+            runs[runtime].append(ingest(work / f"ingest-compare-{runtime}", files, runtime))
+            print(runtime, json.dumps({k: v for k, v in runs[runtime][-1].items() if k != "calibration"}),
+                  file=sys.stderr)
+        loads.append(f"{os.getloadavg()[0]:.2f}")
+    return {"runs": runs, "load_average": loads, "files": len(files)}
+
+
+def compare_lines(result: dict | None) -> list[str]:
+    """The runtimes' ingestion rates side by side (best round of each), the first named runtime against the
+    others."""
+    if not result:
+        return []
+    best = {r: max(run["pages"] / run["seconds"] for run in runs) for r, runs in result["runs"].items()}
+    first = next(iter(best))
+    first_runs = next(iter(result["runs"].values()))
+    some = first_runs[0]
+    lines = ["", f"The first {result['files']} PDFs ({some['pages']} pages, {some['chunks']} chunks), each runtime in "
+                 f"turn, {len(first_runs)} rounds, best round (load average "
+                 f"around the rounds: {', '.join(result['load_average'])}):", "",
+             "| embed_backend | runtime used | pages/s (best) | every round | × " + first + " |", "|---|---|---|---|---|"]
+    for runtime, runs in result["runs"].items():
+        every = ", ".join(f"{run['pages'] / run['seconds']:.1f}" for run in runs)
+        lines.append(f"| {runtime} | {runs[0]['runtime']} | {best[runtime]:.1f} | {every} | "
+                     f"{best[runtime] / best[first]:.2f} |")
+    calibration = next((run["calibration"] for runs in result["runs"].values() for run in runs
+                        if run["calibration"]), None)
+    if calibration:
+        lines += ["", "This machine's calibration (the choice of `auto`): " + "; ".join(
+            f"{name} {t['texts_per_second']:.1f} texts/s, cosine {t['cosine_mean']:.4f} / min {t['cosine_min']:.4f}"
+            f"{'' if t['accepted'] else ' (refused)'}" for name, t in calibration["trials"].items())
+            + f" → **{calibration['chosen']}**."]
+    return lines
 
 
 def raw_rate(home: Path, embed_backend: str, sample: int) -> dict:
@@ -77,6 +124,19 @@ def baseline_lines(baseline: dict | None, same: dict | None) -> list[str]:
             "embed every chunk now)."]
 
 
+def compare_section(compared: dict) -> str:
+    """The runtimes' section of the report."""
+    from kb.engines.processor import cpu_flags, cpu_model
+
+    return "\n".join([
+        COMPARE_START, "## Ingestion per embedding runtime", "",
+        f"Written by `scripts/benchmark_ingest_rate.py --compare` on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; "
+        f"machine: {machine()}; processor: {cpu_model()} ({', '.join(sorted(cpu_flags()))}). Default settings but "
+        "`embed_backend` (both models embed every chunk, 2 reading workers); a fresh knowledge base per run; the "
+        "model loaded (and under `auto` the calibration made) before the clock starts.", *compare_lines(compared),
+        "", COMPARE_END])
+
+
 def section(result: dict, raw: dict, embed_backend: str, baseline: dict | None = None,
             same: dict | None = None) -> str:
     pages_s = result["pages"] / result["seconds"]
@@ -101,15 +161,28 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--work", type=Path, default=ROOT / "bench-work")
     parser.add_argument("--files", type=int, default=None, help="ingest only the first N PDFs")
-    parser.add_argument("--embed-backend", default="onnx-int8")
+    parser.add_argument("--embed-backend", default="auto")
     parser.add_argument("--sample", type=int, default=2048)
     parser.add_argument("--baseline-files", type=int, default=0,
                         help="also ingest the first N PDFs with the first measurement's configuration, and with the "
                              "defaults, for a same-machine ratio")
+    parser.add_argument("--compare", default="", help="runtimes to ingest the first --compare-files PDFs with, in "
+                                                         "turn (e.g. auto,onnx-int8,torch)")
+    parser.add_argument("--compare-files", type=int, default=10)
+    parser.add_argument("--compare-rounds", type=int, default=2)
+    parser.add_argument("--only-compare", action="store_true", help="skip the whole-folder run")
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = parser.parse_args()
     if not (args.shared / "realdocs").is_dir():
         sys.exit(f"{args.shared}/realdocs not found: the benchmark needs ../shared")
+    compared = compare(args.work, files_to_ingest(args.shared, args.compare_files), args.compare.split(","),
+                       args.compare_rounds) if args.compare else None
+    if compared:
+        (args.work / "ingest-compare.json").write_text(json.dumps(compared, indent=2))
+        write_section(args.output, compare_section(compared), COMPARE_START, COMPARE_END)
+        print(compare_section(compared))
+    if args.only_compare:
+        return
     home = args.work / f"ingest-rate-{args.embed_backend}"
     result = ingest(home, files_to_ingest(args.shared, args.files), args.embed_backend)
     raw = raw_rate(home, args.embed_backend, args.sample)

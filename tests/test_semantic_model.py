@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from kb import KnowledgeBase, Settings
+from kb.engines import registry
 from kb.engines.registry import load_embedder
 from kb.engines.st_embedder import SentenceTransformerEmbedder
 from kb.errors import KBError
@@ -29,7 +30,8 @@ DOCS = {
 }
 
 
-@pytest.fixture(scope="module", params=["torch", "onnx-int8"])
+# every runtime this machine supports (bf16 where the processor has it natively, the GPU where torch sees one)
+@pytest.fixture(scope="module", params=[name for name, entry in registry.EMBED_BACKENDS.items() if entry.supported()])
 def model_kb(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("paraphrase")
     for name, pages in DOCS.items():

