@@ -208,7 +208,7 @@ class Backends:
                 self._keyword.close()
             self._keyword = None
             self._vectors = None
-            if self._runtime is not None and self._runtime.chosen_by != "setting":
+            if self._runtime is not None and self._runtime.chosen_by not in ("setting", "not-applicable"):
                 # chosen again on next use: another process may have re-embedded with another runtime (the models
                 # themselves are loaded once per process, so this costs nothing)
                 self._runtime = None

@@ -232,7 +232,7 @@ def test_gpu_vectors_agree_with_fp32(tmp_path: Path) -> None:
 @pytest.mark.integration
 def test_a_real_calibration_chooses_an_agreeing_runtime_and_a_new_knowledge_base_uses_it(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    with KnowledgeBase(Settings.load({"home": str(home)}, environ={})) as kb:
+    with KnowledgeBase(Settings.load({"home": str(home), "embed_backend": "auto"}, environ={})) as kb:
         kb.ingest([make_pdf(tmp_path / "a.pdf", [PAGE])],
                   workers=1)
         info = kb.stats()["embedding"]
@@ -255,7 +255,8 @@ def test_kb_stats_and_kb_settings_show_the_runtime_and_the_calibration(
     from kb.cli.main import main
 
     home = tmp_path / "home"
-    for name, value in {"embedder": "sentence-transformers", "embed_multilingual": "off", "ocr": "off"}.items():
+    for name, value in {"embedder": "sentence-transformers", "embed_multilingual": "off", "ocr": "off",
+                        "embed_backend": "auto"}.items():
         monkeypatch.setenv(f"KB_{name.upper()}", value)
 
     def kb(*args: str) -> str:
@@ -281,13 +282,13 @@ def test_the_multilingual_model_s_threads_are_calibrated_with_the_same_agreement
     from kb.engines.runtime_choice import chosen_threads, multilingual_threads
 
     home = tmp_path / "home"
-    calibration = multilingual_threads(Settings.load({"home": str(home)}, environ={}))
+    calibration = multilingual_threads(Settings.load({"home": str(home), "embed_backend": "auto"}, environ={}))
     assert calibration is not None and len(calibration.trials) == 2 and "numpy-1-thread" in calibration.trials
     for trial in calibration.trials.values():
         assert trial.accepted and trial.cosine_min >= 0.9999  # the same numbers, summed in another order
     fastest = max(calibration.trials, key=lambda name: calibration.trials[name].texts_per_second)
     assert calibration.chosen == fastest and chosen_threads(calibration) in (1, 2, 3, 4)
     assert multilingual_threads(Settings.load({"home": str(home), "embed_backend": "onnx-int8"}, environ={})) is None
-    with KnowledgeBase(Settings.load({"home": str(home)}, environ={})) as kb:
+    with KnowledgeBase(Settings.load({"home": str(home), "embed_backend": "auto"}, environ={})) as kb:
         embedder = kb.backends.embedder()
         assert embedder.multilingual.threads == chosen_threads(calibration)
