@@ -389,3 +389,21 @@ def make_greta_report(path: Path) -> Path:
     c.save()
     path.write_bytes(buf.getvalue())
     return path
+
+
+def with_info(path: Path, info: dict[str, str]) -> Path:
+    """Rewrite a PDF with entries in its information dictionary."""
+    writer = PdfWriter(clone_from=PdfReader(str(path)))
+    writer.add_metadata(info)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def write_markdown_documents(folder: Path, docs: dict[str, tuple[str, str, str]]) -> Path:
+    """Markdown files named by the keys, each (title, language, text) in its front matter and body."""
+    folder.mkdir(exist_ok=True)
+    for name, (title, language, text) in docs.items():
+        (folder / name).write_text(f"---\ntitle: {title}\nlanguage: {language}\n---\n\n{text}\n")
+    return folder

@@ -12,6 +12,8 @@ from click.testing import CliRunner
 from kb import KnowledgeBase
 from kb.cli import main
 
+from .fixtures import write_markdown_documents
+
 DOCS = {
     "schadevergoeding.md": ("Vergoeding voor slachtoffers", "nl",
                             "De rechter legt een schadevergoeding op. Een schadevergoeding betaalt de dader. "
@@ -25,11 +27,7 @@ DOCS = {
 
 @pytest.fixture
 def bilingual(kb: KnowledgeBase, tmp_path: Path) -> KnowledgeBase:
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    for name, (title, language, text) in DOCS.items():
-        (folder / name).write_text(f"---\ntitle: {title}\nlanguage: {language}\n---\n\n{text}\n")
-    kb.ingest([folder], workers=1)
+    kb.ingest([write_markdown_documents(tmp_path / "docs", DOCS)], workers=1)
     return kb
 
 

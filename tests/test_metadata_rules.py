@@ -7,7 +7,6 @@ import io
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen import canvas
 
@@ -21,7 +20,7 @@ from ingest.titles import own_reference, printed_on, speech_heading, subject_lin
 from kb import KnowledgeBase
 from kb.models import LoadedDocument, Page
 
-from .fixtures import make_pdf
+from .fixtures import make_pdf, with_info
 
 OPTIONS = LoadOptions(ocr="off")
 BODY = ("Mensenhandel is een ernstige schending van mensenrechten. De Nationaal Rapporteur Mensenhandel en Seksueel "
@@ -47,14 +46,6 @@ def pdf_with(path: Path, lines: list[tuple[float, str]], more_pages: list[str] =
     path.write_bytes(buffer.getvalue())
     return path
 
-
-def with_info(path: Path, info: dict[str, str]) -> Path:
-    writer = PdfWriter(clone_from=PdfReader(str(path)))
-    writer.add_metadata(info)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    path.write_bytes(buffer.getvalue())
-    return path
 
 
 def detected(path: Path):

@@ -2,33 +2,22 @@
 each field with its evidence; corrections survive re-ingestion."""
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pypdf import PdfReader, PdfWriter
 
 from kb import KnowledgeBase
 from kb.cli import main
 from kb.errors import KBError
 
-from .fixtures import ENGLISH_PAGES, GRETA_PAGES, make_docx, make_pdf
+from .fixtures import ENGLISH_PAGES, GRETA_PAGES, make_docx, make_pdf, with_info
 
 
 def only_document(kb: KnowledgeBase, source: Path):
     return kb.resolve_document(str(source.resolve()))
 
-
-def with_info(path: Path, info: dict[str, str]) -> Path:
-    """Rewrite a PDF with entries in its information dictionary."""
-    writer = PdfWriter(clone_from=PdfReader(str(path)))
-    writer.add_metadata(info)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    path.write_bytes(buffer.getvalue())
-    return path
 
 
 def test_generated_greta_report_gets_every_field_with_evidence(kb: KnowledgeBase, tmp_path: Path) -> None:

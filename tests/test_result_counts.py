@@ -10,6 +10,8 @@ import pytest
 
 from kb import KnowledgeBase
 
+from .fixtures import write_markdown_documents
+
 FACTS = ("In 2014 CoMensha registered 1321 {v}, in 2015 1561 and in 2016 952. The OM {p} 231 cases under article 273f "
          "and GRETA(2018)19. See https://www.nationaalrapporteur.nl/cijfers. Schadefonds {paid} 88 claims in 2017. ")
 DOCS = {
@@ -25,11 +27,7 @@ DOCS = {
 
 @pytest.fixture
 def editions(kb: KnowledgeBase, tmp_path: Path) -> KnowledgeBase:
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    for name, (title, language, text) in DOCS.items():
-        (folder / name).write_text(f"---\ntitle: {title}\nlanguage: {language}\n---\n\n{text}\n")
-    kb.ingest([folder], workers=1)
+    kb.ingest([write_markdown_documents(tmp_path / "docs", DOCS)], workers=1)
     return kb
 
 
