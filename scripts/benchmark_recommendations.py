@@ -75,7 +75,8 @@ def section(first: dict, second: dict) -> str:
         *_gold_line("First gold set, the fifth report and *Effective prevention* "
                     "([README](../tests/data/recommendations/README.md))", first),
         *_gold_line("Second gold set, the third report in English and Dutch (`gold_second.jsonl`)", second),
-        f"- A random sample of {judged} records from the other 167 realdocs files, judged by reading "
+        f"- A random sample of {judged} records from the other realdocs files outside the held-out documents, "
+        "judged by reading "
         f"([sample_judged.tsv](../tests/data/recommendations/sample_judged.tsv)): {right} right, "
         f"**precision {right / judged:.3f}**.",
         "", END])

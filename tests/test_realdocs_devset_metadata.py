@@ -18,8 +18,8 @@ LABELS = {json.loads(line)["file"]: json.loads(line)
           for line in (REPO / "tests" / "data" / "metadata" / "devset.jsonl").read_text().splitlines() if line}
 # one document for each kind of evidence: a lost ligature, a subject over two lines, a speech abroad with its
 # occasion, a colophon's own reference beside a sister publication's file title, a journal article with a
-# typesetter's stamp, a text layer without spaces, an English edition whose file keeps the Dutch title
-FILES = ("P0052D01", "P0032D01", "P0046D01", "P0062D04", "P0066D01", "P0102D01", "P0122D04", "P0136D01")
+# typesetter's stamp
+FILES = ("P0052D01", "P0032D01", "P0046D01", "P0062D04", "P0066D01", "P0102D01")
 
 
 def plain(text: object) -> str:
@@ -39,5 +39,8 @@ def test_a_development_document_comes_out_as_labelled(stem: str) -> None:
 
 def test_the_development_set_keeps_to_the_even_numbered_files() -> None:
     numbers = [int(Path(name).stem[1:5]) for name in LABELS]
-    assert len(numbers) >= 60 and all(n % 2 == 0 for n in numbers)
+    assert len(numbers) >= 55 and all(n % 2 == 0 for n in numbers)
+    held_out = {"0008", "0010", "0042", "0060", "0075", "0088", "0092", "0104", "0110", "0122", "0125", "0131",
+                "0135", "0136", "0138", "0139"}  # publications held out for the recommendation extractor
+    assert not {Path(name).stem[1:5] for name in LABELS} & held_out
     assert all(name.startswith("nl-national-rapporteur/") for name in LABELS)
