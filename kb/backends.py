@@ -55,6 +55,7 @@ class Backends:
         self._vectors: VectorIndex | None = None
         self._embedder: Embedder | None = None
         self._runtime: RuntimeChoice | None = None
+        self._engine_settings: Settings | None = None  # for the runtime in use; searches read it every time
         self._generation = self.store.generation()
         # searches run side by side in the app's threads: opening and reopening the engines is what they share
         self._opening = threading.RLock()
@@ -100,7 +101,10 @@ class Backends:
     def engine_settings(self) -> Settings:
         """The settings with the embedding runtime resolved: what the embedder and the vector index are built
         from."""
-        return with_runtime(self.settings, self.runtime.runtime)
+        runtime = self.runtime.runtime
+        if self._engine_settings is None or self._engine_settings.embed_backend != runtime:
+            self._engine_settings = with_runtime(self.settings, runtime)
+        return self._engine_settings
 
     def runtime_info(self, measure: bool = True) -> dict[str, Any]:
         """The runtime in use, how it was chosen, and this machine's calibration when one is known (`measure` off:
