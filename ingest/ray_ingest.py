@@ -16,6 +16,7 @@ from kb.lock import kill_point
 
 LOCAL = "local"
 GCS_WAIT_VARIABLE = "RAY_gcs_server_port_wait_time_s"
+AUTH_MODE_VARIABLE = "RAY_AUTH_MODE"
 LOCAL_START_WAIT_S = 180
 # The Ray instance this process started or joined, and the address it was asked for.
 _started: dict[str, str] = {}
@@ -39,6 +40,10 @@ def start_ray(address: str) -> Any:
         if wanted == LOCAL:
             # Ray waits 30 s for a new instance's control server, which a busy machine of 2 cores can exceed
             os.environ.setdefault(GCS_WAIT_VARIABLE, str(LOCAL_START_WAIT_S))
+            # Ray's servers listen on every interface whatever node address it is given (it even rewrites
+            # 127.0.0.1 to the machine's address), so the instance atkb starts always requires Ray's token
+            # (kept 0600 in ~/.ray): other machines cannot join it or run tasks on it.
+            _require_ray_token()
             # a small object store: prepared documents are passed one file at a time
             ray.init(include_dashboard=False, log_to_driver=False, configure_logging=False,
                      object_store_memory=256 * 1024 * 1024)
@@ -49,6 +54,17 @@ def start_ray(address: str) -> Any:
                       "the address (ray://host:10001 or host:6379) or leave it out for a local Ray instance") from None
     _started["address"] = wanted
     return ray
+
+
+def _require_ray_token() -> None:
+    """Token authentication for this process and the Ray instance it starts, whatever RAY_AUTH_MODE said."""
+    os.environ[AUTH_MODE_VARIABLE] = "token"
+    try:  # Ray caches its configuration when imported; this is how Ray itself refreshes it
+        from ray._raylet import Config
+
+        Config.initialize("")
+    except (ImportError, AttributeError):  # another Ray version: the variable alone decides
+        pass
 
 
 def prepare_and_embed(job: Any, settings_values: Mapping[str, Any], embed: bool) -> tuple[list[Any], dict[str, bytes]]:

@@ -28,6 +28,7 @@ def local_ray() -> Iterator[None]:
     from ingest.ray_ingest import start_ray
 
     os.environ["KB_TEST_KILL_AT"] = f"ray_task_{CRASHING}"  # inherited by the workers Ray starts
+    os.environ["RAY_AUTH_MODE"] = "disabled"  # what a user may have set; the local instance requires its token anyway
     try:
         start_ray("local")
     finally:
@@ -120,3 +121,15 @@ def test_a_local_ray_instance_is_given_minutes_to_start_its_control_server(local
 
     # Ray's own wait is 30 s, which a busy machine of 2 cores has been seen to exceed
     assert int(os.environ[GCS_WAIT_VARIABLE]) >= 120
+
+
+def test_a_local_ray_instance_refuses_a_client_without_its_token(local_ray: None, tmp_path: Path) -> None:
+    gcs = ray._private.worker._global_node.gcs_address
+    join = (f"import ray; ray.init(address={gcs!r}, log_to_driver=False); "
+            "print('JOINED', ray.get(ray.remote(lambda: 41 + 1).remote()))")
+    stranger = dict(os.environ, HOME=str(tmp_path), RAY_AUTH_MODE="token", RAY_AUTH_TOKEN="0" * 32,
+                    RAY_gcs_rpc_server_connect_timeout_s="20")
+    stranger.pop("RAY_AUTH_TOKEN_PATH", None)
+    joined = subprocess.run([sys.executable, "-c", join], env=stranger, capture_output=True, text=True, timeout=300)
+    assert joined.returncode != 0 and "JOINED" not in joined.stdout
+    assert os.environ["RAY_AUTH_MODE"] == "token"
