@@ -1,0 +1,111 @@
+"""The recommendations development set (tests/data/recommendations): the manifest agrees with the gold entries,
+translation twins are symmetric, no held-out publication is in it, and every entry's page, first and last words
+are where the PDF's text layer has them (that part skipped without ../shared)."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pypdf
+import pytest
+
+from kb.recommendations.evaluation import read_gold
+
+from .conftest import REALDOCS, needs_realdocs
+
+DATA = Path(__file__).resolve().parent / "data" / "recommendations"
+FIELD = read_gold(DATA / "gold_field.jsonl")
+EARLIER = read_gold(DATA / "gold.jsonl") + read_gold(DATA / "gold_second.jsonl")
+MANIFEST = [json.loads(line) for line in (DATA / "documents.jsonl").read_text(encoding="utf-8").splitlines() if line]
+BY_FILE = {d["file"]: d for d in MANIFEST}
+HELD_OUT_PUBLICATIONS = {"P0008", "P0010", "P0042", "P0060", "P0075", "P0088", "P0092", "P0104", "P0110", "P0122",
+                         "P0125", "P0131", "P0135", "P0136", "P0138", "P0139"}
+HELD_OUT_FILES = {"us-ngo-unodc-mixed/GLOTIP2024_Chapter_2.pdf",
+                  "us-ngo-unodc-mixed/In-Harms-Way-How-Systems-Fail-Human-Trafficking-Survivors-by-Polaris-modifed-June-2023.pdf"}
+FIELDS = {"file", "title", "family", "language", "year", "pages", "twin_file", "recommendations", "practices",
+          "labelled_pages", "notes"}
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=None)
+def _reader(file: str) -> pypdf.PdfReader:
+    return pypdf.PdfReader(REALDOCS / file)
+
+
+@lru_cache(maxsize=None)
+def _page_text(file: str, page: int) -> str:
+    return _normal(_reader(file).pages[page - 1].extract_text() or "")
+
+
+def test_every_manifest_line_has_the_fields_and_one_line_per_document() -> None:
+    assert all(set(d) == FIELDS for d in MANIFEST), [d["file"] for d in MANIFEST if set(d) != FIELDS]
+    assert len(BY_FILE) == len(MANIFEST)
+    assert all(d["labelled_pages"] == "all" and d["language"] in {"en", "nl"} for d in MANIFEST)
+
+
+def test_the_gold_entries_have_unique_keys_known_kinds_and_a_manifest_line() -> None:
+    keys = [g["key"] for g in FIELD]
+    assert len(keys) == len(set(keys))
+    assert not set(keys) & {g["key"] for g in EARLIER}
+    assert {g["kind"] for g in FIELD} <= {"recommendation", "practice"}
+    assert all(g["file"] in BY_FILE and g["starts"].strip() and g["ends"].strip() for g in FIELD)
+
+
+def test_the_manifest_counts_agree_with_the_gold_entries() -> None:
+    counted = Counter((g["file"], g.get("kind", "recommendation")) for g in FIELD + EARLIER)
+    for d in MANIFEST:
+        assert (d["recommendations"], d["practices"]) == (counted[d["file"], "recommendation"],
+                                                          counted[d["file"], "practice"]), d["file"]
+
+
+def test_at_least_twelve_new_documents_of_several_families_three_without_recommendations() -> None:
+    earlier_files = {g["file"] for g in EARLIER}
+    new = [d for d in MANIFEST if d["file"] not in earlier_files]
+    assert len(new) >= 12
+    assert len({d["family"] for d in new}) >= 4
+    assert sum(d["recommendations"] == 0 and d["practices"] == 0 for d in new) >= 3
+
+
+def test_no_held_out_publication_is_in_the_set() -> None:
+    files = {d["file"] for d in MANIFEST} | {g["file"] for g in FIELD}
+    assert not files & HELD_OUT_FILES
+    assert not {Path(f).stem[:5] for f in files} & HELD_OUT_PUBLICATIONS
+
+
+def test_twins_are_symmetric_between_documents_and_between_entries() -> None:
+    for d in MANIFEST:
+        if d["twin_file"]:
+            assert BY_FILE[d["twin_file"]]["twin_file"] == d["file"]
+            assert BY_FILE[d["twin_file"]]["language"] != d["language"]
+    by_key = {g["key"]: g for g in FIELD}
+    for g in FIELD:
+        if g["twin"]:
+            twin = by_key[g["twin"]]
+            assert twin["twin"] == g["key"], g["key"]
+            assert twin["file"] == BY_FILE[g["file"]]["twin_file"], g["key"]
+
+
+@needs_realdocs
+@pytest.mark.parametrize("document", MANIFEST, ids=lambda d: Path(d["file"]).name[:40])
+def test_the_file_exists_with_the_manifests_page_count(document: dict[str, Any]) -> None:
+    assert (REALDOCS / document["file"]).is_file()
+    assert len(_reader(document["file"]).pages) == document["pages"]
+
+
+@needs_realdocs
+@pytest.mark.parametrize("entry", FIELD, ids=lambda g: g["key"])
+def test_the_entry_starts_on_its_page_and_ends_after_it(entry: dict[str, Any]) -> None:
+    pages = BY_FILE[entry["file"]]["pages"]
+    assert 1 <= entry["page"] <= pages
+    text = _page_text(entry["file"], entry["page"])
+    start = text.find(_normal(entry["starts"]))
+    assert start >= 0, f"{entry['key']}: {entry['starts']!r} is not on page {entry['page']}"
+    # an item may run on over the next pages
+    following = " ".join(_page_text(entry["file"], p) for p in range(entry["page"] + 1, min(entry["page"] + 2, pages) + 1))
+    assert _normal(entry["ends"]) in text[start:] + " " + following, entry["key"]
