@@ -176,3 +176,19 @@ def test_a_sign_in_older_than_the_session_hours_must_be_renewed(tmp_path: Path) 
     assert isinstance(stale, Refusal) and stale.sign_in_again and "sign in again" in stale.reason
     assert oidc_identity(claims, _settings(tmp_path, oidc_role_map=MAP, oidc_session_hours="0"),
                          now=1_000_000 + 900 * 3600).role == "researcher"
+
+
+def test_the_app_started_without_kb_serve_says_why_there_is_no_sign_in_button(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("KB_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("KB_OIDC_ISSUER", "https://login.ngo.example/realms/staff")
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "kb" / "webapp" / "page.py"),
+                           default_timeout=120)
+    at.query_params["view"] = "upload"
+    at.run()
+    assert not at.exception
+    assert any("not started with `kb serve`" in c.value for c in at.sidebar.caption)
+    assert not [b for b in at.sidebar.button if b.label.startswith("Sign in with")]
+    assert any("sign in with a researcher's account" in i.value for i in at.info)

@@ -113,8 +113,9 @@ def test_the_proxy_header_counts_from_a_trusted_proxy_and_is_ignored_from_anyone
     forged = {"X-Remote-User": "carla", "X-Remote-Groups": "atkb-research"}
     with serving(tmp_path / "home", host="0.0.0.0") as base:
         port = base.rsplit(":", 1)[1]
-        # through loopback, where the trusted proxy would sit: carla, a researcher
-        proxied = browser.new_context(extra_http_headers=forged).new_page()
+        # through loopback, where the trusted proxy would sit (and, like any proxy, says whom it forwards): carla, a
+        # researcher
+        proxied = browser.new_context(extra_http_headers={**forged, "X-Forwarded-For": "198.51.100.4"}).new_page()
         proxied.goto(f"{base}/?view=upload", wait_until="networkidle")
         proxied.get_by_text("Signed in by the sign-in proxy as").wait_for(timeout=90000)
         assert "carla (researcher)" in proxied.locator("[data-testid=stSidebar]").inner_text()
