@@ -192,3 +192,11 @@ def test_the_app_started_without_kb_serve_says_why_there_is_no_sign_in_button(tm
     assert any("not started with `kb serve`" in c.value for c in at.sidebar.caption)
     assert not [b for b in at.sidebar.button if b.label.startswith("Sign in with")]
     assert any("sign in with a researcher's account" in i.value for i in at.info)
+
+
+def test_header_names_match_whatever_their_case() -> None:
+    from kb.webapp.identity import header_value
+
+    assert header_value({"X-Forwarded-For": ["10.0.0.1", "10.0.0.2"]}, "x-forwarded-for") == "10.0.0.2"
+    assert header_value({"x-remote-user": "ana"}, "X-Remote-User") == "ana"
+    assert header_value({}, "X-Remote-User") is None

@@ -10,7 +10,8 @@ from kb import KnowledgeBase
 from kb.errors import KBError
 from kb.permissions import Actor
 
-from .identity import Refusal, client_address, oidc_configured, oidc_identity, parse_networks, proxy_identity
+from .identity import (Refusal, client_address, header_value, oidc_configured, oidc_identity, parse_networks,
+                       proxy_identity)
 
 RECORDED_KEY = "external_account_recorded"
 _LOG = logging.getLogger("atkb.app")
@@ -28,7 +29,7 @@ def external_actor(kb: KnowledgeBase) -> Actor | Refusal | None:
     try:
         found = proxy_identity(headers, peer, settings)
         if found is None and oidc_configured(settings) and _oidc_ready() and st.user.is_logged_in:
-            address = client_address(peer, (headers.get("x-forwarded-for") or [""])[-1],
+            address = client_address(peer, header_value(headers, "X-Forwarded-For") or "",
                                      parse_networks(settings.trusted_proxies))
             found = oidc_identity(st.user.to_dict(), settings, address)
     except KBError as exc:  # a sign-in setting that cannot work: said once in the log, one sentence on the page

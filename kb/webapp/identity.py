@@ -161,7 +161,7 @@ def proxy_identity(headers: Mapping[str, str | list[str]], peer: str | None, set
     networks = parse_networks(settings.trusted_proxies)
     if not is_trusted(peer, networks):
         return None
-    raw = _header(headers, header)
+    raw = header_value(headers, header)
     if raw is None or not raw.strip():
         return None
     groups_header = settings.auth_groups_header.strip()
@@ -174,14 +174,14 @@ def proxy_identity(headers: Mapping[str, str | list[str]], peer: str | None, set
     if name is None:
         return Refusal(f"The sign-in proxy sent a user name this server cannot use (header {header}: empty, over "
                        f"{MAX_NAME_CHARS} characters, or with control characters).")
-    groups = _groups(re.split(r"[,;]", _header(headers, groups_header) or "")) if groups_header else []
+    groups = _groups(re.split(r"[,;]", header_value(headers, groups_header) or "")) if groups_header else []
     email = name if "@" in name else None
     rules = parse_role_map(settings.auth_header_role_map, "auth_header_role_map")
     role = role_for(groups, email, rules, check_role(settings.auth_header_role, "auth_header_role"))
     if role is None:
         return Refusal(f"You are signed in as {name}, but that account has no role in this knowledge base. Ask the "
                        f"people who run this server to give one of your groups a role (auth_header_role_map).")
-    address = client_address(peer, _header(headers, "X-Forwarded-For") or "", networks)
+    address = client_address(peer, header_value(headers, "X-Forwarded-For") or "", networks)
     return Actor(name, role, "proxy", address)
 
 
@@ -253,8 +253,8 @@ def _values(headers: Mapping[str, str | list[str]], name: str) -> str | list[str
     return value
 
 
-def _header(headers: Mapping[str, str | list[str]], name: str) -> str | None:
-    """A header's value (its last, when it came more than once)."""
+def header_value(headers: Mapping[str, str | list[str]], name: str) -> str | None:
+    """A header's value, whatever the case of its name (its last, when it came more than once)."""
     value = _values(headers, name)
     if isinstance(value, list):
         return value[-1] if value else None
