@@ -158,6 +158,47 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("researcher_password", "", str,
             "Password that unlocks researchers' actions in the app (uploading, correcting metadata, fetching full "
             "texts); empty: not available.", secret=True),
+    Setting("oidc_issuer", "", str,
+            "Sign-in with the organisation's identity (OpenID Connect): the identity provider's issuer or its "
+            "server metadata address (.../.well-known/openid-configuration); empty: off."),
+    Setting("oidc_client_id", "", str, "The app's client id registered at the identity provider."),
+    Setting("oidc_client_secret", "", str, "The app's client secret at the identity provider.", secret=True),
+    Setting("oidc_provider_name", "your organisation", str,
+            "The identity provider's name on the sign-in button (\"Sign in with ...\")."),
+    Setting("oidc_redirect_uri", "", str,
+            "The address the identity provider sends people back to, ending in /oauth2callback (empty: "
+            "http://HOST:PORT/oauth2callback of `kb serve`; set it to the public https address behind a proxy)."),
+    Setting("oidc_cookie_secret", "", str,
+            "Key that signs the sign-in cookie (empty: generated once and kept in HOME/oidc-cookie-secret).",
+            secret=True),
+    Setting("oidc_scope", "openid email profile", str,
+            "Scopes asked of the identity provider (add the one that releases group claims if it needs one)."),
+    Setting("oidc_name_claim", "preferred_username", str,
+            "The claim that names the account (falls back to email, then sub)."),
+    Setting("oidc_groups_claim", "groups", str, "The claim that lists the person's groups."),
+    Setting("oidc_role_map", "", str,
+            "Roles for signed-in identities: rules group:NAME=ROLE and domain:DOMAIN=ROLE (a verified e-mail "
+            "address's domain), separated by commas (or by semicolons when names hold commas); the highest matching "
+            "role wins."),
+    Setting("oidc_default_role", "", str,
+            "Role of an identity that matches no rule of oidc_role_map (reader, researcher, admin; empty: refused "
+            "with a message)."),
+    Setting("oidc_session_hours", 12.0, float,
+            "A sign-in with the identity provider lasts this long; then the person signs in again and the provider's "
+            "current groups count (0: as long as the app's sign-in cookie, 30 days)."),
+    Setting("auth_header", "", str,
+            "Behind an authenticating proxy: the request header naming the signed-in user (e.g. X-Remote-User), "
+            "honoured only from trusted_proxies; empty: off."),
+    Setting("auth_groups_header", "", str,
+            "The proxy's header listing the user's groups (comma- or semicolon-separated), for auth_header_role_map."),
+    Setting("auth_header_role_map", "", str,
+            "Roles for users named by auth_header, as oidc_role_map (group: rules read auth_groups_header; domain: "
+            "rules read a user name that is an e-mail address)."),
+    Setting("auth_header_role", "reader", str,
+            "Role of a user named by auth_header who matches no rule (empty: refused with a message)."),
+    Setting("trusted_proxies", "127.0.0.1/32, ::1/128", str,
+            "Addresses or networks (comma-separated) of the proxies whose auth_header and X-Forwarded-For are "
+            "believed; the header from any other address is ignored."),
     Setting("max_query_chars", 2000, int, "Longest query accepted (characters); a longer one is refused."),
     Setting("max_query_terms", 100, int, "Most words and operators in one query; more are refused."),
     Setting("max_query_expansions", 20, int,

@@ -36,10 +36,11 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(home: Path, env: dict[str, str] | None = None) -> Iterator[str]:
-    """`kb serve` on a data directory for the length of the block; yields its base URL."""
+def serving(home: Path, env: dict[str, str] | None = None, host: str = "127.0.0.1") -> Iterator[str]:
+    """`kb serve` on a data directory (listening on `host`) for the length of the block; yields its base URL."""
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "--home", str(home), "serve", "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "--home", str(home), "serve", "--port", str(port),
+                             "--host", host],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=str(ROOT))
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90

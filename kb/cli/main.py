@@ -676,9 +676,14 @@ def serve(obj: Context, port: int, host: str, headless: bool) -> None:
     app = Path(__file__).resolve().parents[2] / "app.py"
     if not app.is_file():
         raise KBError(f"the web app {app} is missing: run `kb serve` from a source checkout of atkb")
+    from ..webapp.oidc_secrets import write_auth_secrets
+
     settings = Settings.load({"home": obj.home})
     home = settings.home_path
-    env = {**os.environ, "KB_HOME": str(home)}
+    secrets_file = write_auth_secrets(settings, host, port)  # OpenID Connect sign-in, from the oidc_* settings
+    # the app must see the address that really connected (the proxy's, for trusted_proxies), so the server does
+    # not replace it with X-Forwarded-For: the app reads that header itself, from trusted proxies only
+    env = {**os.environ, "KB_HOME": str(home), "FORWARDED_ALLOW_IPS": ""}
     say(f"atkb on {home}: http://{'localhost' if host == '127.0.0.1' else host}:{port}", err=True)
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port), "--server.address", host,
            "--server.headless", "true" if headless else "false",
@@ -686,6 +691,8 @@ def serve(obj: Context, port: int, host: str, headless: bool) -> None:
            "--client.showErrorDetails", "none",
            # uploads as large as the ingestion limit allows (Streamlit's own default is 200 MB)
            "--server.maxUploadSize", str(max(1, int(settings.max_file_mb)))]
+    if secrets_file is not None:
+        cmd += ["--secrets.files", str(secrets_file)]
     sys.stdout.flush()
     sys.stderr.flush()
     os.chdir(app.parent)

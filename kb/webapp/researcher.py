@@ -9,8 +9,12 @@ import streamlit as st
 from kb import KnowledgeBase
 from kb.attempts import AttemptLimiter, TooManyAttempts
 
+from .external_sign_in import external_sign_in_sidebar
+from .identity import may, oidc_configured
+
 ROLE_KEY = "researcher"
 OWN_ITEMS_KEY = "own_list_items"
+EXTERNAL_KEY = "external_actor"  # this run's actor from the organisation's identity (external_sign_in.py)
 # Wrong passwords are counted per client (its address) and for the whole server, with every check serialised
 # (kb.attempts): parallel sessions gain nothing, and others' guessing never keeps the researcher out for long.
 LIMITER = AttemptLimiter()
@@ -20,13 +24,14 @@ HOW_TO_ENABLE = ("Adding documents and correcting metadata are for researchers. 
 
 
 def role_available(kb: KnowledgeBase) -> bool:
-    """True when a researcher password is configured."""
-    return bool(kb.settings.researcher_password)
+    """True when a researcher password, or sign-in with the organisation's identity, is configured."""
+    return bool(kb.settings.researcher_password) or oidc_configured(kb.settings) or bool(kb.settings.auth_header)
 
 
 def is_researcher(kb: KnowledgeBase) -> bool:
-    """True when this browser session signed in with the researcher password."""
-    return role_available(kb) and bool(st.session_state.get(ROLE_KEY))
+    """True when this browser session signed in with the researcher password, or as an identity with that role."""
+    return (bool(kb.settings.researcher_password) and bool(st.session_state.get(ROLE_KEY))) \
+        or may(st.session_state.get(EXTERNAL_KEY), "researcher")
 
 
 def client_key() -> str:
@@ -70,7 +75,8 @@ def own_items() -> set[int]:
 
 def sign_in_sidebar(kb: KnowledgeBase) -> None:
     """Sign-in and sign-out for researchers, in the sidebar (nothing when the role is not configured)."""
-    if not role_available(kb):
+    st.session_state[EXTERNAL_KEY] = external_sign_in_sidebar(kb)
+    if not kb.settings.researcher_password or st.session_state[EXTERNAL_KEY] is not None:
         return
     with st.sidebar:
         if is_researcher(kb):
@@ -101,6 +107,7 @@ def require_researcher(kb: KnowledgeBase, what: str) -> bool:
         st.info(HOW_TO_ENABLE)
         return False
     if not is_researcher(kb):
-        st.info(f"{what} is for researchers: sign in with the researcher password in the sidebar.")
+        how = "with the researcher password" if kb.settings.researcher_password else "with a researcher's account"
+        st.info(f"{what} is for researchers: sign in {how} in the sidebar.")
         return False
     return True
