@@ -297,3 +297,73 @@ def test_alerts_commands_keep_the_users_own_searches(home: Path) -> None:
     assert bad.exit_code == 1 and "no saved search 999 of yours" in bad.output
     assert "removed saved search" in _cli(home, ["alerts", "remove", str(saved["id"])]).stdout
     assert "no saved searches" in _cli(home, ["alerts", "list"]).stdout
+
+
+def test_a_served_feed_shows_a_document_ingested_by_another_process(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    home = tmp_path / "home"
+    env = {**os.environ, "KB_EMBEDDER": "hashing", "KB_DEFAULT_MODE": "keyword", "KB_OCR": "off"}
+
+    def kb_cli(*args: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "kb.cli", "--home", str(home), *args], env=env,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    kb_cli("ingest", str(write_note(tmp_path, "farm", "Farm report", LABOUR)))
+    saved = json.loads(kb_cli("alerts", "add", "Farms", "seasonal workers agriculture", "--json"))
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "kb.cli", "--home", str(home), "serve", "--port", str(port)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+
+    def get(url: str) -> tuple[int, bytes]:
+        try:
+            with urllib.request.urlopen(base + url, timeout=60) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, b""
+        except OSError:  # not listening yet
+            return 0, b""
+
+    try:
+        deadline = time.monotonic() + 90
+        while get("/_stcore/health")[0] != 200:  # the server is starting
+            assert time.monotonic() < deadline and server.poll() is None, "kb serve did not start"
+            time.sleep(0.3)
+        url = saved["feed_url"]
+        status, body = get(url)
+        assert status == 200 and [e.title for e in feedparser.parse(body).entries] == ["Farm report"]
+        newer = kb_cli("ingest", str(write_note(tmp_path, "new", "Greenhouse inspections", "Greenhouses. " + LABOUR)))
+        assert "added" in newer
+        entries = feedparser.parse(get(url)[1]).entries
+        assert [e.title for e in entries] == ["Greenhouse inspections", "Farm report"]
+        assert entries[0].link.startswith(f"{base}/d/")
+        assert get(url.replace("?key=", "?key=x"))[0] == 404
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_a_saved_search_that_cannot_run_is_reported_and_kept_while_the_others_go_out(
+        kb: KnowledgeBase, tmp_path: Path) -> None:
+    meaning = kb.save_search(ALICE, "By meaning", "seasonal workers agriculture", "semantic")
+    words = kb.save_search(ALICE, "By words", "seasonal workers agriculture", "keyword")
+    farm = ingest(kb, write_note(tmp_path, "farm", "Farm report", LABOUR))
+    home = kb.home
+    kb.close()
+    run = _cli(home, ["alerts", "run", "--json"], {"KB_SEMANTIC": "false"})  # meaning search switched off since
+    assert run.exit_code == 1 and "could not run" in run.stderr and "tried again by the next run" in run.stderr
+    report = json.loads(run.stdout)
+    assert [(e["id"], "not available" in e["error"]) for e in report["errors"]] == [(meaning.saved_id, True)]
+    assert [s["doc_ids"] for s in report["deliveries"][0]["searches"]] == [[farm]]
+    again = json.loads(_cli(home, ["alerts", "run", "--json"]).stdout)  # semantic search back on
+    assert again["errors"] == [] and [(s["id"], s["doc_ids"]) for s in again["deliveries"][0]["searches"]] == \
+        [(meaning.saved_id, [farm])]
+    assert words.saved_id

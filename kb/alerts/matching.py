@@ -54,3 +54,4 @@ class Alert:
     matches: list[Match]
     total: int
     watermark: str
+    error: str = ""  # the search could not run (it is tried again by the next run)

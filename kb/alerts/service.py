@@ -3,6 +3,7 @@ every saved search's alerts: e-mailed as one digest per owner and address when S
 from __future__ import annotations
 
 import hmac
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
@@ -22,6 +23,7 @@ from .store import SavedSearch, SavedSearchStore, new_feed_key
 
 MAX_NAME_CHARS = 200
 MAX_EMAIL_CHARS = 254
+MAX_FILTER_CHARS = 4000
 # one address, no display name, no spaces or line breaks (it becomes a To: header)
 _EMAIL = re.compile(r"^[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[^@\s<>,;\"']+$")
 
@@ -53,6 +55,7 @@ class AlertRun:
     """What `kb alerts run` did."""
 
     deliveries: list[Delivery] = field(default_factory=list)
+    errors: list[Alert] = field(default_factory=list)  # saved searches that could not run
 
     @property
     def failed(self) -> list[Delivery]:
@@ -61,7 +64,9 @@ class AlertRun:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return {"deliveries": [d.to_dict() for d in self.deliveries], "failed": len(self.failed)}
+        return {"deliveries": [d.to_dict() for d in self.deliveries], "failed": len(self.failed),
+                "errors": [{"id": a.saved.saved_id, "owner": a.saved.owner, "name": a.saved.name, "error": a.error}
+                           for a in self.errors]}
 
 
 class SavedSearches:
@@ -94,6 +99,8 @@ class SavedSearches:
         if email and (len(email) > MAX_EMAIL_CHARS or not _EMAIL.match(email)):
             raise KBError(f"{email[:80]!r} is not an e-mail address (name@example.org)")
         parsed = Filters.parse(filters)
+        if len(json.dumps(parsed.to_dict())) > MAX_FILTER_CHARS:
+            raise KBError(f"the filters of a saved search may take {MAX_FILTER_CHARS} characters at most: use fewer")
         if parsed.ingested_since is not None:
             raise KBError("a saved search cannot filter by ingestion time: its alerts do that")
         if len(self.table.of_owner(owner)) >= self.settings.max_saved_searches:
@@ -157,7 +164,11 @@ class SavedSearches:
         for saved in self.table.every():
             unfinished = self.table.oldest_unfinished_since(saved.last_alerted_at)
             watermark = min(run_at, unfinished) if unfinished else run_at
-            matches, total = self.new_matches(saved, saved.last_alerted_at)
+            try:
+                matches, total = self.new_matches(saved, saved.last_alerted_at)
+            except KBError as exc:  # e.g. its mode switched off since: the others still run
+                alerts.append(Alert(saved, [], 0, saved.last_alerted_at, error=str(exc)))
+                continue
             delivered = self.table.delivered(saved.saved_id)
             fresh = [m for m in matches if m.doc_id not in delivered]
             alerts.append(Alert(saved, fresh, total - (len(matches) - len(fresh)), watermark))
@@ -172,9 +183,12 @@ class SavedSearches:
             check_mail_settings(self.settings)
         base_url = self.settings.public_url
         groups: dict[tuple[str, str], list[Alert]] = {}
-        for alert in self.due(utc_now()):
-            groups.setdefault((alert.saved.owner, alert.saved.email if mail else ""), []).append(alert)
         run = AlertRun()
+        for alert in self.due(utc_now()):
+            if alert.error:
+                run.errors.append(alert)
+                continue
+            groups.setdefault((alert.saved.owner, alert.saved.email if mail else ""), []).append(alert)
         for (owner, email), alerts in groups.items():
             news = [a for a in alerts if a.matches]
             delivery = Delivery(owner, email, news, digest_text(news, base_url) if news else "")

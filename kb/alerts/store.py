@@ -25,6 +25,8 @@ CREATE TABLE IF NOT EXISTS saved_searches (
     last_alerted_at TEXT NOT NULL,
     UNIQUE (owner, name)
 );
+-- what is new to a saved search, and a feed's newest documents, are found by ingestion time
+CREATE INDEX IF NOT EXISTS documents_ingested ON documents(ingested_at);
 CREATE TABLE IF NOT EXISTS saved_search_deliveries (
     saved_id INTEGER NOT NULL REFERENCES saved_searches(saved_id) ON DELETE CASCADE,
     doc_id TEXT NOT NULL,

@@ -25,16 +25,20 @@ def run_command(obj: Context, as_json: bool, dry_run: bool) -> None:
     if as_json:
         emit_json(run.to_dict())
     else:
-        if not run.deliveries:
+        if not run.deliveries and not run.errors:
             say("nothing new for any saved search")
         for delivery in run.deliveries:
             where = f" to {delivery.email}" if delivery.email else ""
             say(f"== {delivery.owner}{where}: {delivery.status}" + (f" ({delivery.error})" if delivery.error else ""))
             if delivery.status != "sent":
                 say(delivery.text)
+    for alert in run.errors:
+        say(f"error: saved search {alert.saved.saved_id} ({alert.saved.name}) of {alert.saved.owner} could not run: "
+            f"{alert.error}; it is tried again by the next run", err=True)
     if run.failed:
         say(f"error: {len(run.failed)} digest(s) could not be sent; they are sent again by the next run",
             err=True)
+    if run.failed or run.errors:
         sys.exit(1)
 
 
