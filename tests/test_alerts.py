@@ -367,3 +367,13 @@ def test_a_saved_search_that_cannot_run_is_reported_and_kept_while_the_others_go
     assert again["errors"] == [] and [(s["id"], s["doc_ids"]) for s in again["deliveries"][0]["searches"]] == \
         [(meaning.saved_id, [farm])]
     assert words.saved_id
+
+
+def test_a_saved_search_removed_while_its_alert_is_on_its_way_is_left_alone(kb: KnowledgeBase, tmp_path: Path) -> None:
+    saved = kb.save_search(ALICE, "Farms", "seasonal workers agriculture", "keyword")
+    farm = ingest(kb, write_note(tmp_path, "farm", "Farm report", LABOUR))
+    alerts = kb.saved.due("2999-01-01T00:00:00+00:00")
+    assert [m.doc_id for a in alerts for m in a.matches] == [farm]
+    kb.delete_saved_search(ALICE, saved.saved_id)
+    kb.saved.table.mark_delivered(saved.saved_id, [farm], alerts[0].watermark)  # no error, nothing written
+    assert kb.backends.store.conn.execute("SELECT count(*) FROM saved_search_deliveries").fetchone()[0] == 0

@@ -151,6 +151,8 @@ class SavedSearchStore:
         before it are forgotten; those at or after it that were sent are remembered, so nothing is sent twice)."""
         now = utc_now()
         with self.store.transaction() as conn:
+            if conn.execute("SELECT 1 FROM saved_searches WHERE saved_id=?", (saved_id,)).fetchone() is None:
+                return  # removed while its alert was on its way
             conn.executemany("INSERT OR IGNORE INTO saved_search_deliveries VALUES (?,?,?)",
                              [(saved_id, d, now) for d in doc_ids])
             conn.execute("UPDATE saved_searches SET last_alerted_at=? WHERE saved_id=?", (watermark, saved_id))
