@@ -5,12 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable, ContextManager, Iterable, Mapping, Sequence
 
+from .alerts.feed import atom_feed, feed_url
+from .alerts.matching import Match
+from .alerts.service import AlertRun, SavedSearches
+from .alerts.store import SavedSearch
 from .backends import Backends
 from .citations import CitationItem
 from .errors import DocumentNotFoundError
 from .filters import Filters
 from .indexing.indexer import Indexer
 from .models import Chunk, Document, Hit, Page, RecordOptions
+from .permissions import Actor
 from .indexing.pipeline_interface import DetectedFile, IngestPipeline, load_pipeline
 from .reading_lists import ReadingLists
 from .recommendations.export import export_records
@@ -38,6 +43,7 @@ class KnowledgeBase:
         self.searcher = Searcher(self.backends)
         self.lists = ReadingLists(self.backends.store)
         self.recs = RecommendationSearcher(self.backends)
+        self.saved = SavedSearches(self.backends, self.searcher, self._original_link)
         self._pipeline = pipeline
         self.indexer.recover()
 
@@ -247,6 +253,60 @@ class KnowledgeBase:
                         refetch: bool = False) -> Any:
         """Download and ingest the full text of catalogue entries into their own document ids."""
         return self.pipeline.fetch_catalogue(self, ids, progress=progress, refetch=refetch)
+
+    # ----- saved searches and alerts ------------------------------------------------------------
+    def save_search(self, actor: Actor, name: str, query: str, mode: str | None = None,
+                    filters: Filters | Mapping[str, Any] | Iterable[str] | None = None, translate: bool = True,
+                    email: str = "") -> SavedSearch:
+        """Keep a search (query, mode, filters, translation) for the actor, with an optional e-mail address for
+        its alerts; what is already in the knowledge base is not new to it."""
+        return self.saved.save(actor, name, query, mode, filters, translate, email)
+
+    def saved_searches(self, actor: Actor) -> list[SavedSearch]:
+        """The actor's saved searches."""
+        return self.saved.of(actor)
+
+    def saved_search(self, actor: Actor, saved_id: int) -> SavedSearch:
+        """One of the actor's saved searches (another's is 'not found')."""
+        return self.saved.owned(actor, saved_id)
+
+    def delete_saved_search(self, actor: Actor, saved_id: int) -> SavedSearch:
+        """Forget one of the actor's saved searches; its feed stops at once."""
+        return self.saved.delete(actor, saved_id)
+
+    def rotate_feed_secret(self, actor: Actor, saved_id: int) -> SavedSearch:
+        """A new secret for a saved search's feed (the old feed address stops working)."""
+        return self.saved.rotate_key(actor, saved_id)
+
+    def new_matches(self, saved: SavedSearch, since: str | None) -> list[Match]:
+        """Documents that match the saved search and were ingested at or after `since`, best first (up to the
+        setting alert_documents), each with its best passage."""
+        return self.saved.new_matches(saved, since)[0]
+
+    def feed_url(self, saved: SavedSearch, base_url: str | None = None) -> str:
+        """A saved search's feed address with its secret (absolute with public_url or the given base)."""
+        return feed_url(base_url or self.settings.public_url or "/", saved)
+
+    def saved_search_feed(self, saved_id: int, key: str, base_url: str) -> bytes | None:
+        """The Atom feed of a saved search's newest matches, or None when the id or the secret is wrong."""
+        found = self.saved.feed(saved_id, key)
+        if found is None:
+            return None
+        saved, matches = found
+        return atom_feed(saved, matches, base_url=self.settings.public_url or base_url,
+                         updated=saved.created_at)
+
+    def run_alerts(self, *, send: bool = True, dry_run: bool = False) -> AlertRun:
+        """What is new to every saved search since its last alert: one digest per owner and address, e-mailed
+        when SMTP is set (and marked as delivered only once sent), printed otherwise."""
+        return self.saved.run(send=send, dry_run=dry_run)
+
+    def _original_link(self, doc: Document, page: int | None) -> str | None:
+        """The app-relative address of a document's stored PDF at a page (what the app's originals route serves)."""
+        original = self.original_file(doc)
+        if original is None or original.suffix.lower() != ".pdf":
+            return None
+        return f"originals/{doc.doc_id}" + (f"#page={page}" if page else "")
 
     # ----- reading lists -----------------------------------------------------------------------
     # ----- recommendations and practices --------------------------------------------------------------

@@ -10,6 +10,7 @@ from .errors import KBError
 COLUMN_FIELDS = ("organisation", "language", "doc_type", "country", "symbol", "title", "source", "doc_id")
 _FIELD_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _RANGE_RE = re.compile(r"^\s*(\d{4})?\s*(?:\.\.|-)\s*(\d{4})?\s*$")
+_TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00$")
 
 
 # Fields that hold several values in one, and what separates them: "Council of Europe; GRETA" (an organisation's
@@ -52,14 +53,18 @@ def _pattern(value: str) -> str:
 
 @dataclass
 class Filters:
-    """Field -> accepted values (any of them), plus an optional year range."""
+    """Field -> accepted values (any of them), plus an optional year range and ingestion time."""
 
     values: dict[str, list[str]] = field(default_factory=dict)
     year_min: int | None = None
     year_max: int | None = None
+    # documents first ingested at or after this UTC time (ISO 8601, as the store writes it): what is new to a
+    # saved search
+    ingested_since: str | None = None
 
     def __bool__(self) -> bool:
-        return bool(self.values) or self.year_min is not None or self.year_max is not None
+        return (bool(self.values) or self.year_min is not None or self.year_max is not None
+                or self.ingested_since is not None)
 
     @classmethod
     def parse(cls, specs: Iterable[str] | Mapping[str, Any] | "Filters" | None) -> "Filters":
@@ -103,6 +108,12 @@ class Filters:
         if name in ("year_min", "year_max"):
             setattr(self, name, int(value) if value not in (None, "") else None)
             return
+        if name == "ingested_since":
+            text = str(value).strip()
+            if not _TIME_RE.match(text):
+                raise KBError(f"ingested_since filter {text!r} is not a UTC time like 2026-01-31T08:00:00+00:00")
+            self.ingested_since = text
+            return
         self.values.setdefault(name, []).append(str(value))
 
     def to_sql(self) -> tuple[str, list[Any]]:
@@ -133,6 +144,9 @@ class Filters:
         if self.year_max is not None:
             clauses.append("year <= ?")
             params.append(self.year_max)
+        if self.ingested_since is not None:
+            clauses.append("ingested_at >= ?")
+            params.append(self.ingested_since)
         return (" AND ".join(clauses) or "1"), params
 
     def to_dict(self) -> dict[str, Any]:
@@ -142,4 +156,6 @@ class Filters:
             out["year_min"] = self.year_min
         if self.year_max is not None:
             out["year_max"] = self.year_max
+        if self.ingested_since is not None:
+            out["ingested_since"] = self.ingested_since
         return out

@@ -219,6 +219,19 @@ SETTINGS: tuple[Setting, ...] = (
             "allowed on the command line)."),
     Setting("fetch_retries", 3, int, "Retries of a failed download (server errors, timeouts, broken downloads)."),
     Setting("fetch_backoff", 2.0, float, "Seconds before the first retry; doubled for each further one."),
+    Setting("public_url", "", str,
+            "The address people reach the app at (e.g. https://kb.example.org), for the absolute links of alert "
+            "e-mails and feeds; empty: feeds use the address they were asked at, e-mails name document ids."),
+    Setting("feed_entries", 30, int, "Most documents in a saved search's Atom feed (the newest matches)."),
+    Setting("alert_documents", 50, int,
+            "Most documents one saved search lists in one alert (the digest says how many more matched)."),
+    Setting("max_saved_searches", 100, int, "Most saved searches one account may keep."),
+    Setting("smtp_host", "", str, "SMTP server that sends alert e-mails; empty: `kb alerts run` prints the digest."),
+    Setting("smtp_port", 587, int, "SMTP port (587: submission with STARTTLS; 465: implicit TLS; 25: plain)."),
+    Setting("smtp_user", "", str, "SMTP login (empty: no login)."),
+    Setting("smtp_password", "", str, "SMTP password.", secret=True),
+    Setting("smtp_from", "", str, "Sender address of alert e-mails (needed when smtp_host is set)."),
+    Setting("smtp_starttls", True, _bool, "Upgrade the SMTP connection with STARTTLS (not on port 465)."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -2,6 +2,7 @@
 characters replaced) and for programs (JSON), and the group that turns errors into one line and an exit code."""
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import re
@@ -12,6 +13,7 @@ import click
 
 from ..errors import KBError
 from ..facade import KnowledgeBase
+from ..permissions import Actor
 from ..settings import Settings, mask_secrets
 
 
@@ -40,6 +42,11 @@ def emit_data(text: str) -> None:
 def say(message: Any = "", **kwargs: Any) -> None:
     """click.echo for people: control characters from documents never reach the terminal."""
     click.echo(CONTROL.sub("\N{REPLACEMENT CHARACTER}", str(message)), **kwargs)
+
+
+def cli_actor() -> Actor:
+    """Who runs the command: the operating-system user, who can read the whole data directory anyway (admin)."""
+    return Actor(getpass.getuser(), "admin", "cli")
 
 
 class Context:

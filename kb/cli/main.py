@@ -12,6 +12,7 @@ from ..facade import MODES, SearchResults
 from ..models import RecordOptions
 from ..settings import Settings, mask_secrets
 from ..text.language import language_name
+from .alerts import alerts
 from .recommendations import recommendations
 from .common import Context, KBGroup, emit_data, emit_json, say, use_color
 
@@ -700,3 +701,4 @@ def serve(obj: Context, port: int, host: str, headless: bool) -> None:
 
 
 main.add_command(recommendations)
+main.add_command(alerts)

@@ -18,6 +18,7 @@ from .metadata_form import changed_fields, metadata_inputs
 from .researcher import is_researcher, may_manage_lists, own_items, require_researcher, sign_in_sidebar
 from .state import FILTER_FIELDS, WRITE_LOCK, PAGE_SIZE, SearchState, current_kb, pdf_link
 from .recommendations import document_recommendations, recommendations_view
+from .saved_searches import save_search_panel, saved_searches_section
 from .upload import upload_view
 
 # metadata fields whose name alone does not read well in the document view
@@ -94,6 +95,7 @@ def search_view(kb: KnowledgeBase) -> None:
     results = _run_search(kb, state, mode)
     if results is not None:
         _show_results(kb, state, results)
+        save_search_panel(kb, state, mode)
 
 
 def _search_controls(kb: KnowledgeBase, state: SearchState) -> str:
@@ -557,6 +559,7 @@ def lists_view(kb: KnowledgeBase) -> None:
     _new_list_form(kb, expanded=not lists)
     if not lists:
         st.info("No reading list yet: use “+ Add to list” on a search result, or create one above.")
+        saved_searches_section(kb)
         return
     names = [entry["name"] for entry in lists]
     if st.session_state.get("lists_view_name") not in names:
@@ -571,6 +574,7 @@ def lists_view(kb: KnowledgeBase) -> None:
     _list_settings(kb, name, entry["description"])
     for n, item in enumerate(items):
         _list_item(kb, name, item, first=n == 0, last=n == len(items) - 1)
+    saved_searches_section(kb)
 
 
 def _new_list_form(kb: KnowledgeBase, expanded: bool) -> None:
