@@ -33,6 +33,8 @@ START, END = "<!-- recommendations -->", "<!-- /recommendations -->"
 # the extractor before the classifier and the new segmentation, measured on the two original sets (same machine)
 BEFORE = {"gold.jsonl": {"precision": 1.0, "recall": 1.0, "links": 1.0},
           "gold_second.jsonl": {"precision": 0.992, "recall": 1.0, "links": 1.0}}
+# the same extractor (commit 9d26da5) on the 15 field documents of gold_field.jsonl, scored by this matching
+BEFORE_FIELD = {"documents": 15, "gold": 58, "extracted": 8, "right": 6, "precision": 0.75, "recall": 0.103}
 
 
 def _records(documents: list[DevDocument], kept: dict[str, list[Any]], vectors: dict[str, Any]) -> list[dict]:
@@ -65,7 +67,7 @@ def evaluate(documents: list[DevDocument], mode: str) -> dict[str, dict[str, Any
                 models[d.publication] = train(documents, {d.publication})
             model = models[d.publication]
             probabilities = model.probabilities(d.rows) if len(d.proposals) else []
-            chosen = [p for p, s in zip(d.proposals, probabilities) if s >= model.threshold]
+            chosen = [p for p, s in zip(d.proposals, probabilities) if p.candidate.rules_accept or s >= model.threshold]
         kept[d.file] = finish(chosen)
         for p, row in zip(d.proposals, d.rows):
             vectors[p.record.rec_id] = row[-512:]
@@ -133,7 +135,10 @@ def section(documents: list[DevDocument], lopo: dict, rules: dict, times: dict) 
              "were written while reading the development set, so they are in-sample for it.", "",
              "**Headline (LOPO)**", "", head,
              _row("new development set (LOPO)", pooled([lopo[d.file] for d in new])),
-             _row("new development set, rules alone", pooled([rules[d.file] for d in new]))]
+             _row("new development set, rules alone", pooled([rules[d.file] for d in new])),
+             f"| new development set before (the extractor without classifier, 15 documents) | "
+             f"{BEFORE_FIELD['documents']} | {BEFORE_FIELD['gold']} | {BEFORE_FIELD['extracted']} | "
+             f"{BEFORE_FIELD['precision']:.3f} | {BEFORE_FIELD['recall']:.3f} | | |"]
     for name in ORIGINAL_SETS:
         docs = [d for d in documents if d.gold_set == name]
         lines += [_row(f"`{name}` (LOPO)", pooled([lopo[d.file] for d in docs])),

@@ -28,19 +28,21 @@ L2 = 1.0  # fixed before looking at results: a mild penalty for ~550 inputs over
 INNER_FOLDS = 5
 
 
-def _stack(documents: list[DevDocument]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _stack(documents: list[DevDocument]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     used = [d for d in documents if d.rows is not None and len(d.rows)]
     rows = np.vstack([d.rows for d in used])
     labels = np.concatenate([d.labels for d in used])
     groups = np.concatenate([[d.publication] * len(d.rows) for d in used])
-    return rows, labels, groups
+    rules = np.concatenate([[p.candidate.rules_accept for p in d.proposals] for d in used]).astype(bool)
+    return rows, labels, groups, rules
 
 
-def choose_threshold(probabilities: np.ndarray, labels: np.ndarray) -> float:
-    """The threshold with the best F1 over candidates (ties: the higher, for precision)."""
+def choose_threshold(probabilities: np.ndarray, labels: np.ndarray, rules: np.ndarray) -> float:
+    """The threshold with the best F1 over candidates, what the rules keep always kept (ties: the higher, for
+    precision)."""
     best, best_f1 = 0.5, -1.0
-    for threshold in np.arange(0.1, 0.91, 0.025):
-        chosen = probabilities >= threshold
+    for threshold in np.arange(0.1, 1.001, 0.025):
+        chosen = rules | (probabilities >= threshold)
         tp = float((chosen & (labels == 1)).sum())
         precision = tp / max(1.0, chosen.sum())
         recall = tp / max(1.0, (labels == 1).sum())
@@ -53,7 +55,7 @@ def choose_threshold(probabilities: np.ndarray, labels: np.ndarray) -> float:
 def train(documents: list[DevDocument], leave_out: set[str] = frozenset()) -> Model:
     """A model trained on the documents outside the left-out publications, threshold chosen by inner folds."""
     kept = [d for d in documents if d.publication not in leave_out]
-    rows, labels, groups = _stack(kept)
+    rows, labels, groups, rules = _stack(kept)
     publications = sorted(set(groups))
     out_of_fold = np.zeros(len(labels))
     for fold in range(INNER_FOLDS):
@@ -64,7 +66,7 @@ def train(documents: list[DevDocument], leave_out: set[str] = frozenset()) -> Mo
         weights, bias = fit(rows[~mask], labels[~mask], L2)
         out_of_fold[mask] = Model(weights, bias, 0.5).probabilities(rows[mask])
     weights, bias = fit(rows, labels, L2)
-    return Model(weights, bias, choose_threshold(out_of_fold, labels),
+    return Model(weights, bias, choose_threshold(out_of_fold, labels, rules),
                  {"documents": sorted(d.file for d in kept), "candidates": int(len(labels)),
                   "positives": int(labels.sum()), "l2": L2})
 

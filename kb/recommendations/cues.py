@@ -137,10 +137,11 @@ def leans_on_previous(sentence: str) -> bool:
 
 # any recommending word, wherever it stands: what makes a sentence outside a list a candidate at all
 RECOMMENDING_WORD = re.compile(r"\b(?:re\s?commend\w*|aanbevel\w*|aanbevol\w*|aan\s+te\s+bevelen|beveel\w*|bevelen|"
-                               r"recommand\w*|empf[eo]hl\w*|empfiehlt|urges?|exhorte|calls?\s+(?:up)?on|invites?)\b",
+                               r"recommand\w*|empf[eo]hl\w*|empfiehlt|urges?|exhorte|calls?\s+(?:up)?on|calls?\s+for|invites?|"
+                               r"plead\w*|pleit\w*|verzoek\w*|beroep\s+op|roep\w*\s+\w+\s+op)\b",
                                _I)
 MODAL = re.compile(rf"\b(?:{_SHOULD[3:-1]}|moet|dient|zou|zouden|shall|sollte|il\s+faut|is\s+(?:essential|"
-                   rf"necessary|important|crucial)|(?:is|zijn)\s+(?:nodig|noodzakelijk|van\s+belang|essentieel))\b", _I)
+                   rf"necessary|important|crucial)|nodig|noodzakelijk|van\s+belang|essentieel|cruciaal|needed|required|necessary|essential|crucial)\b", _I)
 # another body or text as the subject: a recommendation told, not made
 OTHER_VOICE = re.compile(r"\b(?:Committee|Commission|Comité|CEDAW|GRECO|ombudsman|researchers|onderzoekers|"
                          r"respondents|respondenten|interviewees|the\s+study|het\s+onderzoek|de\s+studie|the\s+"

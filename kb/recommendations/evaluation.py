@@ -17,8 +17,8 @@ def read_gold(path: Path) -> list[dict[str, Any]]:
 
 
 def matches(gold: dict[str, Any], record: dict[str, Any]) -> bool:
-    """Same file, page and kind; the same printed number or the same first words; and, where the gold entry gives
-    its last words (`ends`), the same end: the record's boundaries are the item's."""
+    """Same file, page and kind; the same printed number or the same first words (`ends_right` tells whether the
+    record also ends where the gold entry does)."""
     if not str(record["source"]).replace("\\", "/").endswith(gold["file"]) or record["page"] != gold["page"]:
         return False
     if record["kind"] != gold.get("kind", "recommendation"):
@@ -27,7 +27,12 @@ def matches(gold: dict[str, Any], record: dict[str, Any]) -> bool:
     numbered = gold.get("number") is not None and record.get("number") == gold["number"]
     if not numbered and not text.startswith(_normal(gold["starts"])[:40]):
         return False
-    return not gold.get("ends") or text.endswith(_normal(gold["ends"])[-40:])
+    return True
+
+
+def ends_right(gold: dict[str, Any], record: dict[str, Any]) -> bool:
+    """Whether a matched record ends with the gold entry's last words (its boundary is the item's)."""
+    return _normal(record["text"]).endswith(_normal(gold["ends"])[-40:])
 
 
 def score_extraction(gold: Sequence[dict[str, Any]], records: Iterable[dict[str, Any]]) -> dict[str, Any]:
@@ -55,6 +60,8 @@ def score_extraction(gold: Sequence[dict[str, Any]], records: Iterable[dict[str,
             "translation_pairs": wanted_links, "translation_pairs_both_found": len(pairs),
             "translation_links_correct": linked,
             "translation_link_accuracy": round(linked / wanted_links, 4) if wanted_links else None,
+            "with_ends": sum(1 for g in gold if g.get("ends") and g["key"] in matched),
+            "ends_right": sum(1 for g in gold if g.get("ends") and g["key"] in matched and ends_right(g, matched[g["key"]])),
             "linked_keys": linked_keys, "missed": [g["key"] for g in gold if g["key"] not in matched],
             "spurious": [{"page": r["page"], "source": Path(str(r["source"])).name, "text": r["text"][:160]}
                          for r in extracted if r["rec_id"] not in used]}

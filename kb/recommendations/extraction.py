@@ -20,7 +20,7 @@ from ..filters import split_values
 from ..models import Document, Page, Recommendation, rec_id_for
 from .addressee import addressee_of
 from .classifier import Candidate, Embed, Model, feature_matrix, hand_features, load_model, use_embed
-from .cues import (ACTOR, MODAL, RECOMMENDING_WORD, greta_strength, is_practice, leans_on_previous,
+from .cues import (MODAL, RECOMMENDING_WORD, greta_strength, is_practice, leans_on_previous,
                    recommendation_strength)
 from .sections import bullet_items, item_body, labelled_items, leadin_items, section_items, section_spans
 from .lines import Line, document_lines, is_heading, join_lines, join_with_lines, sentence_spans
@@ -29,8 +29,11 @@ from .topics import topics_of
 RECOMMENDATION, PRACTICE = "recommendation", "practice"
 KINDS = (RECOMMENDATION, PRACTICE)
 _MAX_SENTENCE = 1500
-_PARAGRAPH_NUMBER = re.compile(r"^\(?(\d{1,3})[.)]$")
+# a paragraph's number before its first sentence ("45."), or after a heading the text layer ran into it
+_PARAGRAPH_NUMBER = re.compile(r"^(?:[A-ZÀ-Ý][^.!?]{0,80}\s)?\(?(\d{1,3})[.)]$")
 _WORD = re.compile(r"\w+")
+_CONCLUSIONS = re.compile(r"\bconclu|\bbevinding|\bfinding", re.I)
+NEXT_NUMBER = re.compile(r"\s\(?\d{1,3}[.)]$")  # a sentence the next paragraph's number ran into
 # the heading of a list that sums up recommendations given in full elsewhere in the document
 SUMMARY_LIST = re.compile(r"\b(?:summary|samenvatting|overview|overzicht|list|lijst|liste|zusammenfassung|résumé|"
                           r"récapitulatif|appendix|annex|annexe|bijlage|anhang)\b", re.I)
@@ -56,13 +59,13 @@ class Proposal:
 
 def extract_recommendations(doc: Document, pages: Sequence[Page], model: "Model | _Rules | None" = None,
                             embed: Embed | None = None) -> list[Recommendation]:
-    """Every recommendation and practice of a document, in document order: the rules propose, the shipped model
-    (or `model`; RULES_ONLY for the rules alone) accepts."""
+    """Every recommendation and practice of a document, in document order: what the rules keep, and the other
+    candidates that the shipped model (or `model`; RULES_ONLY for the rules alone) accepts."""
     proposals = propose(doc, pages)
     chosen = model if model is not None else load_model()
-    if isinstance(chosen, Model) and proposals:
+    if isinstance(chosen, Model) and chosen.threshold < 1.0 and proposals:  # at 1.0 it accepts nothing more
         scores = score_proposals(doc, proposals, chosen, embed or use_embed)
-        kept = [p for p, score in zip(proposals, scores) if score >= chosen.threshold]
+        kept = [p for p, score in zip(proposals, scores) if p.candidate.rules_accept or score >= chosen.threshold]
     else:
         kept = [p for p in proposals if p.candidate.rules_accept]
     return finish(kept)
@@ -121,8 +124,13 @@ def propose(doc: Document, pages: Sequence[Page]) -> list[Proposal]:
             first = lines.index(item.lines[0], start)
             covered.update(range(first, first + len(item.lines)))
             text = join_lines(item_body(item) if source == "section" else [line.text for line in item.lines])
-            if len(_WORD.findall(text)) >= 4:
-                add(first, text, source, RECOMMENDATION, source == "section", item.number, item.heading, summary)
+            if len(_WORD.findall(text)) < 4:
+                continue
+            # lead-in items count by the rules alone under a heading of recommendations only (not "Conclusions
+            # and recommendations", whose lead-ins head findings) and when they ask for something
+            accept = source == "section" or (not _CONCLUSIONS.search(lines[start - 1].text)
+                                             and bool(MODAL.search(text) or RECOMMENDING_WORD.search(text)))
+            add(first, text, source, RECOMMENDATION, accept, item.number, item.heading, summary)
     for first, item in labelled_items(lines, covered):
         text = join_lines(line.text for line in item.lines[1:])
         if len(_WORD.findall(text)) >= 4:  # else a label in a table or a cross-reference ("Aanbeveling 4 het OM.")
@@ -171,7 +179,10 @@ def _sentences(lines: Sequence[Line], run: list[int], organisations: list[str]
     offsets = [offset for offset, _ in starts]
     spans = sentence_spans(text)
     out: list[tuple[int, str, str, str | None, str | None, bool]] = []
+    skip_to = -1
     for n, (start, end) in enumerate(spans):
+        if n <= skip_to:
+            continue
         sentence = text[start:end].strip()
         if len(sentence) > _MAX_SENTENCE or len(_WORD.findall(sentence)) < 5 or _mostly_numbers(sentence):
             continue
@@ -180,7 +191,7 @@ def _sentences(lines: Sequence[Line], run: list[int], organisations: list[str]
         kind = RECOMMENDATION if strength else PRACTICE if is_practice(sentence) else None
         accept = kind is not None and not quoted
         if kind is None:
-            if not (RECOMMENDING_WORD.search(sentence) or (MODAL.search(sentence) and ACTOR.search(sentence))):
+            if not (RECOMMENDING_WORD.search(sentence) or MODAL.search(sentence)):
                 continue
             kind = RECOMMENDATION
         if kind == PRACTICE and leans_on_previous(sentence) and n > 0:
@@ -189,6 +200,15 @@ def _sentences(lines: Sequence[Line], run: list[int], organisations: list[str]
         line = run[starts[max(0, bisect.bisect_right(offsets, start) - 1)][1]]
         previous = text[spans[n - 1][0]:spans[n - 1][1]].strip() if n > 0 else ""
         number = m.group(1) if (m := _PARAGRAPH_NUMBER.match(previous)) else None
+        if number is not None and kind == RECOMMENDATION and accept:
+            # a numbered paragraph that opens with the recommendation keeps its explanation, to the next number
+            last = n
+            while last + 1 < len(spans) and not _PARAGRAPH_NUMBER.match(text[spans[last + 1][0]:spans[last + 1][1]].strip()) \
+                    and not NEXT_NUMBER.search(text[spans[last + 1][0]:spans[last + 1][1]].strip()):
+                last += 1
+            if last > n and len(text[start:spans[last][1]]) <= _MAX_SENTENCE:
+                sentence = text[start:spans[last][1]].strip()
+                skip_to = last
         out.append((line, sentence, kind, strength if kind == RECOMMENDATION else None, number, accept))
     return out
 

@@ -71,9 +71,12 @@ def section_spans(lines: Sequence[Line]) -> list[tuple[int, int]]:
     return spans
 
 
+_PART_HEADING = re.compile(r"^(?:section|chapter|part|hoofdstuk|deel|chapitre|kapitel)\s+\d+\b", re.I)
+
+
 def _closes(text: str) -> bool:
     return len(text) <= 100 and bool(END_HEADING.match(text) or SECTION_HEADING.match(text) or HEADING.match(text)
-                                     or LETTER_CLOSE.match(text))
+                                     or LETTER_CLOSE.match(text) or _PART_HEADING.match(text))
 
 
 def _starts(text: str, expected: int | None, numbered: bool) -> tuple[str | None, bool]:
@@ -185,14 +188,14 @@ def labelled_items(lines: Sequence[Line], covered: set[int]) -> list[tuple[int, 
     return out
 
 
-def _leads_in(lines: Sequence[Line], i: int, short: float) -> bool:
+def _leads_in(lines: Sequence[Line], i: int, short: float, start: int = 0) -> bool:
     """Whether a line is an item's lead-in phrase (set in bold in the PDF, which its text layer does not keep): a
     short line on its own after a finished sentence, before a paragraph that begins with a capital."""
     text = lines[i].text
     following = lines[i + 1].text if i + 1 < len(lines) else ""
     if is_heading(lines, i):
         return True
-    after_sentence = i == 0 or bool(_SENTENCE_END.search(lines[i - 1].text)) or lines[i - 1].page != lines[i].page
+    after_sentence = i in (0, start) or bool(_SENTENCE_END.search(lines[i - 1].text)) or lines[i - 1].page != lines[i].page
     return (after_sentence and 3 <= len(text.split()) <= 16 and len(text) < 0.6 * short and text[:1].isupper()
             and text.endswith((".", ":")) and following[:1].isupper() and len(following) >= 0.6 * short)
 
@@ -204,7 +207,7 @@ def leadin_items(lines: Sequence[Line], start: int, end: int) -> list[Item]:
     if any(LABEL.match(line.text) for line in section):
         return []  # labelled recommendations ("Recommendation 1 Arrange …") are the section's items
     short = _short_line(section)
-    starts = [i for i in range(start, end) if _leads_in(lines, i, short)]
+    starts = [i for i in range(start, end) if _leads_in(lines, i, short, start)]
     if len(starts) < 2:
         return []
     items: list[Item] = []
@@ -213,8 +216,10 @@ def leadin_items(lines: Sequence[Line], start: int, end: int) -> list[Item]:
         body = list(lines[first:last])
         if len(body) > 1:
             items.append(Item(body, None, None))
-    if items:
-        _end_at_paragraph(items[-1], section)
+    if items:  # the last item ends at its paragraph's end (its lead-in, itself a short line, stays)
+        explanation = Item(items[-1].lines[1:], None, None)
+        _end_at_paragraph(explanation, section)
+        items[-1].lines = items[-1].lines[:1] + explanation.lines
     return items
 
 
