@@ -36,7 +36,15 @@ OWN_VOICE_CUES: tuple[re.Pattern[str], ...] = (
     re.compile(r"\b(?:beveelt|bevelen|beveel)\s+(?:de\s+)?(?:Nationaal\s+)?(?:Rapporteur|BNRM|NRM|ik|wij|we)\b", _I),
     # "recommendatio n": the PDFs' text layers split words now and then
     re.compile(r"\b(?:a|the|one|my|our|this|another)\s+(?:\w+\s+)?recommendatio\s?n\s+is\s+(?:therefore\s+|also\s+)?"
-               r"(?:made|to|the)\b", _I),
+               r"(?:made|to|the|that|this)\b", _I),
+    re.compile(r"\b(?:a|one|another|the)\s+(?:further|second|third|final|last|next|additional|other)\s+"
+               r"recommendatio\s?n\b", _I),
+    # "it is advisable to", "is het raadzaam" (written from the case-law study P0109)
+    re.compile(r"\b(?:it\s+is|is\s+it|het\s+is|is\s+het|lijkt\s+het)\s+(?:therefore\s+|daarom\s+|dan\s+ook\s+|also\s+)*"
+               r"(?:advisable|raadzaam|wenselijk)\b", _I),
+    # "strekt tot aanbeveling", "leidt tot de volgende aanbeveling", "Ik beveel daarom aan"
+    re.compile(r"\bstrekt\s+(?:het\s+)?(?:daarom\s+|dan\s+ook\s+|ook\s+)*tot\s+(?:de\s+)?aanbeveling\b", _I),
+    re.compile(r"\b(?:ik|wij|we)\s+(?:\w+\s+){0,3}?(?:beveel|bevelen)\b", _I),
     re.compile(r"\b(?:wordt|worden)\s+(?:daarom\s+|dan\s+ook\s+|tevens\s+|ook\s+|derhalve\s+)*aanbevolen\b", _I),
     re.compile(r"\b[Aa]anbevolen\s+wordt\b"),
     re.compile(r"\b(?:is|zijn|zou\s+het|lijkt\s+het|het\s+is)\s+(?:\w+\s+){0,3}?aan\s+te\s+bevelen\b", _I),
@@ -125,3 +133,25 @@ def is_practice(sentence: str) -> bool:
 def leans_on_previous(sentence: str) -> bool:
     """Whether a sentence names its subject only by pointing back ("This is a good practice")."""
     return bool(_DEMONSTRATIVE.match(sentence.strip()))
+
+
+# any recommending word, wherever it stands: what makes a sentence outside a list a candidate at all
+RECOMMENDING_WORD = re.compile(r"\b(?:re\s?commend\w*|aanbevel\w*|aanbevol\w*|aan\s+te\s+bevelen|beveel\w*|bevelen|"
+                               r"recommand\w*|empf[eo]hl\w*|empfiehlt|urges?|exhorte|calls?\s+(?:up)?on|calls?\s+for|invites?|"
+                               r"plead\w*|pleit\w*|verzoek\w*|beroep\s+op|roep\w*\s+\w+\s+op)\b",
+                               _I)
+MODAL = re.compile(rf"\b(?:{_SHOULD[3:-1]}|moet|dient|zou|zouden|shall|sollte|il\s+faut|is\s+(?:essential|"
+                   rf"necessary|important|crucial)|nodig|noodzakelijk|van\s+belang|essentieel|cruciaal|needed|required|necessary|essential|crucial)\b", _I)
+# another body or text as the subject: a recommendation told, not made
+OTHER_VOICE = re.compile(r"\b(?:Committee|Commission|Comité|CEDAW|GRECO|ombudsman|researchers|onderzoekers|"
+                         r"respondents|respondenten|interviewees|the\s+study|het\s+onderzoek|de\s+studie|the\s+"
+                         r"evaluation|de\s+evaluatie|the\s+inspectorate|de\s+inspectie|Council|Raad\s+van|advisory|"
+                         r"adviescommissie|according\s+to|volgens)\b", _I)
+PAST_RECOMMENDED = re.compile(r"\b(?:recommended|aanbevolen|beval|bevalen|urged|invited|recommandé)\b", _I)
+FIRST_PERSON = re.compile(r"\b(?:I|we|ik|wij|nous|wir|the\s+(?:National\s+)?Rapporteur|de\s+(?:Nationaal\s+)?"
+                          r"Rapporteur)\b")
+# whom a demand can address: a prose sentence with "should" and one of these is a candidate
+ACTOR = re.compile(r"\b(?:governments?|countries|states?|authorities|legislators?|legislature|police|prosecutors?|"
+                   r"judiciary|courts?|municipalit(?:y|ies)|ministers?|ministr(?:y|ies)|parliament|inspectorates?|"
+                   r"agencies|organi[sz]ations|professionals|regering|overheid|gemeenten?|politie|wetgever|OM|"
+                   r"minister|rechters?|officieren|autoriteiten|instanties|kabinet)\b", _I)

@@ -11,21 +11,29 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import dataclass
 from typing import Iterable, Sequence
+
+import numpy as np
 
 from ..filters import split_values
 from ..models import Document, Page, Recommendation, rec_id_for
 from .addressee import addressee_of
-from .cues import greta_strength, is_practice, leans_on_previous, recommendation_strength
-from .sections import item_body, labelled_items, section_items, section_spans
+from .classifier import Candidate, Embed, Model, feature_matrix, hand_features, load_model, use_embed
+from .cues import (MODAL, RECOMMENDING_WORD, greta_strength, is_practice, leans_on_previous,
+                   recommendation_strength)
+from .sections import bullet_items, item_body, labelled_items, leadin_items, section_items, section_spans
 from .lines import Line, document_lines, is_heading, join_lines, join_with_lines, sentence_spans
 from .topics import topics_of
 
 RECOMMENDATION, PRACTICE = "recommendation", "practice"
 KINDS = (RECOMMENDATION, PRACTICE)
 _MAX_SENTENCE = 1500
-_PARAGRAPH_NUMBER = re.compile(r"^\(?(\d{1,3})[.)]$")
+# a paragraph's number before its first sentence ("45."), or after a heading the text layer ran into it
+_PARAGRAPH_NUMBER = re.compile(r"^(?:[A-ZÀ-Ý][^.!?]{0,80}\s)?\(?(\d{1,3})[.)]$")
 _WORD = re.compile(r"\w+")
+_CONCLUSIONS = re.compile(r"\bconclu|\bbevinding|\bfinding", re.I)
+NEXT_NUMBER = re.compile(r"\s\(?\d{1,3}[.)]$")  # a sentence the next paragraph's number ran into
 # the heading of a list that sums up recommendations given in full elsewhere in the document
 SUMMARY_LIST = re.compile(r"\b(?:summary|samenvatting|overview|overzicht|list|lijst|liste|zusammenfassung|résumé|"
                           r"récapitulatif|appendix|annex|annexe|bijlage|anhang)\b", re.I)
@@ -33,40 +41,113 @@ SUMMARY_LIST = re.compile(r"\b(?:summary|samenvatting|overview|overzicht|list|li
 _QUOTED_OR_NOTE = re.compile(r"^(?:[‘“\"'«„]|\d{1,3}\s+[A-ZÀ-Ý])")
 
 
-def extract_recommendations(doc: Document, pages: Sequence[Page]) -> list[Recommendation]:
-    """Every recommendation and practice of a document, in document order."""
-    lines = document_lines(pages)
-    found: list[tuple[int, Recommendation]] = []
-    covered: set[int] = set()
-    in_summaries: set[str] = set()
-    for start, end in section_spans(lines):
-        summary = bool(SUMMARY_LIST.search(lines[start - 1].text))
-        for item in section_items(lines, start, end):
-            first = lines.index(item.lines[0], start)
-            covered.update(range(first, first + len(item.lines)))
-            text = join_lines(item_body(item))
-            if len(_WORD.findall(text)) >= 4:
-                record = _record(doc, item.lines[0].page, text, RECOMMENDATION, greta_strength(text) or "recommend",
-                                 item.number, item.heading)
-                found.append((first, record))
-                if summary:
-                    in_summaries.add(record.rec_id)
-    for first, item in labelled_items(lines, covered):
-        text = join_lines(line.text for line in item.lines[1:])
-        if len(_WORD.findall(text)) < 4:  # a label in a table or a cross-reference ("Aanbeveling 4 het OM.")
-            continue
-        found.append((first, _record(doc, item.lines[0].page, text, RECOMMENDATION, greta_strength(text) or "recommend",
-                                     item.number, item.heading)))
+class _Rules:
+    """A marker: decide by the rules alone, without the learned model."""
+
+
+RULES_ONLY = _Rules()
+
+
+@dataclass
+class Proposal:
+    """A candidate record with the line where it begins (document order)."""
+
+    line: int
+    candidate: Candidate
+    record: Recommendation
+
+
+def extract_recommendations(doc: Document, pages: Sequence[Page], model: "Model | _Rules | None" = None,
+                            embed: Embed | None = None) -> list[Recommendation]:
+    """Every recommendation and practice of a document, in document order: what the rules keep, and the other
+    candidates that the shipped model (or `model`; RULES_ONLY for the rules alone) accepts."""
+    proposals = propose(doc, pages)
+    chosen = model if model is not None else load_model()
+    if isinstance(chosen, Model) and chosen.threshold < 1.0 and proposals:  # at 1.0 it accepts nothing more
+        scores = score_proposals(doc, proposals, chosen, embed or use_embed)
+        kept = [p for p, score in zip(proposals, scores) if p.candidate.rules_accept or score >= chosen.threshold]
+    else:
+        kept = [p for p in proposals if p.candidate.rules_accept]
+    return finish(kept)
+
+
+def score_proposals(doc: Document, proposals: Sequence[Proposal], model: Model, embed: Embed) -> np.ndarray:
+    """The model's probability for each proposal."""
+    return model.probabilities(proposal_rows(doc, proposals, embed))
+
+
+def proposal_rows(doc: Document, proposals: Sequence[Proposal], embed: Embed) -> np.ndarray:
+    """The model's input rows of a document's proposals."""
     organisations = split_values("organisation", doc.organisation)
-    for run in _uncovered_runs(lines, covered):
-        found.extend(_sentence_records(doc, lines, run, organisations))
-    found.sort(key=lambda pair: pair[0])
-    records = [record for _, record in found if not _mostly_numbers(record.text, 0.3)]  # an index, a table
+    hand = np.array([hand_features(p.candidate, doc.language, organisations) for p in proposals], dtype=np.float32)
+    return feature_matrix(hand, embed([p.candidate.text for p in proposals]))
+
+
+def finish(kept: Sequence[Proposal]) -> list[Recommendation]:
+    """Accepted proposals as the document's records: in order, repeats and summary lists linked."""
+    ordered = sorted(kept, key=lambda p: p.line)
+    records = [p.record for p in ordered]
+    in_summaries = {p.record.rec_id for p in ordered if p.candidate.in_summary}
     for seq, record in enumerate(records):
         record.seq = seq
     _link_summary_lists(records, in_summaries)
     _link_repeats(records)
     return records
+
+
+def propose(doc: Document, pages: Sequence[Page]) -> list[Proposal]:
+    """Every candidate of a document: the items of its recommendation sections (numbered, bulleted or under lead-in
+    phrases), labelled recommendations, bulleted items elsewhere that ask for something, and sentences with a
+    recommending word or a practice cue."""
+    lines = document_lines(pages)
+    total = max(1, len(lines))
+    out: list[Proposal] = []
+    covered: set[int] = set()
+
+    def add(first: int, text: str, source: str, kind: str, rules_accept: bool, number: str | None = None,
+            heading: str | None = None, in_summary: bool = False, strength: str | None = None) -> None:
+        if _mostly_numbers(text, 0.3):  # an index, a table
+            return
+        record = _record(doc, lines[first].page, text, kind,
+                         strength or (greta_strength(text) or "recommend" if kind == RECOMMENDATION else None),
+                         number, heading)
+        out.append(Proposal(first, Candidate(text, source, kind, rules_accept, number is not None, in_summary,
+                                             heading, first / total), record))
+
+    for start, end in section_spans(lines):
+        summary = bool(SUMMARY_LIST.search(lines[start - 1].text))
+        items = section_items(lines, start, end)
+        source = "section"
+        if not items:
+            items, source = leadin_items(lines, start, end), "leadin"
+        for item in items:
+            first = lines.index(item.lines[0], start)
+            covered.update(range(first, first + len(item.lines)))
+            text = join_lines(item_body(item) if source == "section" else [line.text for line in item.lines])
+            if len(_WORD.findall(text)) < 4:
+                continue
+            # lead-in items count by the rules alone under a heading of recommendations only (not "Conclusions
+            # and recommendations", whose lead-ins head findings) and when they ask for something
+            accept = source == "section" or (not _CONCLUSIONS.search(lines[start - 1].text)
+                                             and bool(MODAL.search(text) or RECOMMENDING_WORD.search(text)))
+            add(first, text, source, RECOMMENDATION, accept, item.number, item.heading, summary)
+    for first, item in labelled_items(lines, covered):
+        text = join_lines(line.text for line in item.lines[1:])
+        if len(_WORD.findall(text)) >= 4:  # else a label in a table or a cross-reference ("Aanbeveling 4 het OM.")
+            add(first, text, "label", RECOMMENDATION, True, item.number, item.heading)
+    organisations = split_values("organisation", doc.organisation)
+    for first, item in bullet_items(lines, covered):
+        text = join_lines(item_body(item))
+        if len(_WORD.findall(text)) >= 5 and (MODAL.search(text) or RECOMMENDING_WORD.search(text)):
+            strength = recommendation_strength(text, organisations)
+            add(first, text, "bullet", RECOMMENDATION, strength is not None, None, item.heading, strength=strength)
+    for run in _uncovered_runs(lines, covered):
+        for first, text, kind, strength, number, accept in _sentences(lines, run, organisations):
+            add(first, text, "sentence", kind, accept, number, strength=strength)
+    has_section = any(p.candidate.source in ("section", "label", "leadin") for p in out)
+    for p in out:
+        p.candidate.extra["doc_has_section"] = has_section
+    return out
 
 
 def _record(doc: Document, page: int, text: str, kind: str, strength: str | None, number: str | None = None,
@@ -90,28 +171,45 @@ def _uncovered_runs(lines: Sequence[Line], covered: set[int]) -> Iterable[list[i
         yield run
 
 
-def _sentence_records(doc: Document, lines: Sequence[Line], run: list[int],
-                      organisations: list[str]) -> list[tuple[int, Recommendation]]:
+def _sentences(lines: Sequence[Line], run: list[int], organisations: list[str]
+               ) -> list[tuple[int, str, str, str | None, str | None, bool]]:
+    """(first line, text, kind, strength, number, whether the rules keep it) of each candidate sentence of a run:
+    one with a cue in the report's own voice, a practice cue, or a recommending word anywhere."""
     text, starts = join_with_lines([lines[i] for i in run])
     offsets = [offset for offset, _ in starts]
     spans = sentence_spans(text)
-    out: list[tuple[int, Recommendation]] = []
+    out: list[tuple[int, str, str, str | None, str | None, bool]] = []
+    skip_to = -1
     for n, (start, end) in enumerate(spans):
-        sentence = text[start:end].strip()
-        if len(sentence) > _MAX_SENTENCE or len(_WORD.findall(sentence)) < 5 or _QUOTED_OR_NOTE.match(sentence) \
-                or _mostly_numbers(sentence):
+        if n <= skip_to:
             continue
+        sentence = text[start:end].strip()
+        if len(sentence) > _MAX_SENTENCE or len(_WORD.findall(sentence)) < 5 or _mostly_numbers(sentence):
+            continue
+        quoted = bool(_QUOTED_OR_NOTE.match(sentence))
         strength = recommendation_strength(sentence, organisations)
         kind = RECOMMENDATION if strength else PRACTICE if is_practice(sentence) else None
+        accept = kind is not None and not quoted
         if kind is None:
-            continue
+            if not (RECOMMENDING_WORD.search(sentence) or MODAL.search(sentence)):
+                continue
+            kind = RECOMMENDATION
         if kind == PRACTICE and leans_on_previous(sentence) and n > 0:
             start = spans[n - 1][0]
             sentence = text[start:end].strip()
         line = run[starts[max(0, bisect.bisect_right(offsets, start) - 1)][1]]
         previous = text[spans[n - 1][0]:spans[n - 1][1]].strip() if n > 0 else ""
         number = m.group(1) if (m := _PARAGRAPH_NUMBER.match(previous)) else None
-        out.append((line, _record(doc, lines[line].page, sentence, kind, strength, number)))
+        if number is not None and kind == RECOMMENDATION and accept:
+            # a numbered paragraph that opens with the recommendation keeps its explanation, to the next number
+            last = n
+            while last + 1 < len(spans) and not _PARAGRAPH_NUMBER.match(text[spans[last + 1][0]:spans[last + 1][1]].strip()) \
+                    and not NEXT_NUMBER.search(text[spans[last + 1][0]:spans[last + 1][1]].strip()):
+                last += 1
+            if last > n and len(text[start:spans[last][1]]) <= _MAX_SENTENCE:
+                sentence = text[start:spans[last][1]].strip()
+                skip_to = last
+        out.append((line, sentence, kind, strength if kind == RECOMMENDATION else None, number, accept))
     return out
 
 

@@ -9,13 +9,14 @@ recommendations are found by meaning: the cosine of their embeddings above a thr
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 
 from ..models import Recommendation
 
 _POSITION_TOLERANCE = 0.06
+_MIN_COSINE = 0.5  # USE puts a sentence and its translation at 0.7–0.9, unrelated ones of one report near 0.3
 _ANCHOR = re.compile(r"\b(?:\d[\d./-]*|[A-Z][A-Z0-9]{1,}[a-z]?)\b")
 
 
@@ -36,26 +37,40 @@ def _anchors(text: str) -> set[str]:
 
 
 def align_translations(a: Sequence[Recommendation], a_pages: int, b: Sequence[Recommendation],
-                       b_pages: int) -> list[tuple[str, str]]:
-    """Pairs of (rec_id in a, rec_id in b) that are the same recommendation in two language editions."""
+                       b_pages: int, vectors: Mapping[str, np.ndarray] | None = None) -> list[tuple[str, str]]:
+    """Pairs of (rec_id in a, rec_id in b) that are the same recommendation in two language editions.
+
+    With `vectors` (multilingual embeddings by rec_id) the unnumbered ones are aligned by meaning too: the pairs
+    of best combined score (cosine, shared anchors, nearness of relative page, order), each record used once.
+    """
     keys_a, keys_b = _number_keys(a), _number_keys(b)
     pairs = [(keys_a[k].rec_id, keys_b[k].rec_id) for k in keys_a if k in keys_b]
     paired_a, paired_b = {x for x, _ in pairs}, {y for _, y in pairs}
-    rest_b = [r for r in b if r.rec_id not in paired_b and r.number is None]
-    for record in (r for r in a if r.rec_id not in paired_a and r.number is None):
+    rest_a = [r for r in a if r.rec_id not in paired_a]
+    rest_b = [r for r in b if r.rec_id not in paired_b]
+    tolerance = _POSITION_TOLERANCE * (2 if vectors else 1)
+    scored: list[tuple[float, int, int]] = []
+    for i, record in enumerate(rest_a):
         position = (record.page - 1) / max(1, a_pages)
         anchors = _anchors(record.text)
-        best, best_score = None, None
-        for other in rest_b:
+        for j, other in enumerate(rest_b):
             distance = abs(position - (other.page - 1) / max(1, b_pages))
-            if other.kind != record.kind or distance > _POSITION_TOLERANCE:
+            if other.kind != record.kind or distance > tolerance or (record.number and other.number):
                 continue
             score = len(anchors & _anchors(other.text)) - distance * 20
-            if best_score is None or score > best_score:
-                best, best_score = other, score
-        if best is not None:
-            pairs.append((record.rec_id, best.rec_id))
-            rest_b.remove(best)
+            if vectors and record.rec_id in vectors and other.rec_id in vectors:
+                cosine = float(vectors[record.rec_id] @ vectors[other.rec_id])
+                if cosine < _MIN_COSINE:
+                    continue
+                score += 10 * cosine
+            scored.append((score, i, j))
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    for score, i, j in sorted(scored, reverse=True):
+        if i not in used_a and j not in used_b:
+            used_a.add(i)
+            used_b.add(j)
+            pairs.append((rest_a[i].rec_id, rest_b[j].rec_id))
     return pairs
 
 

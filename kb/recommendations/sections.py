@@ -32,8 +32,8 @@ END_HEADING = re.compile(rf"^(?:\d+(?:\.\d+)*\.?\s+)?{_END_WORDS}(?:\s+[ivx\d]+)
 SECTION_HEADING = re.compile(r"^(?:\d+\.\d+(?:\.\d+)*\.?\s+[A-ZÀ-Ý][^.]{2,80}|\d{1,2}\s+[A-ZÀ-Ý][A-ZÀ-Ý ,’'-]{3,60})$")
 LETTER_CLOSE = re.compile(r"^(?:met\s+vriendelijke\s+groet|hoogachtend|yours\s+sincerely|kind\s+regards|"
                           r"yours\s+faithfully|veuillez\s+agréer|mit\s+freundlichen\s+grüßen)", re.I)
-NUMBERED = re.compile(r"^((?:(?:recommendation|aanbeveling|recommandation|empfehlung)\s+)?(\d{1,3}))(?:[.):]\s+(\S.*)|"
-                      r"\.(?=[A-ZÀ-Ý(‘“'\"])(.*))$", re.I)  # "55.Meer", "22.(Hulpverlenings)instanties": no space
+NUMBERED = re.compile(r"^\(?((?:(?:recommendation|aanbeveling|recommandation|empfehlung)\s+)?(\d{1,3}))(?:[.):]\s+(\S.*)|"
+                      r"\.(?=[A-ZÀ-Ý(‘“'\"])(.*))$", re.I)  # "(1) Article 3 of …" too  # "55.Meer", "22.(Hulpverlenings)instanties": no space
 # a recommendation under its own label: "Aanbeveling 1", "RECOMMENDATION 2 Choose interventions that …"
 LABEL = re.compile(r"^(?:aanbeveling|recommendation|recommandation|empfehlung)(?:\s+(\d{1,3}[a-z]?))?\s*:?"
                    r"(?:\s+([A-ZÀ-Ý].{0,118}))?$", re.I)
@@ -71,9 +71,12 @@ def section_spans(lines: Sequence[Line]) -> list[tuple[int, int]]:
     return spans
 
 
+_PART_HEADING = re.compile(r"^(?:section|chapter|part|hoofdstuk|deel|chapitre|kapitel)\s+\d+\b", re.I)
+
+
 def _closes(text: str) -> bool:
     return len(text) <= 100 and bool(END_HEADING.match(text) or SECTION_HEADING.match(text) or HEADING.match(text)
-                                     or LETTER_CLOSE.match(text))
+                                     or LETTER_CLOSE.match(text) or _PART_HEADING.match(text))
 
 
 def _starts(text: str, expected: int | None, numbered: bool) -> tuple[str | None, bool]:
@@ -182,4 +185,70 @@ def labelled_items(lines: Sequence[Line], covered: set[int]) -> list[tuple[int, 
         if body:
             covered.update(range(i, start + len(body)))
             out.append((i, Item([line] + body, match.group(1), title)))
+    return out
+
+
+def _leads_in(lines: Sequence[Line], i: int, short: float, start: int = 0) -> bool:
+    """Whether a line is an item's lead-in phrase (set in bold in the PDF, which its text layer does not keep): a
+    short line on its own after a finished sentence, before a paragraph that begins with a capital."""
+    text = lines[i].text
+    following = lines[i + 1].text if i + 1 < len(lines) else ""
+    if is_heading(lines, i):
+        return True
+    after_sentence = i in (0, start) or bool(_SENTENCE_END.search(lines[i - 1].text)) or lines[i - 1].page != lines[i].page
+    return (after_sentence and 3 <= len(text.split()) <= 16 and len(text) < 0.6 * short and text[:1].isupper()
+            and text.endswith((".", ":")) and following[:1].isupper() and len(following) >= 0.6 * short)
+
+
+def leadin_items(lines: Sequence[Line], start: int, end: int) -> list[Item]:
+    """The items of a section that neither numbers nor bullets them: each starts at its lead-in phrase and keeps
+    the paragraph that explains it, up to the next lead-in (at least two, else the section has no such items)."""
+    section = lines[start:end]
+    if any(LABEL.match(line.text) for line in section):
+        return []  # labelled recommendations ("Recommendation 1 Arrange …") are the section's items
+    short = _short_line(section)
+    starts = [i for i in range(start, end) if _leads_in(lines, i, short, start)]
+    if len(starts) < 2:
+        return []
+    items: list[Item] = []
+    for n, first in enumerate(starts):
+        last = starts[n + 1] if n + 1 < len(starts) else end
+        body = list(lines[first:last])
+        if len(body) > 1:
+            items.append(Item(body, None, None))
+    if items:  # the last item ends at its paragraph's end (its lead-in, itself a short line, stays)
+        explanation = Item(items[-1].lines[1:], None, None)
+        _end_at_paragraph(explanation, section)
+        items[-1].lines = items[-1].lines[:1] + explanation.lines
+    return items
+
+
+def bullet_items(lines: Sequence[Line], covered: set[int]) -> list[tuple[int, Item]]:
+    """Bulleted items outside the recommendation sections, each to the next bullet or its paragraph's end, with the
+    heading or the introducing line the list stands under."""
+    out: list[tuple[int, Item]] = []
+    short = _short_line(lines)
+    heading: str | None = None
+    i = 0
+    while i < len(lines):
+        text = lines[i].text
+        if i in covered:
+            i += 1
+            continue
+        if not BULLET.match(text):
+            if is_heading(lines, i) or text.endswith(":"):
+                heading = text
+            i += 1
+            continue
+        body = [lines[i]]
+        later = i + 1
+        while later < len(lines) and later not in covered and not BULLET.match(lines[later].text) \
+                and not is_heading(lines, later) and not _closes(lines[later].text):
+            if len(body[-1].text) < short and _SENTENCE_END.search(body[-1].text):
+                break
+            body.append(lines[later])
+            later += 1
+        covered.update(range(i, later))
+        out.append((i, Item(body, None, heading)))
+        i = later
     return out
