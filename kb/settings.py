@@ -165,6 +165,12 @@ SETTINGS: tuple[Setting, ...] = (
             "Most expanding parts of a raw query (each prefix `word*`, fuzzy term `word~`, and each `*` or `?` "
             "of a wildcard); more are refused."),
     Setting("max_results", 200, int, "Most results one search may show (k plus offset; the app's `n`)."),
+    Setting("max_export_results", 200, int,
+            "Most results a downloaded result set holds (the app's \"Download results\" and the API's "
+            "/api/v1/search/export), each with its best passage and page link."),
+    Setting("public_url", "", str,
+            "The address the server is reached at from outside (https://kb.example.org, behind a reverse proxy): "
+            "absolute links in landing pages and exports; empty: the address of each request."),
     Setting("search_seconds", 10.0, float,
             "Time budget of one search: a search that runs longer is stopped with a message (0: no budget)."),
     Setting("url_max_mb", 100, float, "Largest download accepted when a URL is ingested."),
