@@ -100,6 +100,8 @@ def test_search_keeps_the_apps_limits(served) -> None:
     assert long.status_code == 422 and "q" in error_of(long)["message"]
     bad_filter = client.get("/search", params={"q": "victims", "filter": "organisation"})
     assert bad_filter.status_code == 400 and "FIELD=VALUE" in error_of(bad_filter)["message"]
+    huge_year = client.get("/recommendations/grid", params={"filter": "year=99999999999999999999"})
+    assert huge_year.status_code == 400 and "not a year" in error_of(huge_year)["message"]  # found by schemathesis
     bad_mode = client.get("/search", params={"q": "victims", "mode": "fuzzy"})
     assert bad_mode.status_code == 422 and "mode" in error_of(bad_mode)["message"]
 
