@@ -29,7 +29,7 @@ _RIS_TO_TYPE = {ris: name for name, (_, ris, _) in ITEM_TYPES.items()}
 _CSL_TO_TYPE = {csl: name for name, (_, _, csl) in ITEM_TYPES.items()}
 CSV_COLUMNS = ("position", "item_id", "item_type", "title", "organisation", "year", "publisher", "place", "symbol",
                "url", "source", "language", "country", "page", "locator", "passage", "note", "query", "accessed",
-               "doc_id", "in_knowledge_base")
+               "doc_id", "in_knowledge_base", "link")
 
 
 @dataclass
@@ -58,6 +58,7 @@ class CitationItem:
     note: str = ""
     query: str | None = None
     accessed: str | None = None  # YYYY-MM-DD
+    link: str | None = None  # the address of the item's page on this server (exported search results)
 
     @property
     def key(self) -> str:
@@ -150,6 +151,8 @@ def _notes(item: CitationItem) -> list[str]:
         notes.append(item.note)
     if item.passage:
         notes.append(f"Passage{_where(item)}: “{item.passage}”")
+    if item.link:
+        notes.append(f"Page: {item.link}")
     if not item.in_knowledge_base:
         notes.append("No longer in the knowledge base.")
     return notes
@@ -266,6 +269,8 @@ def to_csl_json(items: Iterable[CitationItem]) -> str:
                                                  "No longer in the knowledge base.") if n)
         if item.passage:
             entry["annote"] = f"{item.locator}: {item.passage}" if item.locator else item.passage
+        if item.link:
+            entry["annote"] = " ".join(p for p in (entry.get("annote"), f"Page: {item.link}") if p)
         out.append(entry)
     return json.dumps(out, ensure_ascii=False, indent=2) + "\n"
 
@@ -380,6 +385,8 @@ def to_markdown(name: str, description: str, items: Iterable[CitationItem]) -> s
             lines.append(f"   > “{quoted}”{_where(item, md_escape)}")
         elif item.page:
             lines.append(f"   p. {item.page}")
+        if item.link:
+            lines.append(f"   <{_CONTROL.sub('', item.link).replace('>', '%3E').replace(' ', '%20')}>")
         if item.note:
             lines.append(f"   Note: {md_escape(item.note)}")
         if item.query:

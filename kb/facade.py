@@ -151,6 +151,10 @@ class KnowledgeBase:
         """Fingerprint every document again and find all near-duplicates and translations afresh."""
         return self.indexer.relink(progress)
 
+    def generation(self) -> int:
+        """A counter that every change visible to searches increases (the HTTP API's ETag)."""
+        return self.backends.store.generation()
+
     def stats(self) -> dict[str, Any]:
         """Counts of documents, pages and chunks, and where the data lives."""
         return {**self.indexer.stats(), "modes": list(self.available_modes)}
@@ -398,6 +402,12 @@ class KnowledgeBase:
     def export_list(self, name: str, fmt: str) -> str:
         """A reading list as Markdown, CSV, BibTeX, RIS or CSL-JSON."""
         return self.lists.export(name, fmt)
+
+    def export_results(self, results: SearchResults, fmt: str, *, title: str = "",
+                       link: Callable[[Document, int | None], str | None] | None = None) -> str:
+        """A page of search results as Markdown, CSV, BibTeX, RIS or CSL-JSON, through the reading lists' exporters:
+        one item per document with its best passage, its page and (given `link`) the address of that page."""
+        return self.lists.export_results(results.hits, fmt, query=results.query, title=title, link=link)
 
     def import_list(self, text: str, name: str, fmt: str | None = None) -> dict[str, int]:
         """Add CSL-JSON or RIS entries to a list (created if needed), matching documents by URL, symbol or title."""

@@ -101,8 +101,8 @@ class Filters:
                 self.year_min = int(lo) if lo else self.year_min
                 self.year_max = int(hi) if hi else self.year_max
                 return
-            if not text.strip().isdigit():
-                raise KBError(f"year filter {text!r} is not a year or a range like 2015..2020")
+            if not text.strip().isdigit() or len(text.strip()) > 4:  # SQLite's integers end at 19 digits
+                raise KBError(f"year filter {text[:20]!r} is not a year or a range like 2015..2020")
             self.year_min = self.year_max = int(text)
             return
         if name in ("year_min", "year_max"):

@@ -3,11 +3,11 @@ them (documents are cited with their current metadata while they are in the know
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from .citations import CitationItem, export, item_type_for, parse_import
 from .errors import DocumentNotFoundError, KBError
-from .models import Document, as_int
+from .models import Document, Hit, as_int
 from .store import DocumentStore, utc_now
 
 _SCHEMA = """
@@ -144,6 +144,22 @@ class ReadingListStore:
         return items
 
 
+def cite(meta: Mapping[str, Any], *, item_id: int, position: int, item_type: str | None = None,
+         **fields: Any) -> CitationItem:
+    """A citation item from a document's metadata (title, source and metadata fields) and the item's own fields
+    (page, passage, note, query, accessed, link, ...)."""
+    source = meta.get("source")
+    url = meta.get("url") or (source if source and str(source).startswith(("http://", "https://")) else None)
+    return CitationItem(
+        item_id=item_id, position=position, title=meta.get("title") or source or "(untitled)",
+        item_type=item_type or item_type_for(meta.get("doc_type"), source),
+        organisation=meta.get("organisation_name") or meta.get("organisation"),
+        authors=list(meta.get("authors") or []), year=as_int(meta.get("year")),
+        publisher=meta.get("publisher") or meta.get("organisation_name") or meta.get("organisation"),
+        place=meta.get("place"), symbol=meta.get("symbol"), url=url, source=source, language=meta.get("language"),
+        country=meta.get("country"), **fields)
+
+
 class ReadingLists:
     """Named lists of documents and passages, with notes, order, exports for citation managers and imports."""
 
@@ -248,21 +264,26 @@ class ReadingLists:
             doc = self.store.get_document(item["doc_id"]) if item["in_knowledge_base"] else None
             snap = item["citation"]
             meta = ({"title": doc.title, "source": doc.source, **doc.metadata()} if doc else snap)
-            source = meta.get("source")
-            url = meta.get("url") or (source if source and str(source).startswith(("http://", "https://")) else None)
-            out.append(CitationItem(
-                item_id=item["item_id"], position=n, title=meta.get("title") or source or "(untitled)",
-                item_type=snap.get("item_type") or item_type_for(meta.get("doc_type"), source),
-                doc_id=item["doc_id"], in_knowledge_base=item["in_knowledge_base"],
-                organisation=meta.get("organisation_name") or meta.get("organisation"),
-                authors=list(meta.get("authors") or []), year=as_int(meta.get("year")),
-                publisher=meta.get("publisher") or meta.get("organisation_name") or meta.get("organisation"),
-                place=meta.get("place"), symbol=meta.get("symbol"), url=url, source=source,
-                language=meta.get("language"), country=meta.get("country"), page=item["page"],
-                locator=snap.get("locator"),
-                passage=item["passage"], note=item["note"] or "", query=item["query"],
-                accessed=(item["added_at"] or "")[:10] or None))
+            out.append(cite(meta, item_id=item["item_id"], position=n, item_type=snap.get("item_type"),
+                            doc_id=item["doc_id"], in_knowledge_base=item["in_knowledge_base"], page=item["page"],
+                            locator=snap.get("locator"), passage=item["passage"], note=item["note"] or "",
+                            query=item["query"], accessed=(item["added_at"] or "")[:10] or None))
         return out
+
+    def export_results(self, hits: Iterable[Hit], fmt: str, *, query: str, title: str = "",
+                       link: Callable[[Document, int | None], str | None] | None = None) -> str:
+        """Search results exported like a reading list: one item per document, with its best passage, the page of
+        that passage and (given `link`) the address of the page; the same exporters and escaping as lists."""
+        accessed = utc_now()[:10]
+        items = []
+        for n, hit in enumerate(hits, start=1):
+            doc = hit.document
+            best = hit.passages[0] if hit.passages else None
+            page = best.page if best else None
+            items.append(cite({"title": doc.title, "source": doc.source, **doc.metadata()}, item_id=n, position=n,
+                              doc_id=doc.doc_id, page=page, passage=" ".join(best.text.split()) if best else None,
+                              query=query, accessed=accessed, link=link(doc, page) if link else None))
+        return export(fmt, title or f"Search results: {query}", "", items)
 
     def export(self, name: str, fmt: str) -> str:
         """A reading list as Markdown, CSV, BibTeX, RIS or CSL-JSON."""

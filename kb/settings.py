@@ -205,6 +205,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Most expanding parts of a raw query (each prefix `word*`, fuzzy term `word~`, and each `*` or `?` "
             "of a wildcard); more are refused."),
     Setting("max_results", 200, int, "Most results one search may show (k plus offset; the app's `n`)."),
+    Setting("max_export_results", 200, int,
+            "Most results a downloaded result set holds (the app's \"Download results\" and the API's "
+            "/api/v1/search/export), each with its best passage and page link."),
     Setting("search_seconds", 10.0, float,
             "Time budget of one search: a search that runs longer is stopped with a message (0: no budget)."),
     Setting("url_max_mb", 100, float, "Largest download accepted when a URL is ingested."),
@@ -220,8 +223,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("fetch_retries", 3, int, "Retries of a failed download (server errors, timeouts, broken downloads)."),
     Setting("fetch_backoff", 2.0, float, "Seconds before the first retry; doubled for each further one."),
     Setting("public_url", "", str,
-            "The address people reach the app at (e.g. https://kb.example.org), for the absolute links of alert "
-            "e-mails and feeds; empty: feeds use the address they were asked at, e-mails name document ids."),
+            "The address people reach the app at (e.g. https://kb.example.org, behind a reverse proxy), for the "
+            "absolute links of landing pages, exports, feeds and alert e-mails; empty: the address of each request "
+            "(e-mails then name document ids)."),
     Setting("feed_entries", 30, int, "Most documents in a saved search's Atom feed (the newest matches)."),
     Setting("alert_documents", 50, int,
             "Most documents one saved search lists in one alert (the digest says how many more matched)."),

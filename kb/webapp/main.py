@@ -20,6 +20,8 @@ from .state import FILTER_FIELDS, WRITE_LOCK, PAGE_SIZE, SearchState, current_kb
 from .recommendations import document_recommendations, recommendations_view
 from .saved_searches import save_search_panel, saved_searches_section
 from .upload import upload_view
+from .downloads import download_results
+from kb.api.links import landing_link
 
 # metadata fields whose name alone does not read well in the document view
 FIELD_LABELS = {"organisation_name": "Organisation (full name)", "doc_type": "Document type"}
@@ -160,6 +162,8 @@ def _show_results(kb: KnowledgeBase, state: SearchState, results: Any) -> None:
         st.info("No documents match. You could " + ", or ".join(tips) + ".")
     for rank, hit in enumerate(results.hits, start=1):
         _result_card(kb, hit, rank, state)
+    if results.hits:
+        download_results(kb, state, results.mode)
     if results.total_documents > len(results.hits) and len(results.hits) < kb.settings.max_results:
         if st.button(f"Show more results ({results.total_documents - len(results.hits)} more)", key="more"):
             state.shown += PAGE_SIZE
@@ -373,8 +377,11 @@ def _document_links(kb: KnowledgeBase, doc: Any, state: SearchState) -> None:
     if related:
         st.html(related_html([{"doc_id": o.doc_id, "title": o.title, "language": o.language, "kind": kind,
                                "score": score} for o, kind, score in related], state))
-    if link:
-        st.html(f"<a href='{escape(link)}' target='_blank' rel='noopener'>Open the original PDF ↗</a>")
+    links = [f"<a href='{escape(link)}' target='_blank' rel='noopener'>Open the original PDF ↗</a>"] if link else []
+    # the landing page carries the citation metadata that Zotero's connector and harvesters read
+    links.append(f"<a href='{escape(landing_link(doc.doc_id).lstrip('/'))}' target='_blank' rel='noopener'>"
+                 "Citation page (Zotero) ↗</a>")
+    st.html(" · ".join(links))
 
 
 def _search_passages(kb: KnowledgeBase, doc: Any, state: SearchState) -> None:
