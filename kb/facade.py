@@ -219,6 +219,10 @@ class KnowledgeBase:
         """The stored copy of the document's original file, if there is one."""
         return self.indexer.original_file(doc)
 
+    def link_key(self) -> str:
+        """The secret that signs the app's links to stored originals (when visitors must sign in)."""
+        return self.backends.store.link_key()
+
     def overview(self, recent: int = 10) -> dict[str, Any]:
         """Documents and pages by organisation, language, year and type, and the latest ingested documents."""
         store = self.backends.store

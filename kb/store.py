@@ -191,6 +191,15 @@ class DocumentStore:
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('kb_id', ?)", (secrets.token_hex(4),))
         return str(self.conn.execute("SELECT value FROM meta WHERE key='kb_id'").fetchone()["value"])
 
+    def link_key(self) -> str:
+        """A random secret of this knowledge base, made on first use, that signs links to stored originals."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key='link_key'").fetchone()
+        if row:
+            return str(row["value"])
+        with self.transaction() as conn:
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('link_key', ?)", (secrets.token_hex(32),))
+        return str(self.conn.execute("SELECT value FROM meta WHERE key='link_key'").fetchone()["value"])
+
     def bump_generation(self) -> None:
         """Tell every reader that the documents or the indexes changed."""
         with self.transaction() as conn:
