@@ -43,34 +43,34 @@ class ServerLists:
         """Add a recommendation as a passage."""
         return self.kb.add_recommendation_to_list(name, rec_id, query=query, actor=self.actor)
 
-    def citation_items(self, name: str) -> list[CitationItem]:
+    def citation_items(self, name: str, owner: str | None = None) -> list[CitationItem]:
         """The list's items for display and export."""
-        return self.kb.citation_items(name, actor=self.actor)
+        return self.kb.citation_items(name, actor=self.actor, owner=owner)
 
-    def export(self, name: str, fmt: str) -> str:
+    def export(self, name: str, fmt: str, owner: str | None = None) -> str:
         """The list in an export format."""
-        return self.kb.export_list(name, fmt, actor=self.actor)
+        return self.kb.export_list(name, fmt, actor=self.actor, owner=owner)
 
-    def describe(self, name: str, description: str) -> None:
-        self.kb.describe_list(name, description, actor=self.actor)
+    def describe(self, name: str, description: str, owner: str | None = None) -> None:
+        self.kb.describe_list(name, description, actor=self.actor, owner=owner)
 
-    def rename(self, name: str, new_name: str) -> None:
-        self.kb.rename_list(name, new_name, actor=self.actor)
+    def rename(self, name: str, new_name: str, owner: str | None = None) -> None:
+        self.kb.rename_list(name, new_name, actor=self.actor, owner=owner)
 
-    def share(self, name: str, shared: bool) -> None:
-        self.kb.share_list(name, shared, actor=self.actor)
+    def share(self, name: str, shared: bool, owner: str | None = None) -> None:
+        self.kb.share_list(name, shared, actor=self.actor, owner=owner)
 
-    def delete(self, name: str) -> None:
-        self.kb.delete_list(name, actor=self.actor)
+    def delete(self, name: str, owner: str | None = None) -> None:
+        self.kb.delete_list(name, actor=self.actor, owner=owner)
 
-    def remove(self, name: str, item_id: int) -> None:
-        self.kb.remove_from_list(name, item_id, actor=self.actor)
+    def remove(self, name: str, item_id: int, owner: str | None = None) -> None:
+        self.kb.remove_from_list(name, item_id, actor=self.actor, owner=owner)
 
-    def move(self, name: str, item_id: int, position: int) -> None:
-        self.kb.move_in_list(name, item_id, position, actor=self.actor)
+    def move(self, name: str, item_id: int, position: int, owner: str | None = None) -> None:
+        self.kb.move_in_list(name, item_id, position, actor=self.actor, owner=owner)
 
-    def annotate(self, name: str, item_id: int, note: str) -> None:
-        self.kb.annotate(name, item_id, note, actor=self.actor)
+    def annotate(self, name: str, item_id: int, note: str, owner: str | None = None) -> None:
+        self.kb.annotate(name, item_id, note, actor=self.actor, owner=owner)
 
 
 class SessionLists:
@@ -122,47 +122,47 @@ class SessionLists:
         """Add a recommendation as a passage."""
         return self._append(name, self.kb.recommendation_item(rec_id, query=query))
 
-    def citation_items(self, name: str) -> list[CitationItem]:
+    def citation_items(self, name: str, owner: str | None = None) -> list[CitationItem]:
         """The list's items for display and export."""
-        if name not in self.lists:
-            return self.kb.citation_items(name, actor=self.actor)
+        if owner is not None or name not in self.lists:
+            return self.kb.citation_items(name, actor=self.actor, owner=owner)
         return self.kb.citations_of(self._list(name)["items"])
 
-    def export(self, name: str, fmt: str) -> str:
+    def export(self, name: str, fmt: str, owner: str | None = None) -> str:
         """The list in an export format (the same exporters as kept lists)."""
-        if name not in self.lists:
-            return self.kb.export_list(name, fmt, actor=self.actor)
+        if owner is not None or name not in self.lists:
+            return self.kb.export_list(name, fmt, actor=self.actor, owner=owner)
         entry = self._list(name)
         return self.kb.export_items(name, entry["description"], entry["items"], fmt)
 
-    def describe(self, name: str, description: str) -> None:
+    def describe(self, name: str, description: str, owner: str | None = None) -> None:
         self._list(name)["description"] = description[:2000]
 
-    def rename(self, name: str, new_name: str) -> None:
+    def rename(self, name: str, new_name: str, owner: str | None = None) -> None:
         new_name = new_name.strip()[:200]
         if new_name != name:
             if not new_name or new_name in self.lists:
                 raise KBError(f"cannot rename {name!r} to {new_name!r}")
             self.lists[new_name] = self.lists.pop(name)
 
-    def share(self, name: str, shared: bool) -> None:
+    def share(self, name: str, shared: bool, owner: str | None = None) -> None:
         raise KBError("sharing a list needs an account: sign in")
 
-    def delete(self, name: str) -> None:
+    def delete(self, name: str, owner: str | None = None) -> None:
         self.lists.pop(name, None)
 
-    def remove(self, name: str, item_id: int) -> None:
+    def remove(self, name: str, item_id: int, owner: str | None = None) -> None:
         entry = self._list(name)
         entry["items"] = [i for i in entry["items"] if i["item_id"] != item_id]
 
-    def move(self, name: str, item_id: int, position: int) -> None:
+    def move(self, name: str, item_id: int, position: int, owner: str | None = None) -> None:
         items = self._list(name)["items"]
         moving = [i for i in items if i["item_id"] == item_id]
         rest = [i for i in items if i["item_id"] != item_id]
         rest[max(0, position - 1):max(0, position - 1)] = moving
         items[:] = rest
 
-    def annotate(self, name: str, item_id: int, note: str) -> None:
+    def annotate(self, name: str, item_id: int, note: str, owner: str | None = None) -> None:
         for item in self._list(name)["items"]:
             if item["item_id"] == item_id:
                 item["note"] = note[:5000]

@@ -575,11 +575,13 @@ def lists_view(kb: KnowledgeBase) -> None:
         st.session_state["lists_view_name"] = next(iter(labels))
     entry = labels[st.selectbox("List", list(labels), key="lists_view_name")]
     name = entry["name"]
-    items = access.citation_items(name)
+    # a kept list is named with its owner ("-": no one), since names repeat across owners; a session's list by name
+    entry["ref"] = (entry["owner"] or "-") if access.kept or entry["shared"] else None
+    items = access.citation_items(name, owner=entry["ref"])
     if entry["description"]:
         st.html(f"<p>{escape(entry['description'])}</p>")
     st.caption(f"{len(items)} item(s)")
-    _export_buttons(access, name)
+    _export_buttons(access, name, entry["ref"])
     if entry["may_change"]:
         _list_settings(kb, access, entry)
     for n, item in enumerate(items):
@@ -608,34 +610,34 @@ def _new_list_form(kb: KnowledgeBase, expanded: bool) -> None:
                 st.error(plain(exc))
 
 
-def _export_buttons(access: Any, name: str) -> None:
+def _export_buttons(access: Any, name: str, owner: str | None) -> None:
     from kb.citations import EXTENSIONS, MEDIA_TYPES
 
     # a row that wraps rather than columns: a label is never cut to a column's width ("Download Markdo…")
     row = st.container(horizontal=True, wrap=True, gap="small")
     row.markdown("Download:")
     for fmt, label in EXPORT_LABELS.items():
-        data = access.export(name, fmt)
+        data = access.export(name, fmt, owner=owner)
         row.download_button(label, data=data.encode("utf-8"), file_name=f"{_file_stem(name)}.{EXTENSIONS[fmt]}",
                             mime=MEDIA_TYPES[fmt], key=f"export_{fmt}", width="content")
 
 
 def _list_settings(kb: KnowledgeBase, access: Any, entry: dict[str, Any]) -> None:
-    name = entry["name"]
+    name, owner = entry["name"], entry["ref"]
     with st.expander("Rename, describe, share or delete this list"):
         renamed = st.text_input("Name", value=name, key=f"rename_{name}", max_chars=200)
         described = st.text_area("Description", value=entry["description"], key=f"describe_{name}", max_chars=2000)
         c1, c2, c3 = st.columns(3)
         if c1.button("Save", key=f"save_list_{name}"):
-            _list_action(lambda: (access.describe(name, described),
-                                  renamed.strip() != name and access.rename(name, renamed.strip())))
+            _list_action(lambda: (access.describe(name, described, owner=owner),
+                                  renamed.strip() != name and access.rename(name, renamed.strip(), owner=owner)))
         if access.kept and (entry["shared"] or may(kb, "lists.shared")) and \
                 (not entry["shared"] or entry["owner"] == current_actor(kb).name):
             label = "Make private" if entry["shared"] else "Share with the team"
             if c2.button(label, key=f"share_list_{name}"):
-                _list_action(lambda: access.share(name, not entry["shared"]))
+                _list_action(lambda: access.share(name, not entry["shared"], owner=owner))
         if c3.button("Delete list", key=f"delete_list_{name}", type="secondary"):
-            _list_action(lambda: access.delete(name))
+            _list_action(lambda: access.delete(name, owner=owner))
 
 
 def _list_action(act: Any) -> None:
@@ -650,7 +652,7 @@ def _list_action(act: Any) -> None:
 
 
 def _list_item(access: Any, entry: dict[str, Any], item: Any, first: bool, last: bool) -> None:
-    name = entry["name"]
+    name, owner = entry["name"], entry["ref"]
     with st.container(border=True):
         where = f" — p. {item.page}" if item.page else ""
         facts = ", ".join(str(v) for v in (item.organisation, item.year, item.symbol) if v)
@@ -669,13 +671,13 @@ def _list_item(access: Any, entry: dict[str, Any], item: Any, first: bool, last:
         note = st.text_input("Note", value=item.note, key=f"note_{item.item_id}", max_chars=5000)
         c1, c2, c3, c4 = st.columns(4)
         actions = [(note != item.note and c1.button("Save note", key=f"save_note_{item.item_id}"),
-                    lambda: access.annotate(name, item.item_id, note)),
+                    lambda: access.annotate(name, item.item_id, note, owner=owner)),
                    (not first and c2.button("Move up", key=f"up_{item.item_id}"),
-                    lambda: access.move(name, item.item_id, item.position - 1)),
+                    lambda: access.move(name, item.item_id, item.position - 1, owner=owner)),
                    (not last and c3.button("Move down", key=f"down_{item.item_id}"),
-                    lambda: access.move(name, item.item_id, item.position + 1)),
+                    lambda: access.move(name, item.item_id, item.position + 1, owner=owner)),
                    (c4.button("Remove", key=f"remove_{item.item_id}"),
-                    lambda: access.remove(name, item.item_id))]
+                    lambda: access.remove(name, item.item_id, owner=owner))]
         for pressed, act in actions:
             if pressed:
                 _list_action(act)

@@ -42,7 +42,7 @@ def original_link(doc_id: str, page: int | None = None, key: str | None = None, 
     (valid for LINK_HOURS, ending on a whole hour so that the link stays the same from one page to the next)."""
     query = ""
     if key:
-        expires = (int((now or time.time()) // 3600) + 1 + LINK_HOURS) * 3600
+        expires = (int((time.time() if now is None else now) // 3600) + 1 + LINK_HOURS) * 3600
         query = f"?exp={expires}&sig={link_signature(key, doc_id, expires)}"
     return f"{PREFIX}/{doc_id}{query}" + (f"#page={page}" if page else "")
 
@@ -56,7 +56,7 @@ def signed_link_valid(key: str | None, doc_id: str, exp: str, sig: str, now: flo
     """Whether a link's signature is right and not expired (compared in constant time)."""
     if not key or not exp.isdigit() or len(exp) > 12 or len(sig) != 64:
         return False
-    if int(exp) < (now or time.time()):
+    if int(exp) < (time.time() if now is None else now):
         return False
     return hmac.compare_digest(link_signature(key, doc_id, int(exp)), sig)
 
