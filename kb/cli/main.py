@@ -404,6 +404,9 @@ def settings(obj: Context) -> None:
     for s in SETTINGS:
         value = "********" if s.secret and resolved[s.name] else mask_secrets(repr(resolved[s.name]))
         say(f"{s.name} = {value}  ({s.env_var}) {s.help}")
+    if resolved["researcher_password"]:
+        say("note: researcher_password is the shared password of older installs; give each person an account "
+            "(`kb users add NAME --role researcher`), then remove the setting")
     if resolved["embedder"] == "sentence-transformers" and resolved["semantic"]:
         say(f"embedding runtime in use: {runtime_line(obj.kb.embedding_runtime(measure=False))}")
 
