@@ -26,8 +26,10 @@ def kb_cli(home: Path, *args: str, stdin: str | None = None) -> str:
     return result.stdout
 
 
-def sign_in(page, base: str, name: str, password: str) -> None:
-    page.goto(base, wait_until="networkidle")
+def sign_in(page, url: str, name: str, password: str) -> None:
+    """Open the app at an address and sign in from the sidebar (later pages are reached inside the app: a new
+    address would be a new session)."""
+    page.goto(url, wait_until="networkidle")
     page.get_by_text("Sign in", exact=True).first.click()
     page.get_by_label("Name", exact=True).fill(name)
     page.get_by_label("Password", exact=True).fill(password)

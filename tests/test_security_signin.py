@@ -74,7 +74,7 @@ def test_others_guessing_keeps_the_researcher_out_for_seconds_at_most_and_never_
 
 
 def test_ipv6_clients_are_counted_by_their_network() -> None:
-    from kb.webapp.researcher import client_key_of
+    from kb.webapp.session_actor import client_key_of
 
     assert client_key_of("2001:db8:1:2::17", "") == client_key_of("2001:db8:1:2:ffff::1", "")
     assert client_key_of("2001:db8:1:3::17", "") != client_key_of("2001:db8:1:2::17", "")
