@@ -15,7 +15,7 @@ from ..text.language import language_name
 from .accounts import audit_command, users_group
 from .lists import list_group
 from .recommendations import recommendations
-from .common import Context, KBGroup, emit_data, emit_json, say, use_color
+from .common import Context, KBGroup, emit_json, say, use_color
 
 
 @click.group(cls=KBGroup)
