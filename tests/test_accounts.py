@@ -267,3 +267,50 @@ def test_lists_of_an_older_knowledge_base_become_shared_lists_owned_by_no_one(tm
         kb.accounts.add("ada", "admin", "correct horse battery")
         kb.assign_list("Field visit", "ada")
         assert kb.reading_lists(actor=kb.accounts.actor_named("ada"))[0]["owner"] == "ada"
+
+
+def test_the_command_line_manages_accounts_acts_as_an_account_and_reads_the_audit(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from kb.cli import main
+
+    home = str(tmp_path / "cli")
+    runner = CliRunner()
+
+    def kb(*args: str, stdin: str | None = None, ok: bool = True) -> str:
+        result = runner.invoke(main, ["--home", home, *args], input=stdin)
+        assert (result.exit_code == 0) == ok, result.output
+        return result.output
+
+    kb("users", "add", "ada", "--role", "admin", "--password-stdin", stdin="ada's password\n")
+    kb("users", "add", "rosa", "--role", "reader", stdin="rosa's password\nrosa's password\n")  # asked twice
+    assert "at least 8" in kb("users", "add", "bo", "--role", "reader", "--password-stdin", stdin="short\n", ok=False)
+    users = json.loads(kb("users", "list", "--json"))["users"]
+    assert [(u["name"], u["role"]) for u in users] == [("ada", "admin"), ("rosa", "reader")]
+    assert "may not manage accounts" in kb("--as", "rosa", "users", "list", ok=False)
+    kb("--as", "rosa", "list", "create", "Case 17")
+    kb("--as", "ada", "list", "create", "Case 17", "--shared")
+    assert "owners: ada, rosa" not in kb("--as", "rosa", "list", "show", "Case 17")  # her own first
+    kb("list", "create", "Case 17", "--shared")  # the operating-system user's shared list of the same name
+    out = kb("--as", "ada", "list", "show", "Case 17")  # ada's own
+    assert "several" not in out
+    rosa_sees = kb("--as", "rosa", "list", "ls")
+    assert rosa_sees.count("Case 17") == 3 and "private, rosa" in rosa_sees
+    kb("users", "add", "bo", "--role", "reader", "--password-stdin", stdin="bo's password\n")
+    assert "several reading lists are named 'Case 17' (owners: ada, " in kb("--as", "bo", "list", "show", "Case 17",
+                                                                           ok=False)
+    kb("--as", "bo", "list", "--owner", "ada", "show", "Case 17")  # named with its owner
+    assert "only its owner and researchers" in kb("--as", "bo", "list", "--owner", "ada", "note", "Case 17", "1", "x",
+                                                 ok=False)
+    token = kb("users", "token", "rosa", "--label", "laptop").strip().splitlines()[0]
+    assert token.startswith("atkb_")
+    assert json.loads(kb("users", "tokens", "rosa", "--json"))["tokens"][0]["label"] == "laptop"
+    kb("users", "revoke", "rosa", "1")
+    kb("users", "role", "rosa", "researcher")
+    entries = json.loads(kb("audit", "--user", "rosa", "--json"))["entries"]
+    assert [(e["action"], e["target"], e["via"]) for e in entries] == [("list.create", "Case 17", "cli")]
+    roles = json.loads(kb("audit", "--action", "account", "--since", "2000-01-01", "--json"))["entries"]
+    assert [e["action"] for e in roles] == ["account.add", "account.add", "account.add", "account.role"]
+    assert "not a date" in kb("audit", "--since", "yesterday", ok=False)
