@@ -524,7 +524,9 @@ class DocumentStore:
             _bump_generation(conn)
             if state == DELETING:  # the removal is decided here; the rows go once every index has let them go
                 for doc_id in ids:
-                    audit.record(conn, self.actor, "remove", doc_id, {})
+                    row = conn.execute("SELECT source, title FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+                    audit.record(conn, self.actor, "remove", doc_id,
+                                 {"source": row["source"], "title": row["title"][:200]} if row else {})
 
     def delete_documents(self, doc_ids: Iterable[str]) -> None:
         """Delete documents with their pages and chunks."""

@@ -71,9 +71,12 @@ def test_roles_decide_through_the_permission_check_and_the_audit_names_the_actor
     with pytest.raises(PermissionDenied):
         kb.remove(doc_id, actor=rosa)
     kb.remove(doc_id, actor=rene)
+    kb.reindex(actor=rene)
     entries = kb.accounts.audit(user="rene")
+    assert entries[-1]["action"] == "reindex" and entries[-1]["detail"]["documents"] == len(kb.doc_ids())
+    entries = entries[:-1]
     assert [e["action"] for e in entries].count("ingest") == len(report.items) - len(report.failed)
-    assert entries[-1]["action"] == "remove" and entries[-1]["target"] == doc_id
+    assert entries[-1]["action"] == "remove" and entries[-1]["target"] == doc_id and entries[-1]["detail"]["source"]
     with pytest.raises(PermissionDenied):
         kb.accounts.audit(actor=rene)
 
