@@ -27,11 +27,15 @@ def signed_in(**params: str) -> AppTest:
     return signed_in_app(Path(os.environ["KB_HOME"]), "rene", "researcher", **params).run()
 
 
-def test_anonymous_visitors_are_told_to_sign_in_to_upload(app_kb_home: Path) -> None:
+def test_anonymous_visitors_are_told_how_to_get_an_account_to_upload(app_kb_home: Path) -> None:
     at = run_app(view="upload")
     assert not at.exception
-    assert "sign in in the sidebar" in at.info[0].value
+    assert "has none yet" in at.info[0].value and "kb users add NAME --role admin" in at.info[0].value
     assert len(at.get("file_uploader")) == 0
+    with KnowledgeBase(Settings.load({"home": str(app_kb_home)})) as kb:
+        kb.accounts.add("ada", "admin", "ada's password")
+    at = run_app(view="upload")
+    assert "sign in in the sidebar" in at.info[0].value and any(e.label == "Sign in" for e in at.expander)
 
 
 def _sign_in(at: AppTest, name: str, password: str) -> AppTest:

@@ -77,6 +77,9 @@ def require_action(kb: KnowledgeBase, action: str, what: str) -> bool:
     need = ACTIONS[action]
     if current_actor(kb).signed_in:
         st.info(f"{what} needs the {need} role; your account has the {current_actor(kb).role} role.")
+    elif not _sign_in_offered(kb):
+        st.info(f"{what} is for accounts with the {need} role, and this server has none yet: make the first on the "
+                "command line with `kb users add NAME --role admin`, then sign in in the sidebar.")
     else:
         st.info(f"{what} is for accounts with the {need} role: sign in in the sidebar.")
     return False
