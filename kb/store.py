@@ -125,6 +125,9 @@ class DocumentStore:
         self.actor: Actor = system_actor()
         self.activity = "ingest"
         self._acting = threading.RLock()
+        # one transaction at a time on this connection: a sign-in's count of wrong passwords may come from another
+        # thread of the app while an upload writes
+        self._transacting = threading.Lock()
         self._init_schema()
 
     def _init_schema(self) -> None:
@@ -150,14 +153,15 @@ class DocumentStore:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One atomic write: committed on success, rolled back on any error."""
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
-            self.conn.execute("COMMIT")
+        with self._transacting:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self.conn.execute("COMMIT")
 
     @contextmanager
     def acting(self, actor: Actor | None, activity: str = "ingest") -> Iterator[None]:

@@ -317,3 +317,33 @@ def test_the_command_line_manages_accounts_acts_as_an_account_and_reads_the_audi
     roles = json.loads(kb("audit", "--action", "account", "--since", "2000-01-01", "--json"))["entries"]
     assert [e["action"] for e in roles] == ["account.add", "account.add", "account.add", "account.role"]
     assert "not a date" in kb("audit", "--since", "yesterday", ok=False)
+
+
+def test_a_sign_in_in_another_thread_waits_for_a_write_in_progress(kb: KnowledgeBase) -> None:
+    kb.accounts.add("ada", "admin", "correct horse battery")
+    inside, release, errors = threading.Event(), threading.Event(), []
+
+    def writer() -> None:  # an upload's transaction, held open on the shared connection
+        with kb.backends.store.transaction() as conn:
+            conn.execute("INSERT INTO meta VALUES ('probe', '1')")
+            inside.set()
+            release.wait(10)
+
+    def guess() -> None:
+        try:
+            kb.accounts.authenticate("ada", "wrong guess", client="10.3.0.1")
+        except SignInFailed:
+            pass
+        except BaseException as exc:  # "cannot start a transaction within a transaction" without the lock
+            errors.append(exc)
+
+    w = threading.Thread(target=writer)
+    w.start()
+    inside.wait(10)
+    g = threading.Thread(target=guess)
+    g.start()
+    g.join(2.0)
+    release.set()
+    w.join()
+    g.join()
+    assert errors == [] and kb.accounts.list()[0]["failed"] == 1
