@@ -100,7 +100,7 @@ def test_researchers_correct_metadata_in_the_document_view(app_kb_home: Path, tm
     at = run_app(view="doc", doc=doc_id)
     body = "\n".join(e.proto.body for e in at.get("html"))
     assert "GRETA(2023)05" in body and "detected: page 1:" in body  # evidence beside each value
-    assert "researcher role: sign in" in at.info[0].value  # the correction form says who may correct
+    assert "for accounts with the researcher role" in at.info[0].value  # the correction form says who may correct
     at = signed_in(view="doc", doc=doc_id)
     at.text_input(key=f"correct_{doc_id}_year").input("2024")
     at.text_input(key=f"correct_{doc_id}__name").input("topic")
