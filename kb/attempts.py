@@ -34,6 +34,7 @@ class _Client:
     failures: int = 0
     pending: int = 0  # attempts reserved and not answered yet
     next_start: float = 0.0
+    refused: bool = False  # turned away without a check: no longer a fresh client
 
 
 def failure_delay(failures: int, base: float = 0.5, most: float = 8.0) -> float:
@@ -80,9 +81,13 @@ class AttemptLimiter:
         with self._lock:
             now = self.clock()
             state = self._clients.get(client) or _Client()
-            lane = "failing" if state.failures or state.pending else "clean"
+            lane = "failing" if state.failures or state.pending or state.refused else "clean"
             start = max(now, state.next_start, self._lanes[lane])
             if start - now > self.max_wait:
+                # a client turned away is remembered as no longer fresh: otherwise guessers on many addresses, each
+                # refused before its first check, would hold the lane of fresh clients for ever
+                state.refused = True
+                self._remember(client, state, now)
                 raise TooManyAttempts(start - now)
             self._lanes[lane] = start + self.spacing
             # the client's next attempt waits as if this one and those pending were wrong

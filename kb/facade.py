@@ -2,20 +2,22 @@
 indexer (every change), the searcher (every query), the reading lists, and the ingestion pipeline."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, ContextManager, Iterable, Mapping, Sequence
+from typing import Any, Callable, ContextManager, Iterable, Iterator, Mapping, Sequence
 
 from .alerts.feed import atom_feed, feed_url
 from .alerts.matching import Match
 from .alerts.service import AlertRun, SavedSearches
 from .alerts.store import SavedSearch
+from .accounts.service import Accounts
 from .backends import Backends
-from .citations import CitationItem
+from .citations import CitationItem, export as export_citations
 from .errors import DocumentNotFoundError
 from .filters import Filters
 from .indexing.indexer import Indexer
 from .models import Chunk, Document, Hit, Page, RecordOptions
-from .permissions import Actor
+from .permissions import Actor, require, system_actor
 from .indexing.pipeline_interface import DetectedFile, IngestPipeline, load_pipeline
 from .reading_lists import ReadingLists
 from .recommendations.export import export_records
@@ -42,6 +44,9 @@ class KnowledgeBase:
         self.indexer = Indexer(self.backends)
         self.searcher = Searcher(self.backends)
         self.lists = ReadingLists(self.backends.store)
+        self.accounts = Accounts(self.backends.store, max_failures=self.settings.signin_max_failures,
+                                 lock_minutes=self.settings.signin_lock_minutes,
+                                 shared_password=self.settings.researcher_password)
         self.recs = RecommendationSearcher(self.backends)
         self.saved = SavedSearches(self.backends, self.searcher, self._original_link)
         self._pipeline = pipeline
@@ -104,6 +109,14 @@ class KnowledgeBase:
         """Finish writes that a killed process left half-done, unless another writer is at work."""
         return self.indexer.recover()
 
+    @contextmanager
+    def _acting(self, actor: Actor | None, action: str, activity: str = "ingest") -> Iterator[Actor]:
+        """Check that the actor may take the action, and audit what is written meanwhile as theirs."""
+        actor = actor or system_actor()
+        require(actor, action, public_access=self.settings.public_access)
+        with self.backends.store.acting(actor, activity):
+            yield actor
+
     # ----- writing -----------------------------------------------------------------------------
     def batch_writer(self, embed_progress: Progress | None = None) -> ContextManager[BatchWriter]:
         """A locked writer for ingestion; commits what is staged when the context ends."""
@@ -112,13 +125,16 @@ class KnowledgeBase:
     def ingest(self, targets: Sequence[str | Path], *, meta_file: str | Path | None = None,
                record_options: RecordOptions | None = None, progress: bool = False, workers: int | None = None,
                meta: Mapping[str, Any] | None = None,
-               on_file: Callable[[str, list[IngestItem]], None] | None = None, ray: str | None = None) -> IngestReport:
+               on_file: Callable[[str, list[IngestItem]], None] | None = None, ray: str | None = None,
+               actor: Actor | None = None, activity: str = "ingest") -> IngestReport:
         """Ingest files, folders, URLs and record files; return the ingest report (ray: read, chunk and embed on
-        the Ray cluster at this address, or on a local Ray instance with "local")."""
+        the Ray cluster at this address, or on a local Ray instance with "local"; activity: what the audit trail
+        calls each added document, ingest or upload)."""
         extra = {"ray": ray} if ray is not None else {}  # third-party pipelines need not know Ray
-        return self.pipeline.ingest(self, [str(t) for t in targets], meta_file=meta_file,
+        with self._acting(actor, "ingest", activity):
+            return self.pipeline.ingest(self, [str(t) for t in targets], meta_file=meta_file,
                                     record_options=record_options, progress=progress, workers=workers, meta=meta,
-                                    on_file=on_file, **extra)
+                                        on_file=on_file, **extra)
 
     def detect_metadata(self, path: str | Path) -> DetectedFile:
         """What ingestion would make of a file (its documents' metadata with evidence); nothing is written."""
@@ -128,20 +144,25 @@ class KnowledgeBase:
         """File name endings that can be ingested."""
         return self.pipeline.supported_suffixes()
 
-    def remove(self, ref: str) -> Document:
+    def remove(self, ref: str, *, actor: Actor | None = None) -> Document:
         """Delete a document (by id or by the source it was ingested from) from the store and every index."""
-        doc = self.resolve_document(ref)
-        self.indexer.remove(doc)
+        with self._acting(actor, "remove"):
+            doc = self.resolve_document(ref)
+            self.indexer.remove(doc)
         return doc
 
-    def correct_metadata(self, ref: str, values: Mapping[str, Any]) -> Document:
+    def correct_metadata(self, ref: str, values: Mapping[str, Any], *, actor: Actor | None = None) -> Document:
         """Set metadata fields of a document by hand (an empty value clears one); kept across re-ingestion."""
-        return self.indexer.correct_metadata(self.resolve_document(ref), values)
+        with self._acting(actor, "correct"):
+            return self.indexer.correct_metadata(self.resolve_document(ref), values)
 
     def reindex(self, progress: Progress | None = None, *, keyword: bool = True, vectors: bool = True,
-                embed_progress: Progress | None = None) -> int:
+                embed_progress: Progress | None = None, actor: Actor | None = None) -> int:
         """Rebuild indexes from the document store (the configured engines), each built aside and swapped in."""
-        return self.indexer.reindex(progress, keyword=keyword, vectors=vectors, embed_progress=embed_progress)
+        with self._acting(actor, "reindex"):
+            count = self.indexer.reindex(progress, keyword=keyword, vectors=vectors, embed_progress=embed_progress)
+            self.backends.store.record("reindex", "", {"documents": count, "keyword": keyword, "vectors": vectors})
+        return count
 
     def retag_topics(self, progress: Progress | None = None) -> int:
         """Tag every document's topics afresh from the thesaurus (a topic given by hand stays)."""
@@ -207,6 +228,10 @@ class KnowledgeBase:
         """The stored copy of the document's original file, if there is one."""
         return self.indexer.original_file(doc)
 
+    def link_key(self) -> str:
+        """The secret that signs the app's links to stored originals (when visitors must sign in)."""
+        return self.backends.store.link_key()
+
     def overview(self, recent: int = 10) -> dict[str, Any]:
         """Documents and pages by organisation, language, year and type, and the latest ingested documents."""
         store = self.backends.store
@@ -254,9 +279,10 @@ class KnowledgeBase:
         return self.backends.store.documents_with_field("catalogue_id")
 
     def fetch_catalogue(self, ids: list[str] | None = None, *, progress: Progress | None = None,
-                        refetch: bool = False) -> Any:
+                        refetch: bool = False, actor: Actor | None = None) -> Any:
         """Download and ingest the full text of catalogue entries into their own document ids."""
-        return self.pipeline.fetch_catalogue(self, ids, progress=progress, refetch=refetch)
+        with self._acting(actor, "ingest", "fetch"):
+            return self.pipeline.fetch_catalogue(self, ids, progress=progress, refetch=refetch)
 
     # ----- saved searches and alerts ------------------------------------------------------------
     def save_search(self, actor: Actor, name: str, query: str, mode: str | None = None,
@@ -345,63 +371,106 @@ class KnowledgeBase:
         """Records as CSV or Markdown."""
         return export_records(views, fmt)
 
-    def add_recommendation_to_list(self, name: str, rec_id: str, *, note: str = "", query: str | None = None) -> int:
+    def add_recommendation_to_list(self, name: str, rec_id: str, *, note: str = "", query: str | None = None,
+                                   actor: Actor | None = None, owner: str | None = None) -> int:
         """Keep a recommendation in a reading list: a passage cited by its number and page."""
         views = self.recs.get([rec_id])
         if not views:
             raise DocumentNotFoundError(f"no recommendation {rec_id!r} in the knowledge base")
         record = views[0].record
-        return self.lists.add(name, record.doc_id, page=record.page, passage=record.text, note=note, query=query,
-                              locator=views[0].locator)
+        return self.add_to_list(name, record.doc_id, page=record.page, passage=record.text, note=note, query=query,
+                                locator=views[0].locator, actor=actor, owner=owner)
 
-    def reading_lists(self) -> list[dict[str, Any]]:
-        """Every reading list with its item count."""
-        return self.lists.names()
+    def recommendation_item(self, rec_id: str, *, note: str = "", query: str | None = None) -> dict[str, Any]:
+        """A recommendation as a reading-list item kept outside the knowledge base (a visitor's session)."""
+        views = self.recs.get([rec_id])
+        if not views:
+            raise DocumentNotFoundError(f"no recommendation {rec_id!r} in the knowledge base")
+        record = views[0].record
+        return self.lists.item_for(record.doc_id, page=record.page, passage=record.text, note=note, query=query,
+                                   locator=views[0].locator)
 
-    def create_list(self, name: str, description: str = "") -> None:
-        """Create a reading list."""
-        self.lists.create(name, description)
+    # ----- reading lists (each call names its actor: None is the command line's user) -----------------------------
+    def reading_lists(self, *, actor: Actor | None = None) -> list[dict[str, Any]]:
+        """The reading lists the actor may see, own lists first, each with its item count, owner and sharing."""
+        return self.lists.names(actor or system_actor())
+
+    def create_list(self, name: str, description: str = "", *, actor: Actor | None = None,
+                    shared: bool = False) -> None:
+        """Create a reading list owned by the actor, private unless shared (sharing: researchers)."""
+        with self._acting(actor, "lists.own") as who:
+            self.lists.create(name, description, actor=who, shared=shared)
 
     def add_to_list(self, name: str, doc_id: str, *, chunk_id: str | None = None, page: int | None = None,
-                    passage: str | None = None, note: str = "", query: str | None = None) -> int:
+                    passage: str | None = None, note: str = "", query: str | None = None, locator: str | None = None,
+                    actor: Actor | None = None, owner: str | None = None) -> int:
         """Add a document, or one of its passages (with its page), to a reading list."""
-        return self.lists.add(name, doc_id, chunk_id=chunk_id, page=page, passage=passage, note=note, query=query)
+        with self._acting(actor, "lists.own") as who:
+            return self.lists.add(name, doc_id, actor=who, owner=owner, chunk_id=chunk_id, page=page,
+                                  passage=passage, note=note, query=query, locator=locator)
 
-    def list_items(self, name: str) -> list[dict[str, Any]]:
+    def list_item(self, doc_id: str, *, chunk_id: str | None = None, page: int | None = None,
+                  passage: str | None = None, note: str = "", query: str | None = None) -> dict[str, Any]:
+        """A reading-list item for a document or passage, kept outside the knowledge base (a visitor's session)."""
+        return self.lists.item_for(doc_id, chunk_id=chunk_id, page=page, passage=passage, note=note, query=query)
+
+    def list_items(self, name: str, *, actor: Actor | None = None, owner: str | None = None) -> list[dict[str, Any]]:
         """The items of a reading list, in order."""
-        return self.lists.items(name)
+        return self.lists.items(name, actor=actor or system_actor(), owner=owner)
 
-    def rename_list(self, name: str, new_name: str) -> None:
+    def rename_list(self, name: str, new_name: str, *, actor: Actor | None = None, owner: str | None = None) -> None:
         """Give a list a new name."""
-        self.lists.rename(name, new_name)
+        with self._acting(actor, "lists.own") as who:
+            self.lists.rename(name, new_name, actor=who, owner=owner)
 
-    def describe_list(self, name: str, description: str) -> None:
+    def describe_list(self, name: str, description: str, *, actor: Actor | None = None,
+                      owner: str | None = None) -> None:
         """Set a list's description."""
-        self.lists.describe(name, description)
+        with self._acting(actor, "lists.own") as who:
+            self.lists.describe(name, description, actor=who, owner=owner)
 
-    def delete_list(self, name: str) -> None:
+    def share_list(self, name: str, shared: bool = True, *, actor: Actor | None = None,
+                   owner: str | None = None) -> None:
+        """Make a list shared (researchers) or private again (its owner)."""
+        with self._acting(actor, "lists.own") as who:
+            self.lists.share(name, shared, actor=who, owner=owner)
+
+    def assign_list(self, name: str, new_owner: str | None, *, actor: Actor | None = None,
+                    owner: str | None = None) -> None:
+        """Give a list to an account, or to no one with "-" (admins)."""
+        with self._acting(actor, "accounts") as who:
+            self.lists.assign(name, new_owner, actor=who, owner=owner)
+
+    def delete_list(self, name: str, *, actor: Actor | None = None, owner: str | None = None) -> None:
         """Delete a list and its items (the documents stay)."""
-        self.lists.delete(name)
+        with self._acting(actor, "lists.own") as who:
+            self.lists.delete(name, actor=who, owner=owner)
 
-    def remove_from_list(self, name: str, item_id: int) -> None:
+    def remove_from_list(self, name: str, item_id: int, *, actor: Actor | None = None,
+                         owner: str | None = None) -> None:
         """Remove one item from a list."""
-        self.lists.remove(name, item_id)
+        with self._acting(actor, "lists.own") as who:
+            self.lists.remove(name, item_id, actor=who, owner=owner)
 
-    def move_in_list(self, name: str, item_id: int, position: int) -> None:
+    def move_in_list(self, name: str, item_id: int, position: int, *, actor: Actor | None = None,
+                     owner: str | None = None) -> None:
         """Move an item to a 1-based position."""
-        self.lists.move(name, item_id, position)
+        with self._acting(actor, "lists.own") as who:
+            self.lists.move(name, item_id, position, actor=who, owner=owner)
 
-    def annotate(self, name: str, item_id: int, note: str) -> None:
+    def annotate(self, name: str, item_id: int, note: str, *, actor: Actor | None = None,
+                 owner: str | None = None) -> None:
         """Set an item's note."""
-        self.lists.annotate(name, item_id, note)
+        with self._acting(actor, "lists.own") as who:
+            self.lists.annotate(name, item_id, note, actor=who, owner=owner)
 
-    def citation_items(self, name: str) -> list[CitationItem]:
+    def citation_items(self, name: str, *, actor: Actor | None = None, owner: str | None = None) -> list[CitationItem]:
         """The list as citation items."""
-        return self.lists.citation_items(name)
+        return self.lists.citation_items(name, actor=actor or system_actor(), owner=owner)
 
-    def export_list(self, name: str, fmt: str) -> str:
+    def export_list(self, name: str, fmt: str, *, actor: Actor | None = None, owner: str | None = None) -> str:
         """A reading list as Markdown, CSV, BibTeX, RIS or CSL-JSON."""
-        return self.lists.export(name, fmt)
+        return self.lists.export(name, fmt, actor=actor or system_actor(), owner=owner)
 
     def export_results(self, results: SearchResults, fmt: str, *, title: str = "",
                        link: Callable[[Document, int | None], str | None] | None = None) -> str:
@@ -409,6 +478,16 @@ class KnowledgeBase:
         one item per document with its best passage, its page and (given `link`) the address of that page."""
         return self.lists.export_results(results.hits, fmt, query=results.query, title=title, link=link)
 
-    def import_list(self, text: str, name: str, fmt: str | None = None) -> dict[str, int]:
+    def citations_of(self, items: list[dict[str, Any]]) -> list[CitationItem]:
+        """Items kept outside the knowledge base (a visitor's session) as citation items."""
+        return self.lists.as_citations([dict(item) for item in items])
+
+    def export_items(self, name: str, description: str, items: list[dict[str, Any]], fmt: str) -> str:
+        """Items kept outside the knowledge base exported as a list would be."""
+        return export_citations(fmt, name, description, self.citations_of(items))
+
+    def import_list(self, text: str, name: str, fmt: str | None = None, *, actor: Actor | None = None,
+                    owner: str | None = None) -> dict[str, int]:
         """Add CSL-JSON or RIS entries to a list (created if needed), matching documents by URL, symbol or title."""
-        return self.lists.import_entries(text, name, fmt)
+        with self._acting(actor, "lists.own") as who:
+            return self.lists.import_entries(text, name, fmt, actor=who, owner=owner)

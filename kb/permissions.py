@@ -6,6 +6,7 @@ compare roles themselves.
 """
 from __future__ import annotations
 
+import getpass
 from dataclasses import dataclass
 
 from .errors import KBError
@@ -61,6 +62,17 @@ ANONYMOUS = Actor(None)
 def anonymous(via: str = "app", address: str = "") -> Actor:
     """An anonymous visitor on a surface."""
     return Actor(None, ANONYMOUS_ROLE, via, address)
+
+
+def system_actor(name: str | None = None) -> Actor:
+    """The command line's actor: the operating-system user (who has the data directory's files anyway) with the
+    admin role, unless a surface names an account instead."""
+    if name is None:
+        try:
+            name = getpass.getuser()
+        except Exception:  # no user name in this environment (a container without one)
+            name = "local"
+    return Actor(name, "admin", "cli", "local")
 
 
 def has_role(actor: Actor, role: str) -> bool:

@@ -156,8 +156,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("related_recommendation_threshold", 0.75, float,
             "Cosine similarity from which a recommendation in another report is listed as related to one."),
     Setting("researcher_password", "", str,
-            "Password that unlocks researchers' actions in the app (uploading, correcting metadata, fetching full "
-            "texts); empty: not available.", secret=True),
+            "Older installs' one shared password: signing in with it (name left empty) makes a session the shared "
+            "account 'researcher (shared password)' with the researcher role; give each person an account with "
+            "`kb users add` instead and leave this empty.", secret=True),
+    Setting("public_access", "read", str,
+            "What visitors who have not signed in may do in the app and the API: read (search, read documents, "
+            "keep reading lists in their browser session) or none (nothing but the sign-in page)."),
+    Setting("signin_max_failures", 10, int,
+            "Wrong passwords in a row after which an account is locked (for signin_lock_minutes, or until "
+            "`kb users unlock`)."),
+    Setting("signin_lock_minutes", 15.0, float, "How long an account stays locked after too many wrong passwords."),
     Setting("oidc_issuer", "", str,
             "Sign-in with the organisation's identity (OpenID Connect): the identity provider's issuer or its "
             "server metadata address (.../.well-known/openid-configuration); empty: off."),
@@ -281,6 +289,8 @@ class Settings:
                 ) from exc
         if resolved["chunk_overlap"] >= resolved["chunk_tokens"]:
             raise SettingsError("chunk_overlap must be smaller than chunk_tokens")
+        if resolved["public_access"] not in ("read", "none"):
+            raise SettingsError(f"public_access must be read or none, not {resolved['public_access']!r}")
         return cls(resolved)
 
     def __getattr__(self, name: str) -> Any:

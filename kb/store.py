@@ -4,14 +4,17 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
+import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from .accounts import audit
 from .errors import SchemaVersionError
 from .filters import Filters, field_sql, split_values
 from .models import Chunk, Document, Page, PreparedDocument
+from .permissions import Actor, system_actor
 from .recommendations import store as rec_store
 
 SCHEMA_VERSION = 1
@@ -118,6 +121,13 @@ class DocumentStore:
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute("PRAGMA foreign_keys=ON")
+        # who the audit trail names for the changes written now, and what adding a document counts as
+        self.actor: Actor = system_actor()
+        self.activity = "ingest"
+        self._acting = threading.RLock()
+        # one transaction at a time on this connection: a sign-in's count of wrong passwords may come from another
+        # thread of the app while an upload writes
+        self._transacting = threading.Lock()
         self._init_schema()
 
     def _init_schema(self) -> None:
@@ -126,6 +136,7 @@ class DocumentStore:
                 if statement.strip():
                     self.conn.execute(statement)
             rec_store.init_schema(self.conn)
+            audit.init_schema(self.conn)
             row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
             if row is None:
                 self.conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
@@ -142,14 +153,32 @@ class DocumentStore:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One atomic write: committed on success, rolled back on any error."""
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
-            self.conn.execute("COMMIT")
+        with self._transacting:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self.conn.execute("COMMIT")
+
+    @contextmanager
+    def acting(self, actor: Actor | None, activity: str = "ingest") -> Iterator[None]:
+        """Changes written inside are audited as this actor's (`activity`: what adding a document counts as, such
+        as upload or fetch); one actor at a time per store."""
+        with self._acting:
+            before = self.actor, self.activity
+            self.actor, self.activity = actor or system_actor(), activity
+            try:
+                yield
+            finally:
+                self.actor, self.activity = before
+
+    def record(self, action: str, target: str = "", detail: dict[str, Any] | None = None) -> None:
+        """An audit entry of a change that is not a row of this store (a rebuilt index), in its own transaction."""
+        with self.transaction() as conn:
+            audit.record(conn, self.actor, action, target, detail)
 
     # ----- reads -------------------------------------------------------------------------------
     def generation(self) -> int:
@@ -165,6 +194,15 @@ class DocumentStore:
         with self.transaction() as conn:
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('kb_id', ?)", (secrets.token_hex(4),))
         return str(self.conn.execute("SELECT value FROM meta WHERE key='kb_id'").fetchone()["value"])
+
+    def link_key(self) -> str:
+        """A random secret of this knowledge base, made on first use, that signs links to stored originals."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key='link_key'").fetchone()
+        if row:
+            return str(row["value"])
+        with self.transaction() as conn:
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('link_key', ?)", (secrets.token_hex(32),))
+        return str(self.conn.execute("SELECT value FROM meta WHERE key='link_key'").fetchone()["value"])
 
     def bump_generation(self) -> None:
         """Tell every reader that the documents or the indexes changed."""
@@ -415,6 +453,8 @@ class DocumentStore:
                 _write_fingerprint(conn, prepared.fingerprint)
             if related is not None:
                 _replace_relations(conn, doc.doc_id, related)
+            audit.record(conn, self.actor, self.activity, doc.doc_id,
+                         {"source": doc.source, "title": doc.title[:200], "again": old is not None})
         doc.ingested_at = ingested_at
 
     def update_metadata(self, doc: Document) -> None:
@@ -440,6 +480,7 @@ class DocumentStore:
         with self.transaction() as conn:
             conn.executemany("INSERT OR REPLACE INTO corrections VALUES (?,?,?,?)",
                              [(doc_id, k, json.dumps(v, ensure_ascii=False), now) for k, v in values.items()])
+            audit.record(conn, self.actor, "correct", doc_id, {"fields": values})
         return now
 
     def set_fingerprint(self, fp: Any, related: Iterable[tuple[str, str, float]]) -> None:
@@ -485,6 +526,11 @@ class DocumentStore:
         with self.transaction() as conn:
             conn.executemany("UPDATE documents SET state=? WHERE doc_id=?", [(state, d) for d in ids])
             _bump_generation(conn)
+            if state == DELETING:  # the removal is decided here; the rows go once every index has let them go
+                for doc_id in ids:
+                    row = conn.execute("SELECT source, title FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+                    audit.record(conn, self.actor, "remove", doc_id,
+                                 {"source": row["source"], "title": row["title"][:200]} if row else {})
 
     def delete_documents(self, doc_ids: Iterable[str]) -> None:
         """Delete documents with their pages and chunks."""

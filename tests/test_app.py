@@ -191,29 +191,58 @@ def test_overview_has_charts_and_recent_documents(app_home: Path) -> None:
     assert {"By topic", "Recently ingested"} <= {s.value for s in at.subheader}
 
 
+def signed_in_app(home: Path, name: str, role: str = "reader", **params: str) -> AppTest:
+    """The app for a session signed in to an account (made here when it does not exist yet), not run yet."""
+    from kb.permissions import Actor
+
+    with KnowledgeBase(Settings.load({"home": str(home)})) as kb:
+        if not any(row["name"] == name for row in kb.accounts.list()):
+            kb.accounts.add(name, role, f"{name} password")
+    at = app_test(**params)
+    at.session_state["actor"] = Actor(name, role, "app", "local")
+    return at
+
+
 def test_add_to_list_buttons_keep_documents_and_passages(app_home: Path) -> None:
-    at = run_app(q="greenhouses", mode="keyword")
+    at = signed_in_app(app_home, "ana", q="greenhouses", mode="keyword").run()
     next(b for b in at.button if b.label == "+ Add to list").click().run()
     next(b for b in at.button if b.label == "+ passage").click().run()
     with KnowledgeBase(Settings.load({"home": str(app_home)})) as kb:
-        [entry] = kb.reading_lists()
-        items = kb.list_items(entry["name"])
-    assert entry["name"] == "My reading list" and len(items) == 2
+        assert kb.reading_lists() == []  # private to ana: the command line's own user does not see it
+        [entry] = kb.reading_lists(actor=kb.accounts.actor_named("ana"))
+        items = kb.list_items(entry["name"], actor=kb.accounts.actor_named("ana"))
+    assert entry["name"] == "My reading list" and len(items) == 2 and entry["owner"] == "ana" and not entry["shared"]
     assert items[0]["query"] == "greenhouses" and items[0]["page"] is None
     assert items[1]["page"] == 1 and "greenhouses" in items[1]["passage"]
-    lists = run_app(view="lists")
+    lists = signed_in_app(app_home, "ana", view="lists").run()
     assert "Labour exploitation report" in html_of(lists)
+    assert "Labour exploitation report" not in html_of(signed_in_app(app_home, "bo", view="lists").run())
+
+
+def test_anonymous_visitors_keep_lists_in_their_session_only_and_export_them(app_home: Path) -> None:
+    at = run_app(q="greenhouses", mode="keyword")
+    next(b for b in at.button if b.label == "+ Add to list").click().run()
+    next(b for b in at.button if b.label == "+ passage").click().run()
+    kept = at.session_state["session_lists"]["My reading list"]["items"]
+    assert [item["page"] for item in kept] == [None, 1]
+    with KnowledgeBase(Settings.load({"home": str(app_home)})) as kb:
+        assert kb.reading_lists() == [] and not [e for e in kb.accounts.audit() if e["action"].startswith("list")]
+    at.query_params["view"] = "lists"
+    at.run()
+    assert "Labour exploitation report" in html_of(at) and "stay in this browser tab only" in at.caption[0].value
+    assert [b.label for b in at.get("download_button")] == ["Markdown briefing", "CSV", "BibTeX", "RIS", "CSL-JSON"]
+    assert "Labour exploitation report" not in html_of(run_app(view="lists"))  # another session sees none
 
 
 def test_reading_list_page_downloads_notes_reorders_and_flags_removed_documents(app_home: Path) -> None:
     with KnowledgeBase(Settings.load({"home": str(app_home)})) as kb:
-        kb.create_list("Visit", "Field visit")
+        kb.create_list("Visit", "Field visit", shared=True)
         first = kb.search("greenhouses", mode="keyword").hits[0].document
         second = kb.search("shelters", mode="keyword").hits[0].document
         kb.add_to_list("Visit", first.doc_id, page=2, passage="Case workers use indicators.")
         kb.add_to_list("Visit", second.doc_id)
         kb.remove(second.doc_id)
-    at = run_app(view="lists")
+    at = signed_in_app(app_home, "rene", "researcher", view="lists").run()
     assert not at.exception
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["Markdown briefing", "CSV", "BibTeX", "RIS", "CSL-JSON"]
@@ -239,15 +268,17 @@ def test_catalogue_entries_are_marked_and_offer_fetch_to_researchers(tmp_path: P
     assert "catalogue entry — full text not fetched" in html_of(at) and "official link" in html_of(at)
     at = run_app(view="doc", doc=doc.doc_id)
     assert "kb corpus fetch" in at.caption[0].value
-    monkeypatch.setenv("KB_RESEARCHER_PASSWORD", "s3cret")
+    monkeypatch.setenv("KB_RESEARCHER_PASSWORD", "s3cret")  # the shared password of older installs still works
     at = run_app(view="doc", doc=doc.doc_id)
     assert not any(b.label == "Fetch full text" for b in at.button)
-    at.text_input(key="researcher_password").input("wrong")
+    at.text_input(key="sign_in_password").input("wrong")
     next(b for b in at.button if b.label == "Sign in").click().run()
-    assert "Wrong researcher password." in at.error[0].value
-    at.text_input(key="researcher_password").input("s3cret")
+    assert "Wrong name or password." in shown(at.error[0].value)
+    at.text_input(key="sign_in_password").input("s3cret")
     next(b for b in at.button if b.label == "Sign in").click().run()
     assert any(b.label == "Fetch full text" for b in at.button)
+    assert any("researcher (shared password)" in shown(c.value) for c in at.caption)
+    assert any("kb users add" in c.value for c in at.caption)  # the note to migrate
 
 
 def test_the_open_app_finds_what_another_process_ingests(app_home: Path, tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
 """In Chromium at a desktop width (Playwright, Debian's /usr/bin/chromium): the reading-list picker keeps the list a
-visitor made and chose across pages and adds to the list it names; the pages show overview chart labels in full
+signed-in reader made and chose across pages and adds to the list it names; the pages show overview chart labels in full
 and Markdown documents formatted, never as raw Markdown markers."""
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 
 from kb import KnowledgeBase, Settings
 
+from .test_accounts_e2e import sign_in
 from .test_app_e2e import CHROMIUM, OUTPUT, ROOT, serving
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
@@ -29,7 +30,8 @@ def site(tmp_path: Path, corpus_dir: Path):
                          "of trafficking in human beings and prevents the crime.\n")
     with KnowledgeBase(Settings.load({"home": str(home)})) as kb:
         kb.ingest([corpus_dir, long_name, ROOT / "corpus" / "kmop-activate-conference-2022.md"], workers=1)
-        kb.create_list("Existing list")
+        kb.accounts.add("ana", "reader", "ana's password")
+        kb.create_list("Existing list", actor=kb.accounts.actor_named("ana"))
     with serving(home) as base:
         yield base, home
 
@@ -64,7 +66,8 @@ def _items(home: Path, total: int) -> dict[str, int]:
     deadline = time.monotonic() + 30
     while True:
         with KnowledgeBase(Settings.load({"home": str(home)})) as kb:
-            counts = {e["name"]: len(kb.list_items(e["name"])) for e in kb.reading_lists()}
+            ana = kb.accounts.actor_named("ana")
+            counts = {e["name"]: len(kb.list_items(e["name"], actor=ana)) for e in kb.reading_lists(actor=ana)}
         if sum(counts.values()) >= total or time.monotonic() > deadline:
             return counts
         time.sleep(0.3)
@@ -73,7 +76,8 @@ def _items(home: Path, total: int) -> dict[str, int]:
 def test_a_new_reading_list_is_chosen_kept_across_pages_and_added_to(site, desktop) -> None:
     base, home = site
     page = desktop
-    _open(page, f"{base}/?q=greenhouses&mode=keyword", ".kb-title")
+    sign_in(page, f"{base}/?q=greenhouses&mode=keyword", "ana", "ana's password")
+    page.locator(".kb-title").first.wait_for(timeout=90000)
     assert _chosen(page) == "Existing list"
     page.get_by_text("New reading list").first.click()
     page.get_by_label("Name").last.fill(NEW_LIST)

@@ -8,7 +8,7 @@ import pytest
 from kb import KnowledgeBase, Settings
 
 from .fixtures import make_greta_report, make_pdf
-from .test_app import html_of, run_app
+from .test_app import html_of, run_app, signed_in_app
 from .test_recommendations import EN_RECS, NL_RECS
 from .test_relations import report_pages
 
@@ -62,13 +62,18 @@ def test_the_country_topic_grid_links_each_count_to_its_records(recs_home: Path)
 
 
 def test_add_to_list_keeps_the_recommendation_as_a_cited_passage(recs_home: Path) -> None:
-    at = run_app(view="recs", r_strength="urge")
+    at = signed_in_app(recs_home, "ana", view="recs", r_strength="urge").run()
     next(b for b in at.button if b.label == "+ Add to list").click().run()
     assert not at.exception
     with KnowledgeBase(Settings.load({"home": str(recs_home)})) as kb:
-        [item] = kb.list_items("My reading list")
+        ana = kb.accounts.actor_named("ana")
+        [item] = kb.list_items("My reading list", actor=ana)
         assert item["page"] == 2 and item["passage"].startswith("GRETA urges the Dutch authorities")
-        assert "(Recommendation 45, p. 2)" in kb.export_list("My reading list", "markdown")
+        assert "(Recommendation 45, p. 2)" in kb.export_list("My reading list", "markdown", actor=ana)
+    visitor = run_app(view="recs", r_strength="urge")  # a visitor's list is kept in the session, exported alike
+    next(b for b in visitor.button if b.label == "+ Add to list").click().run()
+    [kept] = visitor.session_state["session_lists"]["My reading list"]["items"]
+    assert kept["page"] == 2 and kept["citation"]["locator"] == "Recommendation 45"
 
 
 def test_the_document_view_lists_the_documents_recommendations(recs_home: Path) -> None:
@@ -88,14 +93,16 @@ def test_an_empty_knowledge_base_says_where_recommendations_come_from(tmp_path: 
 
 
 def test_a_recommendation_goes_to_the_reading_list_chosen_in_the_sidebar(recs_home: Path) -> None:
+    at = signed_in_app(recs_home, "ana", view="recs", r_kind="practice")
     with KnowledgeBase(Settings.load({"home": str(recs_home)})) as kb:
-        kb.create_list("Alpha")
-        kb.create_list("Greece briefing")
-    at = run_app(view="recs", r_kind="practice")
+        ana = kb.accounts.actor_named("ana")
+        kb.create_list("Alpha", actor=ana)
+        kb.create_list("Greece briefing", actor=ana)
+    at.run()
     picker = next(s for s in at.selectbox if s.label == "Add results to")
     picker.set_value("Greece briefing").run()
     next(b for b in at.button if b.label == "+ Add to list").click().run()
     with KnowledgeBase(Settings.load({"home": str(recs_home)})) as kb:
-        assert kb.list_items("Alpha") == []
-        [item] = kb.list_items("Greece briefing")
+        assert kb.list_items("Alpha", actor=ana) == []
+        [item] = kb.list_items("Greece briefing", actor=ana)
         assert item["passage"].startswith("GRETA welcomes")

@@ -50,59 +50,24 @@ def test_titles_and_metadata_are_never_read_as_markdown(lure_home: tuple[Path, s
     assert "\\(the default\\)" in pages[3].warning[0].value  # the error's own text is escaped as well
 
 
-def test_shared_lists_need_the_researcher_role_to_delete_or_remove_others_items(tmp_path: Path, corpus_dir: Path,
-                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_shared_lists_are_changed_by_their_owner_and_researchers_only(tmp_path: Path, corpus_dir: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from .test_app import signed_in_app
+
     home = tmp_path / "home"
     with KnowledgeBase(Settings.load({"home": str(home)})) as kb:
         kb.ingest([corpus_dir], workers=1)
-        kb.create_list("Team")
+        kb.create_list("Team", shared=True)  # the command line's user shares a list
         kb.add_to_list("Team", kb.search("greenhouses", mode="keyword").hits[0].document.doc_id)
     monkeypatch.setenv("KB_HOME", str(home))
-    monkeypatch.setenv("KB_RESEARCHER_PASSWORD", "s3cret")
 
-    at = run_app(view="lists")
-    delete = next(b for b in at.button if b.label == "Delete list")
-    [remove] = [b for b in at.button if b.label == "Remove"]
-    assert delete.disabled and remove.disabled  # someone else's item, in a shared list
-    # a visitor still adds to lists, and may remove what they added themselves
-    at.query_params["view"] = "search"
-    at.query_params["q"] = "shelters"
-    at.query_params["mode"] = "keyword"
-    at.run()
-    next(b for b in at.button if b.label == "+ Add to list").click().run()  # into "Team", the list chosen
-    at.query_params.clear()
-    at.query_params["view"] = "lists"
-    at.run()
-    theirs, own = [b for b in at.button if b.label == "Remove"]
-    assert theirs.disabled and not own.disabled
-    own.click().run()
-    with KnowledgeBase(Settings.load({"home": str(home)})) as kb:
-        assert len(kb.list_items("Team")) == 1
-
-    researcher = signed_in(view="lists")
-    assert not any(b.disabled for b in researcher.button if b.label in ("Remove", "Delete list"))
+    for at in (run_app(view="lists"), signed_in_app(home, "rosa", "reader", view="lists").run()):
+        assert "Labour exploitation report" in html_of(at)  # readable by everyone let in
+        assert not [b for b in at.button if b.label in ("Remove", "Delete list", "Save note")]  # not changeable
+    researcher = signed_in_app(home, "rene", "researcher", view="lists").run()
+    assert [b.label for b in researcher.button if b.label in ("Remove", "Delete list")] == ["Delete list", "Remove"]
     next(b for b in researcher.button if b.label == "Delete list").click().run()
     with KnowledgeBase(Settings.load({"home": str(home)})) as kb:
         assert kb.reading_lists() == []
-
-
-def test_wrong_researcher_passwords_slow_down_the_next_attempts(tmp_path: Path,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    from kb.attempts import AttemptLimiter
-    from kb.webapp import researcher
-
-    waits: list[float] = []
-    clock = [0.0]
-
-    def sleep(seconds: float) -> None:
-        waits.append(seconds)
-        clock[0] += seconds
-
-    monkeypatch.setattr(researcher, "LIMITER", AttemptLimiter(clock=lambda: clock[0], sleep=sleep, max_wait=60))
-    kb = KnowledgeBase(Settings.load({"home": str(tmp_path / "home"), "researcher_password": "s3cret"}, environ={}))
-    try:
-        outcomes = [researcher.check_password(kb, guess) for guess in ("a", "b", "c", "d", "s3cret", "e")]
-    finally:
-        kb.close()
-    assert outcomes == [False, False, False, False, True, False]
-    assert waits == [0.0, 0.5, 1.0, 2.0, 4.0, 0.0]  # none before the first attempt, none after the right one
+        [entry] = kb.accounts.audit(action="list.delete")
+        assert (entry["user"], entry["via"], entry["target"]) == ("rene", "app", "Team")

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from kb import KnowledgeBase, Settings
 
 from .fixtures import GRETA_PAGES, make_docx, make_pdf, make_pptx
-from .test_app import app_test, run_app, shown
+from .test_app import run_app, shown, signed_in_app
 from .test_relations import report_pages
 
 
@@ -21,36 +21,49 @@ def app_kb_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def signed_in(**params: str) -> AppTest:
-    at = app_test(**params)
-    at.session_state["researcher"] = True
-    return at.run()
+    """The app run for a session signed in to the researcher account rene."""
+    import os
+
+    return signed_in_app(Path(os.environ["KB_HOME"]), "rene", "researcher", **params).run()
 
 
-def test_without_a_researcher_password_the_page_says_how_to_enable_it(app_kb_home: Path) -> None:
+def test_anonymous_visitors_are_told_how_to_get_an_account_to_upload(app_kb_home: Path) -> None:
     at = run_app(view="upload")
     assert not at.exception
-    assert "KB_RESEARCHER_PASSWORD" in at.info[0].value
+    assert "has none yet" in at.info[0].value and "kb users add NAME --role admin" in at.info[0].value
     assert len(at.get("file_uploader")) == 0
-
-
-def test_only_signed_in_researchers_may_upload(app_kb_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KB_RESEARCHER_PASSWORD", "s3cret")
+    with KnowledgeBase(Settings.load({"home": str(app_kb_home)})) as kb:
+        kb.accounts.add("ada", "admin", "ada's password")
     at = run_app(view="upload")
-    assert "sign in with the researcher password" in at.info[0].value
-    assert len(at.get("file_uploader")) == 0
-    at.text_input(key="researcher_password").input("guess")
+    assert "sign in in the sidebar" in at.info[0].value and any(e.label == "Sign in" for e in at.expander)
+
+
+def _sign_in(at: AppTest, name: str, password: str) -> AppTest:
+    at.text_input(key="sign_in_name").input(name)
+    at.text_input(key="sign_in_password").input(password)
     next(b for b in at.button if b.label == "Sign in").click().run()
-    assert "Wrong researcher password." in at.error[0].value
+    return at
+
+
+def test_only_signed_in_researchers_may_upload(app_kb_home: Path) -> None:
+    with KnowledgeBase(Settings.load({"home": str(app_kb_home)})) as kb:
+        kb.accounts.add("rosa", "reader", "rosa's password")
+        kb.accounts.add("rene", "researcher", "rene's password")
+    at = run_app(view="upload")
     assert len(at.get("file_uploader")) == 0
-    at.text_input(key="researcher_password").input("s3cret")
-    next(b for b in at.button if b.label == "Sign in").click().run()
+    _sign_in(at, "rene", "guess")
+    assert "Wrong name or password." in shown(at.error[0].value) and len(at.get("file_uploader")) == 0
+    _sign_in(at, "rosa", "rosa's password")
+    assert "needs the researcher role; your account has the reader role" in at.info[0].value
+    assert len(at.get("file_uploader")) == 0
+    next(b for b in at.button if b.label == "Sign out").click().run()
+    _sign_in(at, "rene", "rene's password")
     assert len(at.get("file_uploader")) == 1
-    assert any(b.label == "Sign out" for b in at.button)
+    assert any("Signed in as **rene** (researcher)" in c.value for c in at.caption)
 
 
 def test_upload_several_files_check_metadata_and_ingest(app_kb_home: Path, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KB_RESEARCHER_PASSWORD", "s3cret")
     files = {"greta.pdf": make_pdf(tmp_path / "greta.pdf", GRETA_PAGES), "talk.pptx": make_pptx(tmp_path / "t.pptx"),
              "guide.docx": make_docx(tmp_path / "g.docx")}
     at = signed_in(view="upload")
@@ -87,8 +100,7 @@ def test_researchers_correct_metadata_in_the_document_view(app_kb_home: Path, tm
     at = run_app(view="doc", doc=doc_id)
     body = "\n".join(e.proto.body for e in at.get("html"))
     assert "GRETA(2023)05" in body and "detected: page 1:" in body  # evidence beside each value
-    assert "KB_RESEARCHER_PASSWORD" in at.info[0].value  # the correction form says how to enable it
-    monkeypatch.setenv("KB_RESEARCHER_PASSWORD", "s3cret")
+    assert "for accounts with the researcher role" in at.info[0].value  # the correction form says who may correct
     at = signed_in(view="doc", doc=doc_id)
     at.text_input(key=f"correct_{doc_id}_year").input("2024")
     at.text_input(key=f"correct_{doc_id}__name").input("topic")
@@ -99,6 +111,9 @@ def test_researchers_correct_metadata_in_the_document_view(app_kb_home: Path, tm
         doc = kb.get_document(doc_id)
         assert doc.year == 2024 and kb.provenance(doc)["year"]["source"] == "correction"
         assert doc.extra["topic"] == "access to justice"
+        [entry] = kb.accounts.audit(action="correct")  # who corrected what, from the app
+        assert (entry["user"], entry["via"], entry["target"]) == ("rene", "app", doc_id)
+        assert entry["detail"]["fields"] == {"year": 2024, "topic": "access to justice"}
     at.text_input(key=f"correct_{doc_id}_year").input("next year")
     next(b for b in at.button if b.label == "Save corrections").click().run()
     assert "must be a year" in at.error[0].value
@@ -137,7 +152,6 @@ def _ingest_addresses(tmp_path: Path, paths: list[str]) -> tuple[AppTest, object
 
 def test_web_addresses_are_ingested_from_the_upload_page(app_kb_home: Path, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KB_RESEARCHER_PASSWORD", "s3cret")
     monkeypatch.setenv("KB_FETCH_PRIVATE_ADDRESSES", "allow")  # the test's web site is on this machine
     at, site = _ingest_addresses(tmp_path, ["/direct.pdf", "/missing.pdf"])
     assert not at.exception
@@ -148,7 +162,6 @@ def test_web_addresses_are_ingested_from_the_upload_page(app_kb_home: Path, tmp_
 
 def test_a_record_file_is_ingested_record_by_record_without_a_form(app_kb_home: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KB_RESEARCHER_PASSWORD", "s3cret")
     records = b'{"_id": "a", "title": "Debt bondage", "text": "Debt bondage in brick kilns."}\n' \
               b'{"_id": "b", "title": "Organ removal", "text": "Trafficking for organ removal is rare."}\n'
     at = signed_in(view="upload")
@@ -163,7 +176,6 @@ def test_a_record_file_is_ingested_record_by_record_without_a_form(app_kb_home: 
 
 def test_the_app_refuses_addresses_on_its_own_network_by_default(app_kb_home: Path, tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KB_RESEARCHER_PASSWORD", "s3cret")
     at, site = _ingest_addresses(tmp_path, ["/direct.pdf"])
     report = at.code[0].value
     assert "failed" in report and "private or local network" in report and "fetch_private_addresses" in report

@@ -138,6 +138,8 @@ def test_fetch_follows_landing_pages_and_reports_every_entry(fetch_kb, site: Sit
     assert begging.extra["catalogue_id"] == "article"
     assert "var x" not in kb.pages(begging.doc_id)[0].text and "Menu" not in kb.pages(begging.doc_id)[0].text
     assert kb.check()["ok"]
+    fetched = {e["target"] for e in kb.accounts.audit(action="fetch")}  # each fetch in the audit trail
+    assert fetched == {d.doc_id for k, d in after.items() if d.extra["catalogue_status"] == "full text fetched"}
     # re-ingesting the catalogue keeps the fetched texts; fetching again skips them
     assert kb.ingest([catalogue], workers=1).counts()["unchanged"] == len(ENTRIES)
     assert kb.search("greenhouses", mode="keyword", k=20).hits

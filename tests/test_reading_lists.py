@@ -210,7 +210,7 @@ def test_cli_list_commands(home: Path, tmp_path: Path, corpus_dir: Path) -> None
     run("list", "note", "Copy", "3", "changed")
     run("list", "remove", "Copy", "4")
     run("list", "rename", "Copy", "Copy 2")
-    assert "Copy 2  (1 items)" in run("list", "ls")
+    assert "Copy 2  (1 items; private" in run("list", "ls")
     run("list", "delete", "Copy 2")
     missing = runner.invoke(main, ["--home", str(home), "list", "show", "Nope"])
     assert missing.exit_code == 1 and "no reading list 'Nope'" in missing.stderr

@@ -74,9 +74,31 @@ def test_others_guessing_keeps_the_researcher_out_for_seconds_at_most_and_never_
 
 
 def test_ipv6_clients_are_counted_by_their_network() -> None:
-    from kb.webapp.researcher import client_key_of
+    from kb.webapp.session_actor import client_key_of
 
     assert client_key_of("2001:db8:1:2::17", "") == client_key_of("2001:db8:1:2:ffff::1", "")
     assert client_key_of("2001:db8:1:3::17", "") != client_key_of("2001:db8:1:2::17", "")
     assert client_key_of(None, "203.0.113.7, 10.0.0.1") == "10.0.0.1"  # the address the local proxy saw
     assert client_key_of("198.51.100.4", "203.0.113.7") == "198.51.100.4"  # not behind a local proxy: no header
+
+
+def test_guessers_turned_away_before_their_first_check_leave_the_fresh_lane_to_newcomers() -> None:
+    clock = _Clock()
+    limiter = _limiter(clock, spacing=0.5, max_wait=5)
+    refused = []
+    for n in range(40):  # forty fresh addresses at once: the fresh lane takes eleven, the others are turned away
+        try:
+            limiter.attempt(f"10.0.2.{n}", lambda: False)
+        except TooManyAttempts:
+            refused.append(n)
+    assert len(refused) == 29
+    clock.now += 6.0
+    for n in refused:  # they come back, and keep coming
+        try:
+            limiter.attempt(f"10.0.2.{n}", lambda: False)
+        except TooManyAttempts:
+            pass
+    clock.starts[:] = []
+    assert limiter.attempt("192.168.4.4", lambda: True)  # a newcomer with the right password
+    [(_, start)] = clock.starts
+    assert start - clock.now <= 0.5  # at once: the fresh lane was not refilled by the guessers' returns

@@ -13,7 +13,7 @@ import click
 
 from ..errors import KBError
 from ..facade import KnowledgeBase
-from ..permissions import Actor
+from ..permissions import Actor, system_actor
 from ..settings import Settings, mask_secrets
 
 
@@ -52,9 +52,23 @@ def cli_actor() -> Actor:
 class Context:
     """The command's data directory and its knowledge base, opened on first use."""
 
-    def __init__(self, home: str | None):
+    def __init__(self, home: str | None, as_name: str | None = None):
         self.home = home
+        self.as_name = as_name
+        self.owner: str | None = None  # `kb list --owner`
         self._kb: KnowledgeBase | None = None
+
+    @property
+    def actor(self) -> Actor:
+        """Who this command acts as: the account of --as, else the operating-system user as admin (who has the
+        data directory's files anyway)."""
+        if self.as_name is None:
+            return system_actor()
+        return self.kb.accounts.actor_named(self.as_name, via="cli")
+
+    def as_actor(self, owner: bool = True) -> dict[str, Any]:
+        """The actor (and the list owner asked for) as keyword arguments of a facade call."""
+        return {"actor": self.actor, **({"owner": self.owner} if owner else {})}
 
     @property
     def kb(self) -> KnowledgeBase:

@@ -13,19 +13,24 @@ from ..models import RecordOptions
 from ..settings import Settings, mask_secrets
 from ..text.language import language_name
 from .alerts import alerts
+from .accounts import audit_command, users_group
+from .lists import list_group
 from .recommendations import recommendations
-from .common import Context, KBGroup, emit_data, emit_json, say, use_color
+from .common import Context, KBGroup, emit_json, say, use_color
 
 
 @click.group(cls=KBGroup)
 @click.option("--home", envvar="KB_HOME", type=click.Path(file_okay=False), default=None,
               help="Data directory (default: setting `home`, ~/.atkb; env KB_HOME).")
+@click.option("--as", "as_name", default=None, metavar="NAME",
+              help="Act as this account (its role applies, the audit trail names it); default: the operating-system "
+                   "user with the admin role.")
 @click.version_option(package_name="atkb")
 @click.pass_context
-def main(ctx: click.Context, home: str | None) -> None:
+def main(ctx: click.Context, home: str | None, as_name: str | None) -> None:
     """atkb: search anti-trafficking reports by meaning and by keyword, with page-exact passages."""
     os.umask(0o077)  # the data directory and everything written into it are private to this user
-    ctx.obj = Context(home)
+    ctx.obj = Context(home, as_name)
     ctx.call_on_close(ctx.obj.close)
 
 
@@ -63,7 +68,8 @@ def ingest(obj: Context, targets: tuple[str, ...], meta_file: str | None, id_fie
         raise click.UsageError("Missing argument 'TARGETS...': give the files, folders or web addresses to ingest")
     show_progress = sys.stderr.isatty() if progress is None else progress
     report = obj.kb.ingest(list(targets), meta_file=meta_file, progress=show_progress, workers=workers,
-                           record_options=RecordOptions(id_field, title_field, fields), ray=ray_address)
+                           record_options=RecordOptions(id_field, title_field, fields), ray=ray_address,
+                           actor=obj.actor)
     if as_json:
         emit_json(report.to_dict())
         return
@@ -99,7 +105,7 @@ def meta_command(obj: Context, doc: str, assignments: tuple[str, ...], as_json: 
             raise click.BadParameter(f"{assignment!r} is not field=value", param_hint="ASSIGNMENTS")
         values[name.strip()] = value
     kb = obj.kb
-    document = kb.correct_metadata(doc, values) if values else kb.resolve_document(doc)
+    document = kb.correct_metadata(doc, values, actor=obj.actor) if values else kb.resolve_document(doc)
     fields = document.described_fields()
     related = kb.related([document.doc_id])[document.doc_id]
     if as_json:
@@ -227,7 +233,7 @@ def remove(obj: Context, refs: tuple[str, ...], as_json: bool) -> None:
     """Delete documents (by doc_id or ingested path) from the store and every index."""
     removed = []
     for ref in refs:
-        doc = obj.kb.remove(ref)
+        doc = obj.kb.remove(ref, actor=obj.actor)
         removed.append({"doc_id": doc.doc_id, "title": doc.title, "source": doc.source})
         if not as_json:
             say(f"removed {doc.doc_id} {doc.title or doc.source}")
@@ -367,7 +373,7 @@ def reindex(obj: Context, only_vectors: bool, only_keyword: bool, only_links: bo
             tqdm(total=stats["chunks"], unit="chunk", desc="embed  ", file=sys.stderr,
                  disable=not (show and do_vectors)) as embed_bar:
         n = obj.kb.reindex(progress=bar.update, keyword=do_keyword, vectors=do_vectors,
-                           embed_progress=embed_bar.update)
+                           embed_progress=embed_bar.update, actor=obj.actor)
     say(f"reindexed {n} document(s)")
 
 
@@ -399,169 +405,11 @@ def settings(obj: Context) -> None:
     for s in SETTINGS:
         value = "********" if s.secret and resolved[s.name] else mask_secrets(repr(resolved[s.name]))
         say(f"{s.name} = {value}  ({s.env_var}) {s.help}")
+    if resolved["researcher_password"]:
+        say("note: researcher_password is the shared password of older installs; give each person an account "
+            "(`kb users add NAME --role researcher`), then remove the setting")
     if resolved["embedder"] == "sentence-transformers" and resolved["semantic"]:
         say(f"embedding runtime in use: {runtime_line(obj.kb.embedding_runtime(measure=False))}")
-
-
-@main.group(name="list", cls=KBGroup)
-def list_group() -> None:
-    """Reading lists: create, add, show, export to citation managers, import."""
-
-
-@list_group.command(name="ls")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.pass_obj
-def list_ls(obj: Context, as_json: bool) -> None:
-    """Every reading list with its number of items."""
-    lists = obj.kb.reading_lists()
-    if as_json:
-        emit_json({"lists": lists})
-        return
-    for entry in lists:
-        say(f"{entry['name']}  ({entry['items']} items){'  — ' + entry['description'] if entry['description'] else ''}")
-    if not lists:
-        say("no reading lists yet: kb list create NAME")
-
-
-@list_group.command(name="create")
-@click.argument("name")
-@click.option("--description", default="", help="What the list is for.")
-@click.pass_obj
-def list_create(obj: Context, name: str, description: str) -> None:
-    """Create a reading list."""
-    obj.kb.create_list(name, description)
-    say(f"created reading list {name!r}")
-
-
-@list_group.command(name="rename")
-@click.argument("name")
-@click.argument("new_name")
-@click.pass_obj
-def list_rename(obj: Context, name: str, new_name: str) -> None:
-    """Rename a reading list."""
-    obj.kb.rename_list(name, new_name)
-    say(f"renamed {name!r} to {new_name!r}")
-
-
-@list_group.command(name="describe")
-@click.argument("name")
-@click.argument("description")
-@click.pass_obj
-def list_describe(obj: Context, name: str, description: str) -> None:
-    """Set a reading list's description."""
-    obj.kb.describe_list(name, description)
-    say(f"described {name!r}")
-
-
-@list_group.command(name="delete")
-@click.argument("name")
-@click.pass_obj
-def list_delete(obj: Context, name: str) -> None:
-    """Delete a reading list (the documents stay in the knowledge base)."""
-    obj.kb.delete_list(name)
-    say(f"deleted reading list {name!r}")
-
-
-@list_group.command(name="add")
-@click.argument("name")
-@click.argument("doc_id")
-@click.option("--page", type=click.IntRange(1), default=None, help="Keep a passage: the page it is on.")
-@click.option("--passage", default=None, help="The passage's text (quoted in exports).")
-@click.option("--note", default="", help="Your note on this item.")
-@click.option("--query", default=None, help="The search that found it.")
-@click.pass_obj
-def list_add(obj: Context, name: str, doc_id: str, page: int | None, passage: str | None, note: str,
-             query: str | None) -> None:
-    """Add a document (or, with --page, one of its passages) to a reading list."""
-    doc = obj.kb.resolve_document(doc_id)
-    item_id = obj.kb.add_to_list(name, doc.doc_id, page=page, passage=passage, note=note, query=query)
-    say(f"added item {item_id}: {doc.title or doc.source}{f' (p. {page})' if page else ''}")
-
-
-@list_group.command(name="remove")
-@click.argument("name")
-@click.argument("item_id", type=int)
-@click.pass_obj
-def list_remove(obj: Context, name: str, item_id: int) -> None:
-    """Remove an item (by the id `kb list show` prints)."""
-    obj.kb.remove_from_list(name, item_id)
-    say(f"removed item {item_id}")
-
-
-@list_group.command(name="move")
-@click.argument("name")
-@click.argument("item_id", type=int)
-@click.argument("position", type=click.IntRange(1))
-@click.pass_obj
-def list_move(obj: Context, name: str, item_id: int, position: int) -> None:
-    """Move an item to a position (1 is first)."""
-    obj.kb.move_in_list(name, item_id, position)
-    say(f"moved item {item_id} to position {position}")
-
-
-@list_group.command(name="note")
-@click.argument("name")
-@click.argument("item_id", type=int)
-@click.argument("note")
-@click.pass_obj
-def list_note(obj: Context, name: str, item_id: int, note: str) -> None:
-    """Set the note of an item."""
-    obj.kb.annotate(name, item_id, note)
-    say(f"noted item {item_id}")
-
-
-@list_group.command(name="show")
-@click.argument("name")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.pass_obj
-def list_show(obj: Context, name: str, as_json: bool) -> None:
-    """The items of a reading list, in order."""
-    items = obj.kb.citation_items(name)
-    if as_json:
-        from dataclasses import asdict
-
-        emit_json({"name": name, "items": [asdict(i) for i in items]})
-        return
-    for item in items:
-        page = f", p. {item.page}" if item.page else ""
-        gone = "  [no longer in the knowledge base]" if not item.in_knowledge_base else ""
-        say(f"{item.position}. [item {item.item_id}] {item.title} ({item.organisation or '-'}, "
-                   f"{item.year or 'n.d.'}{page}){gone}")
-        if item.note:
-            say(f"   note: {item.note}")
-
-
-@list_group.command(name="export")
-@click.argument("name")
-@click.option("--format", "fmt", type=click.Choice(["markdown", "csv", "bibtex", "ris", "csl-json"]),
-              default="markdown", show_default=True, help="Export format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Write to this file (default: standard output).")
-@click.pass_obj
-def list_export(obj: Context, name: str, fmt: str, output: str | None) -> None:
-    """Export a reading list for citation managers, spreadsheets or a briefing."""
-    text = obj.kb.export_list(name, fmt)
-    if output:
-        Path(output).write_bytes(text.encode("utf-8"))
-        say(f"wrote {output}", err=True)
-    else:
-        emit_data(text)
-
-
-@list_group.command(name="import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--name", default=None, help="The list to add to (created if needed; default: the file's name).")
-@click.option("--format", "fmt", type=click.Choice(["csl-json", "ris"]), default=None,
-              help="Input format (default: guessed from the content).")
-@click.pass_obj
-def list_import(obj: Context, file: str, name: str | None, fmt: str | None) -> None:
-    """Import CSL-JSON or RIS into a reading list, matching documents already in the knowledge base."""
-    from ..citations import decode_import
-
-    path = Path(file)
-    result = obj.kb.import_list(decode_import(path.read_bytes(), str(path)), name or path.stem, fmt)
-    say(f"imported {result['items']} item(s) into {name or path.stem!r}: {result['matched']} matched a "
-               f"document, {result['unmatched']} kept as citations only")
 
 
 DEFAULT_CATALOGUE = Path(__file__).resolve().parents[2] / "corpus" / "key-documents.catalogue.csv"
@@ -642,7 +490,7 @@ def corpus_add(obj: Context, url: str, organisation: str, document_type: str, ti
         "id": entry_id or slug(title), "title": title, "organisation": organisation,
         "document_type": document_type, "country": country, "round": round_, "symbol": symbol, "year": year,
         "language": language, "url": url, "url_kind": kind, "evidence": "", "notes": notes})
-    obj.kb.ingest([catalogue])
+    obj.kb.ingest([catalogue], actor=obj.actor)
     say(f"added {entry.id} to {catalogue}; it is searchable now, `kb corpus fetch {entry.id}` gets its text")
 
 
@@ -656,7 +504,7 @@ def corpus_fetch(obj: Context, ids: tuple[str, ...], refetch: bool, as_json: boo
     from tqdm import tqdm
 
     with tqdm(unit="entry", desc="fetch", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
-        report = obj.kb.fetch_catalogue(list(ids) or None, progress=bar.update, refetch=refetch)
+        report = obj.kb.fetch_catalogue(list(ids) or None, progress=bar.update, refetch=refetch, actor=obj.actor)
     if as_json:
         emit_json(report.to_dict())
         return
@@ -702,3 +550,6 @@ def serve(obj: Context, port: int, host: str, headless: bool) -> None:
 
 main.add_command(recommendations)
 main.add_command(alerts)
+main.add_command(list_group)
+main.add_command(users_group)
+main.add_command(audit_command)

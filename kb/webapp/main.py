@@ -15,22 +15,25 @@ from .charts import bars_by_name, bars_by_year
 from .markdown_text import is_markdown, markdown_html
 from .render import STYLE, escape, highlighted, passage_html, plain, related_html, title_html, when
 from .metadata_form import changed_fields, metadata_inputs
-from .researcher import is_researcher, may_manage_lists, own_items, require_researcher, sign_in_sidebar
+from .list_access import lists_for
+from .session_actor import current_actor, may
+from .signin import require_action, sign_in_page, sign_in_sidebar
 from .state import FILTER_FIELDS, WRITE_LOCK, PAGE_SIZE, SearchState, current_kb, pdf_link
 from .recommendations import document_recommendations, recommendations_view
 from .saved_searches import save_search_panel, saved_searches_section
 from .upload import upload_view
 from .downloads import download_results
 from kb.api.links import landing_link
+from .admin import admin_view
 
 # metadata fields whose name alone does not read well in the document view
 FIELD_LABELS = {"organisation_name": "Organisation (full name)", "doc_type": "Document type"}
 MODE_LABELS = {"hybrid": "Hybrid", "keyword": "Keyword", "semantic": "Meaning"}
 FACET_LABELS = {"topic": "Topic", "organisation": "Organisation", "country": "Country", "language": "Language",
                 "doc_type": "Document type"}
-VIEWS = ("search", "doc", "recs", "topics", "overview", "lists", "upload")
+VIEWS = ("search", "doc", "recs", "topics", "overview", "lists", "upload", "admin")
 NAV_LABELS = {"search": "Search", "recs": "Recommendations", "topics": "Browse by topic",
-              "overview": "Corpus overview", "lists": "Reading lists", "upload": "Add documents"}
+              "overview": "Corpus overview", "lists": "Reading lists", "upload": "Add documents", "admin": "Accounts and audit"}
 FOUND_VIA = {"translated_query": "found by your query's translation",
              "translation_link": "the edition in another language of a result",
              "other_language": "found by your words or their meaning"}
@@ -48,11 +51,15 @@ def main() -> None:
     st.set_page_config(page_title="atkb — anti-trafficking knowledge base", page_icon="🔎", layout="wide")
     st.html(STYLE)
     kb = current_kb()
+    if not may(kb, "read"):  # public_access = none: nothing but the sign-in page for anonymous visitors
+        sign_in_page(kb)
+        return
     view = st.query_params.get("view", "search")
+    labels = {v: label for v, label in NAV_LABELS.items() if v != "admin" or may(kb, "accounts")}
     with st.sidebar:
         st.markdown("### atkb")
         st.session_state["nav"] = NAV_LABELS[{"doc": "search"}.get(view, view) if view in VIEWS else "search"]
-        st.radio("Go to", list(NAV_LABELS.values()), key="nav", on_change=_navigate)
+        st.radio("Go to", list(labels.values()), key="nav", on_change=_navigate)
     sign_in_sidebar(kb)
     if view == "doc":
         document_view(kb)
@@ -68,6 +75,8 @@ def main() -> None:
         lists_view(kb)
     elif view == "upload":
         upload_view(kb)
+    elif view == "admin":
+        admin_view(kb)
     else:
         search_view(kb)
 
@@ -252,7 +261,7 @@ CHOSEN_LIST = "reading_list"  # the list "+ Add to list" adds to: kept in the se
 
 def _chosen_list(kb: KnowledgeBase) -> str | None:
     """The reading list chosen in the sidebar (the first list when none is chosen or the chosen one is gone)."""
-    names = [entry["name"] for entry in kb.reading_lists()]
+    names = [entry["name"] for entry in lists_for(kb).names() if entry["may_change"]]
     chosen = st.session_state.get(CHOSEN_LIST)
     if chosen not in names:
         chosen = names[0] if names else None
@@ -269,7 +278,7 @@ def _list_picker(kb: KnowledgeBase) -> None:
     page to page (a widget's own state is dropped on a page that does not show it), and a new list is chosen."""
     st.markdown("#### Reading list")
     chosen = _chosen_list(kb)
-    names = [entry["name"] for entry in kb.reading_lists()]
+    names = [entry["name"] for entry in lists_for(kb).names() if entry["may_change"]]
     if names:
         st.session_state["reading_list_picker"] = chosen
         st.selectbox("Add results to", names, key="reading_list_picker", on_change=_pick_list)
@@ -278,7 +287,7 @@ def _list_picker(kb: KnowledgeBase) -> None:
         if st.button("Create", key="create_list") and name.strip():
             try:
                 with WRITE_LOCK:
-                    kb.create_list(name.strip())
+                    lists_for(kb).create(name.strip())
                 st.session_state[CHOSEN_LIST] = name.strip()
                 st.rerun()
             except KBError as exc:
@@ -289,15 +298,14 @@ def _add_button(kb: KnowledgeBase, label: str, key: str, doc_id: str, query: str
                 passage: Passage | None = None) -> None:
     if st.button(label, key=key, help="Keep this in the reading list chosen in the sidebar"):
         try:
-            name = _chosen_list(kb)
+            name, lists = _chosen_list(kb), lists_for(kb)
             with WRITE_LOCK:
                 if not name:
                     name = st.session_state[CHOSEN_LIST] = "My reading list"
-                    kb.create_list(name)
-                item_id = kb.add_to_list(name, doc_id, chunk_id=passage.chunk_id if passage else None,
-                                         page=passage.page if passage else None,
-                                         passage=passage.text if passage else None, query=query)
-            own_items().add(item_id)
+                    lists.create(name)
+                lists.add(name, doc_id, chunk_id=passage.chunk_id if passage else None,
+                          page=passage.page if passage else None, passage=passage.text if passage else None,
+                          query=query)
             st.toast(f"Added to “{plain(name)}”")
         except KBError as exc:
             st.error(plain(exc))
@@ -444,7 +452,7 @@ def _metadata_table(kb: KnowledgeBase, doc: Any) -> None:
 def _correction_form(kb: KnowledgeBase, doc: Any) -> None:
     """Researchers correct metadata here; corrections are kept when the document is ingested again."""
     with st.expander("Correct metadata"):
-        if not require_researcher(kb, "Correcting metadata"):
+        if not require_action(kb, "correct", "Correcting metadata"):
             return
         values = {"title": doc.title, **doc.metadata()}
         with st.form(f"correct_{doc.doc_id}"):
@@ -463,7 +471,7 @@ def _correction_form(kb: KnowledgeBase, doc: Any) -> None:
                 return
             try:
                 with WRITE_LOCK:
-                    kb.correct_metadata(doc.doc_id, changes)
+                    kb.correct_metadata(doc.doc_id, changes, actor=current_actor(kb))
             except KBError as exc:
                 st.error(plain(exc))
                 return
@@ -476,14 +484,14 @@ def _fetch_action(kb: KnowledgeBase, doc: Any) -> None:
     cid = doc.extra.get("catalogue_id")
     with st.container(border=True):
         st.markdown("**Full text not fetched yet**")
-        if not is_researcher(kb):
-            st.caption("Fetching is for researchers: sign in with the researcher password in the sidebar (set "
-                       f"`researcher_password` to enable it), or run `kb corpus fetch {cid}` on the command line.")
+        if not may(kb, "ingest"):
+            st.caption("Fetching is for researchers: sign in with a researcher account in the sidebar, or run "
+                       f"`kb corpus fetch {cid}` on the command line.")
             return
         if st.button("Fetch full text", key=f"fetch_{cid}"):
             try:
                 with st.spinner("Fetching…"), WRITE_LOCK:
-                    report = kb.fetch_catalogue([cid])
+                    report = kb.fetch_catalogue([cid], actor=current_actor(kb))
             except KBError as exc:
                 st.error(plain(exc))
                 return
@@ -562,79 +570,100 @@ EXPORT_LABELS = {"markdown": "Markdown briefing", "csv": "CSV", "bibtex": "BibTe
 
 def lists_view(kb: KnowledgeBase) -> None:
     st.title("Reading lists")
-    lists = kb.reading_lists()
+    access = lists_for(kb)
+    if not access.kept:
+        st.caption("Lists you make without signing in stay in this browser tab only: export them before you leave, "
+                   "or sign in to keep them.")
+    lists = access.names()
     _new_list_form(kb, expanded=not lists)
     if not lists:
         st.info("No reading list yet: use “+ Add to list” on a search result, or create one above.")
         saved_searches_section(kb)
         return
-    names = [entry["name"] for entry in lists]
-    if st.session_state.get("lists_view_name") not in names:
-        st.session_state["lists_view_name"] = names[0]
-    name = st.selectbox("List", names, key="lists_view_name")
-    entry = next(e for e in lists if e["name"] == name)
-    items = kb.citation_items(name)
+    labels = {_list_label(e, current_actor(kb).name): e for e in lists}
+    if st.session_state.get("lists_view_name") not in labels:
+        st.session_state["lists_view_name"] = next(iter(labels))
+    entry = labels[st.selectbox("List", list(labels), key="lists_view_name")]
+    name = entry["name"]
+    # a kept list is named with its owner ("-": no one), since names repeat across owners; a session's list by name
+    entry["ref"] = (entry["owner"] or "-") if access.kept or entry["shared"] else None
+    items = access.citation_items(name, owner=entry["ref"])
     if entry["description"]:
         st.html(f"<p>{escape(entry['description'])}</p>")
     st.caption(f"{len(items)} item(s)")
-    _export_buttons(kb, name)
-    _list_settings(kb, name, entry["description"])
+    _export_buttons(access, name, entry["ref"])
+    if entry["may_change"]:
+        _list_settings(kb, access, entry)
     for n, item in enumerate(items):
-        _list_item(kb, name, item, first=n == 0, last=n == len(items) - 1)
+        _list_item(access, entry, item, first=n == 0, last=n == len(items) - 1)
     saved_searches_section(kb)
+
+
+def _list_label(entry: dict[str, Any], me: str | None) -> str:
+    """A list's name as the picker shows it: whose it is when it is not the visitor's own."""
+    if entry["owner"] == me or (entry["owner"] is None and not entry["shared"]):
+        return entry["name"] + ("" if not entry["shared"] else " (shared)")
+    return f"{entry['name']} (shared by {entry['owner'] or 'the team'})"
 
 
 def _new_list_form(kb: KnowledgeBase, expanded: bool) -> None:
     with st.expander("New reading list", expanded=expanded):
-        new_name = st.text_input("Name", key="lists_new_name")
-        new_description = st.text_input("Description", key="lists_new_description")
+        new_name = st.text_input("Name", key="lists_new_name", max_chars=200)
+        new_description = st.text_input("Description", key="lists_new_description", max_chars=2000)
         if st.button("Create list", key="lists_create") and new_name.strip():
             try:
                 with WRITE_LOCK:
-                    kb.create_list(new_name.strip(), new_description)
-                st.session_state["lists_view_name"] = st.session_state[CHOSEN_LIST] = new_name.strip()
+                    lists_for(kb).create(new_name.strip(), new_description)
+                st.session_state[CHOSEN_LIST] = new_name.strip()
+                st.session_state.pop("lists_view_name", None)
                 st.rerun()
             except KBError as exc:
                 st.error(plain(exc))
 
 
-def _export_buttons(kb: KnowledgeBase, name: str) -> None:
+def _export_buttons(access: Any, name: str, owner: str | None) -> None:
     from kb.citations import EXTENSIONS, MEDIA_TYPES
 
     # a row that wraps rather than columns: a label is never cut to a column's width ("Download Markdo…")
     row = st.container(horizontal=True, wrap=True, gap="small")
     row.markdown("Download:")
     for fmt, label in EXPORT_LABELS.items():
-        data = kb.export_list(name, fmt)
+        data = access.export(name, fmt, owner=owner)
         row.download_button(label, data=data.encode("utf-8"), file_name=f"{_file_stem(name)}.{EXTENSIONS[fmt]}",
                             mime=MEDIA_TYPES[fmt], key=f"export_{fmt}", width="content")
 
 
-def _list_settings(kb: KnowledgeBase, name: str, description: str) -> None:
-    with st.expander("Rename, describe or delete this list"):
-        renamed = st.text_input("Name", value=name, key=f"rename_{name}")
-        described = st.text_area("Description", value=description, key=f"describe_{name}")
-        c1, c2 = st.columns(2)
+def _list_settings(kb: KnowledgeBase, access: Any, entry: dict[str, Any]) -> None:
+    name, owner = entry["name"], entry["ref"]
+    with st.expander("Rename, describe, share or delete this list"):
+        renamed = st.text_input("Name", value=name, key=f"rename_{name}", max_chars=200)
+        described = st.text_area("Description", value=entry["description"], key=f"describe_{name}", max_chars=2000)
+        c1, c2, c3 = st.columns(3)
         if c1.button("Save", key=f"save_list_{name}"):
-            try:
-                with WRITE_LOCK:
-                    kb.describe_list(name, described)
-                    if renamed.strip() != name:
-                        kb.rename_list(name, renamed.strip())
-                st.session_state.pop("lists_view_name", None)
-                st.rerun()
-            except KBError as exc:
-                st.error(plain(exc))
-        allowed = may_manage_lists(kb)
-        if c2.button("Delete list", key=f"delete_list_{name}", type="secondary", disabled=not allowed,
-                     help=None if allowed else "Deleting a shared list is for researchers: sign in in the sidebar"):
-            with WRITE_LOCK:
-                kb.delete_list(name)
-            st.session_state.pop("lists_view_name", None)
-            st.rerun()
+            _list_action(lambda: (access.describe(name, described, owner=owner),
+                                  renamed.strip() != name and access.rename(name, renamed.strip(), owner=owner)))
+        if access.kept and (entry["shared"] or may(kb, "lists.shared")) and \
+                (not entry["shared"] or entry["owner"] == current_actor(kb).name):
+            label = "Make private" if entry["shared"] else "Share with the team"
+            if c2.button(label, key=f"share_list_{name}"):
+                _list_action(lambda: access.share(name, not entry["shared"], owner=owner))
+        if c3.button("Delete list", key=f"delete_list_{name}", type="secondary"):
+            _list_action(lambda: access.delete(name, owner=owner))
 
 
-def _list_item(kb: KnowledgeBase, name: str, item: Any, first: bool, last: bool) -> None:
+def _list_action(act: Any) -> None:
+    try:
+        with WRITE_LOCK:
+            act()
+    except KBError as exc:
+        st.error(plain(exc))
+        return
+    st.session_state.pop("lists_view_name", None)
+    st.rerun()
+
+
+def _list_item(access: Any, entry: dict[str, Any], item: Any, first: bool, last: bool) -> None:
+    name, owner = entry["name"], entry["ref"]
     with st.container(border=True):
         where = f" — p. {item.page}" if item.page else ""
         facts = ", ".join(str(v) for v in (item.organisation, item.year, item.symbol) if v)
@@ -646,23 +675,23 @@ def _list_item(kb: KnowledgeBase, name: str, item: Any, first: bool, last: bool)
             st.html(f"<blockquote>{highlighted(item.passage, [])}</blockquote>")
         if item.query:
             st.html(f"<span class='kb-facts'>found with “{escape(item.query)}”</span>")
-        note = st.text_input("Note", value=item.note, key=f"note_{item.item_id}")
-        may_remove = may_manage_lists(kb) or item.item_id in own_items()
+        if not entry["may_change"]:
+            if item.note:
+                st.html(f"<div class='kb-facts'>Note: {escape(item.note)}</div>")
+            return
+        note = st.text_input("Note", value=item.note, key=f"note_{item.item_id}", max_chars=5000)
         c1, c2, c3, c4 = st.columns(4)
         actions = [(note != item.note and c1.button("Save note", key=f"save_note_{item.item_id}"),
-                    lambda: kb.annotate(name, item.item_id, note)),
+                    lambda: access.annotate(name, item.item_id, note, owner=owner)),
                    (not first and c2.button("Move up", key=f"up_{item.item_id}"),
-                    lambda: kb.move_in_list(name, item.item_id, item.position - 1)),
+                    lambda: access.move(name, item.item_id, item.position - 1, owner=owner)),
                    (not last and c3.button("Move down", key=f"down_{item.item_id}"),
-                    lambda: kb.move_in_list(name, item.item_id, item.position + 1)),
-                   (c4.button("Remove", key=f"remove_{item.item_id}", disabled=not may_remove,
-                              help=None if may_remove else "Removing what others added is for researchers"),
-                    lambda: kb.remove_from_list(name, item.item_id))]
+                    lambda: access.move(name, item.item_id, item.position + 1, owner=owner)),
+                   (c4.button("Remove", key=f"remove_{item.item_id}"),
+                    lambda: access.remove(name, item.item_id, owner=owner))]
         for pressed, act in actions:
             if pressed:
-                with WRITE_LOCK:
-                    act()
-                st.rerun()
+                _list_action(act)
 
 
 def _file_stem(name: str) -> str:

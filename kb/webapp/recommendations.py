@@ -15,7 +15,7 @@ from kb.recommendations.topics import TOPICS
 from kb.text.language import language_name
 
 from .render import escape, plain
-from .researcher import own_items
+from .list_access import lists_for
 from .state import WRITE_LOCK, pdf_link
 
 PARAMS = {"country": "r_country", "organisation": "r_org", "topic": "r_topic", "strength": "r_strength",
@@ -241,12 +241,12 @@ def add_record_button(kb: KnowledgeBase, view: RecordView, key: str, query: str 
     """"+ Add to list": the record as a passage of its document, cited by its number and page."""
     if st.button("+ Add to list", key=key, help="Keep this recommendation in the reading list chosen in the sidebar"):
         name = st.session_state.get("reading_list") or "My reading list"
+        lists = lists_for(kb)
         try:
             with WRITE_LOCK:
-                if name not in [entry["name"] for entry in kb.reading_lists()]:
-                    kb.create_list(name)
-                item_id = kb.add_recommendation_to_list(name, view.record.rec_id, query=query)
-            own_items().add(item_id)
+                if name not in [entry["name"] for entry in lists.names() if entry["may_change"]]:
+                    lists.create(name)
+                lists.add_recommendation(name, view.record.rec_id, query)
             st.toast(f"Added to “{plain(name)}”")
         except KBError as exc:
             st.error(plain(exc))

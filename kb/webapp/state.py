@@ -128,4 +128,6 @@ def pdf_link(kb: KnowledgeBase, doc: Document, page: int) -> str | None:
     original = kb.original_file(doc)
     if original is None or original.suffix.lower() != ".pdf":
         return None
-    return original_link(doc.doc_id, page)
+    # visitors must sign in: the link is signed for this signed-in session (the route checks it)
+    key = kb.link_key() if kb.settings.public_access != "read" else None
+    return original_link(doc.doc_id, page, key)

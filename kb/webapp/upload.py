@@ -15,7 +15,8 @@ from kb.indexing.report import IngestItem, IngestReport
 
 from .metadata_form import changed_fields, metadata_inputs
 from .render import plain
-from .researcher import require_researcher
+from .session_actor import current_actor
+from .signin import require_action
 from .state import WRITE_LOCK
 
 BATCH_KEY = "upload_batch"
@@ -39,7 +40,7 @@ class PendingFile:
 def upload_view(kb: KnowledgeBase) -> None:
     """Render the page."""
     st.title("Add documents")
-    if not require_researcher(kb, "Adding documents"):
+    if not require_action(kb, "ingest", "Adding documents"):
         return
     suffixes = [s.lstrip(".") for s in kb.supported_suffixes() if s.count(".") == 1]
     st.caption(f"Files: {', '.join(sorted(suffixes))} · at most {kb.settings.max_file_mb:g} MB and "
@@ -135,7 +136,8 @@ def _ingest_one_by_one(kb: KnowledgeBase, targets: list[tuple[str, str, dict[str
     for n, (name, target, corrections) in enumerate(targets, start=1):
         rows[name].info(f"reading and indexing: {plain(name)}…")
         with WRITE_LOCK:
-            report = kb.ingest([target], meta=corrections or None, workers=1)
+            report = kb.ingest([target], meta=corrections or None, workers=1, actor=current_actor(kb),
+                                   activity="upload")
         for item in report.items:
             combined.add(item)
         combined.seconds += report.seconds
