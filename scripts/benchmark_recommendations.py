@@ -19,7 +19,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kb.recommendations.classifier import load_model  # noqa: E402
+from kb.recommendations.classifier import EMBED_DIM, load_model  # noqa: E402
 from kb.recommendations.evaluation import score_extraction  # noqa: E402
 from kb.recommendations.extraction import RULES_ONLY, extract_recommendations, finish  # noqa: E402
 from kb.recommendations.links import align_translations  # noqa: E402
@@ -70,7 +70,7 @@ def evaluate(documents: list[DevDocument], mode: str) -> dict[str, dict[str, Any
             chosen = [p for p, s in zip(d.proposals, probabilities) if p.candidate.rules_accept or s >= model.threshold]
         kept[d.file] = finish(chosen)
         for p, row in zip(d.proposals, d.rows):
-            vectors[p.record.rec_id] = row[-512:]
+            vectors[p.record.rec_id] = row[-EMBED_DIM:]
     records = _records(documents, kept, vectors)
     out: dict[str, dict[str, Any]] = {}
     for d in documents:

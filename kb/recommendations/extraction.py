@@ -17,9 +17,9 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from ..filters import split_values
-from ..models import Document, Page, Recommendation, rec_id_for
+from ..models import Document, Page, Recommendation, rec_id_for, sha256_text
 from .addressee import addressee_of
-from .classifier import Candidate, Embed, Model, feature_matrix, hand_features, load_model, use_embed
+from .classifier import EMBED_DIM, Candidate, Embed, Model, feature_matrix, hand_features, load_model, use_embed
 from .cues import (ACTOR, DEMAND, MODAL, NARRATIVE, OTHER_VOICE, RECOMMENDING_WORD, greta_strength, is_practice,
                    leans_on_previous, recommendation_strength)
 from .sections import bullet_items, item_body, labelled_items, leadin_items, section_items, section_spans
@@ -61,14 +61,33 @@ def extract_recommendations(doc: Document, pages: Sequence[Page], model: "Model 
                             embed: Embed | None = None) -> list[Recommendation]:
     """Every recommendation and practice of a document, in document order: what the rules keep, and the other
     candidates that the shipped model (or `model`; RULES_ONLY for the rules alone) accepts."""
+    return extract_with_vectors(doc, pages, model, embed, vectors=False)[0]
+
+
+def extract_with_vectors(doc: Document, pages: Sequence[Page], model: "Model | _Rules | None" = None,
+                         embed: Embed | None = None, vectors: bool = True
+                         ) -> tuple[list[Recommendation], dict[str, np.ndarray]]:
+    """The document's records (as `extract_recommendations`) and, with `vectors`, each record's multilingual USE
+    vector by the hash of its text (RECORD_VECTORS in the embedding cache): what aligns its prose records with a
+    translation's. The candidates the model scored are not embedded twice."""
     proposals = propose(doc, pages)
     chosen = model if model is not None else load_model()
+    embed = embed or use_embed
+    found: dict[str, np.ndarray] = {}
     if isinstance(chosen, Model) and chosen.threshold < 1.0 and proposals:  # at 1.0 it accepts nothing more
-        scores = score_proposals(doc, proposals, chosen, embed or use_embed)
+        rows = proposal_rows(doc, proposals, embed)
+        scores = chosen.probabilities(rows)
         kept = [p for p, score in zip(proposals, scores) if p.candidate.rules_accept or score >= chosen.threshold]
+        found = {p.record.rec_id: row[-EMBED_DIM:] for p, row in zip(proposals, rows)}
     else:
         kept = [p for p in proposals if p.candidate.rules_accept]
-    return finish(kept)
+    records = finish(kept)
+    if not vectors:
+        return records, {}
+    missing = [r for r in records if r.rec_id not in found]
+    if missing:
+        found.update(zip([r.rec_id for r in missing], embed([r.text for r in missing])))
+    return records, {sha256_text(r.text): np.asarray(found[r.rec_id], dtype=np.float32) for r in records}
 
 
 def score_proposals(doc: Document, proposals: Sequence[Proposal], model: Model, embed: Embed) -> np.ndarray:
