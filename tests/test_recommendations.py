@@ -202,3 +202,31 @@ def test_similar_recommendations_of_other_reports_are_related_by_meaning_thresho
         assert views[2009].related == [views[2012].record.rec_id]
         assert views[2012].related == [views[2009].record.rec_id]
         assert views[2015].related == []
+
+
+EN_PROSE = ("Closing remarks\nThe registration of victims has improved over the past years. It is recommended that "
+            "municipalities open shelters for male victims of labour exploitation. Training is still lacking in "
+            "several places. It is further recommended that judges are trained in the special position of minors "
+            "who testify in court.")
+NL_PROSE = ("Slotopmerkingen\nDe registratie van slachtoffers is de afgelopen jaren verbeterd. Aanbevolen wordt dat "
+            "rechters een opleiding krijgen over de bijzondere positie van minderjarigen die in de rechtszaal "
+            "getuigen. Op verschillende plaatsen ontbreekt nog opvang. Daarom wordt aanbevolen dat gemeenten "
+            "opvang openen voor mannelijke slachtoffers van arbeidsuitbuiting.")
+
+
+@pytest.mark.integration
+def test_unnumbered_prose_recommendations_of_a_translation_are_linked_by_meaning(kb: KnowledgeBase,
+                                                                                tmp_path: Path) -> None:
+    # the two editions give the same two recommendations on the same page in the opposite order, with no number or
+    # acronym in common: only their meaning (the records' multilingual vectors, cached when written) links them
+    en = make_pdf(tmp_path / "report-en.pdf", report_pages("en") + [EN_PROSE])
+    nl = make_pdf(tmp_path / "report-nl.pdf", report_pages("nl") + [NL_PROSE])
+    kb.ingest([nl, en], workers=1)
+    english = kb.recommendations(filters=["language=en"])
+    dutch = {v.record.rec_id: v.record.text for v in kb.recommendations(filters=["language=nl"])}
+    assert [v.record.number for v in english] == [None, None] and len(dutch) == 2
+    by_topic = {("shelters" in v.record.text): v for v in english}
+    [shelters_nl] = by_topic[True].translations
+    [judges_nl] = by_topic[False].translations
+    assert "gemeenten opvang openen" in dutch[shelters_nl]
+    assert "rechters een opleiding" in dutch[judges_nl]

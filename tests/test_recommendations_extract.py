@@ -254,3 +254,26 @@ def test_similar_rows_block_by_block_keep_the_threshold_and_the_order() -> None:
     # a·b 0.8, a·e 0.6, b·e 0.96, c·d 0.8, d·e 0.48 (below), b·d 0.36 (below)
     assert [[i for i, _ in row] for row in found] == [[1, 4], [4, 0], [3], [2], [1, 0]]
     assert found[0][0][1] == pytest.approx(0.8) and found[1][0][1] == pytest.approx(0.96)
+
+
+LETTER = ("Geachte voorzitter,\nDe aanpak van mensenhandel is de afgelopen jaren versterkt. De politie moet daarom "
+          "structureel capaciteit vrijmaken voor de opsporing van uitbuiting. Het is belangrijk om op te merken dat "
+          "de cijfers nog voorlopig zijn. Ik pleit er dan ook voor deze twee delicten steeds in samenhang te "
+          "beschouwen. De officier had in die zaak eerder moeten ingrijpen. Ik verzoek uw Kamer de start van de "
+          "pilot te bespoedigen.\nMet vriendelijke groet,")
+
+
+def test_a_letter_without_a_recommendations_section_recommends_in_its_own_voice() -> None:
+    texts = [r.text for r in _extract([LETTER], language="nl")]
+    assert [t.split()[0:2] for t in texts] == [["De", "politie"], ["Ik", "pleit"], ["Ik", "verzoek"]]
+    # the same demands beside a recommendations section are the report's reasoning, not records of their own
+    report = ["Aanbevelingen\n1. De regering moet het verdrag zo spoedig mogelijk ratificeren.\n"
+              "2. Gemeenten moeten escortbedrijven jaarlijks controleren.", LETTER]
+    assert [r.number for r in _extract(report, language="nl")] == ["1", "2"]
+
+
+def test_a_footnote_number_after_a_full_stop_ends_the_sentence() -> None:
+    page = ("Dat kan alleen met een aangifte.44 Het is wenselijk dat de politie slachtoffers daarbij helpt "
+            "en hen op hun rechten wijst.")
+    [record] = _extract([page], language="nl")
+    assert record.text.startswith("Het is wenselijk dat de politie")

@@ -18,7 +18,8 @@ from ..lock import kill_point
 from ..models import Chunk, Document, Page, chunks_of
 from ..recommendations import store as rec_store
 from .document_topics import tag_topics
-from ..recommendations.extraction import extract_recommendations
+from ..recommendations.classifier import RECORD_VECTORS
+from ..recommendations.extraction import extract_with_vectors
 from .relations import RelationFinder
 from .fingerprints import fingerprint
 from ..store import DELETING, PENDING, READY
@@ -205,9 +206,10 @@ class Indexer:
                 docs = self.store.get_documents(part)
                 for doc_id in part:
                     if doc_id in docs:
-                        records = extract_recommendations(docs[doc_id], self.store.pages(doc_id))
+                        records, vectors = extract_with_vectors(docs[doc_id], self.store.pages(doc_id))
                         with self.store.transaction() as conn:
                             rec_store.replace_records(conn, doc_id, records)
+                        self.store.put_embeddings(RECORD_VECTORS, [(h, v.tobytes()) for h, v in vectors.items()])
                 self.embed_records(part)
                 if progress:
                     progress(len(part))

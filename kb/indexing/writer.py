@@ -12,7 +12,8 @@ from .embedding_stage import EmbeddingJob, EmbeddingStage, embedding_matrix
 from ..lock import kill_point
 from ..models import Chunk, Document, Page, PreparedDocument, chunks_of, new_doc_id, sha256_text
 from .document_topics import tag_topics
-from ..recommendations.extraction import extract_recommendations
+from ..recommendations.classifier import RECORD_VECTORS
+from ..recommendations.extraction import extract_with_vectors
 from .relations import RelationFinder
 from ..store import READY
 
@@ -94,9 +95,11 @@ class BatchWriter:
         and translations found for it."""
         self._collect()
         related = self._relations.find(prepared.fingerprint) if prepared.fingerprint is not None else None
-        prepared.recommendations = extract_recommendations(prepared.document, prepared.pages)
+        prepared.recommendations, vectors = extract_with_vectors(prepared.document, prepared.pages)
         tag_topics(self.indexer.backends.thesaurus(), prepared.document, prepared.pages)
         self.store.write_document(prepared, related)
+        # the records' multilingual vectors, which align prose records with a translation's (catalogue)
+        self.store.put_embeddings(RECORD_VECTORS, [(h, v.tobytes()) for h, v in vectors.items()])
         kill_point("after_store_write")
         self._staged.append(prepared)
         self._staged_pages += len(prepared.pages)

@@ -14,6 +14,7 @@ from . import store as rec_store
 from ..filters import Filters, split_values
 from ..models import Document, Recommendation
 from .keyword_index import RecordKeywordIndex
+from .classifier import RECORD_VECTORS
 from .links import align_translations, similar_rows
 
 if TYPE_CHECKING:
@@ -108,30 +109,35 @@ class RecordCatalogue:
         self.vector_ids = [r.rec_id for r in with_vectors]
         self.matrix = (np.vstack([np.frombuffer(found[hashes[r.rec_id]], dtype=np.float32) for r in with_vectors])
                        if with_vectors else np.zeros((0, 1), dtype=np.float32))
-        self.translations, self.originals = self._align(store)
+        self.translations, self.originals = self._align(store, hashes)
         self._keyword: RecordKeywordIndex | None = None
         self._similar: list[list[tuple[int, float]]] | None = None
         self._similar_lock = threading.Lock()
         self.fallback_language = backends.settings.fallback_language
 
-    def _align(self, store: Any) -> tuple[dict[str, list[str]], dict[str, str]]:
+    def _align(self, store: Any, hashes: dict[str, str]) -> tuple[dict[str, list[str]], dict[str, str]]:
+        """Records of documents linked as translations aligned: numbered ones by number, the others by meaning
+        (their multilingual vectors, cached when they were written), place and shared anchors."""
         by_doc: dict[str, list[Recommendation]] = {}
         for r in self.records:
             by_doc.setdefault(r.doc_id, []).append(r)
         links: dict[str, list[str]] = {}
         originals: dict[str, str] = {}
-        for doc_id, related in store.relations(list(by_doc)).items():
-            for other_id, kind, _ in related:
-                if kind != "translation" or other_id not in by_doc or other_id <= doc_id:
-                    continue
-                a, b = self.docs[doc_id], self.docs[other_id]
-                for x, y in align_translations(by_doc[doc_id], a.n_pages, by_doc[other_id], b.n_pages):
-                    links.setdefault(x, []).append(y)
-                    links.setdefault(y, []).append(x)
-                    original = _original_of(a, x, b, y)
-                    if original is not None:
-                        copy = y if original == x else x
-                        originals[copy] = original
+        pairs = [(doc_id, other_id) for doc_id, related in store.relations(list(by_doc)).items()
+                 for other_id, kind, _ in related if kind == "translation" and other_id in by_doc and other_id > doc_id]
+        in_pairs = [r for a, b in pairs for r in by_doc[a] + by_doc[b]]
+        found = store.get_embeddings(RECORD_VECTORS, {hashes[r.rec_id] for r in in_pairs}) if in_pairs else {}
+        vectors = {r.rec_id: np.frombuffer(found[hashes[r.rec_id]], dtype=np.float32) for r in in_pairs
+                   if hashes[r.rec_id] in found}
+        for doc_id, other_id in pairs:
+            a, b = self.docs[doc_id], self.docs[other_id]
+            for x, y in align_translations(by_doc[doc_id], a.n_pages, by_doc[other_id], b.n_pages, vectors or None):
+                links.setdefault(x, []).append(y)
+                links.setdefault(y, []).append(x)
+                original = _original_of(a, x, b, y)
+                if original is not None:
+                    copy = y if original == x else x
+                    originals[copy] = original
         return links, originals
 
     def similar(self, rec_id: str, threshold: float, limit: int) -> list[str]:

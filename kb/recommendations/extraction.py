@@ -17,11 +17,11 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from ..filters import split_values
-from ..models import Document, Page, Recommendation, rec_id_for
+from ..models import Document, Page, Recommendation, rec_id_for, sha256_text
 from .addressee import addressee_of
-from .classifier import Candidate, Embed, Model, feature_matrix, hand_features, load_model, use_embed
-from .cues import (MODAL, RECOMMENDING_WORD, greta_strength, is_practice, leans_on_previous,
-                   recommendation_strength)
+from .classifier import EMBED_DIM, Candidate, Embed, Model, feature_matrix, hand_features, load_model, use_embed
+from .cues import (ACTOR, DEMAND, MODAL, NARRATIVE, OTHER_VOICE, RECOMMENDING_WORD, greta_strength, is_practice,
+                   leans_on_previous, recommendation_strength)
 from .sections import bullet_items, item_body, labelled_items, leadin_items, section_items, section_spans
 from .lines import Line, document_lines, is_heading, join_lines, join_with_lines, sentence_spans
 from .topics import topics_of
@@ -61,14 +61,33 @@ def extract_recommendations(doc: Document, pages: Sequence[Page], model: "Model 
                             embed: Embed | None = None) -> list[Recommendation]:
     """Every recommendation and practice of a document, in document order: what the rules keep, and the other
     candidates that the shipped model (or `model`; RULES_ONLY for the rules alone) accepts."""
+    return extract_with_vectors(doc, pages, model, embed, vectors=False)[0]
+
+
+def extract_with_vectors(doc: Document, pages: Sequence[Page], model: "Model | _Rules | None" = None,
+                         embed: Embed | None = None, vectors: bool = True
+                         ) -> tuple[list[Recommendation], dict[str, np.ndarray]]:
+    """The document's records (as `extract_recommendations`) and, with `vectors`, each record's multilingual USE
+    vector by the hash of its text (RECORD_VECTORS in the embedding cache): what aligns its prose records with a
+    translation's. The candidates the model scored are not embedded twice."""
     proposals = propose(doc, pages)
     chosen = model if model is not None else load_model()
+    embed = embed or use_embed
+    found: dict[str, np.ndarray] = {}
     if isinstance(chosen, Model) and chosen.threshold < 1.0 and proposals:  # at 1.0 it accepts nothing more
-        scores = score_proposals(doc, proposals, chosen, embed or use_embed)
+        rows = proposal_rows(doc, proposals, embed)
+        scores = chosen.probabilities(rows)
         kept = [p for p, score in zip(proposals, scores) if p.candidate.rules_accept or score >= chosen.threshold]
+        found = {p.record.rec_id: row[-EMBED_DIM:] for p, row in zip(proposals, rows)}
     else:
         kept = [p for p in proposals if p.candidate.rules_accept]
-    return finish(kept)
+    records = finish(kept)
+    if not vectors:
+        return records, {}
+    missing = [r for r in records if r.rec_id not in found]
+    if missing:
+        found.update(zip([r.rec_id for r in missing], embed([r.text for r in missing])))
+    return records, {sha256_text(r.text): np.asarray(found[r.rec_id], dtype=np.float32) for r in records}
 
 
 def score_proposals(doc: Document, proposals: Sequence[Proposal], model: Model, embed: Embed) -> np.ndarray:
@@ -141,10 +160,10 @@ def propose(doc: Document, pages: Sequence[Page]) -> list[Proposal]:
         if len(_WORD.findall(text)) >= 5 and (MODAL.search(text) or RECOMMENDING_WORD.search(text)):
             strength = recommendation_strength(text, organisations)
             add(first, text, "bullet", RECOMMENDATION, strength is not None, None, item.heading, strength=strength)
-    for run in _uncovered_runs(lines, covered):
-        for first, text, kind, strength, number, accept in _sentences(lines, run, organisations):
-            add(first, text, "sentence", kind, accept, number, strength=strength)
     has_section = any(p.candidate.source in ("section", "label", "leadin") for p in out)
+    for run in _uncovered_runs(lines, covered):
+        for first, text, kind, strength, number, accept in _sentences(lines, run, organisations, has_section):
+            add(first, text, "sentence", kind, accept, number, strength=strength)
     for p in out:
         p.candidate.extra["doc_has_section"] = has_section
     return out
@@ -171,10 +190,11 @@ def _uncovered_runs(lines: Sequence[Line], covered: set[int]) -> Iterable[list[i
         yield run
 
 
-def _sentences(lines: Sequence[Line], run: list[int], organisations: list[str]
+def _sentences(lines: Sequence[Line], run: list[int], organisations: list[str], has_section: bool = True
                ) -> list[tuple[int, str, str, str | None, str | None, bool]]:
     """(first line, text, kind, strength, number, whether the rules keep it) of each candidate sentence of a run:
-    one with a cue in the report's own voice, a practice cue, or a recommending word anywhere."""
+    one with a cue in the report's own voice, a practice cue, or a recommending word anywhere; in a document
+    without a recommendations section, also a demand in its own voice (see `prose_demand`)."""
     text, starts = join_with_lines([lines[i] for i in run])
     offsets = [offset for offset, _ in starts]
     spans = sentence_spans(text)
@@ -190,6 +210,8 @@ def _sentences(lines: Sequence[Line], run: list[int], organisations: list[str]
         strength = recommendation_strength(sentence, organisations)
         kind = RECOMMENDATION if strength else PRACTICE if is_practice(sentence) else None
         accept = kind is not None and not quoted
+        if kind is None and not has_section and not quoted and prose_demand(sentence):
+            kind, strength, accept = RECOMMENDATION, "recommend", True
         if kind is None:
             if not (RECOMMENDING_WORD.search(sentence) or MODAL.search(sentence)):
                 continue
@@ -211,6 +233,24 @@ def _sentences(lines: Sequence[Line], run: list[int], organisations: list[str]
                 skip_to = last
         out.append((line, sentence, kind, strength if kind == RECOMMENDATION else None, number, accept))
     return out
+
+
+_HINDSIGHT = re.compile(r"\b(?:should|must|ought\s+to)\s+(?:not\s+)?have\b|\b(?:had|hadden|zou|zouden)\s+(?:\w+\s+){0,6}?"
+                        r"moeten\s+(?:\w+\s+){0,3}?(?:worden|zijn|hebben)\b", re.I)
+# a named actor as the subject of a demand: "Governments should therefore devote …", "de politie moet …"
+_ASKS_ACTOR = re.compile(rf"{ACTOR.pattern}\s+(?:\w+\s+){{0,1}}?(?:(?:therefore|also|thus|daarom|dan\s+ook|ook)\s+)*"
+                         rf"(?:should|must|ought\s+to|need\s+to|moet(?:en)?|dient|dienen)\b", re.I)
+
+
+def prose_demand(sentence: str) -> bool:
+    """Whether a sentence of running prose makes a demand in the document's own voice: an own-voice demand ("Ik
+    pleit", "we call on", "it is crucial that") or a named actor told what it should do, not about a closed case
+    ("should have"), not a question, not told of another body. The labelling method counts these only where a
+    document has no recommendations section (letters, speeches, articles, chapters)."""
+    if sentence.rstrip().endswith("?") or _HINDSIGHT.search(sentence) or NARRATIVE.search(sentence) \
+            or OTHER_VOICE.search(sentence):
+        return False
+    return bool(DEMAND.search(sentence) or _ASKS_ACTOR.search(sentence))
 
 
 def _mostly_numbers(text: str, share: float = 0.15) -> bool:

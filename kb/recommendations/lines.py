@@ -81,7 +81,10 @@ def join_with_lines(lines: Sequence[Line]) -> tuple[str, list[tuple[int, int]]]:
     return text, starts
 
 
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"'’”)]*\s+(?=[\"'‘“(]?[A-ZÀ-Ý0-9•▪])")
+# a sentence ends at . ! ? (a footnote's number may follow the full stop of a word: "doen.44 Het"), or at the colon of
+# a phrase that announces a recommendation ("doet de volgende aanbeveling: De minister …")
+_BOUNDARY = re.compile(r"(?:(?<=[.!?])|(?<=[^\W\d_][.!?]\d)|(?<=[^\W\d_][.!?]\d\d)|(?<=aanbeveling:)|(?<=recommendation:))"
+                       r"[\"'’”)]*\s+(?=[\"'‘“(]?[A-ZÀ-Ý0-9•▪])")
 _ABBREVIATION = re.compile(
     r"(?:\b(?:e\.g|i\.e|art|arts|nr|nrs|no|nos|o\.a|bijv|resp|cf|p|pp|etc|mr|mrs|ms|dr|st|vs|jo|sr|dhr|mw|ca|incl|"
     r"par|para|paras|vol|fig|jr|prof|z\.g|m\.b\.t|t\.a\.v|i\.v\.m|n\.a\.v|d\.w\.z|m\.n|zgn|vgl|Stb|Stcrt|Kamerstukken|"

@@ -9,7 +9,7 @@ from typing import Iterable, Iterator
 from ..models import Recommendation, sha256_text
 
 # bumped whenever extraction changes, so an older knowledge base is told to run `kb reindex --recommendations`
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 _META_KEY = "recommendations_extractor"
 
 SCHEMA = """
