@@ -163,3 +163,26 @@ ACTOR = re.compile(r"\b(?:governments?|countries|states?|authorities|legislators
                    r"judiciary|courts?|municipalit(?:y|ies)|ministers?|ministr(?:y|ies)|parliament|inspectorates?|"
                    r"agencies|organi[sz]ations|professionals|regering|overheid|gemeenten?|politie|wetgever|OM|"
                    r"minister|rechters?|officieren|autoriteiten|instanties|kabinet)\b", _I)
+
+
+# the first word of an imperative ("Ensure frontline officers …", "Update agency policies", "Consider dedicating …"):
+# a capitalised word that is not a function word and has no ending of a plural, a past, a gerund, an adverb or an
+# adjective; judged only inside a list that the document introduces as advice
+_NOT_A_VERB_END = re.compile(r"(?:[^s]s|ed|ing|ly|al|ic|ous|ive|ful|ary|ion|ity|ness|ment|ence|ance)$")
+
+
+def looks_imperative(text: str, stop_words: frozenset[str] = frozenset()) -> bool:
+    """Whether an English list item starts with a verb in the imperative (a guide's advice to its reader)."""
+    words = text.split()
+    if len(words) < 3 or not words[0][:1].isupper() or not words[0].isalpha() or not words[1][:1].islower():
+        return False
+    first = words[0].lower()
+    return first not in stop_words and first not in _NOT_IMPERATIVE and not _NOT_A_VERB_END.search(first)
+
+
+_NOT_IMPERATIVE = frozenset("""i you he she it we they my your his her its our their this that these those there here
+what which who whom whose when where why how if while because although though since unless until after before
+during for from in on at by with without within about above below under over into through between among the a an
+and or but nor so yet not no yes all any each every some many most more much few other such both either neither
+one two three four five six seven eight nine ten first second third last next also only even just still
+often always never sometimes however therefore thus hence moreover furthermore""".split())

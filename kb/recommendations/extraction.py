@@ -17,12 +17,13 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from ..filters import split_values
+from ..text.word_lists import STOPLISTS
 from ..models import Document, Page, Recommendation, rec_id_for, sha256_text
 from .addressee import addressee_of
 from .classifier import EMBED_DIM, Candidate, Embed, Model, feature_matrix, hand_features, load_model, use_embed
 from .cues import (ACTOR, DEMAND, MODAL, NARRATIVE, OTHER_VOICE, RECOMMENDING_WORD, greta_strength, is_practice,
-                   leans_on_previous, recommendation_strength)
-from .sections import bullet_items, item_body, labelled_items, leadin_items, section_items, section_spans
+                   leans_on_previous, looks_imperative, recommendation_strength)
+from .sections import ADVICE_LIST, advice_paragraphs, bullet_items, item_body, labelled_items, leadin_items, section_items, section_spans
 from .lines import Line, document_lines, is_heading, join_lines, join_with_lines, sentence_spans
 from .topics import topics_of
 
@@ -157,9 +158,16 @@ def propose(doc: Document, pages: Sequence[Page]) -> list[Proposal]:
     organisations = split_values("organisation", doc.organisation)
     for first, item in bullet_items(lines, covered):
         text = join_lines(item_body(item))
-        if len(_WORD.findall(text)) >= 5 and (MODAL.search(text) or RECOMMENDING_WORD.search(text)):
+        if len(_WORD.findall(text)) < 5:
+            continue
+        if item.heading and ADVICE_LIST.search(item.heading) and _english_imperative(text):
+            # an item of a list the document introduces as its advice ("Suggestions … include the following:")
+            add(first, text, "bullet", RECOMMENDATION, True, None, item.heading)
+        elif MODAL.search(text) or RECOMMENDING_WORD.search(text):
             strength = recommendation_strength(text, organisations)
             add(first, text, "bullet", RECOMMENDATION, strength is not None, None, item.heading, strength=strength)
+    for first, item in advice_paragraphs(lines, covered, lambda text: _english_imperative(text)):
+        add(first, join_lines(line.text for line in item.lines), "bullet", RECOMMENDATION, True, None, item.heading)
     has_section = any(p.candidate.source in ("section", "label", "leadin") for p in out)
     for run in _uncovered_runs(lines, covered):
         for first, text, kind, strength, number, accept in _sentences(lines, run, organisations, has_section):
@@ -251,6 +259,19 @@ def prose_demand(sentence: str) -> bool:
             or OTHER_VOICE.search(sentence):
         return False
     return bool(DEMAND.search(sentence) or _ASKS_ACTOR.search(sentence))
+
+
+_OTHER_STOPS = {lang: STOPLISTS[lang] for lang in ("nl", "de", "fr") if lang in STOPLISTS}
+
+
+def _english_imperative(text: str) -> bool:
+    """An English item that begins with an imperative (its function words English rather than Dutch, German or
+    French: "Een slachtoffer verklaart …" is no imperative)."""
+    words = [w.lower() for w in _WORD.findall(text[:300])]
+    english = sum(w in STOPLISTS["en"] for w in words)
+    if any(sum(w in stops for w in words) >= english for stops in _OTHER_STOPS.values()):
+        return False
+    return looks_imperative(text, STOPLISTS["en"])
 
 
 def _mostly_numbers(text: str, share: float = 0.15) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 from .lines import Line, is_heading
 
@@ -37,7 +37,14 @@ NUMBERED = re.compile(r"^\(?((?:(?:recommendation|aanbeveling|recommandation|emp
 # a recommendation under its own label: "Aanbeveling 1", "RECOMMENDATION 2 Choose interventions that …"
 LABEL = re.compile(r"^(?:aanbeveling|recommendation|recommandation|empfehlung)(?:\s+(\d{1,3}[a-z]?))?\s*:?"
                    r"(?:\s+([A-ZÀ-Ý].{0,118}))?$", re.I)
-BULLET = re.compile(r"^[•▪●◦■►\-–*]\s*(\S.*)$")
+# bullet glyphs as text layers give them: "•", "»", "·", a symbol font's private-use code ("\uf0b7") or its
+# Windows-1252 control byte ("\x84")
+BULLET = re.compile(r"^[•▪●◦■►»·\-–*\x84\x95\uf000-\uf0ff]+\s*(\S.*)$")
+# the line that introduces a list of advice: "Suggestions for … include the following:", "by doing the following:",
+# "Recommendations:", "de volgende aanbevelingen:"
+ADVICE_LIST = re.compile(r"(?:\b(?:the\s+following|suggestions?|recommendations?|tips|de\s+volgende|aanbevelingen|"
+                         r"suggesties|adviezen)\b[^:]{0,80}|^(?:recommendations|aanbevelingen|suggestions|tips))\s*:$",
+                         re.I)
 # a label's title is a heading: no sentence ends in it, and it is no instrument's reference ("R (2002) 11", "Nr. 19")
 _NOT_A_TITLE = re.compile(r"\.(?:\s|$)|^(?:R\s*\(|Nr\b|No\b|\(\d{4}\))")
 _SENTENCE_END = re.compile(r"[.!?;:)’”\"]$")
@@ -236,8 +243,10 @@ def bullet_items(lines: Sequence[Line], covered: set[int]) -> list[tuple[int, It
             i += 1
             continue
         if not BULLET.match(text):
-            if is_heading(lines, i) or text.endswith(":"):
+            if is_heading(lines, i):
                 heading = text
+            elif text.endswith(":"):  # the list's introduction, with the line before it when it runs over two
+                heading = text if i == 0 or _SENTENCE_END.search(lines[i - 1].text) else f"{lines[i - 1].text} {text}"
             i += 1
             continue
         body = [lines[i]]
@@ -246,9 +255,46 @@ def bullet_items(lines: Sequence[Line], covered: set[int]) -> list[tuple[int, It
                 and not is_heading(lines, later) and not _closes(lines[later].text):
             if len(body[-1].text) < short and _SENTENCE_END.search(body[-1].text):
                 break
+            if lines[later].text.endswith(":") and ADVICE_LIST.search(lines[later].text):
+                break  # the next list's introduction: the item (a phrase without a full stop) ended before it
             body.append(lines[later])
             later += 1
         covered.update(range(i, later))
         out.append((i, Item(body, None, heading)))
+        i = later
+    return out
+
+
+# the heading of one piece of advice in a guide: "Tip 2. Know Your Resources", "Step 3: …"
+ADVICE_HEADING = re.compile(r"^(?:tip|step|suggestion)\s+\d{1,2}\s*[.:]\s+[A-ZÀ-Ý]", re.I)
+
+
+def advice_paragraphs(lines: Sequence[Line], covered: set[int], imperative: Callable[[str], bool]
+                      ) -> list[tuple[int, Item]]:
+    """Paragraphs under a guide's advice headings ("Tip 2. Know Your Resources") that begin with an imperative
+    ("Reach out and identify the best local resource …"): each one piece of advice, to its paragraph's end."""
+    out: list[tuple[int, Item]] = []
+    short = _short_line(lines)
+    under = False
+    i = 0
+    while i < len(lines):
+        text = lines[i].text
+        if ADVICE_HEADING.match(text):
+            under = True
+        elif is_heading(lines, i) or _closes(text):
+            under = False  # the next heading that is not a tip's ends the advice
+        opens = i > 0 and (_SENTENCE_END.search(lines[i - 1].text) or is_heading(lines, i - 1)
+                           or ADVICE_HEADING.match(lines[i - 1].text))
+        if not under or i in covered or not opens or not imperative(text):
+            i += 1
+            continue
+        body = [lines[i]]
+        later = i + 1
+        while later < len(lines) and later not in covered and not (len(body[-1].text) < short
+                                                                   and _SENTENCE_END.search(body[-1].text)):
+            body.append(lines[later])
+            later += 1
+        covered.update(range(i, later))
+        out.append((i, Item(body, None, None)))
         i = later
     return out
