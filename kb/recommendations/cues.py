@@ -46,6 +46,9 @@ OWN_VOICE_CUES: tuple[re.Pattern[str], ...] = (
     re.compile(r"\bstrekt\s+(?:het\s+)?(?:daarom\s+|dan\s+ook\s+|ook\s+)*tot\s+(?:de\s+)?aanbeveling\b", _I),
     re.compile(r"\b(?:ik|wij|we)\s+(?:\w+\s+){0,3}?(?:beveel|bevelen)\b", _I),
     re.compile(r"\b(?:wordt|worden)\s+(?:daarom\s+|dan\s+ook\s+|tevens\s+|ook\s+|derhalve\s+)*aanbevolen\b", _I),
+    re.compile(r"\b(?:doet|doen|do|does|make|makes)\s+(?:de\s+|het\s+)?(?:Nationaal\s+)?(?:[Rr]apporteur|ik|wij|we|I|"
+               r"the\s+(?:National\s+)?Rapporteur)\s+(?:daarom\s+|dan\s+ook\s+|ook\s+)*(?:de|een|the|a)\s+"
+               r"(?:volgende\s+|following\s+)?(?:aanbeveling|recommendation)\b", _I),
     re.compile(r"\b[Aa]anbevolen\s+wordt\b"),
     re.compile(r"\b(?:is|zijn|zou\s+het|lijkt\s+het|het\s+is)\s+(?:\w+\s+){0,3}?aan\s+te\s+bevelen\b", _I),
     re.compile(r"\bverdient\s+(?:het\s+)?(?:daarom\s+|dan\s+ook\s+|ook\s+|derhalve\s+|tevens\s+)*(?:de\s+)?"
@@ -146,9 +149,16 @@ MODAL = re.compile(rf"\b(?:{_SHOULD[3:-1]}|moet|dient|zou|zouden|shall|sollte|il
                    rf"raadzaam|wenselijk|advisable|desirable)\b", _I)
 # a demand in the document's own voice that names no recommending word: "Ik pleit", "we call on", "verzoek uw Kamer",
 # "doe ik een beroep op", "acht ik het van belang", "it is crucial that", "we encourage"
+_NEEDED = r"(?:van\s+belang|noodzakelijk|nodig|wenselijk|raadzaam|essentieel|cruciaal|dringend|gewenst|zaak|geboden)"
+_WE = r"(?:ik|wij|we|de\s+(?:Nationaal\s+)?[Rr]apporteur)"
 DEMAND = re.compile(r"\b(?:(?:I|we|ik|wij)\s+(?:\w+\s+){0,3}?(?:plead|pleit|call\s+(?:up)?on|ask|request|urge|encourage|"
-                    r"verzoek|doe\s+(?:\w+\s+){0,2}?beroep|vraag|roep)|(?:acht|achten)\s+(?:ik|wij|we)\s+het|"
-                    r"(?:ik|wij|we)\s+(?:acht|achten)\s+het|it\s+is\s+(?:\w+\s+){0,2}?(?:crucial|essential|vital|"
+                    r"verzoek|doe\s+(?:\w+\s+){0,2}?beroep|vraag|roep)|"
+                    # "acht ik het van belang", "acht ik een verhoging … raadzaam", "De rapporteur acht het dringend"
+                    rf"(?:acht|achten)\s+{_WE}\s+(?:[\w’'-]+\s+){{0,14}}?{_NEEDED}|"
+                    rf"{_WE}\s+(?:acht|achten)\s+(?:[\w’'-]+\s+){{0,14}}?{_NEEDED}|"
+                    r"\broep\s+(?:u|uw\s+Kamer|de\s+\w+|alle\s+\w+)\s+(?:\w+\s+){0,2}?op\b|"
+                    r"(?:we|I)\s+(?:are|am)\s+of\s+the\s+opinion\s+that\b.{0,200}?\b(?:should|must|need\s+to|needs\s+to)|"
+                    r"it\s+is\s+(?:\w+\s+){0,2}?(?:crucial|essential|vital|"
                     r"imperative|necessary|important)\s+that)\b", _I)
 # another body or text as the subject: a recommendation told, not made
 OTHER_VOICE = re.compile(r"\b(?:Committee|Commission|Comité|CEDAW|GRECO|ombudsman|researchers|onderzoekers|"

@@ -9,7 +9,7 @@ from typing import Iterable, Sequence
 
 from ..models import Page
 
-_HEAD_WINDOW, _FOOT_WINDOW = 3, 2
+_HEAD_WINDOW, _FOOT_WINDOW, _BLOCK_WINDOW = 3, 2, 8
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*)?(?:\d{1,4}|[ivxlcdm]{1,6})(?:\s*[-–—])?\s*$", re.I)
 _DIGITS = re.compile(r"\d+")
 _SPACES = re.compile(r"\s+")
@@ -38,6 +38,8 @@ def running_heads(pages: Sequence[Page]) -> set[str]:
     for page in pages:
         lines = [ln for ln in page.text.splitlines() if ln.strip()]
         edge = lines[:_HEAD_WINDOW] + lines[-_FOOT_WINDOW:] if len(lines) > _HEAD_WINDOW + _FOOT_WINDOW else lines
+        # a letter's reference block ("Datum", "Ons kenmerk", "9767") stands under its page line on every page
+        edge += [ln for ln in lines[_HEAD_WINDOW:_BLOCK_WINDOW] if len(ln.strip()) <= 30]
         counts.update({_shape(ln) for ln in edge})
     needed = max(3, len(pages) // 20)
     # a chapter's running head in capitals ("RECOMMENDATIONS" over a few pages) is a head however short the chapter
@@ -55,6 +57,8 @@ def document_lines(pages: Sequence[Page]) -> list[Line]:
             at_edge = i < _HEAD_WINDOW or i > last - _FOOT_WINDOW
             if at_edge and (_PAGE_NUMBER.match(text) or _shape(text) in heads):
                 continue
+            if i < _BLOCK_WINDOW and len(text) <= 30 and _shape(text) in heads and len(pages) > 1:
+                continue  # a short line of a repeated head block
             out.append(Line(page.number, _SPACES.sub(" ", text)))
     return out
 
