@@ -277,3 +277,53 @@ def test_a_footnote_number_after_a_full_stop_ends_the_sentence() -> None:
             "en hen op hun rechten wijst.")
     [record] = _extract([page], language="nl")
     assert record.text.startswith("Het is wenselijk dat de politie")
+
+
+GUIDE = [
+    "Guide for Leaders 5\nLeader Tips\nTip 1. Train Your Officers\n"
+    "Awareness and training are key to enabling agencies to identify child victims of trafficking. Agencies can\n"
+    "increase awareness and training by doing the following:\n"
+    "\uf0b7 Ensure frontline officers know the physical and behavioral indicators needed to ask the relevant questions.\n"
+    "\uf0b7 Update agency policies and protocols. Create an identification and response protocol for officers.\n"
+    "Tip 2. Know Your Resources\n"
+    "Not all agencies are equipped to pursue these investigations. Knowing the local resources is vital.\n"
+    "Reach out and identify the best local resource to contact when an officer comes across a victim.\n"
+    "Partnerships in Action\n"
+    "Contact centres answered many calls last year and the numbers are given in the table of this guide.",
+    "Guide for Leaders 6\nThe potential victim(s):\n» Shows signs of fear, anxiety, tension and nervousness.\n"
+    "Please follow one of the reporting options below:\n» Call the hotline to report a tip at any time of day.",
+]
+
+
+def test_a_guides_advice_lists_and_tips_count_its_imperatives_and_nothing_else() -> None:
+    texts = [r.text for r in _extract(GUIDE)]
+    assert [t[:24] for t in texts] == ["Ensure frontline officer", "Update agency policies a",
+                                       "Reach out and identify t"]
+
+
+def test_a_symbol_fonts_bullets_in_a_list_of_recommendations_are_items() -> None:
+    page = ("Report 3\nOur recommendations:\n\uf0b7 Establish a national referral mechanism for all victims of "
+            "trafficking.\n» Train labour inspectors to recognise the signs of labour exploitation.\nOther text.")
+    assert [r.text[:9] for r in _extract([page])] == ["Establish", "Train lab"]
+
+
+def test_a_letters_repeated_reference_block_does_not_start_the_next_sentence() -> None:
+    block = "Pagina {n} van 3\n\n\nDatum\n27 januari 2016\n\nOns kenmerk\n9767\n\n"
+    pages = [block.format(n=n) + text for n, text in enumerate((
+        "Geachte voorzitter, hierbij reageer ik op het wetsvoorstel over de strafmaat van mensensmokkel.",
+        "Gezien de schrijnende situaties van migranten acht ik het noodzakelijk dat goede opsporing mogelijk is.",
+        "Aangezien de vragen ook mijn mandaat raken acht ik het passend een inhoudelijke reactie te geven."), 1)]
+    texts = [r.text for r in _extract(pages, language="nl")]
+    assert texts == ["Gezien de schrijnende situaties van migranten acht ik het noodzakelijk dat goede opsporing "
+                     "mogelijk is."]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Daarom doet de rapporteur de aanbeveling aan de zittende magistratuur zich te specialiseren.",
+    "De rapporteur acht het dringend noodzakelijk dat er een landelijke visie wordt ontwikkeld.",
+    "Ik mis het verband tussen beide delicten en roep u op daar krachtiger in op te treden.",
+    "In spite of this we are of the opinion that other forms of exploitation also need to be tackled by the police.",
+])
+def test_own_voice_demands_of_letters_and_press_releases(sentence: str) -> None:
+    language = "en" if sentence.startswith("In spite") else "nl"
+    assert [r.text for r in _extract([f"Brief\n{sentence}"], language=language)] == [sentence]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -61,7 +61,8 @@ class Proposal:
 def extract_recommendations(doc: Document, pages: Sequence[Page], model: "Model | _Rules | None" = None,
                             embed: Embed | None = None) -> list[Recommendation]:
     """Every recommendation and practice of a document, in document order: what the rules keep, and the other
-    candidates that the shipped model (or `model`; RULES_ONLY for the rules alone) accepts."""
+    candidates that `model` accepts (by default a weights file beside the classifier, when one is installed; none
+    is shipped, as it adds nothing over the rules on the development set; RULES_ONLY for the rules alone)."""
     return extract_with_vectors(doc, pages, model, embed, vectors=False)[0]
 
 
@@ -156,6 +157,19 @@ def propose(doc: Document, pages: Sequence[Page]) -> list[Proposal]:
         if len(_WORD.findall(text)) >= 4:  # else a label in a table or a cross-reference ("Aanbeveling 4 het OM.")
             add(first, text, "label", RECOMMENDATION, True, item.number, item.heading)
     organisations = split_values("organisation", doc.organisation)
+    _propose_bullets(lines, covered, organisations, add)
+    has_section = any(p.candidate.source in ("section", "label", "leadin") for p in out)
+    for run in _uncovered_runs(lines, covered):
+        for first, text, kind, strength, number, accept in _sentences(lines, run, organisations, has_section):
+            add(first, text, "sentence", kind, accept, number, strength=strength)
+    for p in out:
+        p.candidate.extra["doc_has_section"] = has_section
+    return out
+
+
+def _propose_bullets(lines: Sequence[Line], covered: set[int], organisations: list[str], add: Callable[..., None]
+                     ) -> None:
+    """Bulleted items outside the sections, and a guide's advice paragraphs under its 'Tip N.' headings."""
     for first, item in bullet_items(lines, covered):
         text = join_lines(item_body(item))
         if len(_WORD.findall(text)) < 5:
@@ -168,13 +182,6 @@ def propose(doc: Document, pages: Sequence[Page]) -> list[Proposal]:
             add(first, text, "bullet", RECOMMENDATION, strength is not None, None, item.heading, strength=strength)
     for first, item in advice_paragraphs(lines, covered, lambda text: _english_imperative(text)):
         add(first, join_lines(line.text for line in item.lines), "bullet", RECOMMENDATION, True, None, item.heading)
-    has_section = any(p.candidate.source in ("section", "label", "leadin") for p in out)
-    for run in _uncovered_runs(lines, covered):
-        for first, text, kind, strength, number, accept in _sentences(lines, run, organisations, has_section):
-            add(first, text, "sentence", kind, accept, number, strength=strength)
-    for p in out:
-        p.candidate.extra["doc_has_section"] = has_section
-    return out
 
 
 def _record(doc: Document, page: int, text: str, kind: str, strength: str | None, number: str | None = None,
