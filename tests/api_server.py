@@ -15,6 +15,7 @@ from starlette.middleware import Middleware
 from kb import KnowledgeBase
 from kb.api.app import api_mount, create_api
 from kb.api.landing import landing_routes
+from kb.webapp.feeds import feed_routes
 from kb.webapp.headers import SecurityHeaders
 from kb.webapp.originals import routes as original_routes
 
@@ -40,9 +41,10 @@ def free_port() -> int:
 
 
 def server_app(kb: KnowledgeBase) -> Starlette:
-    """The API mounted as app.py mounts it, with the landing pages and the originals, over one knowledge base."""
+    """The API mounted as app.py mounts it, with the landing pages, the feeds and the originals, over one knowledge
+    base."""
     api = create_api(lambda: kb)
-    return Starlette(routes=[*original_routes(), *landing_routes(lambda: kb), api_mount(api)],
+    return Starlette(routes=[*original_routes(), *feed_routes(lambda: kb), *landing_routes(lambda: kb), api_mount(api)],
                      middleware=[Middleware(SecurityHeaders)])
 
 

@@ -274,8 +274,10 @@ def test_reading_lists_built_reordered_annotated_and_exported_with_a_token(serve
     assert [(i["item_id"], i["note"]) for i in moved.json()["items"]] == [(second, "Dutch"), (first, "key findings")]
     shown = client.get("/lists/Greece", headers=RESEARCHER)
     assert shown.json()["description"] == "For the NRM" and "etag" in shown.headers
-    assert client.get("/lists/Greece", headers={**RESEARCHER, "If-None-Match": shown.headers["etag"]}).status_code == 304
-    entries = bibtexparser.parse_string(client.get("/lists/Greece/export", params={"format": "bibtex"}, headers=RESEARCHER).text).entries
+    cached = client.get("/lists/Greece", headers={**RESEARCHER, "If-None-Match": shown.headers["etag"]})
+    assert cached.status_code == 304
+    bibtex = client.get("/lists/Greece/export", params={"format": "bibtex"}, headers=RESEARCHER).text
+    entries = bibtexparser.parse_string(bibtex).entries
     assert [e.fields_dict["title"].value for e in entries][1] == GRETA["title"]
     ris = rispy.loads(client.get("/lists/Greece/export", params={"format": "ris"}, headers=RESEARCHER).text)
     assert ris[0]["start_page"] == "2"
@@ -338,6 +340,44 @@ def test_reading_lists_by_role(served) -> None:
     assert ("rob", "list.delete", "Team") in trail and ("rita", "list.delete", "Readers'") in trail
     assert all(e["via"] == "api" for e in kb.accounts.audit(since="2000-01-01") if e["user"] in ("rita", "rob")
                and e["target"] in ("Readers'", "Team"))
+
+
+# ----- saved searches --------------------------------------------------------------------------------------------
+def test_saved_searches_are_their_owners_and_their_feeds_show_what_newly_matches(served, tmp_path: Path) -> None:
+    import feedparser
+
+    kb, client, ids = served
+    body = {"name": "Cannabis farms", "q": "forced criminality cannabis", "mode": "keyword",
+            "filter": ["language=en"], "email": "rita@example.org"}
+    assert client.post("/saved-searches", json=body).status_code == 401
+    saved = client.post("/saved-searches", json=body, headers=READER)
+    assert saved.status_code == 201, saved.text
+    mine = saved.json()
+    assert (mine["owner"], mine["query"], mine["mode"], mine["filters"]) == ("rita", body["q"], "keyword",
+                                                                           {"language": ["en"]})
+    assert [s["id"] for s in client.get("/saved-searches", headers=READER).json()["saved_searches"]] == [mine["id"]]
+    assert client.post("/saved-searches", json=body, headers=READER).status_code == 409  # the name is taken
+    # another account neither lists it nor reaches it by its id
+    assert client.get("/saved-searches", headers=RESEARCHER).json()["saved_searches"] == []
+    for answer in (client.get(f"/saved-searches/{mine['id']}", headers=RESEARCHER),
+                   client.delete(f"/saved-searches/{mine['id']}", headers=RESEARCHER)):
+        assert answer.status_code == 404 and error_of(answer)["code"] == "not_found"
+    assert client.post("/saved-searches", json={**body, "mode": "sideways"}, headers=READER).status_code == 422
+    # the feed: its newest matches by ingestion time; a matching document that comes in leads it
+    feed_url = client.get(f"/saved-searches/{mine['id']}", headers=READER).json()["feed_url"]
+    before = [e.link for e in feedparser.parse(httpx.get(feed_url).content).entries]
+    pdf = make_pdf(tmp_path / "criminality.pdf", ["Forced criminality\nChildren are made to tend cannabis farms."])
+    added = client.post("/documents/upload", params={"filename": "criminality.pdf"}, content=pdf.read_bytes(),
+                        headers=RESEARCHER).json()["items"][0]["doc_id"]
+    entries = feedparser.parse(httpx.get(feed_url).content).entries
+    assert not any(added in link for link in before) and entries[0].link.endswith(f"/d/{added}")
+    # a new secret: the old address stops working
+    rotated = client.post(f"/saved-searches/{mine['id']}/feed-secret", headers=READER).json()["feed_url"]
+    assert rotated != feed_url and httpx.get(feed_url).status_code == 404 and httpx.get(rotated).status_code == 200
+    assert client.delete(f"/saved-searches/{mine['id']}", headers=READER).status_code == 204
+    assert httpx.get(rotated).status_code == 404
+    assert client.get(f"/saved-searches/{mine['id']}", headers=READER).status_code == 404
+    client.delete(f"/documents/{added}", headers=RESEARCHER)
 
 
 # ----- researchers -----------------------------------------------------------------------------------------------

@@ -60,7 +60,11 @@ def save(body: NewSavedSearch, context: Context) -> dict:
     context.require("searches.own")
     kb, actor = context.kb, context.actor
     with context.write_lock:
-        if len(kb.saved_searches(actor)) >= int(kb.settings.max_saved_searches):
+        kept = kb.saved_searches(actor)
+        if any(s.name == body.name.strip() for s in kept):
+            raise ApiError(409, f"you have a saved search named {body.name.strip()!r} already: choose another name "
+                           "or delete that one first")
+        if len(kept) >= int(kb.settings.max_saved_searches):
             raise ApiError(409, f"you keep {kb.settings.max_saved_searches} saved searches already (setting "
                            "max_saved_searches): delete one first")
         saved = kb.save_search(actor, body.name, body.q, body.mode.value if body.mode else None, body.filter,
