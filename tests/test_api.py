@@ -457,6 +457,41 @@ def test_ingest_by_url_downloads_and_indexes(served, tmp_path: Path) -> None:
     client.delete(f"/documents/{item['doc_id']}", headers=RESEARCHER)
 
 
+# ----- roles --------------------------------------------------------------------------------------------------
+def test_every_endpoint_group_answers_each_role_as_the_permissions_say(served) -> None:
+    kb, client, ids = served
+    doc, missing = ids["english"], "0123456789abcdef"
+    # (method, path, keywords, status for anonymous, reader, researcher, admin)
+    table = [
+        ("GET", "/search", {"params": {"q": "victims"}}, 200, 200, 200, 200),
+        ("GET", f"/documents/{doc}/pages", {}, 200, 200, 200, 200),
+        ("GET", f"/documents/{doc}/original", {}, 200, 200, 200, 200),
+        ("GET", "/recommendations/grid", {}, 200, 200, 200, 200),
+        ("GET", "/topics", {}, 200, 200, 200, 200),
+        ("GET", "/stats", {}, 200, 200, 200, 200),
+        ("GET", "/lists", {}, 200, 200, 200, 200),
+        ("GET", "/saved-searches", {}, 401, 200, 200, 200),
+        ("POST", "/saved-searches", {"json": {"name": "Roles", "q": "victims"}}, 401, 201, 201, 201),
+        ("POST", "/lists", {"json": {"name": "Roles", "shared": True}}, 401, 403, 201, 201),
+        ("POST", "/documents/ingest", {"json": {"url": "https://[broken/a.pdf"}}, 401, 403, 200, 200),
+        ("PATCH", f"/documents/{missing}/metadata", {"json": {"values": {"year": 2020}}}, 401, 403, 404, 404),
+        ("DELETE", f"/documents/{missing}", {}, 401, 403, 404, 404),
+    ]
+    roles = [("anonymous", {}), ("reader", READER), ("researcher", RESEARCHER), ("admin", ADMIN)]
+    for method, path, keywords, *expected in table:
+        for (role, headers), status in zip(roles, expected):
+            answer = client.request(method, path, headers=headers, **keywords)
+            assert answer.status_code == status, (method, path, role, answer.text[:200])
+            if status >= 400:
+                error_of(answer)
+            if method == "POST" and path == "/lists" and status == 201:
+                client.delete("/lists/Roles", params={"owner": answer.json()["owner"]}, headers=headers)
+            if method == "POST" and path == "/saved-searches" and status == 201:
+                client.delete(f"/saved-searches/{answer.json()['id']}", headers=headers)
+    refused = client.post("/documents/ingest", json={"url": "https://[broken/a.pdf"}, headers=RESEARCHER).json()
+    assert refused["items"][0]["status"] == "failed" and "not a valid address" in refused["items"][0]["reason"]
+
+
 # ----- errors, tokens, public access, documentation --------------------------------------------------------------
 def test_errors_are_json_and_an_unexpected_one_says_only_internal_error(served, monkeypatch: pytest.MonkeyPatch,
                                                                         caplog: pytest.LogCaptureFixture) -> None:
