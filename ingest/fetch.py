@@ -93,12 +93,14 @@ def check_address(url: str, allow_private: bool, what: str = "address") -> None:
         raise FetchError(f"refused the {what} {url!r}: only http:// and https:// addresses are fetched")
     if not parsed.hostname:
         raise FetchError(f"refused the {what} {url!r}: it names no host")
+    try:
+        parsed.hostname.encode("idna")
+    except UnicodeError:  # a host name no DNS name can spell
+        raise FetchError(f"refused the {what} {url!r}: {parsed.hostname!r} is not a valid host name") from None
     if allow_private:
         return
     try:
         infos = socket.getaddrinfo(parsed.hostname, port or None, proto=socket.IPPROTO_TCP)
-    except UnicodeError:  # a host name no DNS name can spell (IDNA refuses it)
-        raise FetchError(f"refused the {what} {url!r}: {parsed.hostname!r} is not a valid host name") from None
     except OSError as exc:
         raise FetchError(f"cannot resolve the host of {url}: {exc}", retry=True) from None
     for info in infos:

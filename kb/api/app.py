@@ -64,9 +64,10 @@ def create_api(open_kb: Callable[[], KnowledgeBase] = server_kb, write_lock: thr
     def schema() -> dict:
         if api.openapi_schema is None:
             spec = get_openapi(title=api.title, version=api.version, description=api.description, routes=api.routes)
-            for methods in spec.get("paths", {}).values():
+            for path, methods in spec.get("paths", {}).items():
                 for method, operation in methods.items():
-                    if method == "get":  # reading: anonymous visitors too, where public_access is "read"
+                    # reading: anonymous visitors too, where public_access is "read" (saved searches are an account's)
+                    if method == "get" and not path.startswith("/saved-searches"):
                         operation["security"] = [{}, {"HTTPBearer": []}]
             upload = spec.get("paths", {}).get("/documents/upload", {}).get("post", {})
             for parameter in upload.get("parameters", []):
