@@ -23,5 +23,5 @@ os.umask(0o077)  # files 0600 and folders 0700 in the data directory, however th
 # The API shares the pages' knowledge base (one set of engines and models per process) and their write lock.
 api = create_api(current_kb, WRITE_LOCK)
 app = st.App(str(Path(__file__).resolve().parent / "kb" / "webapp" / "page.py"),
-             routes=[*routes(), *feed_routes(current_kb), *landing_routes(current_kb, api), api_mount(api)],
+             routes=[*routes(), *feed_routes(current_kb), *landing_routes(current_kb), api_mount(api)],
              middleware=[Middleware(SecurityHeaders)])

@@ -84,15 +84,23 @@ class FetchError(Exception):
 def check_address(url: str, allow_private: bool, what: str = "address") -> None:
     """Refuse every scheme but http and https, and (unless allowed) hosts on private, loopback or link-local
     networks; FetchError says which and why."""
-    parsed = urlparse(url)
+    try:
+        parsed = urlparse(url)
+        port = parsed.port
+    except ValueError as exc:  # an unclosed [IPv6] host, a port that is no number from 0 to 65535
+        raise FetchError(f"refused the {what} {url!r}: it is not a valid address ({exc})") from None
     if parsed.scheme not in ("http", "https"):
         raise FetchError(f"refused the {what} {url!r}: only http:// and https:// addresses are fetched")
     if not parsed.hostname:
         raise FetchError(f"refused the {what} {url!r}: it names no host")
+    try:
+        parsed.hostname.encode("idna")
+    except UnicodeError:  # a host name no DNS name can spell
+        raise FetchError(f"refused the {what} {url!r}: {parsed.hostname!r} is not a valid host name") from None
     if allow_private:
         return
     try:
-        infos = socket.getaddrinfo(parsed.hostname, parsed.port or None, proto=socket.IPPROTO_TCP)
+        infos = socket.getaddrinfo(parsed.hostname, port or None, proto=socket.IPPROTO_TCP)
     except OSError as exc:
         raise FetchError(f"cannot resolve the host of {url}: {exc}", retry=True) from None
     for info in infos:

@@ -1,5 +1,5 @@
 """A real HTTP server (uvicorn on a free loopback port, in a thread) around the API and the landing pages, for the
-API's tests; and the tokens that act in each role there."""
+API's tests; and real accounts with API tokens that act in each role there."""
 from __future__ import annotations
 
 import socket
@@ -15,14 +15,22 @@ from starlette.middleware import Middleware
 from kb import KnowledgeBase
 from kb.api.app import api_mount, create_api
 from kb.api.landing import landing_routes
-from kb.permissions import Actor
+from kb.webapp.feeds import feed_routes
 from kb.webapp.headers import SecurityHeaders
 from kb.webapp.originals import routes as original_routes
 
-TOKENS = {"reader-token": Actor("rita", "reader"), "researcher-token": Actor("rob", "researcher"),
-          "admin-token": Actor("ada", "admin")}
-READER = {"Authorization": "Bearer reader-token"}
-RESEARCHER = {"Authorization": "Bearer researcher-token"}
+ACCOUNTS = {"reader": "rita", "researcher": "rob", "admin": "ada"}  # one account per role
+
+
+def role_headers(kb: KnowledgeBase) -> dict[str, dict[str, str]]:
+    """An account per role (made when missing) and a new API token of each, as request headers by role."""
+    known = {row["name"] for row in kb.accounts.list()}
+    headers = {}
+    for role, name in ACCOUNTS.items():
+        if name not in known:
+            kb.accounts.add(name, role, f"{name}-password-long-enough")
+        headers[role] = {"Authorization": f"Bearer {kb.accounts.new_token(name, 'tests')[1]}"}
+    return headers
 
 
 def free_port() -> int:
@@ -33,10 +41,10 @@ def free_port() -> int:
 
 
 def server_app(kb: KnowledgeBase) -> Starlette:
-    """The API mounted as app.py mounts it, with the landing pages and the originals, over one knowledge base."""
+    """The API mounted as app.py mounts it, with the landing pages, the feeds and the originals, over one knowledge
+    base."""
     api = create_api(lambda: kb)
-    api.state.actor_for_token = TOKENS.get  # the test's accounts: one token per role
-    return Starlette(routes=[*original_routes(), *landing_routes(lambda: kb, api), api_mount(api)],
+    return Starlette(routes=[*original_routes(), *feed_routes(lambda: kb), *landing_routes(lambda: kb), api_mount(api)],
                      middleware=[Middleware(SecurityHeaders)])
 
 

@@ -14,10 +14,14 @@ from click.testing import CliRunner
 from kb import KnowledgeBase, Settings
 from kb.cli import main
 
-from .api_server import READER, RESEARCHER, serving
+from .api_server import role_headers, serving
 from .conftest import FAST
 from .fixtures import ENGLISH_PAGES, make_corpus, make_pdf
 
+# request headers with a real API token of an account in each role, made by the `served` fixture
+READER: dict[str, str] = {}
+RESEARCHER: dict[str, str] = {}
+ADMIN: dict[str, str] = {}
 GRETA = {"title": "Evaluation report on Greece", "organisation": "GRETA", "organisation_name": "Council of Europe – "
          "GRETA", "year": 2023, "symbol": "GRETA(2023)05", "language": "en", "doc_type": "evaluation-report"}
 
@@ -33,6 +37,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Knowledge
     kb.ingest([folder / "corpus"], workers=1)
     ids = {name: kb.resolve_document(str(path)).doc_id for name, path in files.items() if name != "records"}
     ids["greta"] = kb.resolve_document(str(report)).doc_id
+    headers = role_headers(kb)
+    READER.update(headers["reader"]), RESEARCHER.update(headers["researcher"]), ADMIN.update(headers["admin"])
     with serving(kb) as base, httpx.Client(base_url=base + "/api/v1", timeout=60) as client:
         yield kb, client, ids
     kb.close()
@@ -266,40 +272,112 @@ def test_reading_lists_built_reordered_annotated_and_exported_with_a_token(serve
                                                       "query": "schadevergoeding"}, headers=RESEARCHER).json()["item_id"]
     moved = client.patch(f"/lists/Greece/items/{second}", json={"position": 1, "note": "Dutch"}, headers=RESEARCHER)
     assert [(i["item_id"], i["note"]) for i in moved.json()["items"]] == [(second, "Dutch"), (first, "key findings")]
-    shown = client.get("/lists/Greece")
+    shown = client.get("/lists/Greece", headers=RESEARCHER)
     assert shown.json()["description"] == "For the NRM" and "etag" in shown.headers
-    assert client.get("/lists/Greece", headers={"If-None-Match": shown.headers["etag"]}).status_code == 304
-    entries = bibtexparser.parse_string(client.get("/lists/Greece/export", params={"format": "bibtex"}).text).entries
+    cached = client.get("/lists/Greece", headers={**RESEARCHER, "If-None-Match": shown.headers["etag"]})
+    assert cached.status_code == 304
+    bibtex = client.get("/lists/Greece/export", params={"format": "bibtex"}, headers=RESEARCHER).text
+    entries = bibtexparser.parse_string(bibtex).entries
     assert [e.fields_dict["title"].value for e in entries][1] == GRETA["title"]
-    ris = rispy.loads(client.get("/lists/Greece/export", params={"format": "ris"}).text)
+    ris = rispy.loads(client.get("/lists/Greece/export", params={"format": "ris"}, headers=RESEARCHER).text)
     assert ris[0]["start_page"] == "2"
     for fmt in ("markdown", "csv", "csl-json"):
-        answer = client.get("/lists/Greece/export", params={"format": fmt})
+        answer = client.get("/lists/Greece/export", params={"format": fmt}, headers=RESEARCHER)
         assert answer.status_code == 200 and GRETA["title"] in answer.text
     assert client.delete(f"/lists/Greece/items/{first}", headers=RESEARCHER).status_code == 204
-    assert [i["item_id"] for i in client.get("/lists/Greece").json()["items"]] == [second]
+    assert [i["item_id"] for i in client.get("/lists/Greece", headers=RESEARCHER).json()["items"]] == [second]
     assert client.delete(f"/lists/Greece/items/{first}", headers=RESEARCHER).status_code == 404
     assert client.patch("/lists/Greece", json={"new_name": "Greece 2024"}, headers=RESEARCHER).status_code == 200
-    assert client.get("/lists/Greece").status_code == 404
+    assert client.get("/lists/Greece", headers=RESEARCHER).status_code == 404
     assert client.delete("/lists/Greece 2024", headers=RESEARCHER).status_code == 204
     assert "Greece 2024" not in {e["name"] for e in kb.reading_lists()}
+    assert client.get("/lists/Greece 2024", headers=RESEARCHER).status_code == 404
 
 
 def test_reading_lists_by_role(served) -> None:
     kb, client, ids = served
     anonymous = client.post("/lists", json={"name": "Mine"})
     assert anonymous.status_code == 401 and anonymous.headers["www-authenticate"].startswith("Bearer")
-    assert client.post("/lists", json={"name": "Readers'"}, headers=READER).status_code == 201
-    assert any(e["name"] == "Readers'" for e in client.get("/lists").json()["lists"])  # shared: all may read
-    # a list without an owner is a shared one: researchers change it, readers may not
-    denied = client.post("/lists/Readers'/items", json={"doc_id": ids["greta"]}, headers=READER)
+    made = client.post("/lists", json={"name": "Readers'"}, headers=READER)
+    assert made.status_code == 201 and made.json()["owner"] == "rita" and made.json()["shared"] is False
+    # private: its owner sees it; nobody else learns it exists (404, not 403), whatever their role
+    assert any(e["name"] == "Readers'" for e in client.get("/lists", headers=READER).json()["lists"])
+    for headers in ({}, RESEARCHER, ADMIN):
+        assert all(e["name"] != "Readers'" for e in client.get("/lists", headers=headers).json()["lists"])
+        for answer in (client.get("/lists/Readers'", headers=headers),
+                       client.get("/lists/Readers'/export", params={"format": "csv"}, headers=headers),
+                       client.post("/lists/Readers'/items", json={"doc_id": ids["greta"]}, headers=headers)):
+            assert answer.status_code == (401 if not headers and answer.request.method == "POST" else 404)
+    assert client.post("/lists/Readers'/items", json={"doc_id": ids["greta"], "note": "case 12"},
+                       headers=READER).status_code == 201
+    # sharing a list takes the researcher role; readers keep their own lists private
+    denied = client.patch("/lists/Readers'", json={"shared": True}, headers=READER)
     assert denied.status_code == 403 and error_of(denied)["code"] == "forbidden"
-    assert client.post("/lists/Readers'/items", json={"doc_id": ids["greta"]}).status_code == 401
-    assert client.post("/lists/Readers'/items", json={"doc_id": ids["greta"]}, headers=RESEARCHER).status_code == 201
-    assert client.post("/lists/Readers'/items", json={"doc_id": "0123456789abcdef"},
+    shared = client.post("/lists", json={"name": "Team", "shared": True}, headers=RESEARCHER)
+    assert shared.status_code == 201 and shared.json()["shared"] is True
+    assert client.post("/lists", json={"name": "Team"}, headers=RESEARCHER).status_code == 409
+    # a shared list: everyone allowed in reads it; its owner and researchers change it, readers may not
+    assert client.get("/lists/Team").status_code == 200
+    assert client.get("/lists/Team", headers=READER).json()["may_change"] is False
+    assert client.post("/lists/Team/items", json={"doc_id": ids["greta"]}, headers=READER).status_code == 403
+    assert client.post("/lists/Team/items", json={"doc_id": ids["greta"]}).status_code == 401
+    assert client.post("/lists/Team/items", json={"doc_id": ids["greta"]}, headers=ADMIN).status_code == 201
+    assert client.post("/lists/Team/items", json={"doc_id": "0123456789abcdef"},
                        headers=RESEARCHER).status_code == 404
-    assert client.delete("/lists/Readers'", headers=READER).status_code == 403
-    assert client.delete("/lists/Readers'", headers=RESEARCHER).status_code == 204
+    # the same name for two owners: a reader's own list comes first, ?owner= picks another
+    assert client.post("/lists", json={"name": "Team"}, headers=READER).status_code == 201
+    assert client.get("/lists/Team", headers=READER).json()["owner"] == "rita"
+    assert client.get("/lists/Team", params={"owner": "rob"}, headers=READER).json()["owner"] == "rob"
+    assert client.get("/lists/Team").json()["owner"] == "rob"  # anonymous visitors see the shared one only
+    assert client.delete("/lists/Team", params={"owner": "rob"}, headers=READER).status_code == 403
+    assert client.delete("/lists/Team", params={"owner": "rob"}, headers=RESEARCHER).status_code == 204
+    assert client.delete("/lists/Team", headers=READER).status_code == 204
+    assert client.delete("/lists/Readers'", headers=READER).status_code == 204
+    # every change is in the audit trail as the token's account's, made through the API
+    trail = [(e["user"], e["action"], e["target"]) for e in kb.accounts.audit(since="2000-01-01")
+             if e["target"] in ("Readers'", "Team")]
+    assert ("rita", "list.create", "Readers'") in trail and ("rob", "list.create", "Team") in trail
+    assert ("rob", "list.delete", "Team") in trail and ("rita", "list.delete", "Readers'") in trail
+    assert all(e["via"] == "api" for e in kb.accounts.audit(since="2000-01-01") if e["user"] in ("rita", "rob")
+               and e["target"] in ("Readers'", "Team"))
+
+
+# ----- saved searches --------------------------------------------------------------------------------------------
+def test_saved_searches_are_their_owners_and_their_feeds_show_what_newly_matches(served, tmp_path: Path) -> None:
+    import feedparser
+
+    kb, client, ids = served
+    body = {"name": "Cannabis farms", "q": "forced criminality cannabis", "mode": "keyword",
+            "filter": ["language=en"], "email": "rita@example.org"}
+    assert client.post("/saved-searches", json=body).status_code == 401
+    saved = client.post("/saved-searches", json=body, headers=READER)
+    assert saved.status_code == 201, saved.text
+    mine = saved.json()
+    assert (mine["owner"], mine["query"], mine["mode"], mine["filters"]) == ("rita", body["q"], "keyword",
+                                                                           {"language": ["en"]})
+    assert [s["id"] for s in client.get("/saved-searches", headers=READER).json()["saved_searches"]] == [mine["id"]]
+    assert client.post("/saved-searches", json=body, headers=READER).status_code == 409  # the name is taken
+    # another account neither lists it nor reaches it by its id
+    assert client.get("/saved-searches", headers=RESEARCHER).json()["saved_searches"] == []
+    for answer in (client.get(f"/saved-searches/{mine['id']}", headers=RESEARCHER),
+                   client.delete(f"/saved-searches/{mine['id']}", headers=RESEARCHER)):
+        assert answer.status_code == 404 and error_of(answer)["code"] == "not_found"
+    assert client.post("/saved-searches", json={**body, "mode": "sideways"}, headers=READER).status_code == 422
+    # the feed: its newest matches by ingestion time; a matching document that comes in leads it
+    feed_url = client.get(f"/saved-searches/{mine['id']}", headers=READER).json()["feed_url"]
+    before = [e.link for e in feedparser.parse(httpx.get(feed_url).content).entries]
+    pdf = make_pdf(tmp_path / "criminality.pdf", ["Forced criminality\nChildren are made to tend cannabis farms."])
+    added = client.post("/documents/upload", params={"filename": "criminality.pdf"}, content=pdf.read_bytes(),
+                        headers=RESEARCHER).json()["items"][0]["doc_id"]
+    entries = feedparser.parse(httpx.get(feed_url).content).entries
+    assert not any(added in link for link in before) and entries[0].link.endswith(f"/d/{added}")
+    # a new secret: the old address stops working
+    rotated = client.post(f"/saved-searches/{mine['id']}/feed-secret", headers=READER).json()["feed_url"]
+    assert rotated != feed_url and httpx.get(feed_url).status_code == 404 and httpx.get(rotated).status_code == 200
+    assert client.delete(f"/saved-searches/{mine['id']}", headers=READER).status_code == 204
+    assert httpx.get(rotated).status_code == 404
+    assert client.get(f"/saved-searches/{mine['id']}", headers=READER).status_code == 404
+    client.delete(f"/documents/{added}", headers=RESEARCHER)
 
 
 # ----- researchers -----------------------------------------------------------------------------------------------
@@ -311,7 +389,9 @@ def test_upload_correct_and_remove_need_the_researcher_role(served, tmp_path: Pa
     assert client.post("/documents/upload", params={"filename": "u.pdf"}, content=data).status_code == 401
     assert client.post("/documents/upload", params={"filename": "u.pdf"}, content=data,
                        headers=READER).status_code == 403
-    report = client.post("/documents/upload", params={"filename": "../../uploaded.pdf"}, content=data,
+    assert client.post("/documents/upload", params={"filename": "../../uploaded.pdf"}, content=data,
+                       headers=RESEARCHER).status_code == 422  # no folders in a file's name
+    report = client.post("/documents/upload", params={"filename": "uploaded.pdf"}, content=data,
                          headers=RESEARCHER)
     assert report.status_code == 200 and report.json()["items"][0]["status"] == "added"
     doc_id = report.json()["items"][0]["doc_id"]
@@ -331,6 +411,9 @@ def test_upload_correct_and_remove_need_the_researcher_role(served, tmp_path: Pa
     assert client.get(f"/documents/{doc_id}").status_code == 404
     assert client.get(f"/documents/{doc_id}/original").status_code == 404
     assert client.get("/search", params={"q": '"cannabis farms"', "mode": "keyword"}).json()["results"] == []
+    trail = [(e["user"], e["via"], e["action"]) for e in kb.accounts.audit(since="2000-01-01")
+             if e["target"] == doc_id]
+    assert trail == [("rob", "api", "upload"), ("rob", "api", "correct"), ("rob", "api", "remove")]
 
 
 def test_uploads_are_bounded_and_checked(served, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -374,6 +457,41 @@ def test_ingest_by_url_downloads_and_indexes(served, tmp_path: Path) -> None:
     client.delete(f"/documents/{item['doc_id']}", headers=RESEARCHER)
 
 
+# ----- roles --------------------------------------------------------------------------------------------------
+def test_every_endpoint_group_answers_each_role_as_the_permissions_say(served) -> None:
+    kb, client, ids = served
+    doc, missing = ids["english"], "0123456789abcdef"
+    # (method, path, keywords, status for anonymous, reader, researcher, admin)
+    table = [
+        ("GET", "/search", {"params": {"q": "victims"}}, 200, 200, 200, 200),
+        ("GET", f"/documents/{doc}/pages", {}, 200, 200, 200, 200),
+        ("GET", f"/documents/{doc}/original", {}, 200, 200, 200, 200),
+        ("GET", "/recommendations/grid", {}, 200, 200, 200, 200),
+        ("GET", "/topics", {}, 200, 200, 200, 200),
+        ("GET", "/stats", {}, 200, 200, 200, 200),
+        ("GET", "/lists", {}, 200, 200, 200, 200),
+        ("GET", "/saved-searches", {}, 401, 200, 200, 200),
+        ("POST", "/saved-searches", {"json": {"name": "Roles", "q": "victims"}}, 401, 201, 201, 201),
+        ("POST", "/lists", {"json": {"name": "Roles", "shared": True}}, 401, 403, 201, 201),
+        ("POST", "/documents/ingest", {"json": {"url": "https://[broken/a.pdf"}}, 401, 403, 200, 200),
+        ("PATCH", f"/documents/{missing}/metadata", {"json": {"values": {"year": 2020}}}, 401, 403, 404, 404),
+        ("DELETE", f"/documents/{missing}", {}, 401, 403, 404, 404),
+    ]
+    roles = [("anonymous", {}), ("reader", READER), ("researcher", RESEARCHER), ("admin", ADMIN)]
+    for method, path, keywords, *expected in table:
+        for (role, headers), status in zip(roles, expected):
+            answer = client.request(method, path, headers=headers, **keywords)
+            assert answer.status_code == status, (method, path, role, answer.text[:200])
+            if status >= 400:
+                error_of(answer)
+            if method == "POST" and path == "/lists" and status == 201:
+                client.delete("/lists/Roles", params={"owner": answer.json()["owner"]}, headers=headers)
+            if method == "POST" and path == "/saved-searches" and status == 201:
+                client.delete(f"/saved-searches/{answer.json()['id']}", headers=headers)
+    refused = client.post("/documents/ingest", json={"url": "https://[broken/a.pdf"}, headers=RESEARCHER).json()
+    assert refused["items"][0]["status"] == "failed" and "not a valid address" in refused["items"][0]["reason"]
+
+
 # ----- errors, tokens, public access, documentation --------------------------------------------------------------
 def test_errors_are_json_and_an_unexpected_one_says_only_internal_error(served, monkeypatch: pytest.MonkeyPatch,
                                                                         caplog: pytest.LogCaptureFixture) -> None:
@@ -400,18 +518,59 @@ def test_tokens_are_bearer_tokens_of_known_accounts(served) -> None:
         assert answer.status_code == 401 and "Bearer" in answer.headers["www-authenticate"]
         assert error_of(answer)["code"] == "unauthorized"
     assert client.get("/stats", headers=READER).status_code == 200
+    token_id, token = kb.accounts.new_token("rita", "laptop")
+    mine = {"Authorization": f"Bearer {token}"}
+    assert client.post("/lists", json={"name": "Laptop"}, headers=mine).status_code == 201
+    kb.accounts.revoke_token("rita", token_id)
+    revoked = client.get("/stats", headers=mine)
+    assert revoked.status_code == 401 and "revoked" in error_of(revoked)["message"]
+    assert client.get("/stats", headers=READER).status_code == 200  # the account's other tokens still work
+    client.delete("/lists/Laptop", headers=READER)
+
+
+def test_a_token_made_by_kb_users_token_acts_in_its_accounts_role(served) -> None:
+    import subprocess
+    import sys
+
+    from .conftest import REPO
+
+    kb, client, _ = served
+    made = subprocess.run([sys.executable, "-m", "kb.cli", "--home", str(kb.home), "users", "token", "rob"],
+                          capture_output=True, text=True, cwd=REPO, env={"PYTHONPATH": str(REPO), "KB_EMBEDDER":
+                                                                          "hashing", "PATH": "/usr/bin:/bin"})
+    assert made.returncode == 0, made.stderr
+    token = made.stdout.strip().splitlines()[-1]
+    answer = client.patch("/lists/nothing-here", json={}, headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 404  # signed in as rob: past the account check, to the missing list
+    kb.accounts.set_disabled("rob", True)
+    try:
+        assert client.get("/stats", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    finally:
+        kb.accounts.set_disabled("rob", False)
 
 
 def test_public_access_none_keeps_anonymous_visitors_out(tmp_path: Path) -> None:
+    from kb.api.links import landing_link
+
     settings = Settings.load({"home": str(tmp_path / "home"), **FAST}, environ={})
     closed = Settings({**settings.as_dict(), "public_access": "none"})
     with KnowledgeBase(closed) as kb, serving(kb) as base:
-        kb.ingest([make_corpus(tmp_path / "c")["english"]], workers=1)
-        doc_id = kb.doc_ids()[0]
+        kb.ingest([make_corpus(tmp_path / "c")["english"], make_pdf(tmp_path / "r.pdf", ENGLISH_PAGES)], workers=1)
+        reader = role_headers(kb)["reader"]
+        doc_id = next(d for d in kb.doc_ids() if kb.get_document(d).source.endswith("r.pdf"))
         for path in ("/api/v1/search?q=victims", f"/api/v1/documents/{doc_id}", "/api/v1/stats", "/api/v1/lists",
-                     f"/d/{doc_id}"):
+                     f"/api/v1/documents/{doc_id}/original", "/api/v1/saved-searches", f"/d/{doc_id}"):
             assert httpx.get(base + path).status_code == 401, path
-            assert httpx.get(base + path, headers=READER).status_code == 200, path
+            assert httpx.get(base + path, headers=reader).status_code == 200, path
+        # the schema and its documentation stay public: they say how to sign in, and hold no data
+        assert httpx.get(base + "/api/v1/openapi.json").status_code == 200
+        # a landing page signed as the app signs links opens without a token, and its PDF link is signed too
+        signed = httpx.get(base + landing_link(doc_id, key=kb.link_key()))
+        assert signed.status_code == 200
+        pdf_url = signed.text.split('name="citation_pdf_url" content="')[1].split('"')[0].replace("&amp;", "&")
+        assert pdf_url.startswith(f"{base}/originals/{doc_id}?exp=") and "&sig=" in pdf_url
+        forged = httpx.get(base + landing_link(doc_id, key="not-the-key"))
+        assert forged.status_code == 401
 
 
 def test_api_answers_carry_the_apps_security_headers_and_the_docs_work_offline(served) -> None:

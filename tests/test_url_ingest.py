@@ -111,3 +111,11 @@ def test_redirects_into_a_private_network_are_refused_too() -> None:
     with pytest.raises(FetchError, match="private or local network"):
         _SafeRedirects(allow_private=False).redirect_request(request, None, 302, "Found", {},
                                                              "http://127.0.0.1:8080/admin")
+
+
+@pytest.mark.parametrize("url, reason", [("https://[broken/a.pdf", "not a valid address"),
+                                         ("https://example.org:99999/a.pdf", "not a valid address"),
+                                         ("https://exa\x99mple.org/a.pdf", "not a valid host name")])
+def test_addresses_no_request_could_reach_fail_with_a_reason(url_kb: KnowledgeBase, url: str, reason: str) -> None:
+    item = url_kb.ingest([url], workers=1).items[0]
+    assert item.status == "failed" and reason in item.reason

@@ -16,7 +16,7 @@ from starlette.routing import Mount
 from ..facade import KnowledgeBase
 from ..settings import Settings
 from ..webapp.headers import SecurityHeaders
-from . import documents, lists, recommendations, researcher, search, stats, topics
+from . import documents, lists, recommendations, researcher, saved_searches, search, stats, topics
 from .docs_page import docs_html
 from .errors import install_error_handlers
 
@@ -57,18 +57,22 @@ def create_api(open_kb: Callable[[], KnowledgeBase] = server_kb, write_lock: thr
                   openapi_url="/openapi.json", middleware=[Middleware(SecurityHeaders)])
     api.state.open_kb = open_kb
     api.state.write_lock = write_lock or threading.RLock()
-    api.state.actor_for_token = None  # kb.api.auth: set where accounts keep tokens (and in tests)
     install_error_handlers(api)
-    for module in (search, documents, researcher, recommendations, topics, lists, stats):
+    for module in (search, documents, researcher, recommendations, topics, lists, saved_searches, stats):
         api.include_router(module.router)
 
     def schema() -> dict:
         if api.openapi_schema is None:
             spec = get_openapi(title=api.title, version=api.version, description=api.description, routes=api.routes)
-            for methods in spec.get("paths", {}).values():
+            for path, methods in spec.get("paths", {}).items():
                 for method, operation in methods.items():
-                    if method == "get":  # reading: anonymous visitors too, where public_access is "read"
+                    # reading: anonymous visitors too, where public_access is "read" (saved searches are an account's)
+                    if method == "get" and not path.startswith("/saved-searches"):
                         operation["security"] = [{}, {"HTTPBearer": []}]
+            upload = spec.get("paths", {}).get("/documents/upload", {}).get("post", {})
+            for parameter in upload.get("parameters", []):
+                if parameter.get("name") == "filename":  # the suffixes this server reads
+                    parameter["schema"]["pattern"] = researcher.upload_name_pattern(open_kb().supported_suffixes())
             api.openapi_schema = spec
         return api.openapi_schema
     api.openapi = schema  # type: ignore[method-assign]

@@ -1,17 +1,16 @@
 """Who is asking: the one place where a request becomes an Actor (kb.permissions), and the per-request context
 (the knowledge base, the actor) that every endpoint receives.
 
-A request without credentials is an anonymous visitor, who may read when the setting public_access is "read".
-`Authorization: Bearer TOKEN` names an account through the token resolver: `api.state.actor_for_token`, a function
-from a token to an Actor (None for an unknown or revoked token). Until accounts keep tokens, no resolver is set and
-every token is refused; tests set one to act in each role.
+A request without credentials is an anonymous visitor, who may read when the setting public_access is "read" (with
+"none", every endpoint but the schema and its documentation page answers 401). `Authorization: Bearer TOKEN` names
+an account by one of its API tokens (`kb users token NAME`, kb.accounts): an unknown or revoked token, or one of a
+disabled account, is a 401; the account's role decides the rest.
 """
 from __future__ import annotations
 
-import dataclasses
 import threading
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPBearer
@@ -22,33 +21,46 @@ from .errors import ApiError
 
 # Declares the scheme in the OpenAPI schema; the header itself is read by request_actor.
 BEARER = HTTPBearer(auto_error=False, description="An API token of an account: `Authorization: Bearer TOKEN`.")
-TokenResolver = Callable[[str], "Actor | None"]
+MAX_TOKEN_CHARS = 512
 
 
 def public_access(kb: KnowledgeBase) -> str:
-    """What anonymous visitors may do: "read" or "none" (setting public_access; "read" where it is not known)."""
+    """What anonymous visitors may do: "read" or "none" (setting public_access)."""
     value = str(getattr(kb.settings, "public_access", "read"))
     return value if value in PUBLIC_ACCESS else "none"
 
 
-def request_actor(kb: KnowledgeBase, request: Request, state: Any = None) -> Actor:
-    """The Actor a request acts as: the account of its bearer token, or an anonymous visitor without one (`state`:
-    the API app's state, for routes outside it such as the landing pages)."""
-    address = request.client.host if request.client else ""
+def bearer_token(request: Request) -> str | None:
+    """The request's bearer token; None without an Authorization header; a 401 for any other credentials."""
     header = request.headers.get("authorization", "").strip()
     if not header:
-        return anonymous("api", address)
+        return None
     scheme, _, token = header.partition(" ")
     token = token.strip()
-    if scheme.lower() != "bearer" or not token or len(token) > 512:
+    if scheme.lower() != "bearer" or not token or len(token) > MAX_TOKEN_CHARS:
         raise ApiError(401, "send an API token as `Authorization: Bearer TOKEN` (an account's token, from "
                        "`kb users token NAME`)", headers={"WWW-Authenticate": "Bearer"})
-    resolver: TokenResolver | None = getattr(state or request.app.state, "actor_for_token", None)
-    actor = resolver(token) if resolver is not None else None
+    return token
+
+
+def request_actor(kb: KnowledgeBase, request: Request) -> Actor:
+    """The Actor a request acts as (via "api"): the account of its bearer token, or an anonymous visitor."""
+    address = request.client.host if request.client else ""
+    token = bearer_token(request)
+    if token is None:
+        return anonymous("api", address)
+    actor = kb.accounts.actor_for_token(token, address)
     if actor is None:
-        raise ApiError(401, "this API token is unknown or revoked: ask for a new one (`kb users token NAME`)",
-                       headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
-    return dataclasses.replace(actor, via="api", address=address)
+        raise ApiError(401, "this API token is unknown or revoked, or its account is disabled: ask for a new one "
+                       "(`kb users token NAME`)", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    return actor
+
+
+def admitted(kb: KnowledgeBase, actor: Actor) -> None:
+    """A 401 for anonymous visitors where public_access is none (nothing but the schema is public then)."""
+    if not actor.signed_in and public_access(kb) != "read":
+        raise ApiError(401, "this server is not public: send an account's API token as `Authorization: Bearer "
+                       "TOKEN` (`kb users token NAME`)", headers={"WWW-Authenticate": "Bearer"})
 
 
 @dataclass
@@ -66,10 +78,12 @@ class Call:
 
 
 def call(request: Request, _credentials: Any = Depends(BEARER)) -> Call:
-    """The context of a request (a FastAPI dependency of every endpoint)."""
+    """The context of a request (a FastAPI dependency of every endpoint): anonymous visitors are turned away here
+    where public_access is none."""
     kb = request.app.state.open_kb()
     actor = request_actor(kb, request)
     request.state.actor = actor
+    admitted(kb, actor)
     lock = getattr(request.app.state, "write_lock", None) or _LOCK
     return Call(kb, actor, request, lock)
 

@@ -1,6 +1,8 @@
 """A plain HTML landing page per document, `/d/DOC_ID`, that citation managers can save: Highwire Press
 `citation_*` meta tags (what Zotero's connector and Google Scholar read) and schema.org JSON-LD, with the absolute
-address of the stored PDF. The same rule as the rest of the server decides who may read it (public_access)."""
+address of the stored PDF. The same rule as the rest of the server decides who may read it (public_access): where
+it is none, an account's API token or a link signed as the app signs links to originals (`?exp=...&sig=...`,
+kb.webapp.originals) opens the page, and its PDF address is signed in turn."""
 from __future__ import annotations
 
 import json
@@ -15,6 +17,7 @@ from ..errors import DocumentNotFoundError
 from ..facade import KnowledgeBase
 from ..models import Document
 from ..permissions import PermissionDenied, require
+from ..webapp.originals import original_link, signed_link_valid
 from .auth import public_access, request_actor
 from .errors import ApiError
 from .links import LANDING_PREFIX, absolute, landing_link, original_path
@@ -86,31 +89,43 @@ def landing_html(doc: Document, *, page_url: str, pdf_url: str | None, app_url: 
             f"<p>{' · '.join(links)}</p>\n<blockquote>{escape(excerpt)}</blockquote>\n</body></html>\n")
 
 
-def landing_routes(open_kb: Callable[[], KnowledgeBase], api: Any = None) -> list[Route]:
-    """The landing-page route, over the knowledge base that `open_kb` returns (tokens resolved as by `api`)."""
+def landing_routes(open_kb: Callable[[], KnowledgeBase]) -> list[Route]:
+    """The landing-page route, over the knowledge base that `open_kb` returns."""
 
     def page(request: Request) -> Response:
         doc_id = request.path_params["doc_id"]
         if len(doc_id) != 16 or not set(doc_id) <= _DOC_ID_CHARS:
             return HTMLResponse("<!doctype html><title>Not found</title><p>No such document.</p>", status_code=404)
         kb = open_kb()
+        params = request.query_params
+        signed = signed_link_valid(kb.link_key(), doc_id, params.get("exp", ""), params.get("sig", ""))
         try:
-            require(request_actor(kb, request, api.state if api is not None else None), "read", public_access=public_access(kb))
+            if not signed:
+                require(request_actor(kb, request), "read", public_access=public_access(kb))
             doc = kb.get_document(doc_id)
             pages = kb.pages(doc_id)
         except ApiError as exc:
-            return HTMLResponse(f"<!doctype html><title>Sign in</title><p>{escape(str(exc))}</p>",
-                                status_code=exc.status)
-        except PermissionDenied as exc:
-            return HTMLResponse(f"<!doctype html><title>Sign in</title><p>{escape(str(exc))}</p>", status_code=401)
+            return _sign_in(str(exc), exc.status)
+        except PermissionDenied:
+            return _sign_in("This knowledge base is not public: sign in to the app and open the document's page "
+                            "from there, or send an account's API token.", 401)
         except DocumentNotFoundError as exc:
             return HTMLResponse(f"<!doctype html><title>Not found</title><p>{escape(str(exc))}</p>", status_code=404)
         stored = kb.original_file(doc)
-        original = original_path(kb, doc)
-        pdf = absolute(kb, request, original) if original and stored and stored.suffix.lower() == ".pdf" else None
+        pdf = None
+        if original_path(kb, doc) and stored and stored.suffix.lower() == ".pdf":
+            # where originals are not public, the PDF's address carries its own signature (a citation manager
+            # fetches it without the visitor's session)
+            key = kb.link_key() if public_access(kb) != "read" else None
+            pdf = absolute(kb, request, "/" + original_link(doc_id, key=key))
         excerpt = " ".join((pages[0].text if pages else "").split())[:600]
         html = landing_html(doc, page_url=absolute(kb, request, landing_link(doc_id)), pdf_url=pdf,
                             app_url=absolute(kb, request, "/?" + f"view=doc&doc={doc_id}"), excerpt=excerpt)
         return HTMLResponse(html, headers={"Cache-Control": "private, no-cache"})
 
     return [Route(f"/{LANDING_PREFIX}/{{doc_id}}", page, methods=["GET", "HEAD"])]
+
+
+def _sign_in(message: str, status: int) -> Response:
+    return HTMLResponse(f'<!doctype html><title>Sign in</title><p>{escape(message)}</p><p><a href="/">Sign in to '
+                        "atkb</a></p>", status_code=status, headers={"WWW-Authenticate": "Bearer"})

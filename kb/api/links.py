@@ -9,13 +9,19 @@ from starlette.requests import Request
 
 from ..facade import KnowledgeBase
 from ..models import Document
+from ..webapp.originals import original_link
 
 LANDING_PREFIX = "d"
 
 
-def landing_link(doc_id: str) -> str:
-    """The server-relative address of a document's landing page (citation metadata for Zotero and harvesters)."""
-    return f"/{LANDING_PREFIX}/{quote(doc_id)}"
+def landing_link(doc_id: str, key: str | None = None) -> str:
+    """The server-relative address of a document's landing page (citation metadata for Zotero and harvesters);
+    signed with `key` (kb.link_key()) as links to originals are, for servers whose public_access is none."""
+    link = f"/{LANDING_PREFIX}/{quote(doc_id)}"
+    if key:
+        signed = original_link(doc_id, key=key)
+        link += signed[signed.index("?"):]
+    return link
 
 
 def original_path(kb: KnowledgeBase, doc: Document) -> str | None:

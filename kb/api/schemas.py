@@ -194,6 +194,10 @@ class OverviewOut(BaseModel):
 class ListSummary(Open):
     name: str
     description: str
+    owner: str | None = Field(description="The account that owns the list (null: no one, a list from before "
+                                           "accounts)")
+    shared: bool
+    may_change: bool = Field(description="Whether your token may change the list")
     items: int
     created_at: str | None = None
     updated_at: str | None = None
@@ -217,6 +221,9 @@ class ListItemOut(Open):
 class ListOut(BaseModel):
     name: str
     description: str
+    owner: str | None
+    shared: bool
+    may_change: bool
     items: list[ListItemOut]
 
 
@@ -236,3 +243,21 @@ class RemovedOut(BaseModel):
     doc_id: str
     title: str
     source: str
+
+
+class SavedSearchOut(BaseModel):
+    id: int
+    owner: str
+    name: str
+    query: str
+    mode: str = Field(description="The search mode (empty: the server's default)")
+    filters: dict[str, Any]
+    translate: bool
+    email: str
+    created_at: str
+    last_alerted_at: str | None = None
+    feed_url: str = Field(description="The Atom feed of documents that newly match, with its secret: keep it private")
+
+
+class SavedSearchesOut(BaseModel):
+    saved_searches: list[SavedSearchOut]

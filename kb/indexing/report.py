@@ -1,10 +1,12 @@
 """The ingest report: what happened to every source (added, updated, unchanged, duplicate, failed, skipped)."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 STATUSES = ("added", "updated", "unchanged", "duplicate", "failed", "skipped")
 
 
@@ -76,10 +78,22 @@ class IngestReport:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return {"counts": self.counts(), "seconds": round(self.seconds, 2), "pages": self.pages_indexed(),
-                "items": [asdict(i) for i in self.items]}
+                "items": [_encodable(asdict(i)) for i in self.items]}
 
     def summary(self) -> str:
         """One line of totals."""
         counts = self.counts()
         return (", ".join(f"{n} {status}" for status, n in counts.items())
                 + f" in {self.seconds:.1f}s")
+
+
+def _encodable(value: Any) -> Any:
+    """The value with every string encodable as UTF-8: a byte that was not UTF-8 (kept by a loader as a surrogate
+    escape, so that its record could be reported) shows as U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {k: _encodable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_encodable(v) for v in value]
+    return value
