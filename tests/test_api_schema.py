@@ -25,7 +25,7 @@ from .api_server import free_port, role_headers
 from .conftest import FAST, KEYWORD_BACKEND, REPO
 from .fixtures import make_corpus
 
-EXAMPLES = int(os.environ.get("ATKB_SCHEMA_EXAMPLES", "50"))  # per operation, mode and actor: about two minutes
+EXAMPLES = int(os.environ.get("ATKB_SCHEMA_EXAMPLES", "20"))  # per operation, mode and actor (50: about two minutes)
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
                     suppress_health_check=list(HealthCheck))
 PIPE_BYTES = 64 * 1024  # what a Linux pipe holds before its writer blocks
