@@ -19,14 +19,18 @@ def free_port() -> int:
 def start_server(data_dir: Path) -> tuple[subprocess.Popen, str]:
     """Start `milvus-lite server` on a free port; return the process and its URI once it answers."""
     port = free_port()
+    # the server's log goes to a file beside its data: a pipe nobody reads stalls it once its buffer is full
+    log = open(Path(data_dir).parent / f"milvus-server-{port}.log", "wb")
     process = subprocess.Popen([sys.executable, "-m", "milvus_lite", "server", "--data-dir", str(data_dir),
                                 "--host", "127.0.0.1", "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               stdout=subprocess.DEVNULL, stderr=log)
+    log.close()  # the child holds its own descriptor
     uri = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"milvus-lite server exited: {process.stderr.read().decode()[-2000:]}")
+            text = (Path(data_dir).parent / f"milvus-server-{port}.log").read_text(errors="replace")
+            raise RuntimeError(f"milvus-lite server exited: {text[-2000:]}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return process, uri

@@ -12,6 +12,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -39,9 +40,11 @@ def _free_port() -> int:
 def serving(home: Path, env: dict[str, str] | None = None, host: str = "127.0.0.1") -> Iterator[str]:
     """`kb serve` on a data directory (listening on `host`) for the length of the block; yields its base URL."""
     port = _free_port()
+    # the server's log goes to a file: a pipe nobody reads stalls the server once its 64 KiB buffer is full
+    log = tempfile.TemporaryFile()
     proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "--home", str(home), "serve", "--port", str(port),
                              "--host", host],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=str(ROOT))
+                            env=env, stdout=subprocess.DEVNULL, stderr=log, cwd=str(ROOT))
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90
     while time.time() < deadline:
@@ -53,7 +56,8 @@ def serving(home: Path, env: dict[str, str] | None = None, host: str = "127.0.0.
             time.sleep(0.5)
     else:
         proc.kill()
-        pytest.fail(f"kb serve did not start: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
+        log.seek(0)
+        pytest.fail(f"kb serve did not start: {log.read().decode(errors='replace')[-2000:]}")
     try:
         yield base
     finally:
@@ -62,6 +66,7 @@ def serving(home: Path, env: dict[str, str] | None = None, host: str = "127.0.0.
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
 
 
 @pytest.fixture
