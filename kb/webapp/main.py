@@ -387,7 +387,9 @@ def _document_links(kb: KnowledgeBase, doc: Any, state: SearchState) -> None:
                                "score": score} for o, kind, score in related], state))
     links = [f"<a href='{escape(link)}' target='_blank' rel='noopener'>Open the original PDF ↗</a>"] if link else []
     # the landing page carries the citation metadata that Zotero's connector and harvesters read
-    links.append(f"<a href='{escape(landing_link(doc.doc_id).lstrip('/'))}' target='_blank' rel='noopener'>"
+    # (signed for this signed-in session when visitors must sign in, as links to originals are)
+    landing = landing_link(doc.doc_id, key=kb.link_key() if kb.settings.public_access != "read" else None)
+    links.append(f"<a href='{escape(landing.lstrip('/'))}' target='_blank' rel='noopener'>"
                  "Citation page (Zotero) ↗</a>")
     st.html(" · ".join(links))
 
