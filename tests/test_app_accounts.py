@@ -117,3 +117,13 @@ def test_originals_need_a_link_signed_for_a_session_when_visitors_must_sign_in(h
 def _other_doc(home: Path, doc_id: str) -> str:
     with KnowledgeBase(Settings.load({"home": str(home)})) as kb:
         return next(d for d in kb.doc_ids() if d != doc_id)
+
+
+def test_the_citation_page_link_is_signed_for_the_session_when_visitors_must_sign_in(
+        home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    doc_id = _pdf_doc(home)
+    open_view = signed_in_app(home, "rosa", "reader", view="doc", doc=doc_id).run()
+    assert f"d/{doc_id}'" in html_of(open_view)  # public_access = read: the plain address
+    monkeypatch.setenv("KB_PUBLIC_ACCESS", "none")
+    closed = signed_in_app(home, "rosa", "reader", view="doc", doc=doc_id).run()
+    assert f"d/{doc_id}?exp=" in html_of(closed) and "sig=" in html_of(closed)
