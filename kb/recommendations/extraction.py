@@ -265,15 +265,22 @@ _ASKS_ACTOR = re.compile(rf"{ACTOR.pattern}\s+(?:\w+\s+){{0,1}}?(?:(?:therefore|
                          rf"(?:should|must|ought\s+to|need\s+to|moet(?:en)?|dient|dienen)\b", re.I)
 
 
+_POINTS_BACK = re.compile(r"^(?:as|zoals)\s+[^,;]{3,120}?\b(?:recommended|aanbevolen|advised|geadviseerd)\b[^,;]{0,80},\s*",
+                          re.I)
+
+
 def prose_demand(sentence: str) -> bool:
     """Whether a sentence of running prose makes a demand in the document's own voice: an own-voice demand ("Ik
     pleit", "we call on", "it is crucial that") or a named actor told what it should do, not about a closed case
     ("should have"), not a question, not told of another body. The labelling method counts these only where a
     document has no recommendations section (letters, speeches, articles, chapters)."""
-    if sentence.rstrip().endswith("?") or _HINDSIGHT.search(sentence) or NARRATIVE.search(sentence) \
-            or OTHER_VOICE.search(sentence):
+    # a clause that points back to the demand's source ("As BNRM recommended in its third report, we need to …")
+    # leaves a present demand in the main clause
+    main = _POINTS_BACK.sub("", sentence, count=1)
+    if sentence.rstrip().endswith("?") or _HINDSIGHT.search(sentence) or NARRATIVE.search(main) \
+            or OTHER_VOICE.search(main):
         return False
-    return bool(DEMAND.search(sentence) or _ASKS_ACTOR.search(sentence))
+    return bool(DEMAND.search(main) or _ASKS_ACTOR.search(main))
 
 
 _OTHER_STOPS = {lang: STOPLISTS[lang] for lang in ("nl", "de", "fr") if lang in STOPLISTS}
