@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from .lines import Line, is_heading
-from .sections import _closes, _short_line
+from .sections import closes_section, short_line
 
 # the header row of a two-column table of advice: "DO DON'T", "Do's and Don'ts", "Wel Niet"
 DO_DONT = re.compile(r"^(?:do'?s?|do’s?)\s*(?:and|&|/|en)?\s*(?:don'?ts?|don’ts?)$", re.I)
@@ -54,7 +54,7 @@ def do_dont_rows(lines: Sequence[Line], covered: set[int], imperative: Callable[
         j = i + 1
         while j < len(lines) and j - i < 4 * _MAX_LINES and lines[j].page - line.page <= 1:
             text = lines[j].text
-            if _closes(text) or (is_heading(lines, j) and not imperative(text)) or _FOOTNOTE.match(text):
+            if closes_section(text) or (is_heading(lines, j) and not imperative(text)) or _FOOTNOTE.match(text):
                 break
             opens = not cells or _SENTENCE_END.search(lines[j - 1].text)
             if opens and imperative(_QUOTES.sub("", text)):  # "Use “textbook” language."
@@ -104,7 +104,7 @@ def announced_subsections(lines: Sequence[Line], covered: set[int]) -> list[Bloc
             body: list[Line] = []
             for j in range(head + 1, min(len(lines), head + _MAX_LINES)):
                 text = lines[j].text
-                if (n + 1 < len(heads) and j == heads[n + 1]) or SUBSECTION.match(text) or _closes(text) \
+                if (n + 1 < len(heads) and j == heads[n + 1]) or SUBSECTION.match(text) or closes_section(text) \
                         or _FOOTNOTE.match(text):
                     break
                 body.append(lines[j])
@@ -154,5 +154,5 @@ def effective_practices(lines: Sequence[Line], covered: set[int]) -> list[Block]
 def _title(lines: Sequence[Line], i: int) -> bool:
     """A description's title: a heading of two words or more that is no chapter's and no broken line ("The D")."""
     words = lines[i].text.split()
-    return (len(words) >= 2 and len(words[-1]) >= 2 and is_heading(lines, i) and not _closes(lines[i].text)
+    return (len(words) >= 2 and len(words[-1]) >= 2 and is_heading(lines, i) and not closes_section(lines[i].text)
             and not _FOOTNOTE.match(lines[i].text) and not _BACK_MATTER.search(lines[i].text))
