@@ -327,3 +327,71 @@ def test_a_letters_repeated_reference_block_does_not_start_the_next_sentence() -
 def test_own_voice_demands_of_letters_and_press_releases(sentence: str) -> None:
     language = "en" if sentence.startswith("In spite") else "nl"
     assert [r.text for r in _extract([f"Brief\n{sentence}"], language=language)] == [sentence]
+
+
+def _raw(pages: list[str]):
+    """Records of pages given line by line, as the text layer has them (no re-wrapping)."""
+    doc = Document(doc_id="d1", source="/x.pdf", sha256="0", language="en")
+    return extract_recommendations(doc, [Page(n, text) for n, text in enumerate(pages, start=1)])
+
+
+def test_a_do_dont_table_gives_one_record_per_row_with_both_cells() -> None:
+    page = ("Talking to youth\nBelow are recommendations for how to talk about the crime with the youth you meet.\n"
+            "DO DON’T\nTalk about exploitation. Focus conversations on what\nit means to be taken advantage of.\n"
+            "Use crime-specific language. The term may not\nresonate with youth at all.\n"
+            "Use empowering language. Use language that focuses\non the strengths of the youth you work with.\n"
+            "Use “textbook” language. Formal language may make\nit harder for your message to land.\n"
+            "Next steps\nThe guide ends with a list of resources for further reading.")
+    texts = [r.text for r in _raw([page])]
+    assert texts == ["Talk about exploitation. Focus conversations on what it means to be taken advantage of. "
+                     "Use crime-specific language. The term may not resonate with youth at all.",
+                     "Use empowering language. Use language that focuses on the strengths of the youth you work "
+                     "with. Use “textbook” language. Formal language may make it harder for your message to land."]
+
+
+def test_programmes_introduced_as_effective_are_practices_and_a_plain_description_is_not() -> None:
+    body = ("The {city} Police Department created a screening checklist with local schools and\n"
+            "victim advocates to identify young people at high risk of being trafficked in the city.\n"
+            "The checklist is used by intake officers and welfare agencies when a victim asks for help.\n")
+    page = ("Partnerships in Action\nAgencies throughout the nation have worked with community members.\n"
+            "The following programs have effectively implemented a multidisciplinary response to\n"
+            "identify and respond to victims of child sex trafficking.\nScreening Checklist\n"
+            + body.format(city="Denver") + "Neighborhood Block Watch\n" + body.format(city="Toledo")
+            + "IACP Resources\nThe following resources are sorted by relevance.\nA training course for officers\n"
+              "and a toolkit with videos for training within agencies of all sizes and kinds.\n")
+    records = _raw([page])
+    assert [(r.kind, r.text[:25]) for r in records] == [("practice", "The Denver Police Departm"),
+                                                        ("practice", "The Toledo Police Departm")]
+    described = page.replace("have effectively implemented", "have set up")
+    assert _raw([described]) == []
+
+
+def test_numbered_subsections_announced_as_options_are_items() -> None:
+    page = ("Tot slot zijn er ook mogelijkheden om het schrijnend pad beter toe te spitsen op de\n"
+            "bescherming van de meest kwetsbare slachtoffers. Hier worden er drie genoemd.\n"
+            "3.1 multidisciplinaire screening\nTijdens de bedenktijd worden slachtoffers niet gescreend op "
+            "beperkingen.\nEen dergelijke screening is wel nodig.\n3.2 slachtofferverklaring\n"
+            "Het inbedden van de slachtofferverklaring in bestaande processen zou twee voordelen hebben.\n"
+            "3.3 verbinding van de paden\nDe twee paden kunnen worden verbonden zodat de bescherming gewaarborgd is.\n"
+            "4 Conclusie\nHet schrijnend pad wordt weinig gebruikt.")
+    doc = Document(doc_id="d1", source="/x.pdf", sha256="0", language="nl")
+    records = extract_recommendations(doc, [Page(1, page)])
+    assert [(r.number, r.text[:20]) for r in records] == [("3.1", "Tijdens de bedenktij"), ("3.2", "Het inbedden van de "),
+                                                         ("3.3", "De twee paden kunnen")]
+    unannounced = page.replace("Hier worden er drie genoemd.", "Dat is lastig.").replace("mogelijkheden", "problemen")
+    assert [r.number for r in extract_recommendations(doc, [Page(1, unannounced)])] == []
+
+
+@pytest.mark.parametrize("sentence, counts", [
+    ("As BNRM recommended in its third report, we need to strive for agreement on the scope of the term.", True),
+    ("In its third report BNRM recommended that the scope of the term be agreed on.", False),
+    ("Such a campaign regarding exploitation outside the sex industry is also needed.", True),
+    ("The policy implication of these results is that youth welfare agencies should step up their efforts.", True),
+    ("This finding calls for sustained efforts of the police to detect Dutch victims.", True),
+    ("While they may be making friends online, it is still important that they practice safety online.", False),
+    ("One of the recommendations made in this Declaration was that member states should appoint rapporteurs.", False),
+])
+def test_own_voice_demands_without_a_section(sentence: str, counts: bool) -> None:
+    from kb.recommendations.extraction import prose_demand
+
+    assert prose_demand(sentence) is counts

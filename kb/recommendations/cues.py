@@ -39,6 +39,9 @@ OWN_VOICE_CUES: tuple[re.Pattern[str], ...] = (
                r"(?:made|to|the|that|this)\b", _I),
     re.compile(r"\b(?:a|one|another|the)\s+(?:further|second|third|final|last|next|additional|other)\s+"
                r"recommendatio\s?n\b", _I),
+    # "The overall recommendation for future studies is …", "the main recommendation of this study is that"
+    re.compile(r"\b(?:the|our|my)\s+(?:overall|main|general|key|principal|central|primary)\s+recommendatio\s?n\s+"
+               r"(?:[\w-]+\s+){0,5}?(?:is|would\s+be)\s+(?:therefore\s+|thus\s+)?(?:to|that)\b", _I),
     # "it is advisable to", "is het raadzaam" (written from the case-law study P0109)
     re.compile(r"\b(?:it\s+is|is\s+it|het\s+is|is\s+het|lijkt\s+het)\s+(?:therefore\s+|daarom\s+|dan\s+ook\s+|also\s+)*"
                r"(?:advisable|raadzaam|wenselijk)\b", _I),
@@ -63,7 +66,8 @@ NARRATIVE = re.compile(
     r"(?:report|evaluation|round)|previously|had\s+recommended|has\s+recommended|have\s+recommended|was\s+"
     r"recommended|were\s+recommended|eerder(?:e)?\s+(?:aanbevolen|aanbeveling)|heeft\s+\w*\s*aanbevolen|"
     r"werd\s+\w*\s*aanbevolen|vorige\s+rapportage|following\s+(?:the|GRETA'?s)\s+recommendation|"
-    r"in\s+response\s+to\s+(?:the|this|GRETA'?s)\s+recommendation)\b"
+    r"in\s+response\s+to\s+(?:the|this|GRETA'?s)\s+recommendation|recommendations?\s+made\s+(?:in|by)|"
+    r"aanbevelingen\s+(?:gedaan\s+)?(?:in|door)\s+(?:de|het|deze|dit)\s+\w+\s+(?:was|waren|is|zijn))\b"
     # what another text recommends: "in het WODC-rapport wordt aanbevolen", "in the Council's guidelines it is …"
     r"|\bin\s+(?:het|de|een|the|a|its|their)\s+(?:[\w’'-]+\s+){0,3}?[\w-]*(?:rapport|report|handboek|handbook|"
     r"advies|study|studie|guidelines|richtlijn|resolutie|resolution|verdrag|convention|directive|protocol|"
@@ -159,7 +163,16 @@ DEMAND = re.compile(r"\b(?:(?:I|we|ik|wij)\s+(?:\w+\s+){0,3}?(?:plead|pleit|call
                     r"\broep\s+(?:u|uw\s+Kamer|de\s+\w+|alle\s+\w+)\s+(?:\w+\s+){0,2}?op\b|"
                     r"(?:we|I)\s+(?:are|am)\s+of\s+the\s+opinion\s+that\b.{0,200}?\b(?:should|must|need\s+to|needs\s+to)|"
                     r"it\s+is\s+(?:\w+\s+){0,2}?(?:crucial|essential|vital|"
-                    r"imperative|necessary|important)\s+that)\b", _I)
+                    r"imperative|necessary|important)\s+that(?!\s+(?:they|you|he|she|we|it)\b)|"
+                    # "The policy implication of these results is that …", "This finding calls for sustained efforts"
+                    r"(?:the|a|one)\s+(?:\w+\s+)?(?:policy\s+)?implications?\s+(?:[\w-]+\s+){0,8}?(?:is|are)\s+that\b|"
+                    r"(?:this|these|our)\s+(?:\w+\s+)?(?:finding|findings|results?|outcomes?)\s+(?:also\s+)?"
+                    r"(?:calls?|call)\s+for\b|"
+                    # "X is also needed", "Meer bewustwording is daarom nodig", "we need to strive for …"
+                    r"(?:is|are|zijn)\s+(?:also|therefore|thus|ook|daarom|dan\s+ook|tevens)\s+(?:hard\s+|urgently\s+)?"
+                    r"(?:needed|required|nodig|vereist|noodzakelijk)\b|"
+                    r"(?:we|wij)\s+(?:therefore\s+|also\s+)?need\s+to\s+(?!know|understand|remember|be\s+aware|"
+                    r"keep\s+in\s+mind|look)\w+)\b", _I)
 # another body or text as the subject: a recommendation told, not made
 OTHER_VOICE = re.compile(r"\b(?:Committee|Commission|Comité|CEDAW|GRECO|ombudsman|researchers|onderzoekers|"
                          r"respondents|respondenten|interviewees|the\s+study|het\s+onderzoek|de\s+studie|the\s+"
@@ -178,7 +191,7 @@ ACTOR = re.compile(r"\b(?:governments?|countries|states?|authorities|legislators
 # the first word of an imperative ("Ensure frontline officers …", "Update agency policies", "Consider dedicating …"):
 # a capitalised word that is not a function word and has no ending of a plural, a past, a gerund, an adverb or an
 # adjective; judged only inside a list that the document introduces as advice
-_NOT_A_VERB_END = re.compile(r"(?:[^s]s|ed|ing|ly|al|ic|ous|ive|ful|ary|ion|ity|ness|ment|ence|ance)$")
+_NOT_A_VERB_END = re.compile(r"(?:[^su]s|ed|ing|ly|al|ic|ous|ive|ful|ary|ion|ity|ness|ment|ence|ance)$")
 
 
 def looks_imperative(text: str, stop_words: frozenset[str] = frozenset()) -> bool:

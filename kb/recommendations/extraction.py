@@ -20,6 +20,7 @@ from ..filters import split_values
 from ..text.word_lists import STOPLISTS
 from ..models import Document, Page, Recommendation, rec_id_for, sha256_text
 from .addressee import addressee_of
+from .blocks import announced_subsections, do_dont_rows, effective_practices
 from .classifier import EMBED_DIM, Candidate, Embed, Model, feature_matrix, hand_features, load_model, use_embed
 from .cues import (ACTOR, DEMAND, MODAL, NARRATIVE, OTHER_VOICE, RECOMMENDING_WORD, greta_strength, is_practice,
                    leans_on_previous, looks_imperative, recommendation_strength)
@@ -39,7 +40,7 @@ NEXT_NUMBER = re.compile(r"\s\(?\d{1,3}[.)]$")  # a sentence the next paragraph'
 SUMMARY_LIST = re.compile(r"\b(?:summary|samenvatting|overview|overzicht|list|lijst|liste|zusammenfassung|résumé|"
                           r"récapitulatif|appendix|annex|annexe|bijlage|anhang)\b", re.I)
 # a quotation of another text, or a footnote ("138 In het rapport wordt aanbevolen …"): not the report's own voice
-_QUOTED_OR_NOTE = re.compile(r"^(?:[‘“\"'«„]|\d{1,3}\s+[A-ZÀ-Ý])")
+_QUOTED_OR_NOTE = re.compile(r"^(?:[‘“\"'«„]|\d{1,3}\s+[‘“\"'«„]?[A-ZÀ-Ý]|\d{1,3}\s+[‘“\"'«„])")
 
 
 class _Rules:
@@ -156,6 +157,13 @@ def propose(doc: Document, pages: Sequence[Page]) -> list[Proposal]:
         text = join_lines(line.text for line in item.lines[1:])
         if len(_WORD.findall(text)) >= 4:  # else a label in a table or a cross-reference ("Aanbeveling 4 het OM.")
             add(first, text, "label", RECOMMENDATION, True, item.number, item.heading)
+    # the DO/DON'T header is English: its cells open with English imperatives
+    for block in do_dont_rows(lines, covered, lambda text: looks_imperative(text, STOPLISTS["en"])):
+        add(block.first, join_lines(line.text for line in block.lines), "table", RECOMMENDATION, True)
+    for block in announced_subsections(lines, covered):
+        add(block.first, join_lines(line.text for line in block.lines), "section", RECOMMENDATION, True, block.number)
+    for block in effective_practices(lines, covered):
+        add(block.first, join_lines(line.text for line in block.lines), "practice", PRACTICE, True)
     organisations = split_values("organisation", doc.organisation)
     _propose_bullets(lines, covered, organisations, add)
     has_section = any(p.candidate.source in ("section", "label", "leadin") for p in out)
@@ -257,15 +265,22 @@ _ASKS_ACTOR = re.compile(rf"{ACTOR.pattern}\s+(?:\w+\s+){{0,1}}?(?:(?:therefore|
                          rf"(?:should|must|ought\s+to|need\s+to|moet(?:en)?|dient|dienen)\b", re.I)
 
 
+_POINTS_BACK = re.compile(r"^(?:as|zoals)\s+[^,;]{3,120}?\b(?:recommended|aanbevolen|advised|geadviseerd)\b[^,;]{0,80},\s*",
+                          re.I)
+
+
 def prose_demand(sentence: str) -> bool:
     """Whether a sentence of running prose makes a demand in the document's own voice: an own-voice demand ("Ik
     pleit", "we call on", "it is crucial that") or a named actor told what it should do, not about a closed case
     ("should have"), not a question, not told of another body. The labelling method counts these only where a
     document has no recommendations section (letters, speeches, articles, chapters)."""
-    if sentence.rstrip().endswith("?") or _HINDSIGHT.search(sentence) or NARRATIVE.search(sentence) \
-            or OTHER_VOICE.search(sentence):
+    # a clause that points back to the demand's source ("As BNRM recommended in its third report, we need to …")
+    # leaves a present demand in the main clause
+    main = _POINTS_BACK.sub("", sentence, count=1)
+    if sentence.rstrip().endswith("?") or _HINDSIGHT.search(sentence) or NARRATIVE.search(main) \
+            or OTHER_VOICE.search(main):
         return False
-    return bool(DEMAND.search(sentence) or _ASKS_ACTOR.search(sentence))
+    return bool(DEMAND.search(main) or _ASKS_ACTOR.search(main))
 
 
 _OTHER_STOPS = {lang: STOPLISTS[lang] for lang in ("nl", "de", "fr") if lang in STOPLISTS}
@@ -276,7 +291,7 @@ def _english_imperative(text: str) -> bool:
     French: "Een slachtoffer verklaart …" is no imperative)."""
     words = [w.lower() for w in _WORD.findall(text[:300])]
     english = sum(w in STOPLISTS["en"] for w in words)
-    if any(sum(w in stops for w in words) >= english for stops in _OTHER_STOPS.values()):
+    if any(sum(w in stops for w in words) >= max(1, english) for stops in _OTHER_STOPS.values()):
         return False
     return looks_imperative(text, STOPLISTS["en"])
 

@@ -69,7 +69,7 @@ def section_spans(lines: Sequence[Line]) -> list[tuple[int, int]]:
     while i < len(lines):
         if len(lines[i].text) <= 100 and HEADING.match(lines[i].text):
             end = i + 1
-            while end < len(lines) and not _closes(lines[end].text):
+            while end < len(lines) and not closes_section(lines[end].text):
                 end += 1
             spans.append((i + 1, end))
             i = end
@@ -81,7 +81,8 @@ def section_spans(lines: Sequence[Line]) -> list[tuple[int, int]]:
 _PART_HEADING = re.compile(r"^(?:section|chapter|part|hoofdstuk|deel|chapitre|kapitel)\s+\d+\b", re.I)
 
 
-def _closes(text: str) -> bool:
+def closes_section(text: str) -> bool:
+    """Whether a line ends a recommendations section (a chapter-like heading, another section, a letter's close)."""
     return len(text) <= 100 and bool(END_HEADING.match(text) or SECTION_HEADING.match(text) or HEADING.match(text)
                                      or LETTER_CLOSE.match(text) or _PART_HEADING.match(text))
 
@@ -135,7 +136,7 @@ def section_items(lines: Sequence[Line], start: int, end: int) -> list[Item]:
 def _end_at_paragraph(item: Item, section: Sequence[Line]) -> None:
     """End the section's last item at its first paragraph end (a short line closing a sentence): what follows is
     the section's own closing text, not the item's."""
-    short = _short_line(section)
+    short = short_line(section)
     for n, line in enumerate(item.lines[:-1]):
         if not re.search(r"[.!?]$", line.text):
             continue
@@ -156,7 +157,7 @@ def item_body(item: Item) -> list[str]:
     return [head] + [line.text for line in item.lines[1:]]
 
 
-def _short_line(lines: Sequence[Line]) -> float:
+def short_line(lines: Sequence[Line]) -> float:
     """Below this length a line ending a sentence ends its paragraph: 75 % of a full line (the 90th percentile of
     the widths, so that headings and short lines do not lower it; lines inside a paragraph fill 85–100 %)."""
     widths = sorted(len(line.text) for line in lines) or [0]
@@ -172,7 +173,7 @@ def labelled_items(lines: Sequence[Line], covered: set[int]) -> list[tuple[int, 
     """Recommendations under a label of their own outside the sections ("Aanbeveling 3", "RECOMMENDATION 2 …"):
     the label's title is the heading, the text runs to the first paragraph end (or the next label)."""
     out: list[tuple[int, Item]] = []
-    short = _short_line(lines)
+    short = short_line(lines)
     for i, line in enumerate(lines):
         match = LABEL.match(line.text) if i not in covered and len(line.text) <= 130 and line.text[:1].isupper() else None
         title = match.group(2) if match else None
@@ -184,7 +185,7 @@ def labelled_items(lines: Sequence[Line], covered: set[int]) -> list[tuple[int, 
             title, start = f"{title} {lines[start].text}", start + 1  # a title that runs over two lines
         for later in range(start, min(len(lines), i + 40)):
             text = lines[later].text
-            if later in covered or LABEL.match(text) or _closes(text):
+            if later in covered or LABEL.match(text) or closes_section(text):
                 break
             body.append(lines[later])
             if sum(len(b.text) for b in body) > _ITEM_CHARS or (len(text) < short and re.search(r"[.!?]$", text)):
@@ -213,7 +214,7 @@ def leadin_items(lines: Sequence[Line], start: int, end: int) -> list[Item]:
     section = lines[start:end]
     if any(LABEL.match(line.text) for line in section):
         return []  # labelled recommendations ("Recommendation 1 Arrange …") are the section's items
-    short = _short_line(section)
+    short = short_line(section)
     starts = [i for i in range(start, end) if _leads_in(lines, i, short, start)]
     if len(starts) < 2:
         return []
@@ -234,7 +235,7 @@ def bullet_items(lines: Sequence[Line], covered: set[int]) -> list[tuple[int, It
     """Bulleted items outside the recommendation sections, each to the next bullet or its paragraph's end, with the
     heading or the introducing line the list stands under."""
     out: list[tuple[int, Item]] = []
-    short = _short_line(lines)
+    short = short_line(lines)
     heading: str | None = None
     i = 0
     while i < len(lines):
@@ -252,7 +253,7 @@ def bullet_items(lines: Sequence[Line], covered: set[int]) -> list[tuple[int, It
         body = [lines[i]]
         later = i + 1
         while later < len(lines) and later not in covered and not BULLET.match(lines[later].text) \
-                and not is_heading(lines, later) and not _closes(lines[later].text):
+                and not is_heading(lines, later) and not closes_section(lines[later].text):
             if len(body[-1].text) < short and _SENTENCE_END.search(body[-1].text):
                 break
             if lines[later].text.endswith(":") and ADVICE_LIST.search(lines[later].text):
@@ -274,14 +275,14 @@ def advice_paragraphs(lines: Sequence[Line], covered: set[int], imperative: Call
     """Paragraphs under a guide's advice headings ("Tip 2. Know Your Resources") that begin with an imperative
     ("Reach out and identify the best local resource …"): each one piece of advice, to its paragraph's end."""
     out: list[tuple[int, Item]] = []
-    short = _short_line(lines)
+    short = short_line(lines)
     under = False
     i = 0
     while i < len(lines):
         text = lines[i].text
         if ADVICE_HEADING.match(text):
             under = True
-        elif is_heading(lines, i) or _closes(text):
+        elif is_heading(lines, i) or closes_section(text):
             under = False  # the next heading that is not a tip's ends the advice
         opens = i > 0 and (_SENTENCE_END.search(lines[i - 1].text) or is_heading(lines, i - 1)
                            or ADVICE_HEADING.match(lines[i - 1].text))
