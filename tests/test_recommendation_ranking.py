@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from kb import KnowledgeBase
-from kb.recommendations.ranking import RecordFusion, RecordRankings, fuse_records, meaning_rankings
+from kb.recommendations.ranking import (RecordFusion, RecordRankings, fuse_records, meaning_rankings,
+                                        translation_into)
 
 from .fixtures import make_pdf
 
@@ -47,7 +48,7 @@ class TwoHalves:
 IDS = ["en1", "en2", "nl1"]
 MATRIX = np.array([[0.6, 0.0, 0.1, 0.0], [0.5, 0.0, 0.5, 0.0], [0.9, 0.0, 0.9, 0.0]], dtype=np.float32)
 LANGUAGES = {"en1": "en", "en2": "en", "nl1": "nl"}
-EMBEDDER = TwoHalves({"q": ([1.0, 0.0], [1.0, 0.0])})
+EMBEDDER = TwoHalves({"q": ([1.0, 0.0], [1.0, 0.0]), "q-en": ([0.0, 1.0], [0.0, 0.0])})
 
 
 def reads_english(language: str | None) -> bool:
@@ -55,18 +56,27 @@ def reads_english(language: str | None) -> bool:
 
 
 def test_each_model_ranks_on_its_own_half_and_the_english_one_only_what_it_reads() -> None:
-    primary, multilingual = meaning_rankings(MATRIX, IDS, LANGUAGES, EMBEDDER, "q", "en", reads_english, set(IDS))
+    primary, multilingual = meaning_rankings(MATRIX, IDS, LANGUAGES, EMBEDDER, "q", "q", reads_english, set(IDS))
     assert primary == ["en1", "en2"]  # the Dutch record is not the English model's to rank
     assert multilingual == ["nl1", "en2", "en1"]
 
 
 def test_a_query_the_english_model_cannot_read_is_ranked_by_the_multilingual_one_alone() -> None:
-    primary, multilingual = meaning_rankings(MATRIX, IDS, LANGUAGES, EMBEDDER, "q", "nl", reads_english, set(IDS))
+    primary, multilingual = meaning_rankings(MATRIX, IDS, LANGUAGES, EMBEDDER, "q", None, reads_english, set(IDS))
     assert primary == [] and multilingual == ["nl1", "en2", "en1"]
 
 
+def test_the_english_model_ranks_by_the_query_it_is_given() -> None:
+    # its translation into English ("q-en") points at the second primary dimension, where no record lies: ties
+    # keep the records' order; the multilingual model still ranks by the query itself
+    matrix = MATRIX.copy()
+    matrix[1, 1] = 0.7
+    primary, multilingual = meaning_rankings(matrix, IDS, LANGUAGES, EMBEDDER, "q", "q-en", reads_english, set(IDS))
+    assert primary == ["en2", "en1"] and multilingual == ["nl1", "en2", "en1"]
+
+
 def test_only_allowed_records_are_ranked() -> None:
-    primary, multilingual = meaning_rankings(MATRIX, IDS, LANGUAGES, EMBEDDER, "q", "en", reads_english, {"en2"})
+    primary, multilingual = meaning_rankings(MATRIX, IDS, LANGUAGES, EMBEDDER, "q", "q", reads_english, {"en2"})
     assert primary == ["en2"] and multilingual == ["en2"]
 
 
@@ -75,7 +85,7 @@ def test_one_model_gives_one_ranking() -> None:
         def embed_query(self, text: str) -> np.ndarray:
             return np.array([0.0, 0.0, 1.0, 0.0], dtype=np.float32)
 
-    primary, multilingual = meaning_rankings(MATRIX, IDS, LANGUAGES, One(), "q", "nl", reads_english, set(IDS))
+    primary, multilingual = meaning_rankings(MATRIX, IDS, LANGUAGES, One(), "q", None, reads_english, set(IDS))
     assert primary == ["nl1", "en2", "en1"] and multilingual == []
 
 
@@ -96,3 +106,10 @@ def test_a_dutch_query_reaches_english_records_through_its_thesaurus_translation
     assert parts.keyword == []  # the Dutch word is in no record
     assert parts.translated[0] == compensation  # "compensation", the thesaurus's English label
     assert kb.recommendations("schadevergoeding", k=1)[0].record.rec_id == compensation
+
+
+def test_a_query_is_translated_into_the_languages_asked_for(kb: KnowledgeBase) -> None:
+    thesaurus = kb.backends.thesaurus()
+    assert translation_into("orgaanhandel", thesaurus, {"en"}) == "removal of organs organ removal organ trafficking"
+    assert translation_into("nothing the thesaurus knows", thesaurus, {"en"}) == ""
+    assert translation_into("orgaanhandel", None, {"en"}) == ""

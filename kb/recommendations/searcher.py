@@ -11,7 +11,7 @@ from ..filters import Filters
 from .extraction import KINDS
 from ..search.limits import check_query
 from ..search.translation import plan_query
-from .ranking import CANDIDATES, RecordFusion, RecordRankings, fuse_records, meaning_rankings
+from .ranking import CANDIDATES, RecordFusion, RecordRankings, fuse_records, meaning_rankings, translation_into
 from .catalogue import RecordCatalogue, RecordView, country_topic_grid, record_matches, split_filters
 
 if TYPE_CHECKING:
@@ -83,8 +83,11 @@ class RecommendationSearcher:
                                            {r for r in allowed if languages.get(r) in targets})
         if catalogue.vector_ids:
             readable = self.backends.primary_languages()
+            # the primary model reads the query, or else the query's translation into a language it reads
+            primary_query = (query if readable is None or plan.language in readable
+                             else translation_into(query, self.backends.thesaurus(), readable))
             out.primary, out.multilingual = meaning_rankings(
-                catalogue.matrix, catalogue.vector_ids, languages, self.backends.embedder(), query, plan.language,
+                catalogue.matrix, catalogue.vector_ids, languages, self.backends.embedder(), query, primary_query,
                 lambda lang: readable is None or lang is None or lang in readable, allowed)
         return out
 
