@@ -5,29 +5,27 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any, Iterable
 
-import numpy as np
-
 from . import store as rec_store
 from ..errors import KBError
 from ..filters import Filters
 from .extraction import KINDS
-from ..search.searcher import parse_weights
-from ..search.fusion import reciprocal_rank_fusion
 from ..search.limits import check_query
+from ..search.translation import plan_query
+from .ranking import CANDIDATES, RecordFusion, RecordRankings, fuse_records, meaning_rankings, translation_into
 from .catalogue import RecordCatalogue, RecordView, country_topic_grid, record_matches, split_filters
 
 if TYPE_CHECKING:
     from ..backends import Backends
 
 RELATED_LIMIT = 6
-_CANDIDATES = 300
 
 
 class RecommendationSearcher:
     """Recommendations and practices: every record, filtered, or the best for a query; each with its links."""
 
-    def __init__(self, backends: "Backends"):
+    def __init__(self, backends: "Backends", fusion: RecordFusion | None = None):
         self.backends = backends
+        self.fusion = fusion or RecordFusion()
         self.settings = backends.settings
         self._catalogue: RecordCatalogue | None = None
         self._generation: int | None = None
@@ -68,15 +66,35 @@ class RecommendationSearcher:
         return [self.view(catalogue, rec_id, score) for rec_id, score in chosen]
 
     def _rank(self, catalogue: RecordCatalogue, query: str, allowed: set[str]) -> list[tuple[str, float | None]]:
-        keyword = [rec_id for rec_id, _ in catalogue.keyword.search(query, len(catalogue.records)) if rec_id in allowed]
-        semantic: list[str] = []
+        return list(fuse_records(self.rankings(query, allowed, catalogue), self.fusion))
+
+    def rankings(self, query: str, allowed: set[str] | None = None,
+                 catalogue: RecordCatalogue | None = None) -> RecordRankings:
+        """Each ranker's records for a query (all records, or the allowed ones), best first, before fusion."""
+        catalogue = catalogue or self.catalogue()
+        allowed = set(catalogue.by_id) if allowed is None else allowed
+        languages = {r.rec_id: catalogue.docs[r.doc_id].language for r in catalogue.records}
+        plan = plan_query(query, self.backends.thesaurus(), sorted({lang for lang in languages.values() if lang}),
+                          fallback_language=self.settings.fallback_language)
+        out = RecordRankings(keyword=self._keyword(catalogue, query, allowed))
+        if plan.expansion:  # the query's concepts named in the other languages, for records in those languages
+            targets = set(plan.expansion_languages)
+            out.translated = self._keyword(catalogue, plan.expansion,
+                                           {r for r in allowed if languages.get(r) in targets})
         if catalogue.vector_ids:
-            vector = np.asarray(self.backends.embedder().embed_query(query), dtype=np.float32)
-            scores = catalogue.matrix @ vector
-            order = np.argsort(-scores)
-            semantic = [catalogue.vector_ids[i] for i in order if catalogue.vector_ids[i] in allowed][:_CANDIDATES]
-        weights = parse_weights(self.settings.hybrid_weights)
-        return list(reciprocal_rank_fusion([keyword[:_CANDIDATES], semantic], weights, k=self.settings.rrf_k))
+            readable = self.backends.primary_languages()
+            # the primary model reads the query, or else the query's translation into a language it reads
+            primary_query = (query if readable is None or plan.language in readable
+                             else translation_into(query, self.backends.thesaurus(), readable))
+            out.primary, out.multilingual = meaning_rankings(
+                catalogue.matrix, catalogue.vector_ids, languages, self.backends.embedder(), query, primary_query,
+                lambda lang: readable is None or lang is None or lang in readable, allowed)
+        return out
+
+    @staticmethod
+    def _keyword(catalogue: RecordCatalogue, text: str, allowed: set[str]) -> list[str]:
+        found = catalogue.keyword.search(text, len(catalogue.records))
+        return [rec_id for rec_id, _ in found if rec_id in allowed][:CANDIDATES]
 
     def view(self, catalogue: RecordCatalogue, rec_id: str, score: float | None = None) -> RecordView:
         """One record with its document and links."""
