@@ -191,7 +191,7 @@ def test_the_app_started_without_kb_serve_says_why_there_is_no_sign_in_button(tm
     assert not at.exception
     assert any("not started with `kb serve`" in c.value for c in at.sidebar.caption)
     assert not [b for b in at.sidebar.button if b.label.startswith("Sign in with")]
-    assert any("sign in with a researcher's account" in i.value for i in at.info)
+    assert any("for accounts with the researcher role: sign in in the sidebar" in i.value for i in at.info)
 
 
 def test_header_names_match_whatever_their_case() -> None:
