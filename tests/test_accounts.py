@@ -232,13 +232,21 @@ def test_an_external_identity_never_takes_over_a_local_account_nor_a_disabled_on
     with pytest.raises(SignInFailed, match="disabled"):
         kb.accounts.ensure_external("mira", "admin", "proxy")
     assert kb.accounts.current(Actor("mira", "researcher", "oidc")) is None  # its open sessions end
-    # removed: the sessions end; a later sign-in at the provider makes a new, empty account (disable to keep out)
+    # removed: the sessions end and the identity is refused until an admin adds the name again
     kb.accounts.set_disabled("mira", False)
     kb.create_list("mira's notes", actor=Actor("mira", "researcher", "oidc"))
     kb.accounts.remove("mira")
     assert kb.accounts.current(Actor("mira", "researcher", "oidc")) is None
-    assert kb.accounts.ensure_external("mira", "reader", "oidc").role == "reader"
-    assert kb.reading_lists(actor=Actor("mira", "reader", "oidc")) == []
+    for via in ("oidc", "proxy"):
+        with pytest.raises(SignInFailed, match="was removed"):
+            kb.accounts.ensure_external("MIRA", "researcher", via)
+    kb.accounts.add("mira", "reader", None)  # `kb users add mira --role reader --external`
+    with pytest.raises(SignInFailed):
+        kb.accounts.authenticate("mira", "")  # no password to sign in with
+    assert kb.accounts.ensure_external("mira", "researcher", "oidc").role == "researcher"  # the provider's role
+    assert kb.reading_lists(actor=Actor("mira", "researcher", "oidc")) == []  # nothing of the removed account
+    assert [e["action"] for e in kb.accounts.audit(action="account")][-3:] == \
+        ["account.remove", "account.add", "account.role"]
 
 
 def test_a_removed_or_demoted_account_loses_its_role_at_the_next_check(kb: KnowledgeBase) -> None:

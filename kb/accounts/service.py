@@ -76,25 +76,30 @@ class Accounts:
         return Actor(row["name"], row["role"], via, "local")
 
     # ----- changing ----------------------------------------------------------------------------
-    def add(self, name: str, role: str, password: str, *, actor: Actor | None = None) -> None:
-        """Add an account with a password (hashed with Argon2id)."""
+    def add(self, name: str, role: str, password: str | None, *, actor: Actor | None = None) -> None:
+        """Add an account with a password (hashed with Argon2id), or with None one without a password for someone
+        who signs in with the organisation's identity (made ahead of time, or let in again after a removal)."""
         require(actor or system_actor(), "accounts")
         self.rows.insert(actor or system_actor(), check_name(name), check_role(role),
-                         passwords.hash_password(password))
+                         None if password is None else passwords.hash_password(password),
+                         source="local" if password is not None else "external")
 
     def ensure_external(self, name: str, role: str, via: str, *, address: str = "") -> Actor:
         """The account of someone signed in by the organisation's identity provider or a trusted proxy: created
         without a password when new, its role brought up to date when the provider says otherwise (both audited,
-        by the identity itself, via oidc or proxy). Refused (SignInFailed) for a disabled account and for a local
-        account with a password of the same name, which an identity elsewhere must not take over."""
+        by the identity itself, via oidc or proxy). Refused (SignInFailed) for a disabled account, for a removed
+        one (until an admin adds it again: `kb users add NAME --role ROLE --external`) and for an account with a
+        password of the same name, which an identity elsewhere must not take over."""
         if via not in EXTERNAL_VIAS:
             raise ValueError(f"unknown sign-in source {via!r}")
         name, role = check_name(name), check_role(role)
         who = Actor(name, role, via, address)
         row = self.rows.get(name)
-        if row is not None and (row["source"] not in EXTERNAL_VIAS or row["password_hash"]):
+        if row is not None and (row["source"] == "local" or row["password_hash"]):
             raise SignInFailed(f"the name {row['name']!r} belongs to an account of this knowledge base with a "
                                "password: sign in with that password, or ask an admin")
+        if row is None and self.rows.was_removed(name):
+            raise SignInFailed(f"the account {name!r} was removed: ask an admin to add it again")
         if row is None:
             self.rows.insert(who, name, role, None, source=via)
         elif row["disabled"]:

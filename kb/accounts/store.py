@@ -100,6 +100,12 @@ class AccountStore:
                 raise KBError(f"no account {name!r} (see `kb users list`)")
             audit.record(conn, actor, action, name, detail)
 
+    def was_removed(self, name: str) -> bool:
+        """True when the audit trail's last word on an account of this name is its removal (no account now)."""
+        row = self.conn.execute("SELECT action FROM audit WHERE target = ? COLLATE NOCASE AND action IN "
+                                "('account.add', 'account.remove') ORDER BY entry_id DESC LIMIT 1", (name,)).fetchone()
+        return bool(row) and row[0] == "account.remove"
+
     def count_failure(self, name: str, locked_until: str | None) -> int:
         """Count a wrong password (and lock until a time, when given); returns the count. Not audited one by one:
         a lock is."""
