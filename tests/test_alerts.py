@@ -143,7 +143,7 @@ def app_client(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> Iterator[A
 
 
 def test_the_feed_lists_new_matches_for_feed_readers_and_hides_itself_from_others(
-        kb: KnowledgeBase, tmp_path: Path, app_client: Any) -> None:
+        kb: KnowledgeBase, tmp_path: Path, app_client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     pdf = make_pdf(tmp_path / "report.pdf", ENGLISH_PAGES)
     (tmp_path / "report.pdf.meta.json").write_text(json.dumps(
         {"title": "Farms & <b>greenhouses</b>\x0b report", "organisation": "ILO", "year": 2023}))
@@ -177,6 +177,12 @@ def test_the_feed_lists_new_matches_for_feed_readers_and_hides_itself_from_other
     for address in wrong:
         answer = app_client.get(address)
         assert (answer.status_code, answer.text) == (404, "No such feed."), address
+    # a server closed to anonymous visitors (public_access = none; the app opens its knowledge base per set of KB_*
+    # settings): the feed stays reachable by its key, since feed readers cannot sign in, and the rest stays closed
+    monkeypatch.setenv("KB_PUBLIC_ACCESS", "none")
+    assert app_client.get(url).status_code == 200 and len(feedparser.parse(app_client.get(url).content).entries) == 2
+    assert app_client.get(links["enclosure"].split("#")[0]).status_code == 403
+    assert app_client.get(f"/feeds/{saved.saved_id}.atom?key=x").status_code == 404
     kb.rotate_feed_secret(ALICE, saved.saved_id)
     assert app_client.get(url).status_code == 404
     kb.delete_saved_search(ALICE, saved.saved_id)
