@@ -48,7 +48,7 @@ class KnowledgeBase:
                                  lock_minutes=self.settings.signin_lock_minutes,
                                  shared_password=self.settings.researcher_password)
         self.recs = RecommendationSearcher(self.backends)
-        self.saved = SavedSearches(self.backends, self.searcher, self._original_link)
+        self.saved = SavedSearches(self.backends, self.searcher, self._original_link, paused=self.accounts.disabled)
         self._pipeline = pipeline
         self.indexer.recover()
 
@@ -292,21 +292,21 @@ class KnowledgeBase:
         its alerts; what is already in the knowledge base is not new to it."""
         return self.saved.save(actor, name, query, mode, filters, translate, email)
 
-    def saved_searches(self, actor: Actor) -> list[SavedSearch]:
-        """The actor's saved searches."""
-        return self.saved.of(actor)
+    def saved_searches(self, actor: Actor, *, every_owner: bool = False) -> list[SavedSearch]:
+        """The actor's saved searches (every_owner: everyone's, for an admin on the command line without --as)."""
+        return self.saved.of(actor, every_owner=every_owner)
 
-    def saved_search(self, actor: Actor, saved_id: int) -> SavedSearch:
-        """One of the actor's saved searches (another's is 'not found')."""
-        return self.saved.owned(actor, saved_id)
+    def saved_search(self, actor: Actor, saved_id: int, *, every_owner: bool = False) -> SavedSearch:
+        """One of the actor's saved searches (another's is 'not found', unless every_owner for an admin)."""
+        return self.saved.owned(actor, saved_id, every_owner=every_owner)
 
-    def delete_saved_search(self, actor: Actor, saved_id: int) -> SavedSearch:
+    def delete_saved_search(self, actor: Actor, saved_id: int, *, every_owner: bool = False) -> SavedSearch:
         """Forget one of the actor's saved searches; its feed stops at once."""
-        return self.saved.delete(actor, saved_id)
+        return self.saved.delete(actor, saved_id, every_owner=every_owner)
 
-    def rotate_feed_secret(self, actor: Actor, saved_id: int) -> SavedSearch:
+    def rotate_feed_secret(self, actor: Actor, saved_id: int, *, every_owner: bool = False) -> SavedSearch:
         """A new secret for a saved search's feed (the old feed address stops working)."""
-        return self.saved.rotate_key(actor, saved_id)
+        return self.saved.rotate_key(actor, saved_id, every_owner=every_owner)
 
     def new_matches(self, saved: SavedSearch, since: str | None) -> list[Match]:
         """Documents that match the saved search and were ingested at or after `since`, best first (up to the

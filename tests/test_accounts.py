@@ -204,7 +204,49 @@ def test_external_identities_get_accounts_without_passwords(kb: KnowledgeBase) -
     with pytest.raises(SignInFailed):
         kb.accounts.authenticate("mira@example.org", "")
     assert kb.accounts.ensure_external("mira@example.org", "researcher", "oidc").role == "researcher"
-    assert [e["action"] for e in kb.accounts.audit(user="mira@example.org")] == ["account.add", "account.role"]
+    entries = kb.accounts.audit(user="mira@example.org")
+    assert [(e["action"], e["via"]) for e in entries] == [("account.add", "oidc"), ("account.role", "oidc")]
+    assert entries[0]["detail"] == {"role": "reader", "source": "oidc"}
+    listed = {row["name"]: row for row in kb.accounts.list()}
+    assert listed["mira@example.org"]["source"] == "oidc" and "password_hash" not in listed["mira@example.org"]
+    # a proxy's sign-in makes its own account, audited as via proxy
+    kb.accounts.ensure_external("carla", "researcher", "proxy", address="198.51.100.4")
+    assert [(e["action"], e["via"], e["address"]) for e in kb.accounts.audit(user="carla")] == \
+        [("account.add", "proxy", "198.51.100.4")]
+
+
+def test_an_external_identity_never_takes_over_a_local_account_nor_a_disabled_one(kb: KnowledgeBase) -> None:
+    kb.accounts.add("ada", "admin", "correct horse battery")
+    kb.accounts.add("rene", "reader", "rene's password")
+    for via in ("oidc", "proxy"):
+        with pytest.raises(SignInFailed, match="with a password"):
+            kb.accounts.ensure_external("Rene", "admin", via)  # names compare whatever their case
+    row = {r["name"]: r for r in kb.accounts.list()}["rene"]
+    assert row["role"] == "reader" and row["source"] == "local"
+    assert kb.accounts.authenticate("rene", "rene's password").role == "reader"
+
+    kb.accounts.ensure_external("mira", "researcher", "oidc")
+    kb.accounts.set_disabled("mira", True)
+    with pytest.raises(SignInFailed, match="disabled"):
+        kb.accounts.ensure_external("mira", "researcher", "oidc")
+    with pytest.raises(SignInFailed, match="disabled"):
+        kb.accounts.ensure_external("mira", "admin", "proxy")
+    assert kb.accounts.current(Actor("mira", "researcher", "oidc")) is None  # its open sessions end
+    # removed: the sessions end and the identity is refused until an admin adds the name again
+    kb.accounts.set_disabled("mira", False)
+    kb.create_list("mira's notes", actor=Actor("mira", "researcher", "oidc"))
+    kb.accounts.remove("mira")
+    assert kb.accounts.current(Actor("mira", "researcher", "oidc")) is None
+    for via in ("oidc", "proxy"):
+        with pytest.raises(SignInFailed, match="was removed"):
+            kb.accounts.ensure_external("MIRA", "researcher", via)
+    kb.accounts.add("mira", "reader", None)  # `kb users add mira --role reader --external`
+    with pytest.raises(SignInFailed):
+        kb.accounts.authenticate("mira", "")  # no password to sign in with
+    assert kb.accounts.ensure_external("mira", "researcher", "oidc").role == "researcher"  # the provider's role
+    assert kb.reading_lists(actor=Actor("mira", "researcher", "oidc")) == []  # nothing of the removed account
+    assert [e["action"] for e in kb.accounts.audit(action="account")][-3:] == \
+        ["account.remove", "account.add", "account.role"]
 
 
 def test_a_removed_or_demoted_account_loses_its_role_at_the_next_check(kb: KnowledgeBase) -> None:

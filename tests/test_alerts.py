@@ -16,9 +16,8 @@ from click.testing import CliRunner
 
 from kb import KnowledgeBase, Settings
 from kb.cli import main
-from kb.cli.common import cli_actor
 from kb.errors import KBError
-from kb.permissions import Actor, PermissionDenied, anonymous
+from kb.permissions import Actor, PermissionDenied, anonymous, system_actor
 
 from .conftest import FAST
 from .fixtures import ENGLISH_PAGES, make_pdf
@@ -84,7 +83,14 @@ def test_saved_searches_belong_to_their_owner_and_are_bounded(home: Path) -> Non
     old_key = saved.feed_key
     rotated = kb.rotate_feed_secret(ALICE, saved.saved_id)
     assert rotated.feed_key != old_key and len(rotated.feed_key) >= 40
-    assert kb.delete_saved_search(Actor("root", "admin"), saved.saved_id).name == "Farms"  # an admin may
+    admin = Actor("ada", "admin")
+    with pytest.raises(KBError, match="of yours"):  # saved searches are private, to an admin's account too
+        kb.saved_search(admin, saved.saved_id)
+    with pytest.raises(PermissionDenied):
+        kb.saved_searches(BOB, every_owner=True)
+    assert {s.owner for s in kb.saved_searches(admin, every_owner=True)} == {"alice"}
+    # the command line's user without --as (an admin who holds the data directory) reaches everyone's
+    assert kb.delete_saved_search(admin, saved.saved_id, every_owner=True).name == "Farms"
     assert [s.name for s in kb.saved_searches(ALICE)] == ["Second"]
     kb.close()
 
@@ -137,7 +143,7 @@ def app_client(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> Iterator[A
 
 
 def test_the_feed_lists_new_matches_for_feed_readers_and_hides_itself_from_others(
-        kb: KnowledgeBase, tmp_path: Path, app_client: Any) -> None:
+        kb: KnowledgeBase, tmp_path: Path, app_client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     pdf = make_pdf(tmp_path / "report.pdf", ENGLISH_PAGES)
     (tmp_path / "report.pdf.meta.json").write_text(json.dumps(
         {"title": "Farms & <b>greenhouses</b>\x0b report", "organisation": "ILO", "year": 2023}))
@@ -171,6 +177,12 @@ def test_the_feed_lists_new_matches_for_feed_readers_and_hides_itself_from_other
     for address in wrong:
         answer = app_client.get(address)
         assert (answer.status_code, answer.text) == (404, "No such feed."), address
+    # a server closed to anonymous visitors (public_access = none; the app opens its knowledge base per set of KB_*
+    # settings): the feed stays reachable by its key, since feed readers cannot sign in, and the rest stays closed
+    monkeypatch.setenv("KB_PUBLIC_ACCESS", "none")
+    assert app_client.get(url).status_code == 200 and len(feedparser.parse(app_client.get(url).content).entries) == 2
+    assert app_client.get(links["enclosure"].split("#")[0]).status_code == 403
+    assert app_client.get(f"/feeds/{saved.saved_id}.atom?key=x").status_code == 404
     kb.rotate_feed_secret(ALICE, saved.saved_id)
     assert app_client.get(url).status_code == 404
     kb.delete_saved_search(ALICE, saved.saved_id)
@@ -283,7 +295,7 @@ def test_alerts_commands_keep_the_users_own_searches(home: Path) -> None:
     added = _cli(home, ["alerts", "add", "Farms", "seasonal workers", "--mode", "keyword", "--filter", "language=en",
                         "--email", "me@example.org", "--json"], {"KB_PUBLIC_URL": "https://kb.example.org"})
     saved = json.loads(added.stdout)
-    assert saved["owner"] == cli_actor().name and saved["filters"] == {"language": ["en"]}
+    assert saved["owner"] == system_actor().name and saved["filters"] == {"language": ["en"]}
     key = saved["feed_url"].partition("?key=")[2]
     assert saved["feed_url"] == f"https://kb.example.org/feeds/{saved['id']}.atom?key={key}" and len(key) >= 40
     assert "feed_key" not in saved
@@ -377,3 +389,45 @@ def test_a_saved_search_removed_while_its_alert_is_on_its_way_is_left_alone(kb: 
     kb.delete_saved_search(ALICE, saved.saved_id)
     kb.saved.table.mark_delivered(saved.saved_id, [farm], alerts[0].watermark)  # no error, nothing written
     assert kb.backends.store.conn.execute("SELECT count(*) FROM saved_search_deliveries").fetchone()[0] == 0
+
+
+def test_with_as_the_alerts_commands_reach_only_that_accounts_saved_searches(home: Path) -> None:
+    with KnowledgeBase(Settings.load({"home": str(home), **FAST}, environ={})) as kb:
+        kb.accounts.add("ada", "admin", "ada's password")
+        for name in ("alice", "bob"):
+            kb.accounts.add(name, "reader", f"{name}'s password")
+    mine = json.loads(_cli(home, ["--as", "alice", "alerts", "add", "Farms", "seasonal workers", "--json"]).stdout)
+    assert mine["owner"] == "alice"
+    theirs = json.loads(_cli(home, ["--as", "bob", "alerts", "add", "Shelters", "shelters", "--json"]).stdout)
+    assert "Farms" in _cli(home, ["--as", "alice", "alerts", "list"]).stdout
+    assert "Shelters" not in _cli(home, ["--as", "alice", "alerts", "list"]).stdout
+    for args in (["remove", str(theirs["id"])], ["feed", str(theirs["id"])], ["feed", str(theirs["id"]), "--new-key"]):
+        for who in ("alice", "ada"):  # another account's, even an admin's: not found
+            refused = CliRunner().invoke(main, ["--home", str(home), "--as", who, "alerts", *args])
+            assert refused.exit_code == 1 and f"no saved search {theirs['id']} of yours" in refused.output
+    assert theirs["feed_url"].endswith(_cli(home, ["--as", "bob", "alerts", "feed", str(theirs["id"])]).stdout.strip())
+    # without --as: the operating-system user lists and reaches everyone's, each with its owner
+    listed = _cli(home, ["alerts", "list"]).stdout
+    assert "Farms" in listed and "[alice]" in listed and "Shelters" in listed and "[bob]" in listed
+    assert "removed saved search" in _cli(home, ["alerts", "remove", str(theirs["id"])]).stdout
+    assert "Shelters" not in _cli(home, ["alerts", "list"]).stdout
+
+
+def test_a_removed_accounts_saved_searches_go_and_a_disabled_ones_feed_and_alerts_pause(
+        kb: KnowledgeBase, tmp_path: Path) -> None:
+    kb.accounts.add("ada", "admin", "ada's password")
+    kb.accounts.add("alice", "reader", "alice's password")
+    kb.accounts.add("bob", "reader", "bob's password")
+    mine = kb.save_search(ALICE, "Farms", "seasonal workers agriculture", "keyword")
+    theirs = kb.save_search(BOB, "Farms", "seasonal workers agriculture", "keyword")
+    farm = ingest(kb, write_note(tmp_path, "farm", "Farm report", LABOUR))
+    assert kb.saved_search_feed(mine.saved_id, mine.feed_key, "http://kb") is not None
+    kb.accounts.set_disabled("alice", True)
+    assert kb.saved_search_feed(mine.saved_id, mine.feed_key, "http://kb") is None
+    assert {d.owner for d in kb.run_alerts().deliveries} == {"bob"}
+    kb.accounts.set_disabled("alice", False)  # alerts resume where they stopped
+    assert [(d.owner, [m.doc_id for a in d.alerts for m in a.matches]) for d in kb.run_alerts().deliveries] == \
+        [("alice", [farm])]
+    kb.accounts.remove("bob")
+    assert kb.saved_searches(BOB) == [] and kb.saved_search_feed(theirs.saved_id, theirs.feed_key, "x") is None
+    assert kb.accounts.audit(action="account.remove")[-1]["detail"]["saved_searches_deleted"] == 1

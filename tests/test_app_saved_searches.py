@@ -23,6 +23,8 @@ def app_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
                     "agencies; labour inspectors found passports taken.\n")
     with KnowledgeBase(Settings.load({"home": str(home)})) as kb:
         kb.ingest([note], workers=1)
+        for name in ("alice", "bob"):
+            kb.accounts.add(name, "reader", f"{name}'s password")
     monkeypatch.setenv("KB_HOME", str(home))
     return home
 
@@ -75,3 +77,18 @@ def test_a_signed_in_user_saves_the_search_and_sees_it_with_its_feed(app_home: P
     assert any("No saved searches yet" in c.value for c in lists.caption)
     other = app(Actor("bob", "reader"), view="lists")
     assert "Farms" not in html_of(other)
+
+
+def test_a_session_whose_account_is_gone_saves_nothing(app_home: Path) -> None:
+    """The session's actor is checked against its account (current_actor): a name that is no account saves
+    nothing, and a removed account's session ends."""
+    ghost = app(Actor("ghost", "reader"), q="seasonal workers", mode="keyword")
+    assert not ghost.exception and not [b for b in ghost.button if b.label == "Save search"]
+    assert any("Sign in to save searches" in c.value for c in ghost.caption)
+    at = app(ALICE, view="lists")
+    assert not [c for c in at.caption if "Sign in to save searches" in c.value]
+    with KnowledgeBase(Settings.load({"home": str(app_home)})) as kb:
+        kb.accounts.remove("alice")
+    at.run()
+    assert any("Sign in to save searches" in c.value for c in at.caption)
+    assert any("removed or disabled" in w.value for w in at.warning)

@@ -191,7 +191,7 @@ def test_the_app_started_without_kb_serve_says_why_there_is_no_sign_in_button(tm
     assert not at.exception
     assert any("not started with `kb serve`" in c.value for c in at.sidebar.caption)
     assert not [b for b in at.sidebar.button if b.label.startswith("Sign in with")]
-    assert any("sign in with a researcher's account" in i.value for i in at.info)
+    assert any("for accounts with the researcher role: sign in in the sidebar" in i.value for i in at.info)
 
 
 def test_header_names_match_whatever_their_case() -> None:
@@ -200,3 +200,20 @@ def test_header_names_match_whatever_their_case() -> None:
     assert header_value({"X-Forwarded-For": ["10.0.0.1", "10.0.0.2"]}, "x-forwarded-for") == "10.0.0.2"
     assert header_value({"x-remote-user": "ana"}, "X-Remote-User") == "ana"
     assert header_value({}, "X-Remote-User") is None
+
+
+def test_a_closed_server_with_a_provider_offers_both_ways_to_sign_in(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("KB_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("KB_PUBLIC_ACCESS", "none")
+    monkeypatch.setenv("KB_OIDC_ISSUER", "https://login.ngo.example/realms/staff")
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "kb" / "webapp" / "page.py"),
+                           default_timeout=120)
+    at.query_params["view"] = "upload"
+    at.run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["atkb — sign in"]
+    assert any("not started with `kb serve`" in c.value for c in at.caption)  # the provider's way, once served
+    assert [t.label for t in at.text_input] == ["Name", "Password"]  # accounts with a password

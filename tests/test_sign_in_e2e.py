@@ -10,6 +10,8 @@ from typing import Iterator
 
 import pytest
 
+from kb import KnowledgeBase, Settings
+
 from .test_app_e2e import CHROMIUM, serving
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
@@ -70,6 +72,19 @@ def test_people_sign_in_at_the_organisations_provider_and_get_their_mapped_roles
         ana.goto(f"{base}/?view=upload", wait_until="networkidle")
         ana.locator(UPLOAD_INPUT).first.wait_for(state="attached", timeout=60000)
         ana.screenshot(path=str(OUTPUT / "sign-in-oidc-researcher.png"))
+        # her identity is an account of the knowledge base now: password-less, made by the provider's sign-in
+        with KnowledgeBase(Settings.load({"home": str(home)})) as kb:
+            assert [(a["name"], a["role"], a["source"]) for a in kb.accounts.list()] == [("ana", "researcher", "oidc")]
+            assert [(e["action"], e["user"], e["via"]) for e in kb.accounts.audit()] == \
+                [("account.add", "ana", "oidc")]
+            kb.accounts.remove("ana")  # an admin removes the account: her open session ends at its next page
+        ana.locator("[data-testid=stSidebar]").get_by_text("Search", exact=True).click()  # her next page
+        ana.get_by_text("was removed or disabled: this session was signed out").wait_for(timeout=60000)
+        assert "Signed in with" not in ana.locator("[data-testid=stSidebar]").inner_text()
+        # a new session with her still signed in at the provider: refused until an admin adds her again
+        ana.goto(f"{base}/?view=upload", wait_until="networkidle")
+        ana.get_by_text("was removed: ask an admin to add it again").wait_for(timeout=60000)
+        assert ana.locator(UPLOAD_INPUT).count() == 0
 
         # bob is signed in at the provider, but no group of his has a role here: refused, with the reason
         bob = _sign_in(browser, base, "u-1003")
@@ -77,7 +92,7 @@ def test_people_sign_in_at_the_organisations_provider_and_get_their_mapped_roles
         sidebar = bob.locator("[data-testid=stSidebar]").inner_text()
         assert "Signed in with" not in sidebar and "bob" in sidebar
         bob.goto(f"{base}/?view=upload", wait_until="networkidle")
-        bob.get_by_text("Adding documents is for researchers").wait_for(timeout=60000)
+        bob.get_by_text("Adding documents is for accounts with the researcher role").wait_for(timeout=60000)
         assert bob.locator(UPLOAD_INPUT).count() == 0
         bob.screenshot(path=str(OUTPUT / "sign-in-oidc-refused.png"))
 
@@ -120,10 +135,15 @@ def test_the_proxy_header_counts_from_a_trusted_proxy_and_is_ignored_from_anyone
         proxied.get_by_text("Signed in by the sign-in proxy as").wait_for(timeout=90000)
         assert "carla (researcher)" in proxied.locator("[data-testid=stSidebar]").inner_text()
         proxied.locator(UPLOAD_INPUT).first.wait_for(state="attached", timeout=60000)
+        with KnowledgeBase(Settings.load({"home": str(tmp_path / "home")})) as kb:
+            assert [(a["name"], a["role"], a["source"]) for a in kb.accounts.list()] == \
+                [("carla", "researcher", "proxy")]
+            assert [(e["action"], e["via"], e["address"]) for e in kb.accounts.audit()] == \
+                [("account.add", "proxy", "198.51.100.4")]
 
         # the same header sent straight to the server from another address: ignored, an anonymous visitor
         direct = browser.new_context(extra_http_headers=forged).new_page()
         direct.goto(f"http://{outside}:{port}/?view=upload", wait_until="networkidle")
-        direct.get_by_text("Adding documents is for researchers").wait_for(timeout=90000)
+        direct.get_by_text("Adding documents is for accounts with the researcher role").wait_for(timeout=90000)
         assert "carla" not in direct.locator("[data-testid=stSidebar]").inner_text()
         assert direct.locator(UPLOAD_INPUT).count() == 0

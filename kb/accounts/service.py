@@ -18,7 +18,8 @@ from ..store import DocumentStore
 from . import audit, passwords, tokens
 from .store import AccountStore, check_name, check_role
 
-SHARED_RESEARCHER = "researcher (shared password)"  # the old researcher_password, as one account
+SHARED_RESEARCHER = "researcher (shared password)"
+EXTERNAL_VIAS = ("oidc", "proxy")  # accounts made by sign-in elsewhere: no password, ensure_external keeps them  # the old researcher_password, as one account
 TOKEN_TOUCH_SECONDS = 60  # a token's "last used" is written at most once a minute
 
 
@@ -62,6 +63,11 @@ class Accounts:
             return None
         return actor if row["role"] == actor.role else Actor(row["name"], row["role"], actor.via, actor.address)
 
+    def disabled(self, name: str) -> bool:
+        """True when an account of this name exists and is disabled (its feeds and alerts pause)."""
+        row = self.rows.get(name)
+        return bool(row and row["disabled"])
+
     def actor_named(self, name: str, via: str = "cli") -> Actor:
         """The Actor of an existing, enabled account (the command line's --as); a KBError otherwise."""
         row = self._row(name)
@@ -70,22 +76,34 @@ class Accounts:
         return Actor(row["name"], row["role"], via, "local")
 
     # ----- changing ----------------------------------------------------------------------------
-    def add(self, name: str, role: str, password: str, *, actor: Actor | None = None) -> None:
-        """Add an account with a password (hashed with Argon2id)."""
+    def add(self, name: str, role: str, password: str | None, *, actor: Actor | None = None) -> None:
+        """Add an account with a password (hashed with Argon2id), or with None one without a password for someone
+        who signs in with the organisation's identity (made ahead of time, or let in again after a removal)."""
         require(actor or system_actor(), "accounts")
         self.rows.insert(actor or system_actor(), check_name(name), check_role(role),
-                         passwords.hash_password(password))
+                         None if password is None else passwords.hash_password(password),
+                         source="local" if password is not None else "external")
 
     def ensure_external(self, name: str, role: str, via: str, *, address: str = "") -> Actor:
         """The account of someone signed in by the organisation's identity provider or a trusted proxy: created
-        without a password when new, its role brought up to date when the provider says otherwise (both audited)."""
+        without a password when new, its role brought up to date when the provider says otherwise (both audited,
+        by the identity itself, via oidc or proxy). Refused (SignInFailed) for a disabled account, for a removed
+        one (until an admin adds it again: `kb users add NAME --role ROLE --external`) and for an account with a
+        password of the same name, which an identity elsewhere must not take over."""
+        if via not in EXTERNAL_VIAS:
+            raise ValueError(f"unknown sign-in source {via!r}")
         name, role = check_name(name), check_role(role)
         who = Actor(name, role, via, address)
         row = self.rows.get(name)
+        if row is not None and (row["source"] == "local" or row["password_hash"]):
+            raise SignInFailed(f"the name {row['name']!r} belongs to an account of this knowledge base with a "
+                               "password: sign in with that password, or ask an admin")
+        if row is None and self.rows.was_removed(name):
+            raise SignInFailed(f"the account {name!r} was removed: ask an admin to add it again")
         if row is None:
             self.rows.insert(who, name, role, None, source=via)
         elif row["disabled"]:
-            raise SignInFailed(f"the account {name!r} is disabled: ask an admin")
+            raise SignInFailed(f"the account {row['name']!r} is disabled: ask an admin")
         elif row["role"] != role:
             self.rows.update(who, row["name"], "account.role", {"from": row["role"], "to": role, "by": via},
                              role=role)
@@ -118,7 +136,8 @@ class Accounts:
                          {}, disabled=int(disabled))
 
     def remove(self, name: str, *, actor: Actor | None = None) -> None:
-        """Remove an account, its tokens and its private reading lists (its shared lists stay, owned by no one)."""
+        """Remove an account, its tokens, its private reading lists and saved searches (its shared lists stay, owned
+        by no one)."""
         require(actor or system_actor(), "accounts")
         row = self._row(name)
         if row["role"] == "admin":

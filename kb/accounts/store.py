@@ -100,6 +100,12 @@ class AccountStore:
                 raise KBError(f"no account {name!r} (see `kb users list`)")
             audit.record(conn, actor, action, name, detail)
 
+    def was_removed(self, name: str) -> bool:
+        """True when the audit trail's last word on an account of this name is its removal (no account now)."""
+        row = self.conn.execute("SELECT action FROM audit WHERE target = ? COLLATE NOCASE AND action IN "
+                                "('account.add', 'account.remove') ORDER BY entry_id DESC LIMIT 1", (name,)).fetchone()
+        return bool(row) and row[0] == "account.remove"
+
     def count_failure(self, name: str, locked_until: str | None) -> int:
         """Count a wrong password (and lock until a time, when given); returns the count. Not audited one by one:
         a lock is."""
@@ -117,15 +123,19 @@ class AccountStore:
             conn.execute("UPDATE accounts SET failed=0, locked_until=NULL WHERE name=? AND failed>0", (name,))
 
     def delete(self, actor: Actor, name: str) -> None:
-        """Remove an account with its tokens; its private reading lists go with it, its shared ones stay, owned by
-        no one (so that a later account of the same name inherits nothing)."""
+        """Remove an account with its tokens; its private reading lists and its saved searches go with it, its
+        shared lists stay, owned by no one (so that a later account of the same name inherits nothing)."""
         with self.store.transaction() as conn:
             if conn.execute("DELETE FROM accounts WHERE name=?", (name,)).rowcount != 1:
                 raise KBError(f"no account {name!r} (see `kb users list`)")
             private = conn.execute("DELETE FROM reading_lists WHERE owner=? AND shared=0", (name,)).rowcount
             shared = conn.execute("UPDATE reading_lists SET owner=NULL WHERE owner=?", (name,)).rowcount
-            audit.record(conn, actor, "account.remove", name,
-                         {"private_lists_deleted": private, "shared_lists_kept": shared})
+            detail = {"private_lists_deleted": private, "shared_lists_kept": shared}
+            if conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='saved_searches'").fetchone():
+                # saved searches are private too: their feeds and e-mailed alerts stop with the account
+                detail["saved_searches_deleted"] = conn.execute("DELETE FROM saved_searches WHERE owner=?",
+                                                                (name,)).rowcount
+            audit.record(conn, actor, "account.remove", name, detail)
 
     # ----- tokens ------------------------------------------------------------------------------
     def add_token(self, actor: Actor, name: str, digest: str, label: str) -> int:

@@ -72,7 +72,9 @@ class AlertRun:
 class SavedSearches:
     """Saved searches, their feeds and their alerts, over one knowledge base's store and searcher."""
 
-    def __init__(self, backends: Backends, searcher: Searcher, original_link: OriginalLink):
+    def __init__(self, backends: Backends, searcher: Searcher, original_link: OriginalLink,
+                 paused: Callable[[str], bool] = lambda owner: False):
+        self.paused = paused  # an owner whose feeds and alerts pause (a disabled account)
         self.settings = backends.settings
         self.store = backends.store
         self.table = SavedSearchStore(backends.store)
@@ -108,26 +110,31 @@ class SavedSearches:
                           "max_saved_searches): remove one first")
         return self.table.add(owner, name, query, mode, parsed.to_dict(), translate, email)
 
-    def of(self, actor: Actor) -> list[SavedSearch]:
-        """The actor's own saved searches (none for an anonymous visitor)."""
+    def of(self, actor: Actor, *, every_owner: bool = False) -> list[SavedSearch]:
+        """The actor's own saved searches (none for an anonymous visitor); every_owner: everyone's, for the
+        command line's user without --as (an admin who holds the data directory)."""
+        if every_owner:
+            require(actor, "accounts")
+            return self.table.every()
         return self.table.of_owner(str(actor.name)) if actor.signed_in else []
 
-    def owned(self, actor: Actor, saved_id: int) -> SavedSearch:
-        """One of the actor's saved searches (an admin may reach anyone's); anyone else's is 'not found'."""
+    def owned(self, actor: Actor, saved_id: int, *, every_owner: bool = False) -> SavedSearch:
+        """One of the actor's saved searches; anyone else's is 'not found' (to admins too: saved searches are
+        private), unless every_owner is given to an admin (the command line's user without --as)."""
         saved = self.table.get(int(saved_id)) if actor.signed_in else None
-        if saved is None or (saved.owner != actor.name and not has_role(actor, "admin")):
+        if saved is None or (saved.owner != actor.name and not (every_owner and has_role(actor, "admin"))):
             raise KBError(f"no saved search {saved_id} of yours: `kb alerts list` shows their ids")
         return saved
 
-    def delete(self, actor: Actor, saved_id: int) -> SavedSearch:
+    def delete(self, actor: Actor, saved_id: int, *, every_owner: bool = False) -> SavedSearch:
         """Forget one of the actor's saved searches (its feed stops at once)."""
-        saved = self.owned(actor, saved_id)
+        saved = self.owned(actor, saved_id, every_owner=every_owner)
         self.table.delete(saved.saved_id)
         return saved
 
-    def rotate_key(self, actor: Actor, saved_id: int) -> SavedSearch:
+    def rotate_key(self, actor: Actor, saved_id: int, *, every_owner: bool = False) -> SavedSearch:
         """Give a saved search's feed a new key: the old address stops working."""
-        saved = self.owned(actor, saved_id)
+        saved = self.owned(actor, saved_id, every_owner=every_owner)
         self.table.set_feed_key(saved.saved_id, new_feed_key())
         found = self.table.get(saved.saved_id)
         assert found is not None
@@ -149,7 +156,8 @@ class SavedSearches:
         """A saved search and its newest matches for its feed, or None when the id or the key is wrong (which of
         the two is never told)."""
         saved = self.table.get(saved_id)
-        if saved is None or not key or not hmac.compare_digest(saved.feed_key.encode(), key.encode()):
+        if saved is None or not key or not hmac.compare_digest(saved.feed_key.encode(), key.encode()) \
+                or self.paused(saved.owner):
             return None
         window = self.settings.max_results
         since = self.table.newest_ingestion_cutoff(window)
@@ -162,6 +170,8 @@ class SavedSearches:
         time, or earlier while a document ingested since is still being indexed (so that it is not skipped)."""
         alerts = []
         for saved in self.table.every():
+            if self.paused(saved.owner):  # a disabled account's alerts wait; they resume where they stopped
+                continue
             unfinished = self.table.oldest_unfinished_since(saved.last_alerted_at)
             watermark = min(run_at, unfinished) if unfinished else run_at
             try:

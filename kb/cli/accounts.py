@@ -32,12 +32,17 @@ def _password(stdin: bool, name: str) -> str:
               help="reader: search, read, own reading lists; researcher: also add, correct and remove documents and "
                    "manage shared lists; admin: also manage accounts and read the audit trail.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@click.option("--external", is_flag=True,
+              help="No password: for someone who signs in with the organisation's identity (OpenID Connect or the "
+                   "sign-in proxy); lets a removed identity in again.")
 @click.pass_obj
-def users_add(obj: Context, name: str, role: str, password_stdin: bool) -> None:
-    """Add an account (the password is asked twice, hidden, unless --password-stdin)."""
+def users_add(obj: Context, name: str, role: str, password_stdin: bool, external: bool) -> None:
+    """Add an account (the password is asked twice, hidden, unless --password-stdin or --external)."""
     require(obj.actor, "accounts")  # before the password is asked for
-    obj.kb.accounts.add(name, role, _password(password_stdin, name), actor=obj.actor)
-    say(f"added {name} ({role})")
+    if external and password_stdin:
+        raise click.UsageError("--external accounts have no password: leave out --password-stdin")
+    obj.kb.accounts.add(name, role, None if external else _password(password_stdin, name), actor=obj.actor)
+    say(f"added {name} ({role}" + (", signs in with the organisation's identity)" if external else ")"))
 
 
 @users_group.command(name="list")

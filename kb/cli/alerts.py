@@ -1,4 +1,8 @@
-"""`kb alerts`: saved searches on the command line (add, list, remove, feed) and the alert run for cron."""
+"""`kb alerts`: saved searches on the command line (add, list, remove, feed) and the alert run for cron.
+
+They act as the command's actor (kb/cli/common.py): with `kb --as NAME`, that account's own saved searches only;
+without it, the operating-system user, an admin who holds the data directory, lists and reaches everyone's and
+keeps its own under its user name."""
 from __future__ import annotations
 
 import sys
@@ -6,7 +10,7 @@ import sys
 import click
 
 from ..facade import MODES
-from .common import Context, cli_actor, emit_json, say
+from .common import Context, emit_json, say
 
 
 @click.group()
@@ -46,8 +50,9 @@ def run_command(obj: Context, as_json: bool, dry_run: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (with each feed's address).")
 @click.pass_obj
 def list_command(obj: Context, as_json: bool) -> None:
-    """Your saved searches with their ids."""
-    saved = obj.kb.saved_searches(cli_actor())
+    """Your saved searches with their ids (without --as: everyone's, with their owners)."""
+    every = obj.as_name is None
+    saved = obj.kb.saved_searches(obj.actor, every_owner=every)
     if as_json:
         emit_json({"saved_searches": [{**s.to_dict(), "feed_url": obj.kb.feed_url(s)} for s in saved]})
         return
@@ -56,7 +61,8 @@ def list_command(obj: Context, as_json: bool) -> None:
     for s in saved:
         filters = " ".join(f"{k}={','.join(map(str, v)) if isinstance(v, list) else v}" for k, v in s.filters.items())
         say(f"{s.saved_id}. {s.name}: “{s.query}” {s.mode or ''} {filters}".rstrip()
-            + (f" → {s.email}" if s.email else "") + f"  (new since {s.last_alerted_at})")
+            + (f" → {s.email}" if s.email else "") + (f"  [{s.owner}]" if every else "")
+            + f"  (new since {s.last_alerted_at})")
 
 
 @alerts.command("add")
@@ -73,7 +79,7 @@ def list_command(obj: Context, as_json: bool) -> None:
 def add_command(obj: Context, name: str, query: str, mode: str | None, filters: tuple[str, ...], translate: bool,
                 email: str, as_json: bool) -> None:
     """Save a search; documents ingested from now on that match it are its alerts."""
-    saved = obj.kb.save_search(cli_actor(), name, query, mode, filters, translate, email)
+    saved = obj.kb.save_search(obj.actor, name, query, mode, filters, translate, email)
     if as_json:
         emit_json({**saved.to_dict(), "feed_url": obj.kb.feed_url(saved)})
         return
@@ -85,8 +91,8 @@ def add_command(obj: Context, name: str, query: str, mode: str | None, filters: 
 @click.argument("saved_id", type=int)
 @click.pass_obj
 def remove_command(obj: Context, saved_id: int) -> None:
-    """Remove a saved search (its feed stops at once)."""
-    saved = obj.kb.delete_saved_search(cli_actor(), saved_id)
+    """Remove a saved search (its feed stops at once); with --as, only one of that account's."""
+    saved = obj.kb.delete_saved_search(obj.actor, saved_id, every_owner=obj.as_name is None)
     say(f"removed saved search {saved.saved_id}: {saved.name}")
 
 
@@ -95,9 +101,11 @@ def remove_command(obj: Context, saved_id: int) -> None:
 @click.option("--new-key", is_flag=True, help="Give the feed a new secret first (the old address stops working).")
 @click.pass_obj
 def feed_command(obj: Context, saved_id: int, new_key: bool) -> None:
-    """Print a saved search's Atom feed address (with its secret; absolute when public_url is set)."""
-    actor = cli_actor()
-    saved = obj.kb.rotate_feed_secret(actor, saved_id) if new_key else obj.kb.saved_search(actor, saved_id)
+    """Print a saved search's Atom feed address (with its secret; absolute when public_url is set); with --as, only
+    one of that account's."""
+    actor, every = obj.actor, obj.as_name is None
+    saved = obj.kb.rotate_feed_secret(actor, saved_id, every_owner=every) if new_key \
+        else obj.kb.saved_search(actor, saved_id, every_owner=every)
     say(obj.kb.feed_url(saved))
     if not obj.kb.settings.public_url:
         say("note: the address is under the app's own (set public_url for it in full)", err=True)

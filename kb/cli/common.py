@@ -2,7 +2,6 @@
 characters replaced) and for programs (JSON), and the group that turns errors into one line and an exit code."""
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import re
@@ -42,11 +41,6 @@ def emit_data(text: str) -> None:
 def say(message: Any = "", **kwargs: Any) -> None:
     """click.echo for people: control characters from documents never reach the terminal."""
     click.echo(CONTROL.sub("\N{REPLACEMENT CHARACTER}", str(message)), **kwargs)
-
-
-def cli_actor() -> Actor:
-    """Who runs the command: the operating-system user, who can read the whole data directory anyway (admin)."""
-    return Actor(getpass.getuser(), "admin", "cli")
 
 
 class Context:

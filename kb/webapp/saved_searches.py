@@ -8,20 +8,13 @@ import streamlit as st
 
 from kb import KnowledgeBase
 from kb.errors import KBError
-from kb.permissions import Actor, anonymous
+from kb.permissions import allowed
 
 from .render import escape, plain
+from .session_actor import current_actor
 from .state import WRITE_LOCK, SearchState
 
-ACTOR_KEY = "actor"
 SIGN_IN = "Sign in to save searches and follow them by feed or e-mail."
-
-
-def session_actor() -> Actor:
-    """Who uses this browser session: the signed-in account kept in the session, else an anonymous visitor (the one
-    place the app reads it)."""
-    actor = st.session_state.get(ACTOR_KEY)
-    return actor if isinstance(actor, Actor) and actor.signed_in else anonymous("app")
 
 
 def _app_address(kb: KnowledgeBase) -> str | None:
@@ -42,8 +35,8 @@ def _feed_link(url: str) -> None:
 
 def save_search_panel(kb: KnowledgeBase, state: SearchState, mode: str) -> None:
     """Save the current search (name, optional e-mail) for the signed-in user."""
-    actor = session_actor()
-    if not actor.signed_in:
+    actor = current_actor(kb)
+    if not allowed(actor, "searches.own", public_access=kb.settings.public_access):
         st.caption(SIGN_IN)
         return
     with st.expander("Save this search"):
@@ -67,8 +60,8 @@ def save_search_panel(kb: KnowledgeBase, state: SearchState, mode: str) -> None:
 def saved_searches_section(kb: KnowledgeBase) -> None:
     """The signed-in user's saved searches: each opens as a search, with its feed, a new feed key and removal."""
     st.subheader("Saved searches")
-    actor = session_actor()
-    if not actor.signed_in:
+    actor = current_actor(kb)
+    if not allowed(actor, "searches.own", public_access=kb.settings.public_access):
         st.caption(SIGN_IN)
         return
     saved_searches = kb.saved_searches(actor)

@@ -45,6 +45,7 @@ def current_actor(kb: KnowledgeBase) -> Actor:
     """This session's Actor: its signed-in account as the account stands now, an identity from an external
     source, or an anonymous visitor."""
     actor = st.session_state.get(ACTOR_KEY)
+    kept = actor is not None
     if actor is None:
         for source in EXTERNAL_SOURCES:
             actor = source(kb)
@@ -57,7 +58,7 @@ def current_actor(kb: KnowledgeBase) -> Actor:
         sign_out()
         st.session_state[ENDED_KEY] = actor.name
         return anonymous("app", client_key())
-    if now != actor:
+    if kept and now != actor:  # an external identity is asked again each run, never kept here
         st.session_state[ACTOR_KEY] = now
     return now
 

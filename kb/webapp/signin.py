@@ -9,6 +9,8 @@ from kb.attempts import TooManyAttempts
 from kb.errors import KBError
 from kb.permissions import ACTIONS
 
+from .external_sign_in import external_sign_in_offer, sign_out_at_provider
+from .identity import oidc_configured
 from .render import plain
 from .session_actor import ENDED_KEY, client_key, current_actor, may, sign_in_as, sign_out
 
@@ -17,20 +19,30 @@ MIGRATE_NOTE = ("This server still uses the shared researcher password (setting 
 
 
 def sign_in_sidebar(kb: KnowledgeBase) -> None:
-    """The signed-in name and role with a sign-out button, or the sign-in form, in the sidebar."""
+    """The signed-in name and role (and how: a password, the organisation's identity provider, the sign-in proxy)
+    with sign-out; or the ways to sign in: "Sign in with <provider>" when OpenID Connect is configured, and the
+    form for accounts with a password."""
     with st.sidebar:
         actor = current_actor(kb)
         if actor.signed_in:
-            st.caption(f"Signed in as **{plain(actor.name)}** ({actor.role})")
+            how = {"oidc": f" with {kb.settings.oidc_provider_name}", "proxy": " by the sign-in proxy"}
+            st.caption(f"Signed in{plain(how.get(actor.via, ''))} as **{plain(actor.name)}** ({actor.role})")
             if actor.name and "shared password" in actor.name:
                 st.caption(MIGRATE_NOTE)
-            if st.button("Sign out", key="sign_out"):
+            if actor.via == "oidc":
+                st.button("Sign out", key="oidc_sign_out", on_click=sign_out_at_provider)
+            elif actor.via == "proxy":
+                st.caption("To sign out, sign out where the sign-in proxy signed you in.")
+            elif st.button("Sign out", key="sign_out"):
                 sign_out()
                 st.rerun()
             return
+        _ended_note()
+        external_sign_in_offer(kb)
         if not _sign_in_offered(kb):
             return
-        with st.expander("Sign in", expanded=kb.settings.public_access == "none"):
+        label = "Sign in with a password" if oidc_configured(kb.settings) else "Sign in"
+        with st.expander(label, expanded=kb.settings.public_access == "none"):
             sign_in_form(kb)
 
 
@@ -38,12 +50,15 @@ def _sign_in_offered(kb: KnowledgeBase) -> bool:
     return bool(kb.settings.researcher_password) or kb.accounts.exists() or kb.settings.public_access == "none"
 
 
-def sign_in_form(kb: KnowledgeBase) -> None:
-    """Name and password; a wrong answer says so in one line, and waits as kb.attempts and the account's lock
-    decide."""
+def _ended_note() -> None:
     ended = st.session_state.get(ENDED_KEY)
     if ended:
         st.warning(f"The account {plain(ended)} was removed or disabled: this session was signed out.")
+
+
+def sign_in_form(kb: KnowledgeBase) -> None:
+    """Name and password; a wrong answer says so in one line, and waits as kb.attempts and the account's lock
+    decide."""
     with st.form("sign_in"):
         name = st.text_input("Name", key="sign_in_name", max_chars=64,
                              help="Leave empty to use the shared researcher password" if
@@ -67,6 +82,10 @@ def sign_in_page(kb: KnowledgeBase) -> None:
     """All an anonymous visitor sees when public_access is none."""
     st.title("atkb — sign in")
     st.write("This knowledge base is open to its team only: sign in with your account.")
+    _ended_note()
+    external_sign_in_offer(kb)
+    if oidc_configured(kb.settings):
+        st.caption("Or with a password, for accounts of this knowledge base that have one:")
     sign_in_form(kb)
 
 
@@ -77,9 +96,11 @@ def require_action(kb: KnowledgeBase, action: str, what: str) -> bool:
     need = ACTIONS[action]
     if current_actor(kb).signed_in:
         st.info(f"{what} needs the {need} role; your account has the {current_actor(kb).role} role.")
-    elif not _sign_in_offered(kb):
+    elif oidc_configured(kb.settings) or _sign_in_offered(kb):
+        st.info(f"{what} is for accounts with the {need} role: sign in in the sidebar.")
+    elif kb.settings.auth_header.strip():
+        st.info(f"{what} is for accounts with the {need} role: sign in through the organisation's sign-in proxy.")
+    else:
         st.info(f"{what} is for accounts with the {need} role, and this server has none yet: make the first on the "
                 "command line with `kb users add NAME --role admin`, then sign in in the sidebar.")
-    else:
-        st.info(f"{what} is for accounts with the {need} role: sign in in the sidebar.")
     return False
