@@ -120,7 +120,8 @@ def propose(doc: Document, pages: Sequence[Page]) -> list[Proposal]:
     """Every candidate of a document: the items of its recommendation sections (numbered, bulleted or under lead-in
     phrases), labelled recommendations, bulleted items elsewhere that ask for something, and sentences with a
     recommending word or a practice cue."""
-    lines = document_lines(pages)
+    notes: list[Line] = []
+    lines = document_lines(pages, notes)
     total = max(1, len(lines))
     out: list[Proposal] = []
     covered: set[int] = set()
@@ -162,9 +163,34 @@ def propose(doc: Document, pages: Sequence[Page]) -> list[Proposal]:
     for run in _uncovered_runs(lines, covered):
         for first, text, kind, strength, number, accept in _sentences(lines, run, organisations, has_section):
             add(first, text, "sentence", kind, accept, number, strength=strength)
+    for first, text, strength in note_recommendations(notes, organisations):
+        out.append(Proposal(len(lines) + first, Candidate(text, "note", RECOMMENDATION, True, False, False, None, 1.0),
+                            _record(doc, notes[first].page, text, RECOMMENDATION, strength)))
     for p in out:
         p.candidate.extra["doc_has_section"] = has_section
     return out
+
+
+def note_recommendations(notes: Sequence[Line], organisations: list[str]) -> list[tuple[int, str, str]]:
+    """(first line, text, strength) of the footnote sentences that recommend with an explicit predicate in the
+    document's own voice ("Een portefeuillehouder … is aan te bevelen"): a footnote that quotes GRETA or tells of
+    another body's recommendation is not the document's."""
+    out: list[tuple[int, str, str]] = []
+    starts = [i for i, line in enumerate(notes) if NOTE_NUMBER.match(line.text)] + [len(notes)]
+    for begin, end in zip(starts, starts[1:]):
+        text, offsets = join_with_lines(notes[begin:end])
+        text = NOTE_NUMBER.sub("", text, count=1)
+        for start, stop in sentence_spans(text):
+            sentence = text[start:stop].strip()
+            if greta_strength(sentence) or _QUOTED_OR_NOTE.match(sentence) or len(_WORD.findall(sentence)) < 5:
+                continue
+            strength = recommendation_strength(sentence, organisations)
+            if strength == "recommend" and not OTHER_VOICE.search(sentence):
+                out.append((begin, sentence, strength))
+    return out
+
+
+NOTE_NUMBER = re.compile(r"^\d{1,3}\s+")
 
 
 def _propose_bullets(lines: Sequence[Line], covered: set[int], organisations: list[str], add: Callable[..., None]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from ..models import Page
+from .footnotes import footnote_lines
 
 _HEAD_WINDOW, _FOOT_WINDOW, _BLOCK_WINDOW = 3, 2, 8
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*)?(?:\d{1,4}|[ivxlcdm]{1,6})(?:\s*[-–—])?\s*$", re.I)
@@ -46,14 +47,20 @@ def running_heads(pages: Sequence[Page]) -> set[str]:
     return {shape for shape, n in counts.items() if n >= needed or (n >= 3 and shape.isupper())}
 
 
-def document_lines(pages: Sequence[Page]) -> list[Line]:
-    """Every line of the document in order, without running heads, page numbers and empty lines."""
+def document_lines(pages: Sequence[Page], notes: list[Line] | None = None) -> list[Line]:
+    """Every line of the document in order, without running heads, page numbers, footnotes and empty lines (the
+    footnotes' lines go to `notes` when a list is given)."""
     heads = running_heads(pages)
     out: list[Line] = []
     for page in pages:
         lines = [ln.strip() for ln in page.text.splitlines() if ln.strip()]
         last = len(lines) - 1
+        page_notes = footnote_lines(lines)
         for i, text in enumerate(lines):
+            if i in page_notes:
+                if notes is not None:
+                    notes.append(Line(page.number, _SPACES.sub(" ", text)))
+                continue
             at_edge = i < _HEAD_WINDOW or i > last - _FOOT_WINDOW
             if at_edge and (_PAGE_NUMBER.match(text) or _shape(text) in heads):
                 continue
