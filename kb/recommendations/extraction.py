@@ -26,6 +26,7 @@ from .cues import (ACTOR, DEMAND, MODAL, NARRATIVE, OTHER_VOICE, RECOMMENDING_WO
 from .sections import ADVICE_LIST, advice_paragraphs, bullet_items, item_body, labelled_items, leadin_items, section_items, section_spans
 from .lines import Line, document_lines, is_heading, join_lines, join_with_lines, sentence_spans
 from .topics import topics_of
+from .voice import asks_nothing, inside_quotation, weak_demand
 
 RECOMMENDATION, PRACTICE = "recommendation", "practice"
 KINDS = (RECOMMENDATION, PRACTICE)
@@ -156,7 +157,7 @@ def propose(doc: Document, pages: Sequence[Page]) -> list[Proposal]:
     for first, item in labelled_items(lines, covered):
         text = join_lines(line.text for line in item.lines[1:])
         if len(_WORD.findall(text)) >= 4:  # else a label in a table or a cross-reference ("Aanbeveling 4 het OM.")
-            add(first, text, "label", RECOMMENDATION, True, item.number, item.heading)
+            add(first, text, "label", RECOMMENDATION, not _label_tells(text), item.number, item.heading)
     organisations = split_values("organisation", doc.organisation)
     _propose_bullets(lines, covered, organisations, add)
     has_section = any(p.candidate.source in ("section", "label", "leadin") for p in out)
@@ -210,6 +211,13 @@ def _propose_bullets(lines: Sequence[Line], covered: set[int], organisations: li
         add(first, join_lines(line.text for line in item.lines), "bullet", RECOMMENDATION, True, None, item.heading)
 
 
+def _label_tells(text: str) -> bool:
+    """Whether a labelled item opens by telling of the recommendation rather than making it ("Aanbeveling 2 De
+    Staatssecretaris volgt mijn tweede aanbeveling …", a letter that reports what became of it)."""
+    spans = sentence_spans(text)
+    return bool(spans) and asks_nothing(text[spans[0][0]:spans[0][1]])
+
+
 def _record(doc: Document, page: int, text: str, kind: str, strength: str | None, number: str | None = None,
             heading: str | None = None) -> Recommendation:
     return Recommendation(
@@ -247,11 +255,12 @@ def _sentences(lines: Sequence[Line], run: list[int], organisations: list[str], 
         sentence = text[start:end].strip()
         if len(sentence) > _MAX_SENTENCE or len(_WORD.findall(sentence)) < 5 or _mostly_numbers(sentence):
             continue
-        quoted = bool(_QUOTED_OR_NOTE.match(sentence))
+        quoted = bool(_QUOTED_OR_NOTE.match(sentence)) or inside_quotation(text, start)
         strength = recommendation_strength(sentence, organisations)
         kind = RECOMMENDATION if strength else PRACTICE if is_practice(sentence) else None
-        accept = kind is not None and not quoted
-        if kind is None and not has_section and not quoted and prose_demand(sentence):
+        accept = kind is not None and not quoted and not (kind == RECOMMENDATION and asks_nothing(sentence))
+        if kind is None and not has_section and not quoted and prose_demand(sentence) \
+                and not asks_nothing(sentence) and not weak_demand(sentence):
             kind, strength, accept = RECOMMENDATION, "recommend", True
         if kind is None:
             if not (RECOMMENDING_WORD.search(sentence) or MODAL.search(sentence)):
