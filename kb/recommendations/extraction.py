@@ -31,6 +31,7 @@ from .voice import asks_nothing, inside_quotation, weak_demand
 RECOMMENDATION, PRACTICE = "recommendation", "practice"
 KINDS = (RECOMMENDATION, PRACTICE)
 _MAX_SENTENCE = 1500
+MAX_RECORD = 1500  # an unnumbered item longer than this is running text, judged by its sentences
 # a paragraph's number before its first sentence ("45."), or after a heading the text layer ran into it
 _PARAGRAPH_NUMBER = re.compile(r"^(?:[A-ZÀ-Ý][^.!?]{0,80}\s)?\(?(\d{1,3})[.)]$")
 _WORD = re.compile(r"\w+")
@@ -160,6 +161,7 @@ def propose(doc: Document, pages: Sequence[Page]) -> list[Proposal]:
             add(first, text, "label", RECOMMENDATION, not _label_tells(text), item.number, item.heading)
     organisations = split_values("organisation", doc.organisation)
     _propose_bullets(lines, covered, organisations, add)
+    _release_long(out, covered)
     has_section = any(p.candidate.source in ("section", "label", "leadin") for p in out)
     for run in _uncovered_runs(lines, covered):
         for first, text, kind, strength, number, accept in _sentences(lines, run, organisations, has_section):
@@ -192,6 +194,19 @@ def note_recommendations(notes: Sequence[Line], organisations: list[str]) -> lis
 
 
 NOTE_NUMBER = re.compile(r"^\d{1,3}\s+")
+
+
+def _release_long(out: list[Proposal], covered: set[int]) -> None:
+    """Unnumbered items longer than a record can be (a speech's whole section under a heading, a narrative paragraph
+    after a lead-in) are not items: their lines go back to the running text, to be judged sentence by sentence."""
+    starts = {p.line for p in out}
+    for p in [p for p in out if not p.candidate.numbered and len(p.record.text) > MAX_RECORD
+              and p.candidate.source in ("section", "leadin", "label", "bullet")]:
+        out.remove(p)
+        line = p.line
+        while line in covered and (line == p.line or line not in starts):
+            covered.discard(line)
+            line += 1
 
 
 def _propose_bullets(lines: Sequence[Line], covered: set[int], organisations: list[str], add: Callable[..., None]
@@ -229,7 +244,8 @@ def _record(doc: Document, page: int, text: str, kind: str, strength: str | None
 def _uncovered_runs(lines: Sequence[Line], covered: set[int]) -> Iterable[list[int]]:
     run: list[int] = []
     for index in range(len(lines)):
-        if index in covered or is_heading(lines, index):  # a heading is not the start of the next sentence
+        if index in covered or (is_heading(lines, index) and not _continues_over_page(lines, index)):
+            # a heading is not the start of the next sentence
             if run:
                 yield run
             run = []
@@ -237,6 +253,20 @@ def _uncovered_runs(lines: Sequence[Line], covered: set[int]) -> Iterable[list[i
             run.append(index)
     if run:
         yield run
+
+
+# a lead-in that announces a numbered recommendation after its colon, the number left in the running text
+ANNOUNCED_ITEM = re.compile(r"\b(?:aanbeveling|aanbevelingen|recommendation|recommendations|recommandation|"
+                            r"recommandations|empfehlung|empfehlungen)\b[^:]{0,80}:\s*\(?(\d{1,3})[.)]?\s+(?=[A-ZÀ-Ý])", re.I)
+
+
+def _continues_over_page(lines: Sequence[Line], index: int) -> bool:
+    """Whether the first line of a page goes on with the sentence the page before left unfinished (a full line that
+    ends without punctuation), though it looks like a heading."""
+    if index == 0 or lines[index - 1].page == lines[index].page:
+        return False
+    previous = lines[index - 1].text
+    return len(previous) >= 60 and previous[-1:].isalpha() and not is_heading(lines, index - 1)
 
 
 def _sentences(lines: Sequence[Line], run: list[int], organisations: list[str], has_section: bool = True
@@ -281,6 +311,12 @@ def _sentences(lines: Sequence[Line], run: list[int], organisations: list[str], 
             if last > n and len(text[start:spans[last][1]]) <= _MAX_SENTENCE:
                 sentence = text[start:spans[last][1]].strip()
                 skip_to = last
+        announced = ANNOUNCED_ITEM.search(sentence) if kind == RECOMMENDATION and not quoted else None
+        if announced and not asks_nothing(sentence[:announced.start()]):
+            # "… is de volgende aanbeveling geformuleerd: 3 De minister …": the item starts at its number
+            body = text.index(sentence, start) + announced.end()
+            sentence, number, accept = sentence[announced.end():], announced.group(1), True
+            line = run[starts[max(0, bisect.bisect_right(offsets, body) - 1)][1]]
         out.append((line, sentence, kind, strength if kind == RECOMMENDATION else None, number, accept))
     return out
 

@@ -66,8 +66,29 @@ def document_lines(pages: Sequence[Page], notes: list[Line] | None = None) -> li
                 continue
             if i < _BLOCK_WINDOW and len(text) <= 30 and _shape(text) in heads and len(pages) > 1:
                 continue  # a short line of a repeated head block
+            if page.number > 1 and letterhead_line(lines, i):
+                continue
             out.append(Line(page.number, _SPACES.sub(" ", text)))
     return out
+
+
+# the fields of a letter's reference block, repeated at the top of its later pages: "Datum 3 juni 2014", "Ons
+# kenmerk", "Pagina 2 van 3", "Our reference"
+_LETTERHEAD = re.compile(r"^(?:datum|date|ons\s+kenmerk|uw\s+kenmerk|onze\s+referentie|uw\s+referentie|our\s+ref(?:erence)?|"
+                         r"your\s+ref(?:erence)?|pagina\s+\d+\s+van\s+\d+|page\s+\d+\s+of\s+\d+|blad\s+\d+|betreft|"
+                         r"onderwerp|contactpersoon|doorkiesnummer|bijlage\(n\))\b", re.I)
+
+
+def letterhead_line(lines: Sequence[str], i: int) -> bool:
+    """Whether a line near the top of a page (past the first) belongs to a letter's reference block: a short field
+    line ("Datum 3 juni 2014", "Ons kenmerk"), or the short value under a field that stands alone ("Datum" / "3 juni
+    2014")."""
+    if i >= _BLOCK_WINDOW or len(lines[i]) > 40:
+        return False
+    if _LETTERHEAD.match(lines[i]):
+        return True
+    previous = lines[i - 1] if i > 0 else ""
+    return bool(_LETTERHEAD.match(previous)) and len(previous.split()) <= 2 and len(lines[i]) <= 30
 
 
 def join_lines(lines: Iterable[str]) -> str:

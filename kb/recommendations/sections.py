@@ -105,9 +105,13 @@ def section_items(lines: Sequence[Line], start: int, end: int) -> list[Item]:
     current: Item | None = None
     expected: int | None = None
     numbered, heading, quiet, chars = False, None, 0, 0
+    short = _short_line(lines[start:end])
     for i in range(start, end):
         text = lines[i].text
         number, starts = _starts(text, expected, numbered)
+        if current is not None and not starts and subheading(lines, i, short):
+            heading, current = text, None  # the item ended at its paragraph; what follows is the next part's
+            continue
         if starts:
             if number is not None and not numbered:
                 numbered, items = True, []  # bullets before the first numbered item were the introduction's
@@ -130,6 +134,15 @@ def section_items(lines: Sequence[Line], start: int, end: int) -> list[Item]:
     if items:
         _end_at_paragraph(items[-1], lines[start:end])
     return items
+
+
+def subheading(lines: Sequence[Line], i: int, short: float) -> bool:
+    """Whether a line inside a section heads a new part of it: a heading (see `is_heading`) shorter than a full
+    line, after a paragraph's end (a short line closing a sentence), before a line that begins with a capital."""
+    if i == 0 or not is_heading(lines, i):
+        return False
+    previous = lines[i - 1].text
+    return len(lines[i].text) < 0.9 * short / 0.75 and len(previous) < short and bool(re.search(r"[.!?]$", previous))
 
 
 def _end_at_paragraph(item: Item, section: Sequence[Line]) -> None:
