@@ -74,8 +74,8 @@ def document_lines(pages: Sequence[Page], notes: list[Line] | None = None) -> li
 
 # the fields of a letter's reference block, repeated at the top of its later pages: "Datum 3 juni 2014", "Ons
 # kenmerk", "Pagina 2 van 3", "Our reference"
-_LETTERHEAD = re.compile(r"^(?:datum|date|ons\s+kenmerk|uw\s+kenmerk|onze\s+referentie|uw\s+referentie|our\s+ref(?:erence)?|"
-                         r"your\s+ref(?:erence)?|pagina\s+\d+\s+van\s+\d+|page\s+\d+\s+of\s+\d+|blad\s+\d+|betreft|"
+_LETTERHEAD = re.compile(r"^(?:datum|date|ons\s+kenmerk|uw\s+kenmerk|onze\s+referentie|uw\s+referentie|"
+                         r"our\s+ref(?:erence)?|your\s+ref(?:erence)?|pagina\s+\d+\s+van\s+\d+|page\s+\d+\s+of\s+\d+|blad\s+\d+|betreft|"
                          r"onderwerp|contactpersoon|doorkiesnummer|bijlage\(n\))\b", re.I)
 
 

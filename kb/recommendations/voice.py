@@ -9,8 +9,9 @@ from .cues import ACTOR
 
 _I = re.I
 # a doubt or an open question: "ik vraag mij af …", "Ik laat de vraag bij u", "I wonder whether", "the question is"
-_DOUBT = re.compile(r"\bvra(?:ag|agt|gen)\s+(?:ik\s+|wij\s+|we\s+)?(?:mij|me|mijzelf|ons|onszelf|zich)\s+(?:[\w’'-]+\s+)"
-                    r"{0,8}?af\b|\b(?:I|we)\s+(?:wonder|doubt)\b|\b(?:ik|wij|we)\s+(?:betwijfel|twijfel)\w*|"
+_DOUBT = re.compile(r"\bvra(?:ag|agt|gen)\s+(?:ik\s+|wij\s+|we\s+)?(?:mij|me|mijzelf|ons|onszelf|zich)\s+"
+                    r"(?:[\w’'-]+\s+){0,8}?af\b|\b(?:I|we)\s+(?:wonder|doubt)\b|"
+                    r"\b(?:ik|wij|we)\s+(?:betwijfel|twijfel)\w*|"
                     r"\blaat\s+(?:\w+\s+){0,2}?vraag\b|\b(?:de|het)\s+vraag\s+(?:is|rijst|blijft)\b|"
                     r"\bthe\s+question\s+(?:is|remains|arises)\b", _I)
 # a recommendation told rather than made: of another text ("As prescribed in the … Model Law"), made earlier ("One of
@@ -25,7 +26,8 @@ _TOLD = re.compile(
     r"was|were|stated)\b"
     r"|\b(?:werd|werden)\b[^.!?]{0,60}?\baanbevolen\b"
     r"|\b(?:volgt|volgen|opgevolgd|overgenomen|neemt\s+\w+\s+over|implements?|implemented|follows|followed|adopts?|"
-    r"adopted|accepts?|accepted)\s+(?:[\w’'-]+\s+){0,3}?(?:aanbeveling|aanbevelingen|recommendation|recommendations)\b",
+    r"adopted|accepts?|accepted)\s+(?:[\w’'-]+\s+){0,3}?"
+    r"(?:aanbeveling|aanbevelingen|recommendation|recommendations)\b",
     _I)
 # talk about the recommendations: "The second recommendation is addressed to schools"
 _ABOUT = re.compile(r"\brecommendatio\s?ns?\s+(?:is|are)\s+(?:\w+\s+)?(?:addressed|aimed|directed)\s+(?:to|at)\b|"
@@ -53,8 +55,9 @@ _CONDITIONAL = re.compile(r"^(?:if|unless|indien|mocht|mochten|should\s+\w+\s+\w
 def asks_nothing(sentence: str) -> bool:
     """Whether a sentence with a recommending word asks for nothing in the document's own voice: a question or a
     doubt, a recommendation told or quoted, talk about recommendations, a caveat on reading results, a notice."""
-    return (sentence.rstrip().rstrip("”’\"'").endswith("?") or bool(_DOUBT.search(sentence) or _TOLD.search(sentence)
-            or _ABOUT.search(sentence) or _CAVEAT.search(sentence) or _NOTICE.search(sentence)))
+    if sentence.rstrip().rstrip("”’\"'").endswith("?"):
+        return True
+    return any(p.search(sentence) for p in (_DOUBT, _TOLD, _ABOUT, _CAVEAT, _NOTICE))
 
 
 def weak_demand(sentence: str) -> bool:
