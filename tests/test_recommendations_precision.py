@@ -58,13 +58,15 @@ def test_cue_sentences_that_ask_for_nothing() -> None:
     assert asks_nothing("In de Zevende rapportage werd over dit punt het volgende aanbevolen: het OM moet melden.")
     assert asks_nothing("One of the recommendations made in this Declaration was that states should appoint "
                         "national rapporteurs.")
-    assert asks_nothing("As prescribed in the Model Law, organizations should play a supporting role.")
     assert asks_nothing("The second recommendation is addressed to schools in primary and secondary education.")
     assert asks_nothing("These figures should be interpreted with caution, as recommended by the statisticians.")
     assert asks_nothing("Abonnees wordt aanbevolen de losse nummers tijdig te bestellen.")
     assert asks_nothing("Should the minister not recommend a change of the law?")
     assert not asks_nothing("It is recommended that the legislator develops a national framework.")
     assert not asks_nothing("Ik beveel de minister aan om de regeling aan te passen.")
+    # GRETA's present demand that points back to earlier recommendations is GRETA's own
+    assert not asks_nothing("GRETA urges the authorities to implement the recommendations made in its first report.")
+    assert not asks_nothing("Het verdient aanbeveling om, zoals bepaald in de richtlijn, slachtoffers te informeren.")
 
 
 def test_weak_prose_demands() -> None:
@@ -72,6 +74,7 @@ def test_weak_prose_demands() -> None:
     assert weak_demand("If the police had acted sooner, it is crucial that the case would have ended.")
     assert weak_demand("However, our definition leaves aside domestic travellers; two countries must be involved.")
     assert weak_demand("It is important that they practice safety online.")
+    assert weak_demand("As prescribed in the Model Law, organizations should play a supporting role.")
     assert not weak_demand("It is crucial that the authorities involved recognize victims as victims of a crime.")
     assert not weak_demand("Governments should therefore devote specific attention to cross-border cooperation.")
 

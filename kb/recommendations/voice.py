@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .cues import ACTOR
+from .cues import ACTOR, greta_strength
 
 _I = re.I
 # a doubt or an open question: "ik vraag mij af …", "Ik laat de vraag bij u", "I wonder whether", "the question is"
@@ -18,9 +18,7 @@ _DOUBT = re.compile(r"\bvra(?:ag|agt|gen)\s+(?:ik\s+|wij\s+|we\s+)?(?:mij|me|mij
 # the recommendations made in this Declaration was", "werd … het volgende aanbevolen"), quoted ("Deze aanbeveling
 # luidt: …"), or followed by someone ("De Staatssecretaris volgt mijn tweede aanbeveling")
 _TOLD = re.compile(
-    r"\b(?:as|zoals)\s+(?:\w+\s+){0,2}?(?:prescribed|stipulated|laid\s+down|set\s+out|provided\s+for|required|"
-    r"voorgeschreven|bepaald|vastgelegd|neergelegd)\s+(?:in|by|door)\b"
-    r"|\brecommendations?\s+(?:\w+\s+){0,2}?(?:made|given|formulated|issued|adopted)\s+(?:in|by)\b"
+    r"\brecommendations?\s+(?:\w+\s+){0,2}?(?:made|given|formulated|issued|adopted)\s+(?:in|by)\b"
     r"|\baanbevelingen?\s+(?:\w+\s+){0,2}?(?:gedaan|geformuleerd|opgesteld)\s+(?:in|door)\b"
     r"|\b(?:aanbeveling|aanbevelingen|recommendation|recommendations)\s+(?:luidt|luidde|luiden|luidden|reads|read|"
     r"was|were|stated)\b"
@@ -29,6 +27,10 @@ _TOLD = re.compile(
     r"adopted|accepts?|accepted)\s+(?:[\w’'-]+\s+){0,3}?"
     r"(?:aanbeveling|aanbevelingen|recommendation|recommendations)\b",
     _I)
+# a demand that only restates another text's rule: "As prescribed in the … Model Law, organizations should …"
+_AS_PRESCRIBED = re.compile(r"\b(?:as|zoals)\s+(?:\w+\s+){0,2}?(?:prescribed|stipulated|laid\s+down|set\s+out|"
+                            r"provided\s+for|required|voorgeschreven|bepaald|vastgelegd|neergelegd)\s+(?:in|by|door)\b",
+                            _I)
 # talk about the recommendations: "The second recommendation is addressed to schools"
 _ABOUT = re.compile(r"\brecommendatio\s?ns?\s+(?:is|are)\s+(?:\w+\s+)?(?:addressed|aimed|directed)\s+(?:to|at)\b|"
                     r"\baanbevelingen?\s+(?:is|zijn)\s+(?:\w+\s+)?(?:gericht|bestemd)\s+(?:aan|op|tot)\b", _I)
@@ -57,14 +59,18 @@ def asks_nothing(sentence: str) -> bool:
     doubt, a recommendation told or quoted, talk about recommendations, a caveat on reading results, a notice."""
     if sentence.rstrip().rstrip("”’\"'").endswith("?"):
         return True
-    return any(p.search(sentence) for p in (_DOUBT, _TOLD, _ABOUT, _CAVEAT, _NOTICE))
+    # GRETA's own demand may point back: "GRETA urges … to implement the recommendations made in its first report"
+    if _TOLD.search(sentence) and not greta_strength(sentence):
+        return True
+    return any(p.search(sentence) for p in (_DOUBT, _ABOUT, _CAVEAT, _NOTICE))
 
 
 def weak_demand(sentence: str) -> bool:
     """Whether a prose demand without a recommending word is too weak to count where a document has no
-    recommendations section: advice to the reader, a condition ("If …"), the study's own method or definition, or
-    "it is important that" with no actor to act."""
-    if _TO_THE_READER.search(sentence) or _CONDITIONAL.match(sentence.strip()) or _OWN_METHOD.search(sentence):
+    recommendations section: advice to the reader, a condition ("If …"), the study's own method or definition, a
+    rule restated from another text ("As prescribed in …"), or "it is important that" with no actor to act."""
+    if _TO_THE_READER.search(sentence) or _CONDITIONAL.match(sentence.strip()) or _OWN_METHOD.search(sentence) \
+            or _AS_PRESCRIBED.search(sentence):
         return True
     match = _IT_IS_THAT.search(sentence)
     return bool(match) and not ACTOR.search(sentence[match.end():])
