@@ -167,8 +167,10 @@ def propose(doc: Document, pages: Sequence[Page]) -> list[Proposal]:
         for first, text, kind, strength, number, accept in _sentences(lines, run, organisations, has_section):
             add(first, text, "sentence", kind, accept, number, strength=strength)
     for first, text, strength in note_recommendations(notes, organisations):
-        out.append(Proposal(len(lines) + first, Candidate(text, "note", RECOMMENDATION, True, False, False, None, 1.0),
-                            _record(doc, notes[first].page, text, RECOMMENDATION, strength)))
+        # a note's candidate counts as a sentence for the learned check (its features know no other source)
+        candidate = Candidate(text, "sentence", RECOMMENDATION, True, False, False, None, 1.0)
+        out.append(Proposal(len(lines) + first, candidate, _record(doc, notes[first].page, text, RECOMMENDATION,
+                                                                   strength)))
     for p in out:
         p.candidate.extra["doc_has_section"] = has_section
     return out
@@ -181,8 +183,7 @@ def note_recommendations(notes: Sequence[Line], organisations: list[str]) -> lis
     out: list[tuple[int, str, str]] = []
     starts = [i for i, line in enumerate(notes) if NOTE_NUMBER.match(line.text)] + [len(notes)]
     for begin, end in zip(starts, starts[1:]):
-        text, offsets = join_with_lines(notes[begin:end])
-        text = NOTE_NUMBER.sub("", text, count=1)
+        text = NOTE_NUMBER.sub("", join_with_lines(notes[begin:end])[0], count=1)
         for start, stop in sentence_spans(text):
             sentence = text[start:stop].strip()
             if greta_strength(sentence) or _QUOTED_OR_NOTE.match(sentence) or len(_WORD.findall(sentence)) < 5:
@@ -257,7 +258,8 @@ def _uncovered_runs(lines: Sequence[Line], covered: set[int]) -> Iterable[list[i
 
 # a lead-in that announces a numbered recommendation after its colon, the number left in the running text
 ANNOUNCED_ITEM = re.compile(r"\b(?:aanbeveling|aanbevelingen|recommendation|recommendations|recommandation|"
-                            r"recommandations|empfehlung|empfehlungen)\b[^:]{0,80}:\s*\(?(\d{1,3})[.)]?\s+(?=[A-ZÀ-Ý])", re.I)
+                            r"recommandations|empfehlung|empfehlungen)\b[^:]{0,80}:\s*\(?(\d{1,3})[.)]?\s+"
+                            r"(?=[A-ZÀ-Ý])", re.I)
 
 
 def _continues_over_page(lines: Sequence[Line], index: int) -> bool:
@@ -314,7 +316,7 @@ def _sentences(lines: Sequence[Line], run: list[int], organisations: list[str], 
         announced = ANNOUNCED_ITEM.search(sentence) if kind == RECOMMENDATION and not quoted else None
         if announced and not asks_nothing(sentence[:announced.start()]):
             # "… is de volgende aanbeveling geformuleerd: 3 De minister …": the item starts at its number
-            body = text.index(sentence, start) + announced.end()
+            body = max(start, text.find(sentence, start)) + announced.end()
             sentence, number, accept = sentence[announced.end():], announced.group(1), True
             line = run[starts[max(0, bisect.bisect_right(offsets, body) - 1)][1]]
         out.append((line, sentence, kind, strength if kind == RECOMMENDATION else None, number, accept))
