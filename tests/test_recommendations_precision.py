@@ -3,6 +3,8 @@ for nothing in the document's own voice, weak prose demands, over-long unnumbere
 section, letterheads over a page break, and a numbered item announced by a lead-in."""
 from __future__ import annotations
 
+import textwrap
+
 from kb.models import Document, Page
 from kb.recommendations.extraction import MAX_RECORD, extract_recommendations
 from kb.recommendations.footnotes import footnote_lines
@@ -155,3 +157,14 @@ def test_a_demand_quoted_in_a_speech_is_not_the_speakers() -> None:
     records = _extract([page], language="nl")
     assert [r.text for r in records] == ["Ik pleit ervoor dat gemeenten een eigen coördinator aanstellen voor deze "
                                          "taak."]
+
+
+def test_a_labelled_item_that_nothing_closes_ends_within_its_bound() -> None:
+    reasoning = " ".join(["Daarnaast is gebleken dat de registratie van meldingen per regio sterk verschilt en dat "
+                          "de organisaties elk hun eigen werkwijze hanteren bij het vastleggen van gegevens."] * 16)
+    page = ("Aanbeveling 1\nIk beveel de minister aan om de registratie van meldingen landelijk te uniformeren en "
+            "daarvoor één protocol vast te stellen.\n" + textwrap.fill(reasoning, 90))
+    records = _extract([page], language="nl")
+    assert len(records) == 1 and records[0].number == "1"
+    assert records[0].text.startswith("Ik beveel de minister aan") and len(records[0].text) <= 2000
+    assert records[0].text.endswith(".")

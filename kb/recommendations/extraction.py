@@ -23,7 +23,8 @@ from .addressee import addressee_of
 from .classifier import EMBED_DIM, Candidate, Embed, Model, feature_matrix, hand_features, load_model, use_embed
 from .cues import (ACTOR, DEMAND, MODAL, NARRATIVE, OTHER_VOICE, RECOMMENDING_WORD, greta_strength, is_practice,
                    leans_on_previous, looks_imperative, recommendation_strength)
-from .sections import ADVICE_LIST, advice_paragraphs, bullet_items, item_body, labelled_items, leadin_items, section_items, section_spans
+from .sections import (ADVICE_LIST, advice_paragraphs, bullet_items, end_long_item, item_body, labelled_items, leadin_items,
+                       section_items, section_spans)
 from .lines import Line, document_lines, is_heading, join_lines, join_with_lines, sentence_spans
 from .topics import topics_of
 from .voice import asks_nothing, inside_quotation, weak_demand
@@ -147,6 +148,7 @@ def propose(doc: Document, pages: Sequence[Page]) -> list[Proposal]:
         for item in items:
             first = lines.index(item.lines[0], start)
             covered.update(range(first, first + len(item.lines)))
+            end_long_item(item, lines[start:end])
             text = join_lines(item_body(item) if source == "section" else [line.text for line in item.lines])
             if len(_WORD.findall(text)) < 4:
                 continue
@@ -156,6 +158,7 @@ def propose(doc: Document, pages: Sequence[Page]) -> list[Proposal]:
                                              and bool(MODAL.search(text) or RECOMMENDING_WORD.search(text)))
             add(first, text, source, RECOMMENDATION, accept, item.number, item.heading, summary)
     for first, item in labelled_items(lines, covered):
+        end_long_item(item, lines)
         text = join_lines(line.text for line in item.lines[1:])
         if len(_WORD.findall(text)) >= 4:  # else a label in a table or a cross-reference ("Aanbeveling 4 het OM.")
             add(first, text, "label", RECOMMENDATION, not _label_tells(text), item.number, item.heading)

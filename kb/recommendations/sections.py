@@ -145,6 +145,30 @@ def subheading(lines: Sequence[Line], i: int, short: float) -> bool:
     return len(lines[i].text) < 0.9 * short / 0.75 and len(previous) < short and bool(re.search(r"[.!?]$", previous))
 
 
+LONG_ITEM = 2000  # characters: an item longer than this ran on past its end (a list that nothing closes)
+
+
+def end_long_item(item: Item, context: Sequence[Line]) -> None:
+    """End an item that runs on for more than LONG_ITEM characters at its first paragraph end (a short line closing
+    a sentence), or else at its last line that closes a sentence within LONG_ITEM characters: what follows is the
+    next part's reasoning, not the item's."""
+    if sum(len(line.text) for line in item.lines) <= LONG_ITEM:
+        return
+    short = _short_line(context)
+    chars, last_sentence = 0, None
+    for n, line in enumerate(item.lines):
+        chars += len(line.text)
+        if chars > LONG_ITEM:
+            break
+        if re.search(r"[.!?]$", line.text):
+            last_sentence = n
+            if len(line.text) < short:
+                del item.lines[n + 1:]
+                return
+    if last_sentence is not None:
+        del item.lines[last_sentence + 1:]
+
+
 def _end_at_paragraph(item: Item, section: Sequence[Line]) -> None:
     """End the section's last item at its first paragraph end (a short line closing a sentence): what follows is
     the section's own closing text, not the item's."""
