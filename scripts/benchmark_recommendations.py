@@ -197,8 +197,11 @@ def section(documents: list[DevDocument], lopo: dict, rules: dict, times: dict) 
               "positives 'As prescribed in the … Model Law', 'The second recommendation is addressed to', 'our "
               "definition', 'werd … het volgende aanbevolen', 'One of the recommendations made in this Declaration', "
               "'it is still important that they practice safety online', so these rules are in-sample for it); "
-              "unnumbered items over 1,500 characters judged by their sentences; a numbered item ends at a "
-              "sub-heading after its paragraph; letterhead fields over a page break dropped.", "",
+              "unnumbered items over 1,500 characters judged by their sentences, numbered ones over 2,000 ended at "
+              "their first paragraph end; a numbered item ends at a sub-heading after its paragraph; letterhead "
+              "fields over a page break dropped. On the 103 realdocs files the random sample is drawn from (counts "
+              "only, no record read), these rules give 166 records in 46 documents instead of 176 in 48, and 3 "
+              "over 1,500 characters instead of 9.", "",
               f"Extraction time per page over these documents: {times['rules']} ms with the rules alone, "
               f"{times['shipped']} ms as shipped (the rules, then the USE vector of each record, which aligns "
               "prose records with a translation's).", "", END]
