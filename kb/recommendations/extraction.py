@@ -169,13 +169,19 @@ def propose(doc: Document, pages: Sequence[Page]) -> list[Proposal]:
     for run in _uncovered_runs(lines, covered):
         for first, text, kind, strength, number, accept in _sentences(lines, run, organisations, has_section):
             add(first, text, "sentence", kind, accept, number, strength=strength)
+    out += _note_proposals(doc, notes, len(lines), organisations)
+    for p in out:
+        p.candidate.extra["doc_has_section"] = has_section
+    return out
+
+
+def _note_proposals(doc: Document, notes: Sequence[Line], after: int, organisations: list[str]) -> list[Proposal]:
+    """The footnotes' own-voice recommendations as proposals, ordered after the document's lines."""
+    out = []
     for first, text, strength in note_recommendations(notes, organisations):
         # a note's candidate counts as a sentence for the learned check (its features know no other source)
         candidate = Candidate(text, "sentence", RECOMMENDATION, True, False, False, None, 1.0)
-        out.append(Proposal(len(lines) + first, candidate, _record(doc, notes[first].page, text, RECOMMENDATION,
-                                                                   strength)))
-    for p in out:
-        p.candidate.extra["doc_has_section"] = has_section
+        out.append(Proposal(after + first, candidate, _record(doc, notes[first].page, text, RECOMMENDATION, strength)))
     return out
 
 
