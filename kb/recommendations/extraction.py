@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -24,13 +24,16 @@ from .blocks import announced_subsections, do_dont_rows, effective_practices
 from .classifier import EMBED_DIM, Candidate, Embed, Model, feature_matrix, hand_features, load_model, use_embed
 from .cues import (ACTOR, DEMAND, MODAL, NARRATIVE, OTHER_VOICE, RECOMMENDING_WORD, greta_strength, is_practice,
                    leans_on_previous, looks_imperative, recommendation_strength)
-from .sections import ADVICE_LIST, advice_paragraphs, bullet_items, item_body, labelled_items, leadin_items, section_items, section_spans
+from .sections import (ADVICE_LIST, advice_paragraphs, bullet_items, end_long_item, item_body, labelled_items, leadin_items,
+                       section_items, section_spans)
 from .lines import Line, document_lines, is_heading, join_lines, join_with_lines, sentence_spans
 from .topics import topics_of
+from .voice import asks_nothing, inside_quotation, weak_demand
 
 RECOMMENDATION, PRACTICE = "recommendation", "practice"
 KINDS = (RECOMMENDATION, PRACTICE)
 _MAX_SENTENCE = 1500
+MAX_RECORD = 1500  # an unnumbered item longer than this is running text, judged by its sentences
 # a paragraph's number before its first sentence ("45."), or after a heading the text layer ran into it
 _PARAGRAPH_NUMBER = re.compile(r"^(?:[A-ZÀ-Ý][^.!?]{0,80}\s)?\(?(\d{1,3})[.)]$")
 _WORD = re.compile(r"\w+")
@@ -117,11 +120,25 @@ def finish(kept: Sequence[Proposal]) -> list[Recommendation]:
     return records
 
 
+
+def _propose_blocks(lines: Sequence[Any], covered: set[int], add: Callable[..., None]) -> None:
+    """Recommendations and practices that are blocks rather than sentences: DO/DON'T table rows, sub-sections
+    announced as options, programmes introduced as effective."""
+    # the DO/DON'T header is English: its cells open with English imperatives
+    for block in do_dont_rows(lines, covered, lambda text: looks_imperative(text, STOPLISTS["en"])):
+        add(block.first, join_lines(line.text for line in block.lines), "table", RECOMMENDATION, True)
+    for block in announced_subsections(lines, covered):
+        add(block.first, join_lines(line.text for line in block.lines), "section", RECOMMENDATION, True, block.number)
+    for block in effective_practices(lines, covered):
+        add(block.first, join_lines(line.text for line in block.lines), "practice", PRACTICE, True)
+
+
 def propose(doc: Document, pages: Sequence[Page]) -> list[Proposal]:
     """Every candidate of a document: the items of its recommendation sections (numbered, bulleted or under lead-in
     phrases), labelled recommendations, bulleted items elsewhere that ask for something, and sentences with a
     recommending word or a practice cue."""
-    lines = document_lines(pages)
+    notes: list[Line] = []
+    lines = document_lines(pages, notes)
     total = max(1, len(lines))
     out: list[Proposal] = []
     covered: set[int] = set()
@@ -145,6 +162,7 @@ def propose(doc: Document, pages: Sequence[Page]) -> list[Proposal]:
         for item in items:
             first = lines.index(item.lines[0], start)
             covered.update(range(first, first + len(item.lines)))
+            end_long_item(item, lines[start:end])
             text = join_lines(item_body(item) if source == "section" else [line.text for line in item.lines])
             if len(_WORD.findall(text)) < 4:
                 continue
@@ -154,25 +172,66 @@ def propose(doc: Document, pages: Sequence[Page]) -> list[Proposal]:
                                              and bool(MODAL.search(text) or RECOMMENDING_WORD.search(text)))
             add(first, text, source, RECOMMENDATION, accept, item.number, item.heading, summary)
     for first, item in labelled_items(lines, covered):
+        end_long_item(item, lines)
         text = join_lines(line.text for line in item.lines[1:])
         if len(_WORD.findall(text)) >= 4:  # else a label in a table or a cross-reference ("Aanbeveling 4 het OM.")
-            add(first, text, "label", RECOMMENDATION, True, item.number, item.heading)
-    # the DO/DON'T header is English: its cells open with English imperatives
-    for block in do_dont_rows(lines, covered, lambda text: looks_imperative(text, STOPLISTS["en"])):
-        add(block.first, join_lines(line.text for line in block.lines), "table", RECOMMENDATION, True)
-    for block in announced_subsections(lines, covered):
-        add(block.first, join_lines(line.text for line in block.lines), "section", RECOMMENDATION, True, block.number)
-    for block in effective_practices(lines, covered):
-        add(block.first, join_lines(line.text for line in block.lines), "practice", PRACTICE, True)
+            add(first, text, "label", RECOMMENDATION, not _label_tells(text), item.number, item.heading)
+    _propose_blocks(lines, covered, add)
     organisations = split_values("organisation", doc.organisation)
     _propose_bullets(lines, covered, organisations, add)
+    _release_long(out, covered)
     has_section = any(p.candidate.source in ("section", "label", "leadin") for p in out)
     for run in _uncovered_runs(lines, covered):
         for first, text, kind, strength, number, accept in _sentences(lines, run, organisations, has_section):
             add(first, text, "sentence", kind, accept, number, strength=strength)
+    out += _note_proposals(doc, notes, len(lines), organisations)
     for p in out:
         p.candidate.extra["doc_has_section"] = has_section
     return out
+
+
+def _note_proposals(doc: Document, notes: Sequence[Line], after: int, organisations: list[str]) -> list[Proposal]:
+    """The footnotes' own-voice recommendations as proposals, ordered after the document's lines."""
+    out = []
+    for first, text, strength in note_recommendations(notes, organisations):
+        # a note's candidate counts as a sentence for the learned check (its features know no other source)
+        candidate = Candidate(text, "sentence", RECOMMENDATION, True, False, False, None, 1.0)
+        out.append(Proposal(after + first, candidate, _record(doc, notes[first].page, text, RECOMMENDATION, strength)))
+    return out
+
+
+def note_recommendations(notes: Sequence[Line], organisations: list[str]) -> list[tuple[int, str, str]]:
+    """(first line, text, strength) of the footnote sentences that recommend with an explicit predicate in the
+    document's own voice ("Een portefeuillehouder … is aan te bevelen"): a footnote that quotes GRETA or tells of
+    another body's recommendation is not the document's."""
+    out: list[tuple[int, str, str]] = []
+    starts = [i for i, line in enumerate(notes) if NOTE_NUMBER.match(line.text)] + [len(notes)]
+    for begin, end in zip(starts, starts[1:]):
+        text = NOTE_NUMBER.sub("", join_with_lines(notes[begin:end])[0], count=1)
+        for start, stop in sentence_spans(text):
+            sentence = text[start:stop].strip()
+            if greta_strength(sentence) or _QUOTED_OR_NOTE.match(sentence) or len(_WORD.findall(sentence)) < 5:
+                continue
+            strength = recommendation_strength(sentence, organisations)
+            if strength == "recommend" and not OTHER_VOICE.search(sentence):
+                out.append((begin, sentence, strength))
+    return out
+
+
+NOTE_NUMBER = re.compile(r"^\d{1,3}\s+")
+
+
+def _release_long(out: list[Proposal], covered: set[int]) -> None:
+    """Unnumbered items longer than a record can be (a speech's whole section under a heading, a narrative paragraph
+    after a lead-in) are not items: their lines go back to the running text, to be judged sentence by sentence."""
+    starts = {p.line for p in out}
+    for p in [p for p in out if not p.candidate.numbered and len(p.record.text) > MAX_RECORD
+              and p.candidate.source in ("section", "leadin", "label", "bullet")]:
+        out.remove(p)
+        line = p.line
+        while line in covered and (line == p.line or line not in starts):
+            covered.discard(line)
+            line += 1
 
 
 def _propose_bullets(lines: Sequence[Line], covered: set[int], organisations: list[str], add: Callable[..., None]
@@ -192,6 +251,13 @@ def _propose_bullets(lines: Sequence[Line], covered: set[int], organisations: li
         add(first, join_lines(line.text for line in item.lines), "bullet", RECOMMENDATION, True, None, item.heading)
 
 
+def _label_tells(text: str) -> bool:
+    """Whether a labelled item opens by telling of the recommendation rather than making it ("Aanbeveling 2 De
+    Staatssecretaris volgt mijn tweede aanbeveling …", a letter that reports what became of it)."""
+    spans = sentence_spans(text)
+    return bool(spans) and asks_nothing(text[spans[0][0]:spans[0][1]])
+
+
 def _record(doc: Document, page: int, text: str, kind: str, strength: str | None, number: str | None = None,
             heading: str | None = None) -> Recommendation:
     return Recommendation(
@@ -203,7 +269,8 @@ def _record(doc: Document, page: int, text: str, kind: str, strength: str | None
 def _uncovered_runs(lines: Sequence[Line], covered: set[int]) -> Iterable[list[int]]:
     run: list[int] = []
     for index in range(len(lines)):
-        if index in covered or is_heading(lines, index):  # a heading is not the start of the next sentence
+        if index in covered or (is_heading(lines, index) and not _continues_over_page(lines, index)):
+            # a heading is not the start of the next sentence
             if run:
                 yield run
             run = []
@@ -211,6 +278,21 @@ def _uncovered_runs(lines: Sequence[Line], covered: set[int]) -> Iterable[list[i
             run.append(index)
     if run:
         yield run
+
+
+# a lead-in that announces a numbered recommendation after its colon, the number left in the running text
+ANNOUNCED_ITEM = re.compile(r"\b(?:aanbeveling|aanbevelingen|recommendation|recommendations|recommandation|"
+                            r"recommandations|empfehlung|empfehlungen)\b[^:]{0,80}:\s*\(?(\d{1,3})[.)]?\s+"
+                            r"(?=[A-ZÀ-Ý])", re.I)
+
+
+def _continues_over_page(lines: Sequence[Line], index: int) -> bool:
+    """Whether the first line of a page goes on with the sentence the page before left unfinished (a full line that
+    ends without punctuation), though it looks like a heading."""
+    if index == 0 or lines[index - 1].page == lines[index].page:
+        return False
+    previous = lines[index - 1].text
+    return len(previous) >= 60 and previous[-1:].isalpha() and not is_heading(lines, index - 1)
 
 
 def _sentences(lines: Sequence[Line], run: list[int], organisations: list[str], has_section: bool = True
@@ -229,11 +311,12 @@ def _sentences(lines: Sequence[Line], run: list[int], organisations: list[str], 
         sentence = text[start:end].strip()
         if len(sentence) > _MAX_SENTENCE or len(_WORD.findall(sentence)) < 5 or _mostly_numbers(sentence):
             continue
-        quoted = bool(_QUOTED_OR_NOTE.match(sentence))
+        quoted = bool(_QUOTED_OR_NOTE.match(sentence)) or inside_quotation(text, start)
         strength = recommendation_strength(sentence, organisations)
         kind = RECOMMENDATION if strength else PRACTICE if is_practice(sentence) else None
-        accept = kind is not None and not quoted
-        if kind is None and not has_section and not quoted and prose_demand(sentence):
+        accept = kind is not None and not quoted and not (kind == RECOMMENDATION and asks_nothing(sentence))
+        if kind is None and not has_section and not quoted and prose_demand(sentence) \
+                and not asks_nothing(sentence) and not weak_demand(sentence):
             kind, strength, accept = RECOMMENDATION, "recommend", True
         if kind is None:
             if not (RECOMMENDING_WORD.search(sentence) or MODAL.search(sentence)):
@@ -254,6 +337,12 @@ def _sentences(lines: Sequence[Line], run: list[int], organisations: list[str], 
             if last > n and len(text[start:spans[last][1]]) <= _MAX_SENTENCE:
                 sentence = text[start:spans[last][1]].strip()
                 skip_to = last
+        announced = ANNOUNCED_ITEM.search(sentence) if kind == RECOMMENDATION and not quoted else None
+        if announced and not asks_nothing(sentence[:announced.start()]):
+            # "… is de volgende aanbeveling geformuleerd: 3 De minister …": the item starts at its number
+            body = max(start, text.find(sentence, start)) + announced.end()
+            sentence, number, accept = sentence[announced.end():], announced.group(1), True
+            line = run[starts[max(0, bisect.bisect_right(offsets, body) - 1)][1]]
         out.append((line, sentence, kind, strength if kind == RECOMMENDATION else None, number, accept))
     return out
 

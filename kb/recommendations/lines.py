@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from ..models import Page
+from .footnotes import footnote_lines
 
 _HEAD_WINDOW, _FOOT_WINDOW, _BLOCK_WINDOW = 3, 2, 8
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*)?(?:\d{1,4}|[ivxlcdm]{1,6})(?:\s*[-–—])?\s*$", re.I)
@@ -46,21 +47,48 @@ def running_heads(pages: Sequence[Page]) -> set[str]:
     return {shape for shape, n in counts.items() if n >= needed or (n >= 3 and shape.isupper())}
 
 
-def document_lines(pages: Sequence[Page]) -> list[Line]:
-    """Every line of the document in order, without running heads, page numbers and empty lines."""
+def document_lines(pages: Sequence[Page], notes: list[Line] | None = None) -> list[Line]:
+    """Every line of the document in order, without running heads, page numbers, footnotes and empty lines (the
+    footnotes' lines go to `notes` when a list is given)."""
     heads = running_heads(pages)
     out: list[Line] = []
     for page in pages:
         lines = [ln.strip() for ln in page.text.splitlines() if ln.strip()]
         last = len(lines) - 1
+        page_notes = footnote_lines(lines)
         for i, text in enumerate(lines):
+            if i in page_notes:
+                if notes is not None:
+                    notes.append(Line(page.number, _SPACES.sub(" ", text)))
+                continue
             at_edge = i < _HEAD_WINDOW or i > last - _FOOT_WINDOW
             if at_edge and (_PAGE_NUMBER.match(text) or _shape(text) in heads):
                 continue
             if i < _BLOCK_WINDOW and len(text) <= 30 and _shape(text) in heads and len(pages) > 1:
                 continue  # a short line of a repeated head block
+            if page.number > 1 and letterhead_line(lines, i):
+                continue
             out.append(Line(page.number, _SPACES.sub(" ", text)))
     return out
+
+
+# the fields of a letter's reference block, repeated at the top of its later pages: "Datum 3 juni 2014", "Ons
+# kenmerk", "Pagina 2 van 3", "Our reference"
+_LETTERHEAD = re.compile(r"^(?:datum|date|ons\s+kenmerk|uw\s+kenmerk|onze\s+referentie|uw\s+referentie|"
+                         r"our\s+ref(?:erence)?|your\s+ref(?:erence)?|pagina\s+\d+\s+van\s+\d+|page\s+\d+\s+of\s+\d+|blad\s+\d+|betreft|"
+                         r"onderwerp|contactpersoon|doorkiesnummer|bijlage\(n\))\b", re.I)
+
+
+def letterhead_line(lines: Sequence[str], i: int) -> bool:
+    """Whether a line near the top of a page (past the first) belongs to a letter's reference block: a short field
+    line ("Datum 3 juni 2014", "Ons kenmerk"), or the short value under a field that stands alone ("Datum" / "3 juni
+    2014")."""
+    if i >= _BLOCK_WINDOW or len(lines[i]) > 40:
+        return False
+    if _LETTERHEAD.match(lines[i]):
+        return True
+    previous = lines[i - 1] if i > 0 else ""
+    return bool(_LETTERHEAD.match(previous)) and len(previous.split()) <= 2 and len(lines[i]) <= 30
 
 
 def join_lines(lines: Iterable[str]) -> str:

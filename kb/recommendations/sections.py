@@ -106,9 +106,13 @@ def section_items(lines: Sequence[Line], start: int, end: int) -> list[Item]:
     current: Item | None = None
     expected: int | None = None
     numbered, heading, quiet, chars = False, None, 0, 0
+    short = _short_line(lines[start:end])
     for i in range(start, end):
         text = lines[i].text
         number, starts = _starts(text, expected, numbered)
+        if current is not None and not starts and subheading(lines, i, short):
+            heading, current = text, None  # the item ended at its paragraph; what follows is the next part's
+            continue
         if starts:
             if number is not None and not numbered:
                 numbered, items = True, []  # bullets before the first numbered item were the introduction's
@@ -131,6 +135,39 @@ def section_items(lines: Sequence[Line], start: int, end: int) -> list[Item]:
     if items:
         _end_at_paragraph(items[-1], lines[start:end])
     return items
+
+
+def subheading(lines: Sequence[Line], i: int, short: float) -> bool:
+    """Whether a line inside a section heads a new part of it: a heading (see `is_heading`) shorter than a full
+    line, after a paragraph's end (a short line closing a sentence), before a line that begins with a capital."""
+    if i == 0 or not is_heading(lines, i):
+        return False
+    previous = lines[i - 1].text
+    return len(lines[i].text) < 0.9 * short / 0.75 and len(previous) < short and bool(re.search(r"[.!?]$", previous))
+
+
+LONG_ITEM = 2000  # characters: an item longer than this ran on past its end (a list that nothing closes)
+
+
+def end_long_item(item: Item, context: Sequence[Line]) -> None:
+    """End an item that runs on for more than LONG_ITEM characters at its first paragraph end (a short line closing
+    a sentence), or else at its last line that closes a sentence within LONG_ITEM characters: what follows is the
+    next part's reasoning, not the item's."""
+    if sum(len(line.text) for line in item.lines) <= LONG_ITEM:
+        return
+    short = _short_line(context)
+    chars, last_sentence = 0, None
+    for n, line in enumerate(item.lines):
+        chars += len(line.text)
+        if chars > LONG_ITEM:
+            break
+        if re.search(r"[.!?]$", line.text):
+            last_sentence = n
+            if len(line.text) < short:
+                del item.lines[n + 1:]
+                return
+    if last_sentence is not None:
+        del item.lines[last_sentence + 1:]
 
 
 def _end_at_paragraph(item: Item, section: Sequence[Line]) -> None:
