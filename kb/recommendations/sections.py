@@ -106,7 +106,7 @@ def section_items(lines: Sequence[Line], start: int, end: int) -> list[Item]:
     current: Item | None = None
     expected: int | None = None
     numbered, heading, quiet, chars = False, None, 0, 0
-    short = _short_line(lines[start:end])
+    short = short_line(lines[start:end])
     for i in range(start, end):
         text = lines[i].text
         number, starts = _starts(text, expected, numbered)
@@ -155,7 +155,7 @@ def end_long_item(item: Item, context: Sequence[Line]) -> None:
     next part's reasoning, not the item's."""
     if sum(len(line.text) for line in item.lines) <= LONG_ITEM:
         return
-    short = _short_line(context)
+    short = short_line(context)
     chars, last_sentence = 0, None
     for n, line in enumerate(item.lines):
         chars += len(line.text)
