@@ -125,11 +125,15 @@ def test_a_local_ray_instance_is_given_minutes_to_start_its_control_server(local
 
 def test_a_local_ray_instance_refuses_a_client_without_its_token(local_ray: None, tmp_path: Path) -> None:
     gcs = ray._private.worker._global_node.gcs_address
-    join = (f"import ray; ray.init(address={gcs!r}, log_to_driver=False); "
-            "print('JOINED', ray.get(ray.remote(lambda: 41 + 1).remote()))")
-    stranger = dict(os.environ, HOME=str(tmp_path), RAY_AUTH_MODE="token", RAY_AUTH_TOKEN="0" * 32,
-                    RAY_gcs_rpc_server_connect_timeout_s="20")
+    # one read of the instance's control store over its network address, as a client on another machine would
+    read = ("from ray._raylet import GcsClient; "
+            f"print('READ', GcsClient(address={gcs!r}).internal_kv_get(b'session_name', b'session', timeout=30))")
+    stranger = dict(os.environ, HOME=str(tmp_path), RAY_AUTH_MODE="token", RAY_AUTH_TOKEN="0" * 32)
     stranger.pop("RAY_AUTH_TOKEN_PATH", None)
-    joined = subprocess.run([sys.executable, "-c", join], env=stranger, capture_output=True, text=True, timeout=300)
-    assert joined.returncode != 0 and "JOINED" not in joined.stdout
+    refused = subprocess.run([sys.executable, "-c", read], env=stranger, capture_output=True, text=True, timeout=120)
+    assert refused.returncode != 0 and "READ" not in refused.stdout
+    assert "InvalidAuthToken" in refused.stderr
+    own = subprocess.run([sys.executable, "-c", read], env=dict(os.environ), capture_output=True, text=True,
+                         timeout=120)
+    assert "READ b'session_" in own.stdout  # the same read with the instance's token succeeds
     assert os.environ["RAY_AUTH_MODE"] == "token"
