@@ -14,6 +14,7 @@ from ..errors import (DocumentNotFoundError, IndexDamagedError, KBError, LoadErr
                       QueryLimitError, QuerySyntaxError, SchemaVersionError, SearchTimeoutError)
 from ..permissions import PermissionDenied
 from ..settings import mask_secrets
+from ..webapp.headers import Receive, Send
 
 log = logging.getLogger("kb.api")
 STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
@@ -98,10 +99,6 @@ def install_error_handlers(api: FastAPI) -> None:
     api.add_exception_handler(StarletteHTTPException, _http_error)
     api.add_exception_handler(NotModified, _not_modified)
     api.add_middleware(CatchAll)
-
-
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 class CatchAll:

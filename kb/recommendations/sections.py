@@ -268,6 +268,21 @@ def leadin_items(lines: Sequence[Line], start: int, end: int) -> list[Item]:
     return items
 
 
+def _paragraph_from(lines: Sequence[Line], i: int, covered: set[int], short: float,
+                    ends_before: Callable[[int], bool] = lambda _: False) -> list[Line]:
+    """Line i and the lines after it to its paragraph's end (a short line closing a sentence), a line already
+    covered or one `ends_before` names; marks them covered."""
+    body = [lines[i]]
+    later = i + 1
+    while later < len(lines) and later not in covered and not ends_before(later):
+        if len(body[-1].text) < short and _SENTENCE_END.search(body[-1].text):
+            break
+        body.append(lines[later])
+        later += 1
+    covered.update(range(i, later))
+    return body
+
+
 def bullet_items(lines: Sequence[Line], covered: set[int]) -> list[tuple[int, Item]]:
     """Bulleted items outside the recommendation sections, each to the next bullet or its paragraph's end, with the
     heading or the introducing line the list stands under."""
@@ -287,19 +302,15 @@ def bullet_items(lines: Sequence[Line], covered: set[int]) -> list[tuple[int, It
                 heading = text if i == 0 or _SENTENCE_END.search(lines[i - 1].text) else f"{lines[i - 1].text} {text}"
             i += 1
             continue
-        body = [lines[i]]
-        later = i + 1
-        while later < len(lines) and later not in covered and not BULLET.match(lines[later].text) \
-                and not is_heading(lines, later) and not closes_section(lines[later].text):
-            if len(body[-1].text) < short and _SENTENCE_END.search(body[-1].text):
-                break
-            if lines[later].text.endswith(":") and ADVICE_LIST.search(lines[later].text):
-                break  # the next list's introduction: the item (a phrase without a full stop) ended before it
-            body.append(lines[later])
-            later += 1
-        covered.update(range(i, later))
+        def ends_before(later: int) -> bool:
+            text = lines[later].text
+            # a heading, the next bullet, or the next list's introduction (the item, a phrase without a full
+            # stop, ended before it)
+            return (BULLET.match(text) is not None or is_heading(lines, later) or closes_section(text)
+                    or (text.endswith(":") and ADVICE_LIST.search(text) is not None))
+        body = _paragraph_from(lines, i, covered, short, ends_before)
         out.append((i, Item(body, None, heading)))
-        i = later
+        i += len(body)
     return out
 
 
@@ -326,13 +337,7 @@ def advice_paragraphs(lines: Sequence[Line], covered: set[int], imperative: Call
         if not under or i in covered or not opens or not imperative(text):
             i += 1
             continue
-        body = [lines[i]]
-        later = i + 1
-        while later < len(lines) and later not in covered and not (len(body[-1].text) < short
-                                                                   and _SENTENCE_END.search(body[-1].text)):
-            body.append(lines[later])
-            later += 1
-        covered.update(range(i, later))
+        body = _paragraph_from(lines, i, covered, short)
         out.append((i, Item(body, None, None)))
-        i = later
+        i += len(body)
     return out
