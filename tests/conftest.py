@@ -4,7 +4,7 @@ from __future__ import annotations
 import gc
 import os
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import pytest
 
@@ -98,3 +98,15 @@ def bad_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("bad")
     make_bad_inputs(folder)
     return folder
+
+
+@pytest.fixture(scope="session")
+def whole_app_client() -> Iterator[Any]:
+    """The whole ASGI app of app.py (pages, routes, API) under Starlette's test client, entered once per test
+    process: Streamlit's runtime starts once per process, and a second start of the same app waits for ever."""
+    from starlette.testclient import TestClient
+
+    import app
+
+    with TestClient(app.app) as client:
+        yield client

@@ -131,15 +131,10 @@ def test_new_matches_are_the_matching_documents_ingested_since(kb: KnowledgeBase
 
 # ----- the feed ------------------------------------------------------------------------------------------------
 @pytest.fixture
-def app_client(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+def app_client(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, whole_app_client: Any) -> Iterator[Any]:
     """The app (its real routes and the knowledge base its pages use) on the test's data directory."""
-    from starlette.testclient import TestClient
-
-    import app
-
     monkeypatch.setenv("KB_HOME", str(kb.home))
-    with TestClient(app.app) as client:
-        yield client
+    yield whole_app_client
 
 
 def test_the_feed_lists_new_matches_for_feed_readers_and_hides_itself_from_others(

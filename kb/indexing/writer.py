@@ -95,7 +95,8 @@ class BatchWriter:
         and translations found for it."""
         self._collect()
         related = self._relations.find(prepared.fingerprint) if prepared.fingerprint is not None else None
-        prepared.recommendations, vectors = extract_with_vectors(prepared.document, prepared.pages)
+        prepared.recommendations, vectors = extract_with_vectors(prepared.document, prepared.pages,
+                                                                 vectors=self.indexer.record_vectors_wanted())
         tag_topics(self.indexer.backends.thesaurus(), prepared.document, prepared.pages)
         self.store.write_document(prepared, related)
         # the records' multilingual vectors, which align prose records with a translation's (catalogue)
