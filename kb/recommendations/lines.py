@@ -11,6 +11,7 @@ from ..models import Page
 from .footnotes import footnote_lines
 
 _HEAD_WINDOW, _FOOT_WINDOW, _BLOCK_WINDOW = 3, 2, 8
+_CHAPTER_SPAN = 12  # pages: three edges with the same line within this many pages are a running head
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*)?(?:\d{1,4}|[ivxlcdm]{1,6})(?:\s*[-–—])?\s*$", re.I)
 _DIGITS = re.compile(r"\d+")
 _SPACES = re.compile(r"\s+")
@@ -36,15 +37,26 @@ def _shape(line: str) -> str:
 def running_heads(pages: Sequence[Page]) -> set[str]:
     """The lines (by shape) that open or close several pages: running heads and feet."""
     counts: Counter[str] = Counter()
-    for page in pages:
+    where: dict[str, list[int]] = {}
+    for number, page in enumerate(pages):
         lines = [ln for ln in page.text.splitlines() if ln.strip()]
         edge = lines[:_HEAD_WINDOW] + lines[-_FOOT_WINDOW:] if len(lines) > _HEAD_WINDOW + _FOOT_WINDOW else lines
         # a letter's reference block ("Datum", "Ons kenmerk", "9767") stands under its page line on every page
         edge += [ln for ln in lines[_HEAD_WINDOW:_BLOCK_WINDOW] if len(ln.strip()) <= 30]
-        counts.update({_shape(ln) for ln in edge})
+        shapes = {_shape(ln) for ln in edge}
+        counts.update(shapes)
+        for shape in shapes:
+            where.setdefault(shape, []).append(number)
     needed = max(3, len(pages) // 20)
-    # a chapter's running head in capitals ("RECOMMENDATIONS" over a few pages) is a head however short the chapter
-    return {shape for shape, n in counts.items() if n >= needed or (n >= 3 and shape.isupper())}
+    # a chapter's running head in capitals ("RECOMMENDATIONS" over a few pages) is a head however short the chapter,
+    # and so is one that opens or closes three pages within a chapter's span (a long book's short last chapter)
+    return {shape for shape, n in counts.items()
+            if n >= needed or (n >= 3 and (shape.isupper() or _clustered(where[shape])))}
+
+
+def _clustered(pages: list[int], span: int = _CHAPTER_SPAN) -> bool:
+    """Whether three of these (sorted) page numbers fall within `span` consecutive pages."""
+    return any(pages[i + 2] - pages[i] < span for i in range(len(pages) - 2))
 
 
 def document_lines(pages: Sequence[Page], notes: list[Line] | None = None) -> list[Line]:
@@ -120,7 +132,7 @@ _BOUNDARY = re.compile(r"(?:(?<=[.!?])|(?<=[^\W\d_][.!?]\d)|(?<=[^\W\d_][.!?]\d\
 _ABBREVIATION = re.compile(
     r"(?:\b(?:e\.g|i\.e|art|arts|nr|nrs|no|nos|o\.a|bijv|resp|cf|p|pp|etc|mr|mrs|ms|dr|st|vs|jo|sr|dhr|mw|ca|incl|"
     r"par|para|paras|vol|fig|jr|prof|z\.g|m\.b\.t|t\.a\.v|i\.v\.m|n\.a\.v|d\.w\.z|m\.n|zgn|vgl|Stb|Stcrt|Kamerstukken|"
-    r"II|I)\.|\b[A-Z]\.)$", re.I)
+    r"II|I)\.|(?<!['’])\b[A-Z]\.)$", re.I)  # an initial, not the "s" of a plural "regio's."
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

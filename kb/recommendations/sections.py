@@ -35,19 +35,24 @@ LETTER_CLOSE = re.compile(r"^(?:met\s+vriendelijke\s+groet|hoogachtend|yours\s+s
 NUMBERED = re.compile(r"^\(?((?:(?:recommendation|aanbeveling|recommandation|empfehlung)\s+)?(\d{1,3}))(?:[.):]\s+(\S.*)|"
                       r"\.(?=[A-ZÀ-Ý(‘“'\"])(.*))$", re.I)  # "(1) Article 3 of …" too  # "55.Meer", "22.(Hulpverlenings)instanties": no space
 # a recommendation under its own label: "Aanbeveling 1", "RECOMMENDATION 2 Choose interventions that …"
-LABEL = re.compile(r"^(?:aanbeveling|recommendation|recommandation|empfehlung)(?:\s+(\d{1,3}[a-z]?))?\s*:?"
+LABEL = re.compile(r"^(?:aanbeveling|recommendation|recommandation|empfehlung)(?:\s+(\d{1,3}(?:\.\d{1,2})?[a-z]?))?\s*:?"
                    r"(?:\s+([A-ZÀ-Ý].{0,118}))?$", re.I)
 # bullet glyphs as text layers give them: "•", "»", "·", a symbol font's private-use code ("\uf0b7") or its
 # Windows-1252 control byte ("\x84")
 BULLET = re.compile(r"^[•▪●◦■►»·\-–*\x84\x95\uf000-\uf0ff]+\s*(\S.*)$")
 # the line that introduces a list of advice: "Suggestions for … include the following:", "by doing the following:",
 # "Recommendations:", "de volgende aanbevelingen:"
-ADVICE_LIST = re.compile(r"(?:\b(?:the\s+following|suggestions?|recommendations?|tips|de\s+volgende|aanbevelingen|"
-                         r"suggesties|adviezen)\b[^:]{0,80}|^(?:recommendations|aanbevelingen|suggestions|tips))\s*:$",
-                         re.I)
+# (not any "the following …:": "The following groups are especially vulnerable:" lists, it does not advise)
+ADVICE_LIST = re.compile(r"(?:\b(?:suggestions?|recommendations?|tips|aanbevelingen|suggesties|adviezen)\b[^:]{0,80}|"
+                         r"\b(?:include|includes|do|doing|consider|take|follow)\s+the\s+following(?:\s+\w+){0,2}|"
+                         r"\b(?:the\s+following|de\s+volgende)\s+(?:steps|actions|measures|tips|suggestions|advice|"
+                         r"strategies|ways|things\s+to\s+do|stappen|maatregelen|acties)\b[^:]{0,60}|"
+                         r"^(?:recommendations|aanbevelingen|suggestions|tips))\s*:$", re.I)
 # a label's title is a heading: no sentence ends in it, and it is no instrument's reference ("R (2002) 11", "Nr. 19")
 _NOT_A_TITLE = re.compile(r"\.(?:\s|$)|^(?:R\s*\(|Nr\b|No\b|\(\d{4}\))")
 _SENTENCE_END = re.compile(r"[.!?;:)’”\"]$")
+# a numbered section heading, whose title may run on to the next line ("2  Bescherming in één alomvattend document: het")
+_NUMBERED_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\s+[A-ZÀ-Ý][^.!?]{0,90}$")
 _QUIET_LINES = 40
 # the closing text of a list speaks of the recommendations (plural) it follows
 _TALKS_OF_RECOMMENDATIONS = re.compile(r"\b(?:recommendations|aanbevelingen|recommandations|empfehlungen)\b", re.I)  # lines after the last item that close a section
@@ -142,8 +147,11 @@ def subheading(lines: Sequence[Line], i: int, short: float) -> bool:
     line, after a paragraph's end (a short line closing a sentence), before a line that begins with a capital."""
     if i == 0 or not is_heading(lines, i):
         return False
-    previous = lines[i - 1].text
-    return len(lines[i].text) < 0.9 * short / 0.75 and len(previous) < short and bool(re.search(r"[.!?]$", previous))
+    previous, width = lines[i - 1].text, len(lines[i].text)
+    if not re.search(r"[.!?]$", previous):
+        return False
+    # after a paragraph's short last line; or, much shorter than a line (under half), after any finished sentence
+    return (width < 0.9 * short / 0.75 and len(previous) < short) or width < 0.5 * short / 0.75
 
 
 LONG_ITEM = 2000  # characters: an item longer than this ran on past its end (a list that nothing closes)
@@ -224,6 +232,9 @@ def labelled_items(lines: Sequence[Line], covered: set[int]) -> list[tuple[int, 
             text = lines[later].text
             if later in covered or LABEL.match(text) or closes_section(text):
                 break
+            if body and (is_heading(lines, later) or (_NUMBERED_HEADING.match(text)
+                                                      and _SENTENCE_END.search(body[-1].text))):
+                break  # a heading after the body's last sentence: the next part's reasoning follows, not the item's
             body.append(lines[later])
             if sum(len(b.text) for b in body) > _ITEM_CHARS or (len(text) < short and re.search(r"[.!?]$", text)):
                 break
