@@ -67,6 +67,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=30)
     parser.add_argument("--output", type=Path, default=DATA / "sample_judged_v2.tsv")
     parser.add_argument("--force", action="store_true", help="overwrite an existing sample (and its verdicts)")
+    parser.add_argument("--include-judged", action="store_true",
+                        help="draw also records an earlier sample judged (by default they are left out: their verdicts "
+                             "train the learned check)")
     args = parser.parse_args()
     if args.output.exists() and not args.force:
         sys.exit(f"{args.output} exists (it holds judged verdicts): pass --force to draw it again, or --output")
@@ -75,10 +78,14 @@ def main() -> None:
     files = population(args.shared)
     docs = [_Doc(f) for f in files]
     load_pages(docs, args.shared, args.work)  # type: ignore[arg-type]
+    from scripts.recommendations_judged import judged_keys, record_key
+
+    seen = set() if args.include_judged else judged_keys(DATA)
     records = []
     per_file = {}
     for d in docs:
-        found = [r for r in extract_recommendations(d.doc, d.pages) if r.repeats is None]  # as the catalogue lists
+        found = [r for r in extract_recommendations(d.doc, d.pages) if r.repeats is None  # as the catalogue lists
+                 and (d.file, r.page, record_key(r.text)) not in seen]
         per_file[d.file] = len(found)
         records += [(d.file, r) for r in found]
     chosen = sorted(random.Random(args.seed).sample(range(len(records)), min(args.size, len(records))))
