@@ -20,9 +20,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kb.recommendations.classifier import EMBED_DIM, vetoable  # noqa: E402
+from kb.recommendations.classifier import EMBED_DIM  # noqa: E402
 from kb.recommendations.evaluation import score_extraction  # noqa: E402
-from kb.recommendations.extraction import RULES_ONLY, extract_recommendations, extract_with_vectors, finish  # noqa: E402
+from kb.recommendations.extraction import (RULES_ONLY, extract_recommendations, extract_with_vectors, finish,  # noqa: E402
+                                           veto)
 from kb.recommendations.links import align_translations  # noqa: E402
 from scripts.benchmark import machine  # noqa: E402
 from scripts.benchmark_keyword import write_section  # noqa: E402
@@ -46,7 +47,7 @@ PREVIOUS_FIELD = {"documents": 23, "gold": 109, "extracted": 90, "precision": 0.
 BEFORE_FIELD = {"documents": 15, "gold": 58, "extracted": 8, "right": 6, "precision": 0.75, "recall": 0.103}
 
 
-# variants of the veto, each measured as above (this script with `vetoable` narrowed or the threshold scaled) on the
+# variants of the veto, each measured as above (with the extractor's `vetoable` narrowed or the threshold scaled) on the
 # judged records v2–v6 and the development set, with the rules of this version; they were compared on these same
 # numbers, so the best of them is an optimistic figure
 VETO_VARIANTS = (
@@ -96,9 +97,7 @@ def evaluate(documents: list[DevDocument], mode: str, judged: list[JudgedDocumen
             if d.publication not in models:
                 models[d.publication] = train(documents, list(judged), frozenset({d.publication}))
             model = models[d.publication]
-            probabilities = model.probabilities(d.rows) if len(d.proposals) else []
-            chosen = [p for p, s in zip(d.proposals, probabilities)
-                      if p.candidate.rules_accept and (not vetoable(p.candidate) or s >= model.threshold)]
+            chosen = veto(d.doc, [p for p in d.proposals if p.candidate.rules_accept], model)
         kept[d.file] = finish(chosen)
         for p, row in zip(d.proposals, d.rows):
             vectors[p.record.rec_id] = row[-EMBED_DIM:]
@@ -131,10 +130,8 @@ def evaluate_judged(documents: list[DevDocument], judged: list[JudgedDocument]) 
     out: dict[str, dict[str, Any]] = {}
     for j in judged:
         model = train(documents, judged, frozenset({j.file}))
-        probabilities = model.probabilities(j.rows) if len(j.proposals) else []
         rules = [p for p in j.proposals if p.candidate.rules_accept]
-        vetoed = [p for p, s in zip(j.proposals, probabilities)
-                  if p.candidate.rules_accept and (not vetoable(p.candidate) or s >= model.threshold)]
+        vetoed = veto(j.doc, rules, model)
         row: dict[str, Any] = {"threshold": model.threshold}
         for name, kept in (("rules", rules), ("lodo", vetoed)):
             given = {(r.page, record_key(r.text)): normal_text(r.text) for r in finish(kept) if r.repeats is None}

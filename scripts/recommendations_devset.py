@@ -139,15 +139,21 @@ def as_dict(record: Any, doc: DevDocument, translations: list[str] | None = None
             "number": record.number, "text": record.text, "translations": translations or []}
 
 
+def propose_with_rows(doc: Any, pages: list[Any], embed: EmbeddingCache) -> tuple[list[Any], np.ndarray]:
+    """A document's proposals and their model input rows (hand features, then the cached USE vector)."""
+    from kb.recommendations.extraction import proposal_rows, propose
+
+    proposals = propose(doc, pages)
+    return proposals, (proposal_rows(doc, proposals, embed) if proposals else np.zeros((0, 1), dtype=np.float32))
+
+
 def label_candidates(documents: list[DevDocument], embed: EmbeddingCache) -> None:
     """Propose every document's candidates, embed them and label them against its gold entries (a candidate is
     right when it matches a gold entry that no earlier candidate matched)."""
     from kb.recommendations.evaluation import matches
-    from kb.recommendations.extraction import proposal_rows, propose
 
     for d in documents:
-        d.proposals = propose(d.doc, d.pages)
-        d.rows = proposal_rows(d.doc, d.proposals, embed) if d.proposals else np.zeros((0, 1), dtype=np.float32)
+        d.proposals, d.rows = propose_with_rows(d.doc, d.pages, embed)
         used: set[str] = set()
         labels = []
         for p in d.proposals:

@@ -80,11 +80,10 @@ def read_judged(data: Path = DATA) -> list[JudgedDocument]:
 
 def label_judged(documents: list[JudgedDocument], embed: Any) -> None:
     """Propose each document's candidates, embed them and label those a judged row names (others NaN)."""
-    from kb.recommendations.extraction import proposal_rows, propose
+    from scripts.recommendations_devset import propose_with_rows
 
     for d in documents:
-        d.proposals = propose(d.doc, d.pages)
-        d.rows = proposal_rows(d.doc, d.proposals, embed) if d.proposals else np.zeros((0, 1), dtype=np.float32)
+        d.proposals, d.rows = propose_with_rows(d.doc, d.pages, embed)
         by_key = {(int(r["page"]), _key(r["text"])): r["verdict"] for r in d.judged}
         d.verdicts = [by_key.get((p.record.page, _key(p.record.text))) for p in d.proposals]
         d.labels = np.array([POSITIVE[v] if v else np.nan for v in d.verdicts], dtype=np.float32)

@@ -108,10 +108,8 @@ class Model:
     trained_on: dict[str, Any] = field(default_factory=dict)
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
-        """The probability that each row is a recommendation (or practice) of the document's own (rows may carry
-        more columns after the hand features, e.g. an embedding: they are not read)."""
-        hand = np.asarray(rows, dtype=np.float32)[:, :len(self.weights)]
-        return 1.0 / (1.0 + np.exp(-np.clip(hand @ self.weights + self.bias, -30, 30)))
+        """The probability that each row (of hand features) is a recommendation or practice of the document's own."""
+        return 1.0 / (1.0 + np.exp(-np.clip(np.asarray(rows, dtype=np.float32) @ self.weights + self.bias, -30, 30)))
 
     def to_json(self) -> dict[str, Any]:
         """The weights file's content."""

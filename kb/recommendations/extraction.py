@@ -110,11 +110,6 @@ def hand_rows(doc: Document, proposals: Sequence[Proposal]) -> np.ndarray:
     return np.array([hand_features(p.candidate, doc.language, organisations) for p in proposals], dtype=np.float32)
 
 
-def score_proposals(doc: Document, proposals: Sequence[Proposal], model: Model, embed: Embed) -> np.ndarray:
-    """The model's probability for each proposal."""
-    return model.probabilities(proposal_rows(doc, proposals, embed))
-
-
 def proposal_rows(doc: Document, proposals: Sequence[Proposal], embed: Embed) -> np.ndarray:
     """The model's input rows of a document's proposals."""
     return feature_matrix(hand_rows(doc, proposals), embed([p.candidate.text for p in proposals]))
@@ -474,13 +469,10 @@ def _actor_asks(sentence: str) -> bool:
     preposition, not in a relative clause)."""
     for match in _ASKS_ACTOR.finditer(sentence):
         before = [w.lower() for w in _WORD.findall(sentence[:match.start()])[-2:]]
-        if before and (before[-1] in _PREPOSITIONS or (len(before) == 2 and before[0] in _PREPOSITIONS
-                                                       and before[1] in _ARTICLES)):
-            continue
-        if before and (before[-1] in _RELATIVES or (len(before) == 2 and before[0] in _RELATIVES
-                                                    and before[1] in _ARTICLES)):
-            continue
-        return True
+        # the word before the actor, or the one before its article ("voor de rechter", "waarin iedere gemeente")
+        governing = before[-1:] + (before[:1] if len(before) == 2 and before[1] in _ARTICLES else [])
+        if not any(word in _PREPOSITIONS or word in _RELATIVES for word in governing):
+            return True
     return False
 
 

@@ -73,7 +73,8 @@ _COURTS_REASONING = re.compile(r"\b[Tt]he\s+Court\s+(?:further\s+|also\s+)?(?:no
                                r"recalls|held|holds|noted|considered|observed|found)\b|\bin\s+its\s+view\b|"
                                r"\(see[^()]{0,60}?\sv\.\s+[A-Z]")
 # a publisher's or journal's notice
-_NOTICE = re.compile(r"\b(?:kunt\s+u\s+terecht|voor\s+vragen\s+over|abonnement\w*|abonnee\w*|subscri(?:be|ber|bers|ption|ptions)|oplage|print\s+runs?|"
+_NOTICE = re.compile(r"\b(?:kunt\s+u\s+terecht|voor\s+vragen\s+over|abonnement\w*|abonnee\w*|"
+                     r"subscri(?:be|ber|bers|ption|ptions)|oplage|print\s+runs?|"
                      r"ISBN|ISSN|copyright|all\s+rights\s+reserved|alle\s+rechten\s+voorbehouden|niets\s+uit\s+deze\s+"
                      r"uitgave|losse\s+nummers)\b|©", _I)
 # advice to the reader ("I ask that you take a moment", "we encourage you to"): an instruction, not a recommendation
