@@ -156,3 +156,22 @@ def test_reindex_builds_the_graph_so_the_rebuilt_index_is_searched_by_it(tmp_pat
         index = kb.indexer.backends.vectors
         assert index._current_graph() is not None
         assert kb.search("greenhouses", mode="semantic").hits
+
+
+def test_a_row_the_graph_cannot_reach_is_still_found(tmp_path: Path) -> None:
+    """HNSW leaves a few rows unlinked, most often in small graphs: a walk that brings back fewer candidates than
+    asked while the collection holds more is answered exactly, so the best match is never lost to it."""
+    path = tmp_path / "vectors"
+    vectors = clustered(np.random.default_rng(11), 60)
+    fill(HnswVectorIndex(path, model_id="m", ann_min_rows=0), vectors, per_doc=6)
+    query = vectors[17] + np.float32(0.01)
+    from usearch.index import Index
+
+    graph = Index.restore(str(path / GRAPH))
+    graph.remove(np.uint64(ExactVectorIndex(path, model_id="m")._keys[17]))  # row 17 unlinked, still live
+    graph.save(str(path / GRAPH))
+    reader = HnswVectorIndex(path, model_id="m", ann_min_rows=0)
+    assert reader._current_graph() is not None and len(reader._current_graph()) == 59
+    assert [h.chunk_id for h in reader.search(query, 3)] == [h.chunk_id for h in
+                                                             ExactVectorIndex(path, model_id="m").search(query, 3)]
+    assert reader.search(query, 1)[0].chunk_id == "c17"

@@ -189,7 +189,12 @@ class HnswVectorIndex(ExactVectorIndex):
         keys = np.asarray(found.keys).reshape(len(stacked), -1)
         distances = np.asarray(found.distances).reshape(len(stacked), -1)
         counts = np.asarray(getattr(found, "counts", [keys.shape[1]]))
-        return [self._rescored(query, keys[n][:counts[n]], distances[n][:counts[n]], k)
+        # a walk that brought back fewer candidates than asked while the collection holds more has missed rows the
+        # graph cannot reach (HNSW leaves a few unlinked, most often in small graphs): that query is answered exactly
+        wanted = min(max(self.expansion, k), len(self))
+        missed = [n for n in range(len(stacked)) if counts[n] < wanted]
+        exact = dict(zip(missed, super().search_many([stacked[n] for n in missed], k))) if missed else {}
+        return [exact[n] if n in exact else self._rescored(query, keys[n][:counts[n]], distances[n][:counts[n]], k)
                 for n, query in enumerate(stacked)]
 
     def _rescored(self, query: np.ndarray, found_keys: Any, distances: Any, k: int) -> list[ChunkHit]:
