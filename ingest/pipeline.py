@@ -357,15 +357,25 @@ class _ReadingPool:
         # started it (PR_SET_PDEATHSIG), and the app's script threads end after every rerun.
         self._closed = threading.Event()
         started = threading.Event()
+        failure: list[BaseException] = []
 
         def hold() -> None:
-            for future in [self.executor.submit(_ready) for _ in range(workers)]:
-                future.add_done_callback(lambda _: None)
-            started.set()
+            try:
+                for future in [self.executor.submit(_ready) for _ in range(workers)]:
+                    future.add_done_callback(lambda _: None)
+            except BaseException as exc:  # told to the caller below, which would otherwise wait for ever
+                failure.append(exc)
+                return
+            finally:
+                started.set()
             self._closed.wait()
 
         threading.Thread(target=hold, name="atkb-reading-workers", daemon=True).start()
         started.wait()
+        if failure:
+            self.executor.shutdown(wait=False, cancel_futures=True)
+            raise KBError(f"cannot start the worker processes that read files ({type(failure[0]).__name__}: "
+                          f"{failure[0]}); check the memory available (setting max_worker_memory_mb) and try again")
 
     @classmethod
     def get(cls, workers: int, memory_mb: int) -> "_ReadingPool":

@@ -116,3 +116,31 @@ def test_reading_workers_yield_the_cores_to_the_embedder_and_searches(kb: Knowle
     mine = os.getpriority(os.PRIO_PROCESS, 0)
     for process in workers:
         assert os.getpriority(os.PRIO_PROCESS, process.pid) == min(19, mine + READING_NICENESS)
+
+
+def test_reading_workers_that_cannot_start_are_an_error_not_a_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    import ingest.pipeline as pipeline
+    from kb.errors import KBError
+
+    class Refusing(ProcessPoolExecutor):
+        def submit(self, *args: Any, **kwargs: Any) -> Any:
+            raise BrokenProcessPool("a worker died as it started")
+
+    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", Refusing)
+    outcome: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            pipeline._ReadingPool.get(3, 777)
+        except BaseException as exc:  # noqa: BLE001 - the outcome is what the test checks
+            outcome.append(exc)
+
+    thread = threading.Thread(target=start, daemon=True)
+    thread.start()
+    thread.join(timeout=60)
+    assert not thread.is_alive(), "the ingest waited for workers that never started"
+    assert isinstance(outcome[0], KBError) and "cannot start the worker processes" in str(outcome[0])
+    assert pipeline._ReadingPool._current is None or pipeline._ReadingPool._current.key != (3, 777)
