@@ -26,7 +26,9 @@ BATCHES = {"alpha": [f"quokkaword{i}" for i in range(4)], "beta": [f"wombatword{
 def _env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}
     env.update({"KB_EMBEDDER": "hashing", "KB_OCR": "off", "KB_KEYWORD_BACKEND": KEYWORD_BACKEND,
-                "KB_INDEX_BATCH_DOCS": "1"})
+                "KB_INDEX_BATCH_DOCS": "1",
+                # a writer that waits for another gives up in two minutes, not the default hour
+                "KB_LOCK_TIMEOUT": "120"})
     env.update(SEARCH_ENV)
     env.update(extra)
     return env
@@ -80,9 +82,14 @@ def test_two_writers_and_a_reader_on_one_home(tmp_path: Path, batches: dict[str,
     writers = [subprocess.Popen(_kb(home, "ingest", str(folder), "--workers", "1", "--json"), env=_env(),
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                for folder in batches.values()]
-    outputs = [w.communicate(timeout=300) for w in writers]
-    stop.write_text("done")
-    reader_out, reader_err = reader.communicate(timeout=300)
+    try:
+        outputs = [w.communicate(timeout=300) for w in writers]
+        stop.write_text("done")
+        reader_out, reader_err = reader.communicate(timeout=300)
+    finally:  # none of them outlives the test, whatever failed
+        for process in (reader, *writers):
+            if process.poll() is None:
+                process.kill()
 
     for writer, (out, err) in zip(writers, outputs):
         assert writer.returncode == 0, err
@@ -109,12 +116,17 @@ def test_a_second_writer_waits_says_so_and_then_writes(tmp_path: Path, batches: 
     proc = subprocess.Popen(_kb(home, "ingest", str(batches["alpha"]), "--workers", "1"),
                             env=_env(KB_LOCK_TIMEOUT="120"), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
-    assert proc.stderr is not None
-    first_line = proc.stderr.readline()  # blocks until the writer says why it waits
-    assert "waiting for another ingest to finish" in first_line and f"pid {os.getpid()}" in first_line
-    assert proc.poll() is None
-    lock.release()
-    out, _ = proc.communicate(timeout=300)
+    try:
+        assert proc.stderr is not None
+        first_line = proc.stderr.readline()  # until the writer says why it waits (it gives up after 120 s)
+        assert "waiting for another ingest to finish" in first_line and f"pid {os.getpid()}" in first_line
+        assert proc.poll() is None
+        lock.release()
+        out, _ = proc.communicate(timeout=300)
+    finally:
+        lock.release()
+        if proc.poll() is None:
+            proc.kill()
     assert proc.returncode == 0
     assert "4 added" in out
 

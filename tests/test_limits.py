@@ -97,9 +97,11 @@ def _ingest_in_a_thread(kb: KnowledgeBase, path: Path):
     import threading
 
     out = {}
-    thread = threading.Thread(target=lambda: out.setdefault("report", kb.ingest([path], workers=1)))
+    # a daemon: an ingest that never ends fails this test below and cannot hold the test process at its exit
+    thread = threading.Thread(target=lambda: out.setdefault("report", kb.ingest([path], workers=1)), daemon=True)
     thread.start()
     thread.join(timeout=120)
+    assert not thread.is_alive(), f"ingesting {path.name} from a thread did not end within 120 s"
     return out["report"]
 
 
