@@ -3,6 +3,7 @@ cache under HOME/models, and a knowledge base that keeps the runtime its vectors
 from __future__ import annotations
 
 import json
+import zlib
 from pathlib import Path
 from typing import Sequence
 
@@ -45,7 +46,7 @@ class StubRuntime:
 
     def embed(self, texts: Sequence[str], *, batch_size: int = 32, progress=None) -> np.ndarray:
         self.clock.now += self.cost * len(texts)
-        base = np.stack([np.random.default_rng(abs(hash(t)) % 2**32).normal(size=16) for t in texts])
+        base = np.stack([np.random.default_rng(zlib.crc32(t.encode())).normal(size=16) for t in texts])
         disturbed = base + self.noise * np.random.default_rng(7).normal(size=base.shape)
         if self.flip is not None and self.flip < len(texts):
             disturbed[self.flip] = -base[self.flip]  # one text's vector pointing the other way
