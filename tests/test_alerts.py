@@ -21,6 +21,7 @@ from kb.permissions import Actor, PermissionDenied, anonymous, system_actor
 
 from .conftest import FAST
 from .fixtures import ENGLISH_PAGES, make_pdf
+from .processes import stop_process
 
 ALICE = Actor("alice", "reader")
 BOB = Actor("bob", "reader")
@@ -354,8 +355,7 @@ def test_a_served_feed_shows_a_document_ingested_by_another_process(tmp_path: Pa
         assert entries[0].link.startswith(f"{base}/d/")
         assert get(url.replace("?key=", "?key=x"))[0] == 404
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_process(server)
 
 
 def test_a_saved_search_that_cannot_run_is_reported_and_kept_while_the_others_go_out(

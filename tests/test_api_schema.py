@@ -24,6 +24,7 @@ from kb import KnowledgeBase, Settings
 from .api_server import free_port, role_headers
 from .conftest import FAST, KEYWORD_BACKEND, REPO
 from .fixtures import make_corpus
+from .processes import stop_process
 
 EXAMPLES = int(os.environ.get("ATKB_SCHEMA_EXAMPLES", "20"))  # per operation, mode and actor (50: about two minutes)
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
@@ -71,8 +72,7 @@ def real_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
             pytest.fail(f"uvicorn app:app did not start: {log.read_text(errors='replace')[-2000:]}")
         time.sleep(0.3)
     yield base, headers, log
-    proc.terminate()
-    proc.wait(timeout=30)
+    stop_process(proc)
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import KEYWORD_BACKEND
+from .processes import stop_process
 
 
 def _free_port() -> int:
@@ -61,8 +62,8 @@ def test_serve_binds_to_loopback_unless_told_and_stops_with_its_process(tmp_path
     try:
         assert _listening(port) == expected
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        stopped = stop_process(proc)
+    assert stopped  # `kb serve` stops when asked
     assert _listening(port) == set()  # no server left behind by the stopped `kb serve`
 
 
@@ -104,5 +105,4 @@ def test_originals_are_served_by_route_never_after_removal_and_at_any_size(tmp_p
         assert _status(f"{base}/..%2Fkb.sqlite")[0] in (400, 404)
         assert _status(f"{base}/0000000000000000")[0] == 404
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        stop_process(proc)
