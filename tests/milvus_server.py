@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 from typing import Iterator
 
+from .processes import stop_process
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -46,8 +48,4 @@ def running_server(data_dir: Path) -> Iterator[str]:
     try:
         yield uri
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_process(process, grace=10)

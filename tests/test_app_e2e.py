@@ -22,6 +22,8 @@ import pytest
 
 from kb import KnowledgeBase, Settings
 
+from .processes import stop_process
+
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "test-output"
@@ -61,11 +63,7 @@ def serving(home: Path, env: dict[str, str] | None = None, host: str = "127.0.0.
     try:
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc, grace=20)
         log.close()
 
 

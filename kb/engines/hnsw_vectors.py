@@ -184,15 +184,16 @@ class HnswVectorIndex(ExactVectorIndex):
             return super().search_many(queries, k, doc_ids)
         stacked = np.stack([np.asarray(q, dtype=np.float32) for q in queries])
         # several queries (the composite model's halves) walk the graph at once, one thread each
-        found = graph.search(stacked, count=max(self.expansion, k), threads=min(len(queries), os.cpu_count() or 1))
+        asked = max(self.expansion, k)
+        found = graph.search(stacked, count=asked, threads=min(len(queries), os.cpu_count() or 1))
         # usearch answers one query with its matches, several with a padded batch and each one's count
         keys = np.asarray(found.keys).reshape(len(stacked), -1)
         distances = np.asarray(found.distances).reshape(len(stacked), -1)
         counts = np.asarray(getattr(found, "counts", [keys.shape[1]]))
         # a walk that brought back fewer candidates than asked while the collection holds more has missed rows the
         # graph cannot reach (HNSW leaves a few unlinked, most often in small graphs): that query is answered exactly
-        wanted = min(max(self.expansion, k), len(self))
-        missed = [n for n in range(len(stacked)) if counts[n] < wanted]
+        complete = min(asked, len(self))
+        missed = [n for n in range(len(stacked)) if counts[n] < complete]
         exact = dict(zip(missed, super().search_many([stacked[n] for n in missed], k))) if missed else {}
         return [exact[n] if n in exact else self._rescored(query, keys[n][:counts[n]], distances[n][:counts[n]], k)
                 for n, query in enumerate(stacked)]
