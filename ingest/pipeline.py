@@ -28,6 +28,8 @@ from .metadata import build_document, is_sidecar, layers_beside, read_meta_file
 
 SKIPPED = "skipped: "
 READING_NICENESS = 10
+# how long the exit waits for the reading pool to wind down once its workers are stopped
+EXIT_WAIT_S = 30
 
 
 def expand_targets(targets: Sequence[str]) -> Iterator[tuple[str, Path | None, str | None]]:
@@ -398,6 +400,27 @@ class _ReadingPool:
         self._closed.set()
         if _ReadingPool._current is self:
             _ReadingPool._current = None
+
+    def end(self) -> None:
+        """Stop the workers and wait (bounded) for the pool's manager thread, which the interpreter's exit joins."""
+        manager = getattr(self.executor, "_executor_manager_thread", None)
+        self.kill()
+        if manager is not None and manager is not threading.current_thread():
+            manager.join(timeout=EXIT_WAIT_S)
+
+
+def _end_reading_pool_at_exit() -> None:
+    """The warm pool kept for the next run ends with the process, before the interpreter waits for pools: a worker
+    still reading a file (or a pool the standard library cannot wind down) would otherwise hold the exit for as long
+    as the read takes, or for ever."""
+    pool = _ReadingPool._current
+    if pool is not None:
+        pool.end()
+
+
+# threading's exit hooks run, last registered first, before the interpreter joins its threads and pools (and so
+# before concurrent.futures' own, registered when it was imported above); atexit's run after those joins, too late.
+threading._register_atexit(_end_reading_pool_at_exit)
 
 
 def _run_jobs(jobs: list[PrepareJob], workers: int | None) -> Iterator[tuple[PrepareJob, list[Prepared]]]:

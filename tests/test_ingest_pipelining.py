@@ -1,6 +1,9 @@
 """Ingestion overlaps reading and indexing with embedding, and stays crash-safe and complete doing so."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -10,7 +13,7 @@ import pytest
 
 from kb import KnowledgeBase, Settings
 
-from .conftest import FAST
+from .conftest import FAST, REPO
 from .fixtures import DUTCH_PAGES, ENGLISH_PAGES, make_pdf
 
 N_DOCS = 6
@@ -144,3 +147,28 @@ def test_reading_workers_that_cannot_start_are_an_error_not_a_wait(monkeypatch: 
     assert not thread.is_alive(), "the ingest waited for workers that never started"
     assert isinstance(outcome[0], KBError) and "cannot start the worker processes" in str(outcome[0])
     assert pipeline._ReadingPool._current is None or pipeline._ReadingPool._current.key != (3, 777)
+
+
+# A process whose warm reading worker is busy (here for an hour) when the process ends.
+EXIT_WHILE_READING = """
+import time
+from ingest.pipeline import _ReadingPool
+pool = _ReadingPool.get(1, 0)
+print(next(iter(pool.executor._processes.values())).pid, flush=True)
+task = pool.executor.submit(time.sleep, 3600)
+while not task.running():  # handed to the worker: it can no longer be cancelled
+    time.sleep(0.05)
+"""
+
+
+def test_a_process_ends_without_waiting_for_its_reading_workers() -> None:
+    # the exit stops the kept pool; without that it would wait for the worker's task (an hour here)
+    try:
+        done = subprocess.run([sys.executable, "-c", EXIT_WHILE_READING], capture_output=True, text=True,
+                              timeout=120, cwd=REPO)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the process was still waiting for its reading worker 120 s after its last line")
+    assert done.returncode == 0, done.stderr
+    worker = int(done.stdout.split()[0])
+    with pytest.raises(ProcessLookupError):
+        os.kill(worker, 0)
