@@ -10,6 +10,7 @@ import pytest
 
 from kb import KnowledgeBase, Settings
 
+from .exit_watch import watch_the_exit
 from .fixtures import make_bad_inputs, make_corpus
 from .milvus_server import running_server
 
@@ -110,3 +111,9 @@ def whole_app_client() -> Iterator[Any]:
 
     with TestClient(app.app) as client:
         yield client
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """A run whose process then does not exit fails with what held it printed (tests/exit_watch.py)."""
+    watch_the_exit()
