@@ -52,6 +52,19 @@ def add_first_result(page, query: str) -> None:
     page.get_by_text("Added to").first.wait_for(timeout=30000)
 
 
+def share_once(page) -> None:
+    """Share the open list: a click the page loses on a busy machine (the button still offered once the page has
+    settled) is made again; a second share that did land would show as "list.unshare" in the audit checked below."""
+    for attempt in range(2):
+        page.get_by_role("button", name="Share with the team").click()
+        try:
+            page.get_by_role("button", name="Make private").wait_for(state="attached", timeout=20000)  # shared now
+            return
+        except Exception:
+            if attempt == 1:
+                raise
+
+
 def test_two_colleagues_keep_private_lists_share_one_and_the_audit_shows_the_day(tmp_path: Path,
                                                                                   corpus_dir: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
@@ -82,8 +95,7 @@ def test_two_colleagues_keep_private_lists_share_one_and_the_audit_shows_the_day
         assert "met the victim" not in bo.content() and "greenhouse" not in bo.content().lower()
 
         ana.get_by_text("Rename, describe, share or delete this list").click()
-        ana.get_by_role("button", name="Share with the team").click()
-        ana.get_by_role("button", name="Make private").wait_for(state="attached", timeout=30000)  # shared now
+        share_once(ana)
         go(bo, "Search")
         go(bo, "Reading lists")
         for attempt in range(3):  # the list box may be redrawn by the page's run just as it opens
