@@ -391,7 +391,7 @@ class _ReadingPool:
 
     def kill(self) -> None:
         """Stop every worker at once (one of them is stuck past every limit)."""
-        for process in list(getattr(self.executor, "_processes", {}).values()):
+        for process in list((getattr(self.executor, "_processes", None) or {}).values()):
             process.kill()
         self.close()
 
@@ -414,8 +414,12 @@ def _end_reading_pool_at_exit() -> None:
     still reading a file (or a pool the standard library cannot wind down) would otherwise hold the exit for as long
     as the read takes, or for ever."""
     pool = _ReadingPool._current
-    if pool is not None:
+    if pool is None:
+        return
+    try:
         pool.end()
+    except Exception as exc:  # noqa: BLE001 - raised here it would stop the interpreter's own exit steps
+        print(f"atkb: could not stop the reading workers at exit ({type(exc).__name__}: {exc})", file=sys.stderr)
 
 
 # threading's exit hooks run, last registered first, before the interpreter joins its threads and pools (and so
