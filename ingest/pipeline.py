@@ -9,6 +9,7 @@ import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures import process as futures_process
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 from pathlib import Path
@@ -349,9 +350,13 @@ class _ReadingPool:
     and the tests reuse warm workers instead of starting new ones."""
 
     _current: "_ReadingPool | None" = None
+    # every pool of this process not yet ended, replaced ones too (one may still be reading an abandoned file)
+    _unended: "set[_ReadingPool]" = set()
+    _exiting = False
 
     def __init__(self, workers: int, memory_mb: int):
         self.key = (workers, memory_mb)
+        self.owner = os.getpid()
         # spawned, not forked: a worker inherits no thread or lock of this process (the app's, torch's, tantivy's)
         self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
                                             initializer=start_worker, initargs=(memory_mb, os.getpid()))
@@ -374,24 +379,33 @@ class _ReadingPool:
 
         threading.Thread(target=hold, name="atkb-reading-workers", daemon=True).start()
         started.wait()
+        # the executor's own worker table and manager thread (it drops its references to them when shut down):
+        # what the exit stops and waits for
+        processes = getattr(self.executor, "_processes", None)
+        self._workers: dict[int, Any] = processes if processes is not None else {}
+        self._manager: threading.Thread | None = getattr(self.executor, "_executor_manager_thread", None)
         if failure:
             self.executor.shutdown(wait=False, cancel_futures=True)
             raise KBError(f"cannot start the worker processes that read files ({type(failure[0]).__name__}: "
                           f"{failure[0]}); check the memory available (setting max_worker_memory_mb) and try again")
+        _ReadingPool._unended.add(self)
 
     @classmethod
     def get(cls, workers: int, memory_mb: int) -> "_ReadingPool":
         """The pool for this many workers and this memory cap (a new one when those changed or it broke)."""
+        if cls._exiting:
+            raise KBError("this process is exiting: no more files are read")
         pool = cls._current
         if pool is None or pool.key != (workers, memory_mb) or getattr(pool.executor, "_broken", False):
             if pool is not None:
                 pool.close()
+            cls._unended = {p for p in cls._unended if p._manager is not None and p._manager.is_alive()}
             pool = cls._current = cls(workers, memory_mb)
         return pool
 
     def kill(self) -> None:
         """Stop every worker at once (one of them is stuck past every limit)."""
-        for process in list((getattr(self.executor, "_processes", None) or {}).values()):
+        for process in list(self._workers.values()):
             process.kill()
         self.close()
 
@@ -403,28 +417,37 @@ class _ReadingPool:
 
     def end(self) -> None:
         """Stop the workers and wait (bounded) for the pool's manager thread, which the interpreter's exit joins."""
-        manager = getattr(self.executor, "_executor_manager_thread", None)
         self.kill()
+        manager = self._manager
         if manager is not None and manager is not threading.current_thread():
             manager.join(timeout=EXIT_WAIT_S)
+            if manager.is_alive():  # the interpreter's exit would join it with no limit
+                print(f"atkb: the reading pool did not stop within {EXIT_WAIT_S} s; the exit goes on without it",
+                      file=sys.stderr)
+                getattr(futures_process, "_threads_wakeups", {}).pop(manager, None)
+        _ReadingPool._unended.discard(self)
 
 
-def _end_reading_pool_at_exit() -> None:
-    """The warm pool kept for the next run ends with the process, before the interpreter waits for pools: a worker
-    still reading a file (or a pool the standard library cannot wind down) would otherwise hold the exit for as long
-    as the read takes, or for ever."""
-    pool = _ReadingPool._current
-    if pool is None:
-        return
-    try:
-        pool.end()
-    except Exception as exc:  # noqa: BLE001 - raised here it would stop the interpreter's own exit steps
-        print(f"atkb: could not stop the reading workers at exit ({type(exc).__name__}: {exc})", file=sys.stderr)
+def _end_reading_pools_at_exit() -> None:
+    """The pools end with the process, before the interpreter waits for pools: a worker still reading a file (or a
+    pool the standard library cannot wind down) would otherwise hold the exit for as long as the read takes, or for
+    ever. A thread still ingesting gets an error instead of a new pool."""
+    _ReadingPool._exiting = True
+    for pool in list(_ReadingPool._unended):
+        if pool.owner != os.getpid():  # a forked child's copy: the workers are its parent's
+            continue
+        try:
+            pool.end()
+        except Exception as exc:  # noqa: BLE001 - raised here it would stop the interpreter's own exit steps
+            print(f"atkb: could not stop the reading workers at exit ({type(exc).__name__}: {exc})", file=sys.stderr)
 
 
 # threading's exit hooks run, last registered first, before the interpreter joins its threads and pools (and so
 # before concurrent.futures' own, registered when it was imported above); atexit's run after those joins, too late.
-threading._register_atexit(_end_reading_pool_at_exit)
+try:
+    threading._register_atexit(_end_reading_pools_at_exit)
+except RuntimeError:  # first imported while the interpreter is already exiting: there is nothing to end
+    pass
 
 
 def _run_jobs(jobs: list[PrepareJob], workers: int | None) -> Iterator[tuple[PrepareJob, list[Prepared]]]:

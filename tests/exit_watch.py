@@ -11,7 +11,7 @@ import traceback
 
 EXIT_GRACE_S = float(os.environ.get("ATKB_TEST_EXIT_GRACE_S", "120"))
 # the C watchdog, for an exit stuck where Python threads no longer run (the interpreter's last cleanup)
-LAST_RESORT_S = 2 * EXIT_GRACE_S
+LAST_RESORT_S = EXIT_GRACE_S + 120
 STACK_DEPTH = 8  # the innermost calls of each thread: where it waits
 
 

@@ -172,3 +172,24 @@ def test_a_process_ends_without_waiting_for_its_reading_workers() -> None:
     worker = int(done.stdout.split()[0])
     with pytest.raises(ProcessLookupError):
         os.kill(worker, 0)
+
+
+def test_at_exit_every_pool_is_stopped_and_no_new_one_starts(kb: KnowledgeBase, folder: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from ingest.pipeline import _end_reading_pools_at_exit, _ReadingPool
+    from kb.errors import KBError
+
+    kb.ingest([folder / "report0.pdf"], workers=2)
+    replaced = _ReadingPool._current
+    kb.ingest([folder / "report1.pdf"], workers=1)  # another worker count: a new pool, the first one closed
+    current = _ReadingPool._current
+    assert current is not replaced
+    workers = [p for pool in (replaced, current) for p in pool._workers.values()]
+    monkeypatch.setattr(_ReadingPool, "_exiting", False)  # given back to the rest of the run
+    _end_reading_pools_at_exit()
+    for process in workers:
+        process.join(timeout=30)
+        assert not process.is_alive()
+    assert _ReadingPool._current is None and not _ReadingPool._unended
+    with pytest.raises(KBError, match="this process is exiting: no more files are read"):
+        _ReadingPool.get(1, 0)
