@@ -359,7 +359,7 @@ class _ReadingPool:
         self.owner = os.getpid()
         # spawned, not forked: a worker inherits no thread or lock of this process (the app's, torch's, tantivy's)
         self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
-                                            initializer=start_worker, initargs=(memory_mb, os.getpid()))
+                                            initializer=start_worker, initargs=(memory_mb, self.owner))
         # The workers are started from a thread that lives as long as the pool: a worker dies with the thread that
         # started it (PR_SET_PDEATHSIG), and the app's script threads end after every rerun.
         self._closed = threading.Event()
@@ -419,7 +419,7 @@ class _ReadingPool:
         """Stop the workers and wait (bounded) for the pool's manager thread, which the interpreter's exit joins."""
         self.kill()
         manager = self._manager
-        if manager is not None and manager is not threading.current_thread():
+        if manager is not None:
             manager.join(timeout=EXIT_WAIT_S)
             if manager.is_alive():  # the interpreter's exit would join it with no limit
                 print(f"atkb: the reading pool did not stop within {EXIT_WAIT_S} s; the exit goes on without it",

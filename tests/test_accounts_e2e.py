@@ -56,15 +56,15 @@ def share_once(page) -> None:
     """Share the open list. A click the page lost on a busy machine (after 20 s the page still offers to share and
     not to make private) is made once more; a second share that did land would show as "list.unshare" in the audit
     checked below, so the retry cannot pass a double click."""
-    shared = page.get_by_role("button", name="Make private")
-    page.get_by_role("button", name="Share with the team").click()
+    share, shared = (page.get_by_role("button", name=label) for label in ("Share with the team", "Make private"))
+    share.click()
     try:
         shared.wait_for(state="attached", timeout=20000)
         return
     except Exception:
-        if shared.count() or not page.get_by_role("button", name="Share with the team").count():
+        if shared.count() or not share.count():
             raise
-    page.get_by_role("button", name="Share with the team").click()
+    share.click()
     shared.wait_for(state="attached", timeout=30000)
 
 

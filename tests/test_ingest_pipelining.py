@@ -154,7 +154,7 @@ EXIT_WHILE_READING = """
 import time
 from ingest.pipeline import _ReadingPool
 pool = _ReadingPool.get(1, 0)
-print(next(iter(pool.executor._processes.values())).pid, flush=True)
+print(next(iter(pool._workers.values())).pid, flush=True)
 task = pool.executor.submit(time.sleep, 3600)
 while not task.running():  # handed to the worker: it can no longer be cancelled
     time.sleep(0.05)
