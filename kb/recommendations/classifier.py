@@ -21,8 +21,8 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .cues import (ACTOR, DEMAND, FIRST_PERSON, INSTRUMENT, MODAL, NARRATIVE, OTHER_VOICE, PAST_RECOMMENDED, RECOMMENDING_WORD,
-                   greta_strength, is_practice, recommendation_strength)
+from .cues import (ACTOR, FIRST_PERSON, INSTRUMENT, MODAL, OTHER_VOICE, PAST_RECOMMENDED, RECOMMENDING_WORD,
+                   greta_strength, is_practice, own_demand, recommendation_strength, tells_of_another)
 
 MODEL_PATH = Path(__file__).with_name("model.json")
 EMBED_CHARS = 600  # the head of a long item says what it recommends; USE reads no further usefully
@@ -67,7 +67,7 @@ def hand_features(candidate: Candidate, language: str | None, organisations: Seq
         "practice_cue": float(is_practice(text)),
         "recommending_word": float(bool(RECOMMENDING_WORD.search(text))),
         "modal": float(bool(MODAL.search(text))),
-        "narrative": float(bool(NARRATIVE.search(text))),
+        "narrative": float(tells_of_another(text)),
         "instrument": float(bool(INSTRUMENT.search(text))),
         "other_voice": float(bool(OTHER_VOICE.search(text))),
         "past_recommended": float(bool(PAST_RECOMMENDED.search(text))),
@@ -83,7 +83,7 @@ def hand_features(candidate: Candidate, language: str | None, organisations: Seq
         "practice_kind": float(candidate.kind == "practice"),
         "actor": float(bool(ACTOR.search(text))),
         "doc_has_section": float(bool(candidate.extra.get("doc_has_section"))),
-        "demand": float(bool(DEMAND.search(text))),
+        "demand": float(own_demand(text)),
         "footnote": float(bool(_FOOTNOTE.match(text))),
     }
     no_section = 1.0 - values["doc_has_section"]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from .provenance import rule_on
+
 _I = re.I
 _GAP = r"(?:[\w’'-]+,?\s+){0,4}?"  # up to four words between subject and verb ("GRETA therefore strongly urges")
 _SHOULD = r"(?:should|must|need to|ought to|devraient|devrait|doivent|doit|moeten|zouden moeten|dienen|sollten|müssen)"
@@ -27,37 +29,55 @@ GRETA_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 _OWN_SUBJECT = (r"(?:(?:the\s+)?(?:Dutch\s+)?(?:National\s+|Nationaal\s+)?Rapporteur|BNRM|NRM|we|I|ik|wij|"
                 r"the\s+Special\s+Representative|nous|je|wir|ich)")
 # recommendations in the report's own voice, or impersonal ("it is recommended")
-OWN_VOICE_CUES: tuple[re.Pattern[str], ...] = (
-    re.compile(r"\b(?:it\s+is|is|are)\s+(?:therefore\s+|also\s+|further\s+|strongly\s+|hereby\s+|thus\s+)*"
-               r"recommended\b", _I),
-    re.compile(r"\b(?:it\s+is|is)\s+(?:therefore\s+|also\s+)*worth\s+re\s?commending\b", _I),
-    re.compile(rf"\b{_OWN_SUBJECT}\s+{_GAP}(?:recommends|(?<!to\s)recommend|would\s+recommend|beveel|bevelen|beveelt|recommande|"
-               rf"recommandons|empfiehlt|empfehlen)\b", _I),
-    re.compile(r"\b(?:beveelt|bevelen|beveel)\s+(?:de\s+)?(?:Nationaal\s+)?(?:Rapporteur|BNRM|NRM|ik|wij|we)\b", _I),
+# each by the name `provenance` knows it by
+OWN_VOICE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("cue.it-is-recommended",
+     re.compile(r"\b(?:it\s+is|is|are)\s+(?:therefore\s+|also\s+|further\s+|strongly\s+|hereby\s+|thus\s+)*"
+                r"recommended\b", _I)),
+    ("cue.worth-recommending",
+     re.compile(r"\b(?:it\s+is|is)\s+(?:therefore\s+|also\s+)*worth\s+re\s?commending\b", _I)),
+    ("cue.own-subject-recommends",
+     re.compile(rf"\b{_OWN_SUBJECT}\s+{_GAP}(?:recommends|(?<!to\s)recommend|would\s+recommend|beveel|bevelen|beveelt|recommande|"
+                rf"recommandons|empfiehlt|empfehlen)\b", _I)),
+    ("cue.beveelt-de-rapporteur",
+     re.compile(r"\b(?:beveelt|bevelen|beveel)\s+(?:de\s+)?(?:Nationaal\s+)?(?:Rapporteur|BNRM|NRM|ik|wij|we)\b", _I)),
     # "recommendatio n": the PDFs' text layers split words now and then
-    re.compile(r"\b(?:a|the|one|my|our|this|another)\s+(?:\w+\s+)?recommendatio\s?n\s+is\s+(?:therefore\s+|also\s+)?"
-               r"(?:made|to|the|that|this)\b", _I),
-    re.compile(r"\b(?:a|one|another|the)\s+(?:further|second|third|final|last|next|additional|other)\s+"
-               r"recommendatio\s?n\b", _I),
+    ("cue.a-recommendation-is",
+     re.compile(r"\b(?:a|the|one|my|our|this|another)\s+(?:\w+\s+)?recommendatio\s?n\s+is\s+(?:therefore\s+|also\s+)?"
+                r"(?:made|to|the|that|this)\b", _I)),
+    ("cue.further-recommendation",
+     re.compile(r"\b(?:a|one|another|the)\s+(?:further|second|third|final|last|next|additional|other)\s+"
+                r"recommendatio\s?n\b", _I)),
     # "The overall recommendation for future studies is …", "the main recommendation of this study is that"
-    re.compile(r"\b(?:the|our|my)\s+(?:overall|main|general|key|principal|central|primary)\s+recommendatio\s?n\s+"
-               r"(?:[\w-]+\s+){0,5}?(?:is|would\s+be)\s+(?:therefore\s+|thus\s+)?(?:to|that)\b", _I),
+    ("cue.overall-recommendation",
+     re.compile(r"\b(?:the|our|my)\s+(?:overall|main|general|key|principal|central|primary)\s+recommendatio\s?n\s+"
+                r"(?:[\w-]+\s+){0,5}?(?:is|would\s+be)\s+(?:therefore\s+|thus\s+)?(?:to|that)\b", _I)),
     # "it is advisable to", "is het raadzaam" (written from the case-law study P0109)
-    re.compile(r"\b(?:it\s+is|is\s+it|het\s+is|is\s+het|lijkt\s+het)\s+(?:therefore\s+|daarom\s+|dan\s+ook\s+|also\s+)*"
-               r"(?:advisable|raadzaam|wenselijk)\b", _I),
+    ("cue.advisable",
+     re.compile(r"\b(?:it\s+is|is\s+it|het\s+is|is\s+het|lijkt\s+het)\s+(?:therefore\s+|daarom\s+|dan\s+ook\s+|also\s+)*"
+                r"(?:advisable|raadzaam|wenselijk)\b", _I)),
     # "strekt tot aanbeveling", "leidt tot de volgende aanbeveling", "Ik beveel daarom aan"
-    re.compile(r"\bstrekt\s+(?:het\s+)?(?:daarom\s+|dan\s+ook\s+|ook\s+)*tot\s+(?:de\s+)?aanbeveling\b", _I),
-    re.compile(r"\b(?:ik|wij|we)\s+(?:\w+\s+){0,3}?(?:beveel|bevelen)\b", _I),
-    re.compile(r"\b(?:wordt|worden)\s+(?:daarom\s+|dan\s+ook\s+|tevens\s+|ook\s+|derhalve\s+)*aanbevolen\b", _I),
-    re.compile(r"\b(?:doet|doen|do|does|make|makes)\s+(?:de\s+|het\s+)?(?:Nationaal\s+)?(?:[Rr]apporteur|ik|wij|we|I|"
-               r"the\s+(?:National\s+)?Rapporteur)\s+(?:daarom\s+|dan\s+ook\s+|ook\s+)*(?:de|een|the|a)\s+"
-               r"(?:volgende\s+|following\s+)?(?:aanbeveling|recommendation)\b", _I),
-    re.compile(r"\b[Aa]anbevolen\s+wordt\b"),
-    re.compile(r"\b(?:is|zijn|zou\s+het|lijkt\s+het|het\s+is)\s+(?:\w+\s+){0,3}?aan\s+te\s+bevelen\b", _I),
-    re.compile(r"\bverdient\s+(?:het\s+)?(?:daarom\s+|dan\s+ook\s+|ook\s+|derhalve\s+|tevens\s+)*(?:de\s+)?"
-               r"aanbeveling\b", _I),
-    re.compile(r"\b(?:il\s+est|est|sont)\s+(?:donc\s+|également\s+)*recommandée?s?\b", _I),
-    re.compile(r"\b(?:wird|werden)\s+(?:daher\s+|deshalb\s+|auch\s+)*empfohlen\b", _I),
+    ("cue.strekt-tot-aanbeveling",
+     re.compile(r"\bstrekt\s+(?:het\s+)?(?:daarom\s+|dan\s+ook\s+|ook\s+)*tot\s+(?:de\s+)?aanbeveling\b", _I)),
+    ("cue.ik-beveel",
+     re.compile(r"\b(?:ik|wij|we)\s+(?:\w+\s+){0,3}?(?:beveel|bevelen)\b", _I)),
+    ("cue.wordt-aanbevolen",
+     re.compile(r"\b(?:wordt|worden)\s+(?:daarom\s+|dan\s+ook\s+|tevens\s+|ook\s+|derhalve\s+)*aanbevolen\b", _I)),
+    ("cue.doet-aanbeveling",
+     re.compile(r"\b(?:doet|doen|do|does|make|makes)\s+(?:de\s+|het\s+)?(?:Nationaal\s+)?(?:[Rr]apporteur|ik|wij|we|I|"
+                r"the\s+(?:National\s+)?Rapporteur)\s+(?:daarom\s+|dan\s+ook\s+|ook\s+)*(?:de|een|the|a)\s+"
+                r"(?:volgende\s+|following\s+)?(?:aanbeveling|recommendation)\b", _I)),
+    ("cue.aanbevolen-wordt",
+     re.compile(r"\b[Aa]anbevolen\s+wordt\b")),
+    ("cue.aan-te-bevelen",
+     re.compile(r"\b(?:is|zijn|zou\s+het|lijkt\s+het|het\s+is)\s+(?:\w+\s+){0,3}?aan\s+te\s+bevelen\b", _I)),
+    ("cue.verdient-aanbeveling",
+     re.compile(r"\bverdient\s+(?:het\s+)?(?:daarom\s+|dan\s+ook\s+|ook\s+|derhalve\s+|tevens\s+)*(?:de\s+)?"
+                r"aanbeveling\b", _I)),
+    ("cue.recommande",
+     re.compile(r"\b(?:il\s+est|est|sont)\s+(?:donc\s+|également\s+)*recommandée?s?\b", _I)),
+    ("cue.empfohlen",
+     re.compile(r"\b(?:wird|werden)\s+(?:daher\s+|deshalb\s+|auch\s+)*empfohlen\b", _I)),
 )
 
 # a sentence that tells of an earlier or another body's recommendation
@@ -66,12 +86,21 @@ NARRATIVE = re.compile(
     r"(?:report|evaluation|round)|previously|had\s+recommended|has\s+recommended|have\s+recommended|was\s+"
     r"recommended|were\s+recommended|eerder(?:e)?\s+(?:aanbevolen|aanbeveling)|heeft\s+\w*\s*aanbevolen|"
     r"werd\s+\w*\s*aanbevolen|vorige\s+rapportage|following\s+(?:the|GRETA'?s)\s+recommendation|"
-    r"in\s+response\s+to\s+(?:the|this|GRETA'?s)\s+recommendation|recommendations?\s+made\s+(?:in|by)|"
-    r"aanbevelingen\s+(?:gedaan\s+)?(?:in|door)\s+(?:de|het|deze|dit)\s+\w+\s+(?:was|waren|is|zijn))\b"
+    r"in\s+response\s+to\s+(?:the|this|GRETA'?s)\s+recommendation)\b"
     # what another text recommends: "in het WODC-rapport wordt aanbevolen", "in the Council's guidelines it is …"
     r"|\bin\s+(?:het|de|een|the|a|its|their)\s+(?:[\w’'-]+\s+){0,3}?[\w-]*(?:rapport|report|handboek|handbook|"
     r"advies|study|studie|guidelines|richtlijn|resolutie|resolution|verdrag|convention|directive|protocol|"
     r"actieplan|action\s+plan)\b", _I)
+# "recommendations made in/by …", "aanbevelingen gedaan in het … waren": another text's recommendations told
+_MADE_IN = re.compile(r"\b(?:recommendations?\s+made\s+(?:in|by)|aanbevelingen\s+(?:gedaan\s+)?(?:in|door)\s+"
+                      r"(?:de|het|deze|dit)\s+\w+\s+(?:was|waren|is|zijn))\b", _I)
+
+
+def tells_of_another(sentence: str) -> bool:
+    """Whether a sentence tells of an earlier recommendation or of another text's (NARRATIVE)."""
+    return bool(NARRATIVE.search(sentence)) or (rule_on("narrative.made-in-by") and bool(_MADE_IN.search(sentence)))
+
+
 # a named instrument ("the Recommendation", "De Aanbeveling" of the Committee of Ministers): what it contains
 INSTRUMENT = re.compile(r"\b(?:[Dd]e|[Tt]he|[Tt]his|[Dd]ie|[Ll]a|[Dd]eze)\s+(?:Recommendation|Aanbeveling|Empfehlung|"
                         r"Recommandation)\b")
@@ -84,9 +113,6 @@ PRACTICE_CUES: tuple[re.Pattern[str], ...] = (
     re.compile(r"^(?:good|promising|best)\s+practices?(?:\s+example)?\s*[:–-]", _I),
     re.compile(r"\b(?:is|zijn|als|geldt\s+als|gelden\s+als|een)\s+(?:een\s+)?(?:\w+\s+)?(?:goede|beste|"
                r"veelbelovende)\s+praktijk(?:en|voorbeeld(?:en)?)?\b", _I),
-    # "een goed voorbeeld van een wijziging …" illustrates; "een goed voorbeeld (van hoe …)" holds up
-    re.compile(r"\b(?:is|zijn)\s+een\s+goed\s+voorbeeld\b(?!\s+(?:te\s+(?:zien|vinden)\s+)?van\s+(?:een|de|het|dit|deze)\b)",
-               _I),
     re.compile(r"\b(?:constitue|est|sont|comme)\s+(?:une\s+|des\s+)?(?:bonnes?|prometteuses?)\s+pratiques?\b", _I),
     re.compile(r"\b(?:ist|sind|als)\s+(?:ein\s+|eine\s+)?(?:gute|vielversprechende)\s+(?:Praxis|Praktik)\b", _I),
 )
@@ -121,7 +147,7 @@ def _own_name(organisations: Iterable[str]) -> list[re.Pattern[str]]:
 
 def recommendation_strength(sentence: str, organisations: Iterable[str] = ()) -> str | None:
     """Whether a sentence recommends in the report's own voice, and how strongly (None when it does not)."""
-    if NARRATIVE.search(sentence) or INSTRUMENT.search(sentence):
+    if tells_of_another(sentence) or INSTRUMENT.search(sentence):
         return None
     orgs = list(organisations)
     if tells_of_an_instrument(sentence, orgs):
@@ -129,14 +155,22 @@ def recommendation_strength(sentence: str, organisations: Iterable[str] = ()) ->
     strength = greta_strength(sentence)
     if strength:
         return strength
-    if any(p.search(sentence) for p in OWN_VOICE_CUES) or any(p.search(sentence) for p in _own_name(orgs)):
+    if any(rule_on(name) and p.search(sentence) for name, p in OWN_VOICE_CUES) or any(p.search(sentence) for p in _own_name(orgs)):
         return "recommend"
     return None
 
 
+# "een goed voorbeeld van een wijziging …" illustrates; "een goed voorbeeld (van hoe …)" holds up
+_GOOD_EXAMPLE = re.compile(r"\b(?:is|zijn)\s+een\s+goed\s+voorbeeld\b(?!\s+(?:te\s+(?:zien|vinden)\s+)?van\s+(?:een|de|het|"
+                           r"dit|deze)\b)", _I)
+_GOOD_EXAMPLE_SEEN = re.compile(r"\b(?:is|zijn)\s+een\s+goed\s+voorbeeld\b(?!\s+van\s+(?:een|de|het|dit|deze)\b)", _I)
+
+
 def is_practice(sentence: str) -> bool:
     """Whether a sentence presents something as a good or promising practice."""
-    return any(p.search(sentence) for p in PRACTICE_CUES)
+    # "is een goed voorbeeld te zien van een …" shows an example (`cue.goed-voorbeeld-te-zien`)
+    good_example = _GOOD_EXAMPLE if rule_on("cue.goed-voorbeeld-te-zien") else _GOOD_EXAMPLE_SEEN
+    return any(p.search(sentence) for p in PRACTICE_CUES) or bool(good_example.search(sentence))
 
 
 def leans_on_previous(sentence: str) -> bool:
@@ -157,27 +191,53 @@ MODAL = re.compile(rf"\b(?:{_SHOULD[3:-1]}|moet|dient|zou|zouden|shall|sollte|il
 # "doe ik een beroep op", "acht ik het van belang", "it is crucial that", "we encourage"
 _NEEDED = r"(?:van\s+belang|noodzakelijk|nodig|wenselijk|raadzaam|essentieel|cruciaal|dringend|gewenst|zaak|geboden)"
 _WE = r"(?:ik|wij|we|de\s+(?:Nationaal\s+)?[Rr]apporteur)"
-DEMAND = re.compile(r"\b(?:(?:I|we|ik|wij)\s+(?:\w+\s+){0,3}?(?:plead|pleit|call\s+(?:up)?on|ask|request|urge|encourage|"
-                    # "op verzoek van" is "at the request of": someone else asked
-                    r"(?<!\bop\s)verzoek(?!\s+van\b)|doe\s+(?:\w+\s+){0,2}?beroep|vraag|roep)|"
-                    # "acht ik het van belang", "acht ik een verhoging … raadzaam", "De rapporteur acht het dringend"
-                    rf"(?:acht|achten)\s+{_WE}\s+(?:[\w’'-]+\s+){{0,14}}?{_NEEDED}|"
-                    rf"{_WE}\s+(?:acht|achten)\s+(?:[\w’'-]+\s+){{0,14}}?{_NEEDED}|"
-                    r"\broep\s+(?:u|uw\s+Kamer|de\s+\w+|alle\s+\w+)\s+(?:\w+\s+){0,2}?op\b|"
-                    r"(?:we|I)\s+(?:are|am)\s+of\s+the\s+opinion\s+that\b.{0,200}?\b(?:should|must|need\s+to|needs\s+to)|"
-                    r"it\s+is\s+(?:\w+\s+){0,2}?(?:crucial|essential|vital|"
-                    r"imperative|necessary|important)\s+that(?!\s+(?:they|you|he|she|we|it)\b)|"
-                    # "The policy implication of these results is that …", "This finding calls for sustained efforts"
-                    r"(?:the|a|one)\s+(?:\w+\s+)?(?:policy\s+)?implications?\s+(?:[\w-]+\s+){0,8}?(?:is|are)\s+that\b|"
-                    r"(?:this|these|our)\s+(?:\w+\s+)?(?:finding|findings|results?|outcomes?)\s+(?:also\s+)?"
-                    r"(?:calls?|call)\s+for\b|"
-                    # "X is also needed", "Meer bewustwording is daarom nodig", "we need to strive for …"
-                    r"(?:is|are|zijn)\s+(?:also|therefore|thus|ook|daarom|dan\s+ook|tevens)\s+(?:hard\s+|urgently\s+)?"
-                    # "States are also required to provide …" states an obligation the law already sets
-                    r"(?:needed|required(?!\s+to\b)|nodig|vereist|noodzakelijk)\b|"
-                    # not a call to think differently that names no measure ("We need to widen our view")
-                    r"(?:we|wij)\s+(?:therefore\s+|also\s+)?need\s+to\s+(?!know|understand|remember|be\s+aware|"
-                    r"keep\s+in\s+mind|look|widen|broaden|move\s+beyond|rethink|reframe)\w+)\b", _I)
+_ASKER = r"(?:I|we|ik|wij)\s+(?:\w+\s+){0,3}?"
+_CRUCIAL_THAT = r"it\s+is\s+(?:\w+\s+){0,2}?(?:crucial|essential|vital|imperative|necessary|important)\s+that"
+# each form of such a demand by the name `provenance` knows it by (the development documents it was written from)
+DEMAND_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(rf"\b(?:{form})\b", _I)) for name, form in (
+    ("demand.plead", rf"{_ASKER}(?:plead|pleit)"),
+    ("demand.call-on", rf"{_ASKER}call\s+(?:up)?on"),
+    ("demand.ask-request", rf"{_ASKER}(?:ask|request)"),
+    ("demand.urge-encourage", rf"{_ASKER}(?:urge|encourage)"),
+    # "op verzoek van" is "at the request of": someone else asked
+    ("demand.verzoek", rf"{_ASKER}(?<!\bop\s)verzoek(?!\s+van\b)"),
+    ("demand.beroep", rf"{_ASKER}doe\s+(?:\w+\s+){{0,2}}?beroep"),
+    ("demand.vraag-roep", rf"{_ASKER}(?:vraag|roep)"),
+    # "acht ik het van belang", "acht ik een verhoging … raadzaam", "De rapporteur acht het dringend"
+    ("demand.acht-nodig", rf"(?:acht|achten)\s+{_WE}\s+(?:[\w’'-]+\s+){{0,14}}?{_NEEDED}|"
+                          rf"{_WE}\s+(?:acht|achten)\s+(?:[\w’'-]+\s+){{0,14}}?{_NEEDED}"),
+    ("demand.roep-op", r"\broep\s+(?:u|uw\s+Kamer|de\s+\w+|alle\s+\w+)\s+(?:\w+\s+){0,2}?op"),
+    ("demand.of-the-opinion", r"(?:we|I)\s+(?:are|am)\s+of\s+the\s+opinion\s+that\b.{0,200}?\b(?:should|must|need\s+to|"
+                              r"needs\s+to)"),
+    ("demand.crucial-that", rf"{_CRUCIAL_THAT}(?!\s+(?:they|you|he|she|we|it)\b)"),
+    # "The policy implication of these results is that …", "This finding calls for sustained efforts"
+    ("demand.implication", r"(?:the|a|one)\s+(?:\w+\s+)?(?:policy\s+)?implications?\s+(?:[\w-]+\s+){0,8}?(?:is|are)\s+"
+                           r"that"),
+    ("demand.calls-for", r"(?:this|these|our)\s+(?:\w+\s+)?(?:finding|findings|results?|outcomes?)\s+(?:also\s+)?"
+                         r"(?:calls?|call)\s+for"),
+    # "X is also needed", "Meer bewustwording is daarom nodig"; "States are also required to provide …" states an
+    # obligation the law already sets
+    ("demand.also-needed", r"(?:is|are|zijn)\s+(?:also|therefore|thus|ook|daarom|dan\s+ook|tevens)\s+(?:hard\s+|urgently\s+)?"
+                           r"(?:needed|required(?!\s+to\b)|nodig|vereist|noodzakelijk)"),
+    # "we need to strive for …", not a call to think differently that names no measure ("We need to widen our view")
+    ("demand.we-need-to", r"(?:we|wij)\s+(?:therefore\s+|also\s+)?need\s+to\s+(?!know|understand|remember|be\s+aware|"
+                          r"keep\s+in\s+mind|look|widen|broaden|move\s+beyond|rethink|reframe)\w+"),
+))
+DEMAND = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in DEMAND_FORMS), _I)
+
+
+# "it is important that they …" names no actor to act (`voice.no-actor-after-that`)
+_ANY_CRUCIAL_THAT = re.compile(rf"\b{_CRUCIAL_THAT}\b", _I)
+
+
+def own_demand(sentence: str) -> bool:
+    """Whether a sentence makes a demand in one of the DEMAND forms (those `provenance` has not switched off)."""
+    if not rule_on("voice.no-actor-after-that") and rule_on("demand.crucial-that") \
+            and _ANY_CRUCIAL_THAT.search(sentence):
+        return True
+    return any(rule_on(name) and pattern.search(sentence) for name, pattern in DEMAND_FORMS)
+
+
 # another body or text as the subject: a recommendation told, not made
 OTHER_VOICE = re.compile(r"\b(?:Committee|Commission|Comité|CEDAW|GRECO|ombudsman|researchers|onderzoekers|"
                          r"respondents|respondenten|interviewees|the\s+study|het\s+onderzoek|de\s+studie|the\s+"

@@ -22,11 +22,12 @@ from ..models import Document, Page, Recommendation, rec_id_for, sha256_text
 from .addressee import addressee_of
 from .blocks import announced_subsections, do_dont_rows, effective_practices
 from .classifier import Candidate, Embed, Model, feature_matrix, hand_features, load_model, use_embed, vetoable
-from .cues import (ACTOR, DEMAND, MODAL, NARRATIVE, OTHER_VOICE, RECOMMENDING_WORD, greta_strength, is_practice,
-                   leans_on_previous, looks_imperative, recommendation_strength)
+from .cues import (ACTOR, MODAL, OTHER_VOICE, RECOMMENDING_WORD, greta_strength, is_practice, leans_on_previous,
+                   looks_imperative, own_demand, recommendation_strength, tells_of_another)
 from .sections import (ADVICE_LIST, advice_paragraphs, bullet_items, end_long_item, item_body, labelled_items, leadin_items,
                        section_items, section_spans)
 from .lines import Line, document_lines, is_heading, join_lines, join_with_lines, sentence_spans
+from .provenance import rule_on
 from .topics import topics_of
 from .voice import (announces_earlier_list, asks_nothing, demand_in_quotation, inside_quotation,
                     talks_about_recommendations, weak_demand)
@@ -49,6 +50,13 @@ SUMMARY_LIST = re.compile(r"\b(?:summary|samenvatting|overview|overzicht|list|li
                           r"récapitulatif|appendix|annex|annexe|bijlage|anhang)\b", re.I)
 # a quotation of another text, or a footnote ("138 In het rapport wordt aanbevolen …"): not the report's own voice
 _QUOTED_OR_NOTE = re.compile(r"^(?:[‘“\"'«„]|\d{1,3}\s+[‘“\"'«„]?[A-ZÀ-Ý]|\d{1,3}\s+[‘“\"'«„])")
+_QUOTED_OR_PLAIN_NOTE = re.compile(r"^(?:[‘“\"'«„]|\d{1,3}\s+[A-ZÀ-Ý])")  # a note that opens a quotation not counted
+
+
+def _quoted_or_note(sentence: str) -> bool:
+    """Whether a sentence opens a quotation or a footnote (one opening a quotation too while
+    `voice.note-opening-quotation` is on)."""
+    return bool((_QUOTED_OR_NOTE if rule_on("voice.note-opening-quotation") else _QUOTED_OR_PLAIN_NOTE).match(sentence))
 
 
 class _Rules:
@@ -132,12 +140,16 @@ def _propose_blocks(lines: Sequence[Any], covered: set[int], add: Callable[..., 
     """Recommendations and practices that are blocks rather than sentences: DO/DON'T table rows, sub-sections
     announced as options, programmes introduced as effective."""
     # the DO/DON'T header is English: its cells open with English imperatives
-    for block in do_dont_rows(lines, covered, lambda text: looks_imperative(text, STOPLISTS["en"])):
-        add(block.first, join_lines(line.text for line in block.lines), "table", RECOMMENDATION, True)
-    for block in announced_subsections(lines, covered):
-        add(block.first, join_lines(line.text for line in block.lines), "section", RECOMMENDATION, True, block.number)
-    for block in effective_practices(lines, covered):
-        add(block.first, join_lines(line.text for line in block.lines), "practice", PRACTICE, True)
+    if rule_on("blocks.do-dont"):
+        for block in do_dont_rows(lines, covered, lambda text: looks_imperative(text, STOPLISTS["en"])):
+            add(block.first, join_lines(line.text for line in block.lines), "table", RECOMMENDATION, True)
+    if rule_on("blocks.announced-subsections"):
+        for block in announced_subsections(lines, covered):
+            add(block.first, join_lines(line.text for line in block.lines), "section", RECOMMENDATION, True,
+                block.number)
+    if rule_on("blocks.effective-practices"):
+        for block in effective_practices(lines, covered):
+            add(block.first, join_lines(line.text for line in block.lines), "practice", PRACTICE, True)
 
 
 def propose(doc: Document, pages: Sequence[Page]) -> list[Proposal]:
@@ -228,7 +240,7 @@ def note_recommendations(notes: Sequence[Line], organisations: list[str]) -> lis
         text = NOTE_NUMBER.sub("", join_with_lines(notes[begin:end])[0], count=1)
         for start, stop in sentence_spans(text):
             sentence = text[start:stop].strip()
-            if greta_strength(sentence) or _QUOTED_OR_NOTE.match(sentence) or _OPENS_QUOTATION.search(sentence) \
+            if greta_strength(sentence) or _quoted_or_note(sentence) or _OPENS_QUOTATION.search(sentence) \
                     or len(_WORD.findall(sentence)) < 5:
                 continue
             strength = recommendation_strength(sentence, organisations)
@@ -250,6 +262,8 @@ CONTINUES_DEMAND = re.compile(r"^(?:(?:dat|dit|daartoe|daarvoor|hiervoor|hiertoe
                               # the demand's actor named again by a pronoun: "Zij moet bedrijven … stimuleren"
                               r"(?:zij|ze|hij|they|it|he|she)\s+(?:moet|moeten|dient|dienen|should|must|needs?\s+to)\b)",
                               re.I)
+# the same without "Daartoe …" (`items.continues-daartoe`)
+_CONTINUES_NOT_DAARTOE = re.compile(CONTINUES_DEMAND.pattern.replace("dit|daartoe|", "dit|", 1), re.I)
 _CONTINUATIONS = 2  # at most so many sentences join an item
 
 
@@ -273,12 +287,15 @@ def _propose_bullets(lines: Sequence[Line], covered: set[int], organisations: li
         text = join_lines(item_body(item))
         if len(_WORD.findall(text)) < 5:
             continue
-        if item.heading and ADVICE_LIST.search(item.heading) and _english_imperative(text):
+        if rule_on("bullets.advice-list") and item.heading and ADVICE_LIST.search(item.heading) \
+                and _english_imperative(text):
             # an item of a list the document introduces as its advice ("Suggestions … include the following:")
             add(first, text, "bullet", RECOMMENDATION, True, None, item.heading)
         elif MODAL.search(text) or RECOMMENDING_WORD.search(text):
             strength = recommendation_strength(text, organisations)
             add(first, text, "bullet", RECOMMENDATION, strength is not None, None, item.heading, strength=strength)
+    if not rule_on("bullets.advice-paragraphs"):
+        return
     for first, item in advice_paragraphs(lines, covered, lambda text: _english_imperative(text)):
         add(first, join_lines(line.text for line in item.lines), "bullet", RECOMMENDATION, True, None, item.heading)
 
@@ -361,13 +378,14 @@ def _sentences(lines: Sequence[Line], run: list[int], organisations: list[str], 
         told_list, quiet = _in_told_list(sentence, told_list, quiet)
         if len(sentence) > _MAX_SENTENCE or len(_WORD.findall(sentence)) < 5 or _mostly_numbers(sentence):
             continue
-        quoted = bool(_QUOTED_OR_NOTE.match(sentence)) or inside_quotation(text, start) \
+        quoted = _quoted_or_note(sentence) or inside_quotation(text, start) \
             or demand_in_quotation(sentence, _ANY_CUE)
         strength = recommendation_strength(sentence, organisations)
         kind = RECOMMENDATION if strength else PRACTICE if is_practice(sentence) else None
         accept = kind is not None and not quoted and not told_list \
             and not (kind == RECOMMENDATION and asks_nothing(sentence))
-        if kind is None and not has_section and not quoted and not told_list and prose_demand(sentence) \
+        if kind is None and not has_section and not quoted and not told_list \
+                and rule_on("prose.demand-without-section") and prose_demand(sentence) \
                 and not asks_nothing(sentence) and not weak_demand(sentence):
             kind, strength, accept = RECOMMENDATION, "recommend", True
         if kind is None:
@@ -436,7 +454,8 @@ _POINTS_BACK = re.compile(r"^(?:as|zoals)\s+[^,;]{3,120}?\b(?:recommended|aanbev
 
 def _continues(sentence: str, organisations: list[str]) -> bool:
     """Whether a sentence continues the demand before it rather than making one of its own or starting a new point."""
-    return bool(CONTINUES_DEMAND.match(sentence)) and recommendation_strength(sentence, organisations) is None \
+    continues = CONTINUES_DEMAND if rule_on("items.continues-daartoe") else _CONTINUES_NOT_DAARTOE
+    return bool(continues.match(sentence)) and recommendation_strength(sentence, organisations) is None \
         and not RECOMMENDING_WORD.search(sentence) and not _PARAGRAPH_NUMBER.match(sentence) \
         and not NEXT_NUMBER.search(sentence)
 
@@ -448,11 +467,11 @@ def prose_demand(sentence: str) -> bool:
     document has no recommendations section (letters, speeches, articles, chapters)."""
     # a clause that points back to the demand's source ("As BNRM recommended in its third report, we need to …")
     # leaves a present demand in the main clause
-    main = _POINTS_BACK.sub("", sentence, count=1)
-    if sentence.rstrip().endswith("?") or _HINDSIGHT.search(sentence) or NARRATIVE.search(main) \
-            or OTHER_VOICE.search(main):
+    main = _POINTS_BACK.sub("", sentence, count=1) if rule_on("prose.points-back") else sentence
+    if sentence.rstrip().endswith("?") or (rule_on("prose.hindsight") and _HINDSIGHT.search(sentence)) \
+            or tells_of_another(main) or OTHER_VOICE.search(main):
         return False
-    return bool(DEMAND.search(main)) or _actor_asks(main)
+    return own_demand(main) or (rule_on("prose.actor-asks") and _actor_asks(main))
 
 
 # an actor after a preposition is not the subject of the demand ("die … voor de rechter moeten verschijnen"), nor

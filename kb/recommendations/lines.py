@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 from ..models import Page
 from .footnotes import footnote_lines
+from .provenance import rule_on
 
 _HEAD_WINDOW, _FOOT_WINDOW, _BLOCK_WINDOW = 3, 2, 8
 _CHAPTER_SPAN = 12  # pages: three edges with the same line within this many pages are a running head
@@ -42,7 +44,8 @@ def running_heads(pages: Sequence[Page]) -> set[str]:
         lines = [ln for ln in page.text.splitlines() if ln.strip()]
         edge = lines[:_HEAD_WINDOW] + lines[-_FOOT_WINDOW:] if len(lines) > _HEAD_WINDOW + _FOOT_WINDOW else lines
         # a letter's reference block ("Datum", "Ons kenmerk", "9767") stands under its page line on every page
-        edge += [ln for ln in lines[_HEAD_WINDOW:_BLOCK_WINDOW] if len(ln.strip()) <= 30]
+        if rule_on("heads.reference-block"):
+            edge += [ln for ln in lines[_HEAD_WINDOW:_BLOCK_WINDOW] if len(ln.strip()) <= 30]
         shapes = {_shape(ln) for ln in edge}
         counts.update(shapes)
         for shape in shapes:
@@ -76,7 +79,8 @@ def document_lines(pages: Sequence[Page], notes: list[Line] | None = None) -> li
             at_edge = i < _HEAD_WINDOW or i > last - _FOOT_WINDOW
             if at_edge and (_PAGE_NUMBER.match(text) or _shape(text) in heads):
                 continue
-            if i < _BLOCK_WINDOW and len(text) <= 30 and _shape(text) in heads and len(pages) > 1:
+            if i < _BLOCK_WINDOW and len(text) <= 30 and _shape(text) in heads and len(pages) > 1 \
+                    and rule_on("heads.reference-block"):
                 continue  # a short line of a repeated head block
             if page.number > 1 and letterhead_line(lines, i):
                 continue
@@ -127,8 +131,19 @@ def join_with_lines(lines: Sequence[Line]) -> tuple[str, list[tuple[int, int]]]:
 
 # a sentence ends at . ! ? (a footnote's number may follow the full stop of a word: "doen.44 Het"), or at the colon of
 # a phrase that announces a recommendation ("doet de volgende aanbeveling: De minister …")
-_BOUNDARY = re.compile(r"(?:(?<=[.!?])|(?<=[^\W\d_][.!?]\d)|(?<=[^\W\d_][.!?]\d\d)|(?<=aanbeveling:)|(?<=recommendation:))"
-                       r"[\"'’”)]*\s+(?=[\"'‘“(]?[A-ZÀ-Ý0-9•▪])")
+_STOP = r"(?<=[.!?])"
+_NOTE_AFTER_STOP = r"|(?<=[^\W\d_][.!?]\d)|(?<=[^\W\d_][.!?]\d\d)"
+_ANNOUNCING_COLON = r"|(?<=aanbeveling:)|(?<=recommendation:)"
+_NEXT = r"[\"'’”)]*\s+(?=[\"'‘“(]?[A-ZÀ-Ý0-9•▪])"
+
+
+@lru_cache(maxsize=4)
+def _boundary(notes: bool, colons: bool) -> re.Pattern[str]:
+    """Where sentences end: after . ! ?, and (as the rules named `split.*` are on) after a footnote's number
+    following a full stop, or at an announcing colon."""
+    return re.compile(f"(?:{_STOP}{_NOTE_AFTER_STOP if notes else ''}{_ANNOUNCING_COLON if colons else ''}){_NEXT}")
+
+
 _ABBREVIATION = re.compile(
     r"(?:\b(?:e\.g|i\.e|art|arts|nr|nrs|no|nos|o\.a|bijv|resp|cf|p|pp|etc|mr|mrs|ms|dr|st|vs|jo|sr|dhr|mw|ca|incl|"
     r"par|para|paras|vol|fig|jr|prof|z\.g|m\.b\.t|t\.a\.v|i\.v\.m|n\.a\.v|d\.w\.z|m\.n|zgn|vgl|Stb|Stcrt|Kamerstukken|"
@@ -138,7 +153,8 @@ _ABBREVIATION = re.compile(
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """[start, end) spans of the sentences of a running text (abbreviations such as "e.g." do not end one)."""
     spans, start = [], 0
-    for match in _BOUNDARY.finditer(text):
+    boundary = _boundary(rule_on("split.footnote-number"), rule_on("split.recommendation-colon"))
+    for match in boundary.finditer(text):
         if _ABBREVIATION.search(text[max(start, match.start() - 14):match.start()]):
             continue
         spans.append((start, match.start()))

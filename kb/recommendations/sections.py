@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from .lines import Line, is_heading
+from .provenance import rule_on
 
 _REC_WORD = (r"(?:recommendations?|aanbevelingen|recommandations|empfehlungen|proposals\s+and\s+recommendations|"
              r"conclusions\s+and\s+proposals\s+for\s+action|conclusies\s+en\s+aanbevelingen|conclusions\s+and\s+"
@@ -40,6 +41,18 @@ LABEL = re.compile(r"^(?:aanbeveling|recommendation|recommandation|empfehlung)(?
 # bullet glyphs as text layers give them: "•", "»", "·", a symbol font's private-use code ("\uf0b7") or its
 # Windows-1252 control byte ("\x84")
 BULLET = re.compile(r"^[•▪●◦■►»·\-–*\x84\x95\uf000-\uf0ff]+\s*(\S.*)$")
+_PLAIN_BULLET = re.compile(r"^[•▪●◦■►\-–*]\s*(\S.*)$")  # without the symbol fonts' glyphs
+
+
+def bullet(text: str) -> re.Match[str] | None:
+    """A bulleted line's match (its text in group 1): symbol fonts' glyphs count while `bullets.symbol-glyphs` is on."""
+    return (BULLET if rule_on("bullets.symbol-glyphs") else _PLAIN_BULLET).match(text)
+
+
+def numbered(text: str) -> re.Match[str] | None:
+    """A numbered line's match (NUMBERED): "(1)" counts while `sections.parenthesised-numbers` is on."""
+    match = NUMBERED.match(text)
+    return None if match and text.startswith("(") and not rule_on("sections.parenthesised-numbers") else match
 # the line that introduces a list of advice: "Suggestions for … include the following:", "by doing the following:",
 # "Recommendations:", "de volgende aanbevelingen:"
 # (not any "the following …:": "The following groups are especially vulnerable:" lists, it does not advise)
@@ -92,12 +105,12 @@ def closes_section(text: str) -> bool:
                                      or LETTER_CLOSE.match(text) or _PART_HEADING.match(text))
 
 
-def _starts(text: str, expected: int | None, numbered: bool) -> tuple[str | None, bool]:
+def _starts(text: str, expected: int | None, numbered_list: bool) -> tuple[str | None, bool]:
     """(printed number, whether the line starts an item) for a line, given the number expected next."""
-    match = NUMBERED.match(text)
+    match = numbered(text)
     if match and (expected is None or int(match.group(2)) == expected):
         return match.group(1), True
-    if not numbered and BULLET.match(text):
+    if not numbered_list and bullet(text):
         return None, True
     return None, False
 
@@ -110,24 +123,24 @@ def section_items(lines: Sequence[Line], start: int, end: int) -> list[Item]:
     items: list[Item] = []
     current: Item | None = None
     expected: int | None = None
-    numbered, heading, quiet, chars = False, None, 0, 0
+    numbered_list, heading, quiet, chars = False, None, 0, 0
     short = short_line(lines[start:end])
     for i in range(start, end):
         text = lines[i].text
-        number, starts = _starts(text, expected, numbered)
-        if current is not None and not starts and subheading(lines, i, short):
+        number, starts = _starts(text, expected, numbered_list)
+        if current is not None and not starts and rule_on("items.subheading-ends") and subheading(lines, i, short):
             heading, current = text, None  # the item ended at its paragraph; what follows is the next part's
             continue
         if starts:
-            if number is not None and not numbered:
-                numbered, items = True, []  # bullets before the first numbered item were the introduction's
+            if number is not None and not numbered_list:
+                numbered_list, items = True, []  # bullets before the first numbered item were the introduction's
             if number is not None:
                 expected = int(_digits(number)) + 1
             current, quiet, chars = Item([lines[i]], _digits(number), heading), 0, len(text)
             items.append(current)
             continue
         following = lines[i + 1].text if i + 1 < end else ""
-        if is_heading(lines, i, next_begins=_starts(following, expected, numbered)[1]):
+        if is_heading(lines, i, next_begins=_starts(following, expected, numbered_list)[1]):
             heading, current = text, None
             continue
         if current is not None and not (chars > _ITEM_CHARS and _SENTENCE_END.search(current.lines[-1].text)):
@@ -194,7 +207,7 @@ def _end_at_paragraph(item: Item, section: Sequence[Line]) -> None:
 def item_body(item: Item) -> list[str]:
     """The item's lines with its number or bullet taken off the first."""
     first = item.lines[0].text
-    match = NUMBERED.match(first) if item.number is not None else BULLET.match(first)
+    match = numbered(first) if item.number is not None else bullet(first)
     if item.number is not None and match:
         head = match.group(3) if match.group(3) is not None else match.group(4)
     else:
@@ -306,7 +319,7 @@ def bullet_items(lines: Sequence[Line], covered: set[int]) -> list[tuple[int, It
         if i in covered:
             i += 1
             continue
-        if not BULLET.match(text):
+        if not bullet(text):
             if is_heading(lines, i):
                 heading = text
             elif text.endswith(":"):  # the list's introduction, with the line before it when it runs over two
@@ -317,8 +330,8 @@ def bullet_items(lines: Sequence[Line], covered: set[int]) -> list[tuple[int, It
             text = lines[later].text
             # a heading, the next bullet, or the next list's introduction (the item, a phrase without a full
             # stop, ended before it)
-            return (BULLET.match(text) is not None or is_heading(lines, later) or closes_section(text)
-                    or (text.endswith(":") and ADVICE_LIST.search(text) is not None))
+            return (bullet(text) is not None or is_heading(lines, later) or closes_section(text)
+                    or (text.endswith(":") and rule_on("bullets.advice-list") and ADVICE_LIST.search(text) is not None))
         body = _paragraph_from(lines, i, covered, short, ends_before)
         out.append((i, Item(body, None, heading)))
         i += len(body)

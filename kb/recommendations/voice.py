@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from .cues import ACTOR, greta_strength
+from .provenance import rule_on
 
 _I = re.I
 # a doubt or an open question: "ik vraag mij af …", "Ik laat de vraag bij u", "I wonder whether", "the question is"
@@ -19,11 +20,9 @@ _DOUBT = re.compile(r"\bvra(?:ag|agt|gen)\s+(?:ik\s+|wij\s+|we\s+)?(?:mij|me|mij
 # the recommendations made in this Declaration was", "werd … het volgende aanbevolen"), quoted ("Deze aanbeveling
 # luidt: …"), or followed by someone ("De Staatssecretaris volgt mijn tweede aanbeveling")
 _TOLD = re.compile(
-    r"\brecommendations?\s+(?:\w+\s+){0,2}?(?:made|given|formulated|issued|adopted)\s+(?:in|by)\b"
-    r"|\baanbeveling(?:en)?\s+(?:\w+\s+){0,2}?(?:gedaan|geformuleerd|opgesteld)\s+(?:in|door)\b"
+    r"\baanbeveling(?:en)?\s+(?:\w+\s+){0,2}?(?:gedaan|geformuleerd|opgesteld)\s+(?:in|door)\b"
     r"|\b(?:aanbeveling|aanbevelingen|recommendation|recommendations)\s+(?:luidt|luidde|luiden|luidden|reads|read|"
     r"was|were|stated)\b"
-    r"|\b(?:werd|werden)\b[^.!?]{0,60}?\baanbevolen\b"
     # a list of earlier recommendations announced in the past tense ("Ik heb de volgende aanbevelingen gedaan:")
     r"|\b(?:heb|hebben|had|hadden)\s+(?:\w+\s+){0,3}?aanbeveling(?:en)?\s+(?:gedaan|geformuleerd|opgesteld)\b"
     r"|\b(?:recommendations?\s+(?:were|was)\s+made|(?:I|we)\s+(?:made|gave)\s+the\s+following\s+recommendations?)\b"
@@ -40,6 +39,18 @@ _TOLD = re.compile(
     r"adopted|accepts?|accepted)\s+(?:[\w’'-]+\s+){0,3}?"
     r"(?:aanbeveling|aanbevelingen|recommendation|recommendations)\b",
     _I)
+# recommendations told as another text's or made before: "One of the recommendations made in this Declaration"
+# (`narrative.made-in-by`), "In de Zevende rapportage werd … het volgende aanbevolen" (`voice.werd-aanbevolen`)
+_MADE_IN = re.compile(r"\brecommendations?\s+(?:\w+\s+){0,2}?(?:made|given|formulated|issued|adopted)\s+(?:in|by)\b", _I)
+_WAS_RECOMMENDED = re.compile(r"\b(?:werd|werden)\b[^.!?]{0,60}?\baanbevolen\b", _I)
+
+
+def _told(sentence: str) -> bool:
+    """Whether a sentence tells of a recommendation rather than making it."""
+    return bool(_TOLD.search(sentence) or (rule_on("narrative.made-in-by") and _MADE_IN.search(sentence))
+                or (rule_on("voice.werd-aanbevolen") and _WAS_RECOMMENDED.search(sentence)))
+
+
 # a demand that only restates another text's rule: "As prescribed in the … Model Law, organizations should …"
 _AS_PRESCRIBED = re.compile(r"\b(?:as|zoals)\s+(?:\w+\s+){0,2}?(?:prescribed|stipulated|laid\s+down|set\s+out|"
                             r"provided\s+for|required|voorgeschreven|bepaald|vastgelegd|neergelegd)\s+(?:in|by|door)\b",
@@ -52,8 +63,10 @@ _ORDINAL = (r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tent
 _ABOUT = re.compile(r"\brecommendatio\s?ns?\s+(?:is|are)\s+(?:\w+\s+)?(?:addressed|aimed|directed)\s+(?:to|at)\b|"
                     # "A number of recommendations have related to the regulation of …"
                     r"\brecommendations?\s+(?:have|has|had)\s+(?:\w+\s+)?(?:related|referred|concerned|dealt)\b|"
-                    r"\baanbeveling(?:en)?\s+(?:is|zijn)\s+(?:\w+\s+)?(?:gericht|bestemd)\s+(?:aan|op|tot)\b|"
-                    rf"\b(?:my|our|mijn|onze|the|de|het)\s+(?:{_ORDINAL}\s+(?:and\s+(?:final|last)\s+|en\s+laatste\s+)?|"
+                    r"\baanbeveling(?:en)?\s+(?:is|zijn)\s+(?:\w+\s+)?(?:gericht|bestemd)\s+(?:aan|op|tot)\b", _I)
+# "The third and final recommendation relates to …", "This leads to the following recommendation:"
+# (`voice.ordinal-talk`)
+_ABOUT_ORDINAL = re.compile(rf"\b(?:my|our|mijn|onze|the|de|het)\s+(?:{_ORDINAL}\s+(?:and\s+(?:final|last)\s+|en\s+laatste\s+)?|"
                     r"(?:final|last|laatste)\s+)(?:recommendation|aanbeveling)\s+(?:concerns|relates|refers|deals|"
                     r"is\s+about|ziet|betreft|gaat|heeft\s+betrekking)\b|"
                     r"\b(?:the|de|het)\s+(?:following|volgende)\s+(?:\w+\s+)?(?:recommendations?|aanbeveling(?:en)?|"
@@ -94,9 +107,10 @@ def asks_nothing(sentence: str) -> bool:
     if sentence.rstrip().rstrip("”’\"'").endswith("?"):
         return True
     # GRETA's own demand may point back: "GRETA urges … to implement the recommendations made in its first report"
-    if _TOLD.search(sentence) and not greta_strength(sentence):
+    if _told(sentence) and not greta_strength(sentence):
         return True
-    return any(p.search(sentence) for p in (_DOUBT, _ABOUT, _CAVEAT, _NOTICE, _COURTS_REASONING, _LIMITATION))
+    return talks_about_recommendations(sentence) \
+        or any(p.search(sentence) for p in (_DOUBT, _CAVEAT, _NOTICE, _COURTS_REASONING, _LIMITATION))
 
 
 _TOLD_LIST = re.compile(r"\b(?:(?:heb|hebben|had|hadden)\s+(?:\w+\s+){0,3}?aanbeveling(?:en)?\s+(?:gedaan|geformuleerd)|"
@@ -113,7 +127,7 @@ def announces_earlier_list(sentence: str) -> bool:
 def talks_about_recommendations(sentence: str) -> bool:
     """Whether a sentence talks about a recommendation rather than making it ("The second recommendation relates to
     the drafting of orientation points", "De tweede aanbeveling is gericht aan gemeenten")."""
-    return bool(_ABOUT.search(sentence))
+    return bool(_ABOUT.search(sentence) or (rule_on("voice.ordinal-talk") and _ABOUT_ORDINAL.search(sentence)))
 
 
 def weak_demand(sentence: str) -> bool:
@@ -121,10 +135,11 @@ def weak_demand(sentence: str) -> bool:
     recommendations section: advice to the reader, a condition ("If …"), the study's own method or definition, a
     rule restated from another text ("As prescribed in …"), "it is important that" with no actor to act, or a bare
     pronoun said to be needed ("Het is ook nodig, omdat …": the measure is named elsewhere)."""
-    if _TO_THE_READER.search(sentence) or _CONDITIONAL.match(sentence.strip()) or _OWN_METHOD.search(sentence) \
-            or _AS_PRESCRIBED.search(sentence) or _BARE_NEEDED.match(sentence.strip()):
+    if _TO_THE_READER.search(sentence) or _CONDITIONAL.match(sentence.strip()) \
+            or (rule_on("voice.own-method") and _OWN_METHOD.search(sentence)) \
+            or (rule_on("voice.as-prescribed") and _AS_PRESCRIBED.search(sentence)) or _BARE_NEEDED.match(sentence.strip()):
         return True
-    match = _IT_IS_THAT.search(sentence)
+    match = _IT_IS_THAT.search(sentence) if rule_on("voice.no-actor-after-that") else None
     return bool(match) and not ACTOR.search(sentence[match.end():])
 
 
