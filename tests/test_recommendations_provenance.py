@@ -7,16 +7,18 @@ import re
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from kb.models import Document, Page
 from kb.recommendations import provenance
 from kb.recommendations.cues import DEMAND_FORMS, OWN_VOICE_CUES, own_demand, recommendation_strength
-from kb.recommendations.extraction import RULES_ONLY, extract_recommendations
+from kb.recommendations.extraction import RULES_ONLY, extract_recommendations, propose
 from kb.recommendations.lines import sentence_spans
 from kb.recommendations.provenance import WRITTEN_FROM, rule_on, rules_from, without_rules_from
 from kb.recommendations.sections import bullet
 from scripts.recommendations_devset import ORIGINAL_SETS, read_manifest
+from tests.conftest import SHARED, needs_realdocs
 from tests.test_recommendations_devset import HELD_OUT_FILES, HELD_OUT_PUBLICATIONS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -138,3 +140,30 @@ def test_a_letters_demand_is_a_record_unless_the_letters_rules_are_off() -> None
     with without_rules_from(WRITTEN_FROM["demand.verzoek"]):
         assert _extract([page]) == []
 
+
+
+@needs_realdocs
+@pytest.mark.integration
+def test_the_benchmark_scores_a_real_letter_without_the_rules_written_from_it(tmp_path: Path) -> None:
+    from scripts.benchmark_recommendations import evaluate
+    from scripts.recommendations_devset import load_pages
+
+    files = {"nl-national-rapporteur/P0049D01.pdf", "nl-national-rapporteur/P0001D01.pdf"}
+    documents = [d for d in read_manifest() if d.file in files]
+    kb = load_pages(documents, SHARED, tmp_path)
+    try:
+        for d in documents:  # no vectors: neither document has a translation to align with
+            d.proposals = propose(d.doc, d.pages)
+            d.rows = np.zeros((len(d.proposals), 545), dtype=np.float32)
+        off: dict[str, list[str]] = {}
+        in_sample = evaluate(documents, "rules")
+        held_out = evaluate(documents, "rules-lodo", embed=lambda texts: np.zeros((len(texts), 512)), off=off)
+    finally:
+        kb.close()
+    letter, factsheet = "nl-national-rapporteur/P0049D01.pdf", "nl-national-rapporteur/P0001D01.pdf"
+    # the letter's five demands (tests/data/recommendations): four found by rules written from it, none without them
+    assert (in_sample[letter]["gold"], in_sample[letter]["true_positives"]) == (5, 4)
+    assert held_out[letter]["true_positives"] == 0
+    assert {"demand.plead", "demand.roep-op", "heads.reference-block"} <= set(off[letter])
+    # the factsheet's numbered items come from rules written from no development document
+    assert off[factsheet] == [] and held_out[factsheet]["true_positives"] == 5

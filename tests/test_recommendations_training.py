@@ -7,6 +7,7 @@ import csv
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from scripts.recommendations_judged import DATA, judged_keys, read_judged, record_key
 from scripts.train_recommendations import choose_threshold
@@ -49,3 +50,13 @@ def test_every_judged_record_of_the_repository_is_labelled() -> None:
     documents = read_judged(DATA)
     assert sum(len(d.judged) for d in documents) >= 110
     assert {r["verdict"] for d in documents for r in d.judged} == {"right", "boundary", "wrong-kind"}
+
+
+def test_the_acceptors_threshold_adds_only_what_raises_the_f1_of_rules_and_acceptor_together() -> None:
+    from scripts.recommendations_acceptor import acceptor_threshold
+
+    # two recommendations the rules miss, both scored high: the lowest threshold that takes them both
+    assert acceptor_threshold(np.array([0.9, 0.8, 0.2, 0.1]), np.array([1, 1, 0, 0]),
+                              np.zeros(4, dtype=bool)) == pytest.approx(0.3)
+    # the rules already have the one recommendation; the candidate scored 0.9 is wrong: nothing may be added
+    assert acceptor_threshold(np.array([0.1, 0.9]), np.array([1, 0]), np.array([True, False])) > 0.9

@@ -1,0 +1,186 @@
+"""Whether a learned acceptor beside the rules finds what the rules written from a document find in it: each
+development publication scored by the rules with its own rules switched off (kb/recommendations/provenance.py) and
+a logistic regression, trained on the other publications and the judged samples in that same world, that may accept
+an unnumbered candidate the rules reject. Prints the pooled and per-document scores of each setting and writes them
+to a JSON report; docs/benchmarks.md quotes them ("Recommendations").
+
+    python scripts/recommendations_acceptor.py [--shared ../shared] [--work bench-work/recommendations-dev]
+
+Settings: (L2 penalty, scale of the USE embedding beside the hand features — 0 for the hand features alone — and
+the weight of a positive example). The threshold is chosen by inner folds (by publication or judged file) for the
+best F1 of the rules and the acceptor together. The settings are compared on the same documents, so the best of them
+is an optimistic figure.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kb.recommendations.classifier import EMBED_DIM, HAND_FEATURES, Model, fit  # noqa: E402
+from kb.recommendations.evaluation import matches, score_extraction  # noqa: E402
+from kb.recommendations.extraction import finish, proposal_rows, propose  # noqa: E402
+from kb.recommendations.provenance import rules_from, without_rules_from  # noqa: E402
+from scripts.benchmark_recommendations import _records, pooled  # noqa: E402
+from scripts.recommendations_devset import ORIGINAL_SETS, DevDocument, EmbeddingCache, as_dict  # noqa: E402
+from scripts.recommendations_judged import POSITIVE, JudgedDocument, record_key  # noqa: E402
+from scripts.train_recommendations import prepare, prepare_judged  # noqa: E402
+
+SETTINGS = ((1.0, 1.0, 1.0), (1.0, 0.0, 5.0), (0.1, 10.0, 1.0), (0.01, 10.0, 1.0), (0.1, 10.0, 5.0), (0.1, 20.0, 3.0))
+INNER_FOLDS = 5
+_NUMBERED = HAND_FEATURES.index("numbered")
+_HAND = len(HAND_FEATURES)
+
+
+@dataclass
+class Candidates:
+    """One document's proposals in one world, their model rows, labels (NaN: not judged) and the rules' verdicts."""
+
+    proposals: list[Any]
+    rows: np.ndarray
+    labels: np.ndarray
+    rules: np.ndarray
+
+
+def _dev_labels(d: DevDocument, proposals: list[Any]) -> np.ndarray:
+    used: set[str] = set()
+    labels = []
+    for p in proposals:
+        record = as_dict(p.record, d)
+        hit = next((g["key"] for g in d.gold if g["key"] not in used and matches(g, record)), None)
+        if hit is not None:
+            used.add(hit)
+        labels.append(1.0 if hit is not None else 0.0)
+    return np.array(labels, dtype=np.float32)
+
+
+def _judged_labels(j: JudgedDocument, proposals: list[Any]) -> np.ndarray:
+    verdicts = {(int(r["page"]), record_key(r["text"])): r["verdict"] for r in j.judged}
+    return np.array([POSITIVE[v] if (v := verdicts.get((p.record.page, record_key(p.record.text)))) else np.nan
+                     for p in proposals], dtype=np.float32)
+
+
+def world(publication: str, documents: list[DevDocument], judged: list[JudgedDocument], embed: EmbeddingCache
+          ) -> dict[str, Candidates]:
+    """Every document's candidates with the publication's rules switched off."""
+    out = {}
+    with without_rules_from({publication}):
+        for d in [*documents, *judged]:
+            proposals = propose(d.doc, d.pages)
+            rows = (proposal_rows(d.doc, proposals, embed) if proposals
+                    else np.zeros((0, _HAND + EMBED_DIM), dtype=np.float32))
+            labels = _dev_labels(d, proposals) if isinstance(d, DevDocument) else _judged_labels(d, proposals)
+            out[d.file] = Candidates(proposals, rows, labels,
+                                     np.array([p.candidate.rules_accept for p in proposals], dtype=bool))
+    return out
+
+
+def _inputs(rows: np.ndarray, scale: float) -> np.ndarray:
+    if scale == 0:
+        return rows[:, :_HAND]
+    out = rows.astype(np.float32).copy()
+    out[:, _HAND:] *= scale
+    return out
+
+
+def train(candidates: dict[str, Candidates], units: dict[str, str], leave_out: str, setting: tuple[float, ...]
+          ) -> tuple[Model, float]:
+    """The acceptor of one fold, trained on every unit but the left-out one; its threshold by inner folds."""
+    l2, scale, positive_weight = setting
+    rows, labels, groups, rules = [], [], [], []
+    for file, c in candidates.items():
+        if units[file] == leave_out or not len(c.rows):
+            continue
+        mask = (c.rows[:, _NUMBERED] == 0) & ~np.isnan(c.labels)
+        rows.append(_inputs(c.rows[mask], scale))
+        labels.append(c.labels[mask])
+        groups += [units[file]] * int(mask.sum())
+        rules.append(c.rules[mask])
+    x, y, g, r = np.vstack(rows), np.concatenate(labels), np.array(groups), np.concatenate(rules)
+    repeat = np.where(y == 1, int(positive_weight), 1)
+
+    def fitted(mask: np.ndarray) -> tuple[np.ndarray, float]:
+        index = np.repeat(np.flatnonzero(mask), repeat[mask])
+        return fit(x[index], y[index], l2)
+
+    names = sorted(set(g))
+    out_of_fold = np.zeros(len(y))
+    for fold in range(INNER_FOLDS):
+        held = np.isin(g, [u for n, u in enumerate(names) if n % INNER_FOLDS == fold])
+        weights, bias = fitted(~held)
+        out_of_fold[held] = Model(weights, bias, 0.5).probabilities(x[held])
+    weights, bias = fitted(np.ones(len(y), dtype=bool))
+    return Model(weights, bias, acceptor_threshold(out_of_fold, y, r)), scale
+
+
+def acceptor_threshold(probabilities: np.ndarray, labels: np.ndarray, rules: np.ndarray) -> float:
+    """The threshold of the best F1 of the rules and the acceptor together (above every probability: none added)."""
+    best, best_f1 = 1.01, -1.0
+    positives = max(1.0, float((labels == 1).sum()))
+    for threshold in np.arange(0.3, 0.96, 0.05):
+        chosen = rules | (probabilities >= threshold)
+        right = float((chosen & (labels == 1)).sum())
+        precision, recall = right / max(1.0, float(chosen.sum())), right / positives
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        if f1 > best_f1 + 1e-9:
+            best, best_f1 = float(threshold), f1
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--work", type=Path, default=ROOT / "bench-work" / "recommendations-dev")
+    parser.add_argument("--sample-work", type=Path, default=ROOT / "bench-work" / "recommendations-sample")
+    args = parser.parse_args()
+    documents = prepare(args.shared, args.work)
+    judged = prepare_judged(args.shared, args.sample_work, args.work / "embeddings.npz")
+    embed = EmbeddingCache(args.work / "embeddings.npz")
+    units = {**{d.file: d.publication for d in documents}, **{j.file: j.file for j in judged}}
+    started, worlds, all_on = time.time(), {}, None
+    for publication in sorted({d.publication for d in documents}):
+        if not rules_from({publication}) and all_on is not None:
+            worlds[publication] = all_on  # no rule written from it: the world with every rule on
+            continue
+        worlds[publication] = world(publication, documents, judged, embed)
+        all_on = all_on if rules_from({publication}) else worlds[publication]
+        print(f"{publication}: candidates with its rules off ({time.time() - started:.0f} s)", flush=True)
+    embed.save()
+    report: dict[str, Any] = {}
+    new = [d for d in documents if d.gold_set not in ORIGINAL_SETS]
+    for setting in SETTINGS:
+        kept: dict[str, list[Any]] = {}
+        vectors: dict[str, Any] = {}
+        for publication, candidates in worlds.items():
+            model, scale = train(candidates, units, publication, setting)
+            for d in [d for d in documents if d.publication == publication]:
+                c = candidates[d.file]
+                probabilities = model.probabilities(_inputs(c.rows, scale)) if len(c.rows) else np.zeros(0)
+                added = [p for p, row, probability in zip(c.proposals, c.rows, probabilities)
+                         if not p.candidate.rules_accept and row[_NUMBERED] == 0 and probability >= model.threshold]
+                kept[d.file] = finish([p for p in c.proposals if p.candidate.rules_accept] + added)
+                vectors.update((p.record.rec_id, row[-EMBED_DIM:]) for p, row in zip(c.proposals, c.rows))
+        records = _records(documents, kept, vectors)
+        scores = {d.file: score_extraction(d.gold, [r for r in records if r["source"] == d.file]) if d.gold
+                  else {"gold": 0, "extracted": sum(r["source"] == d.file for r in records)} for d in documents}
+        name = "l2 {} embedding x{} positives x{}".format(*setting)
+        report[name] = {"new": pooled([scores[d.file] for d in new]),
+                        "originals": pooled([scores[d.file] for d in documents if d.gold_set in ORIGINAL_SETS]),
+                        "documents": {f: pooled([s]) for f, s in scores.items()}}
+        s = report[name]["new"]
+        print(f"{name}: new development set {s['extracted']} extracted, P {s['precision']:.3f} R {s['recall']:.3f}; "
+              f"original sets R {report[name]['originals']['recall']:.3f}", flush=True)
+    (args.work / "acceptor.json").write_text(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
