@@ -62,6 +62,9 @@ def test_a_publications_rules_are_off_inside_the_block_only() -> None:
             assert not rule_on("demand.verzoek") and not rule_on("blocks.do-dont")
         assert rule_on("blocks.do-dont")
     assert rule_on("demand.verzoek")
+    with provenance.without_rules({"blocks.do-dont"}) as off:
+        assert off == {"blocks.do-dont"} and not rule_on("blocks.do-dont") and rule_on("demand.verzoek")
+    assert rule_on("blocks.do-dont")
 
 
 def test_another_thread_runs_with_every_rule_on() -> None:
@@ -167,3 +170,23 @@ def test_the_benchmark_scores_a_real_letter_without_the_rules_written_from_it(tm
     assert {"demand.plead", "demand.roep-op", "heads.reference-block"} <= set(off[letter])
     # the factsheet's numbered items come from rules written from no development document
     assert off[factsheet] == [] and held_out[factsheet]["true_positives"] == 5
+
+
+def test_a_rule_counts_as_used_outside_the_set_by_the_judged_right_records_that_need_it() -> None:
+    from scripts.benchmark_recommendations import used_outside
+    from scripts.recommendations_judged import JudgedDocument
+
+    demand = "Ik verzoek uw Kamer de minister te vragen de opvang van minderjarige slachtoffers te verzekeren."
+    page = ("Geachte voorzitter,\nOp 12 juni debatteert uw Kamer over mensenhandel. Graag breng ik het volgende "
+            f"onder uw aandacht.\n{demand}\nMet vriendelijke groet,")
+    doc = Document(doc_id="d1", source="/x.pdf", sha256="0", language="nl")
+    pages = [Page(1, page)]
+    letter = JudgedDocument("letters/x.pdf", [{"page": "1", "text": demand, "verdict": "right",
+                                               "variants": {demand: "right"}}], doc, pages, propose(doc, pages))
+    counts = used_outside([letter])
+    # the demand's form, and the rule that keeps demands where a document has no recommendations section
+    assert {name for name, count in counts.items() if count} == {"demand.verzoek", "prose.demand-without-section"}
+    assert counts["demand.verzoek"] == 1 and set(counts) == set(WRITTEN_FROM)
+    # judged wrong, the same record needs no rule of the set
+    letter.judged[0]["verdict"] = letter.judged[0]["variants"][demand] = "wrong-kind"
+    assert sum(used_outside([letter]).values()) == 0

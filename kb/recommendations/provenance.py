@@ -87,12 +87,19 @@ def rules_from(publications: Iterable[str]) -> frozenset[str]:
 
 
 @contextmanager
-def without_rules_from(publications: Iterable[str]) -> Iterator[frozenset[str]]:
-    """Within the block (this thread or task only), every rule written from these publications is off; yields
-    their names."""
-    off = rules_from(publications)
+def without_rules(names: Iterable[str]) -> Iterator[frozenset[str]]:
+    """Within the block (this thread or task only), the named rules are off; yields their names."""
+    off = frozenset(names)
     token = _OFF.set(_OFF.get() | off)
     try:
         yield off
     finally:
         _OFF.reset(token)
+
+
+@contextmanager
+def without_rules_from(publications: Iterable[str]) -> Iterator[frozenset[str]]:
+    """Within the block (this thread or task only), every rule written from these publications is off; yields
+    their names."""
+    with without_rules(rules_from(publications)) as off:
+        yield off
