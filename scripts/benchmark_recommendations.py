@@ -28,7 +28,7 @@ from kb.recommendations.provenance import WRITTEN_FROM, rules_from, without_rule
 from kb.recommendations.links import align_translations  # noqa: E402
 from scripts.benchmark import machine  # noqa: E402
 from scripts.benchmark_keyword import write_section  # noqa: E402
-from scripts.recommendations_devset import ORIGINAL_SETS, DevDocument, EmbeddingCache, as_dict  # noqa: E402
+from scripts.recommendations_devset import ORIGINAL_SETS, DevDocument, EmbeddingCache, as_dict, data_arguments  # noqa: E402
 from scripts.recommendations_judged import JudgedDocument, normal_text, record_key  # noqa: E402
 from scripts.train_recommendations import prepare, prepare_judged, train  # noqa: E402
 
@@ -496,9 +496,7 @@ def section(documents: list[DevDocument], lopo: dict, rules: dict, times: dict,
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
-    parser.add_argument("--work", type=Path, default=ROOT / "bench-work" / "recommendations-dev")
-    parser.add_argument("--sample-work", type=Path, default=ROOT / "bench-work" / "recommendations-sample")
+    data_arguments(parser)
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = parser.parse_args()
     documents = prepare(args.shared, args.work)

@@ -31,7 +31,7 @@ from kb.recommendations.evaluation import matches, score_extraction  # noqa: E40
 from kb.recommendations.extraction import finish, proposal_rows, propose  # noqa: E402
 from kb.recommendations.provenance import rules_from, without_rules_from  # noqa: E402
 from scripts.benchmark_recommendations import _records, pooled  # noqa: E402
-from scripts.recommendations_devset import ORIGINAL_SETS, DevDocument, EmbeddingCache, as_dict  # noqa: E402
+from scripts.recommendations_devset import ORIGINAL_SETS, DevDocument, EmbeddingCache, as_dict, data_arguments  # noqa: E402
 from scripts.recommendations_judged import POSITIVE, JudgedDocument, record_key  # noqa: E402
 from scripts.train_recommendations import prepare, prepare_judged  # noqa: E402
 
@@ -138,9 +138,7 @@ def acceptor_threshold(probabilities: np.ndarray, labels: np.ndarray, rules: np.
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
-    parser.add_argument("--work", type=Path, default=ROOT / "bench-work" / "recommendations-dev")
-    parser.add_argument("--sample-work", type=Path, default=ROOT / "bench-work" / "recommendations-sample")
+    data_arguments(parser)
     args = parser.parse_args()
     documents = prepare(args.shared, args.work)
     judged = prepare_judged(args.shared, args.sample_work, args.work / "embeddings.npz")

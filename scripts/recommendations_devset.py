@@ -7,6 +7,7 @@ Publications are the unit of leaving out: a Dutch Rapporteur publication (P0134)
 """
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import re
@@ -36,6 +37,14 @@ class DevDocument:
     proposals: list[Any] = field(default_factory=list)
     rows: np.ndarray | None = None
     labels: np.ndarray | None = None
+
+
+def data_arguments(parser: argparse.ArgumentParser) -> None:
+    """The recommendation scripts' common options: where ../shared is, and the work folders of the development set
+    and of the judged samples."""
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--work", type=Path, default=ROOT / "bench-work" / "recommendations-dev")
+    parser.add_argument("--sample-work", type=Path, default=ROOT / "bench-work" / "recommendations-sample")
 
 
 def publication_of(file: str, row: dict[str, Any] | None = None) -> str:

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from kb.recommendations.classifier import HAND_FEATURES, MODEL_PATH, Model, fit  # noqa: E402
 from scripts.recommendations_devset import (DevDocument, EmbeddingCache, label_candidates, load_pages,  # noqa: E402
-                                            read_manifest)
+                                            data_arguments, read_manifest)
 from scripts.recommendations_judged import JudgedDocument, label_judged, read_judged  # noqa: E402
 
 # fixed before the leave-one-document-out runs: a mild penalty for 33 inputs, judged records three times
@@ -140,9 +140,7 @@ def prepare_judged(shared: Path, work: Path, cache: Path) -> list[JudgedDocument
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
-    parser.add_argument("--work", type=Path, default=ROOT / "bench-work" / "recommendations-dev")
-    parser.add_argument("--sample-work", type=Path, default=ROOT / "bench-work" / "recommendations-sample")
+    data_arguments(parser)
     parser.add_argument("--output", type=Path, default=MODEL_PATH)
     args = parser.parse_args()
     documents = prepare(args.shared, args.work)
