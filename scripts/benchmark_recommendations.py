@@ -70,13 +70,14 @@ VETO_VARIANTS = (
 # scripts/recommendations_acceptor.py on 2026-12-07 (same machine, the rules of this version): a learned acceptor
 # beside the rules, each development publication scored with its own rules off and the acceptor trained without it
 ACCEPTOR = (
-    "**A learned acceptor beside the rules, leave-one-document-out** (`scripts/recommendations_acceptor.py`): for "
+    "**A learned acceptor beside the rules, leave-one-document-out** (`scripts/recommendations_acceptor.py`, run "
+    "on 2026-12-07 with the rules of commit 139791a): for "
     "each development publication, every document's candidates are proposed with that publication's rules off, and "
     "a logistic regression over the candidates' hand features and multilingual USE embedding, trained on the other "
     "publications' gold and the judged samples' verdicts in that same world, may accept an unnumbered candidate the "
     "rules reject (its threshold by inner folds, for the F1 of the rules and the acceptor together). It finds little "
     "of what the rules written from a document find there — some of the letters' demands (P0049D01 2 of 5, "
-    "P0020D01 1 of 5), one of P0041D01's — and with them more wrong records than right ones (at best 12 added, 5 "
+    "P0020D01 1 of 5), one of P0041D01's and one of P0057D01's — and with them more wrong records than right ones (at best 12 added, 5 "
     "right), so it is not shipped. Settings, "
     "compared on the same documents (so the best is optimistic):\n\n"
     "| setting (L2; USE embedding scale, 0 = hand features alone; weight of a positive) | new set extracted | right "
@@ -190,22 +191,29 @@ def evaluate_judged(documents: list[DevDocument], judged: list[JudgedDocument]) 
     return out
 
 
+def _given_texts(proposals: list[Any]) -> dict[tuple[int, str], str]:
+    """The texts of the records the rules give from these proposals, by page and first words."""
+    return {(r.page, record_key(r.text)): normal_text(r.text)
+            for r in finish([p for p in proposals if p.candidate.rules_accept]) if r.repeats is None}
+
+
 def used_outside(judged: list[JudgedDocument]) -> dict[str, int]:
     """For each rule written from development documents, how many records judged right in the samples outside the
-    development set need it: given with every rule on, not given with that rule off."""
-    def right_given(j: JudgedDocument, proposals: list[Any]) -> set[tuple[int, str]]:
-        given = {(r.page, record_key(r.text)): normal_text(r.text)
-                 for r in finish([p for p in proposals if p.candidate.rules_accept]) if r.repeats is None}
-        return {(int(row["page"]), record_key(row["text"])) for row in j.judged
-                if (text := given.get((int(row["page"]), record_key(row["text"])))) is not None
-                and row["variants"].get(text, row["verdict"]) == "right"}
-
-    found = {j.file: right_given(j, j.proposals) for j in judged}
+    development set need it: given with every rule on, and not given, or given with another text, with that rule
+    off."""
+    found: dict[str, dict[tuple[int, str], str]] = {}
+    for j in judged:
+        given = _given_texts(j.proposals)
+        found[j.file] = {key: text for row in j.judged
+                         if (text := given.get(key := (int(row["page"]), record_key(row["text"])))) is not None
+                         and row["variants"].get(text, row["verdict"]) == "right"}
     counts = {}
     for name in sorted(WRITTEN_FROM):
+        counts[name] = 0
         with without_rules({name}):
-            counts[name] = sum(len(found[j.file] - right_given(j, propose(j.doc, j.pages)))
-                               for j in judged if found[j.file])
+            for j in [j for j in judged if found[j.file]]:
+                given = _given_texts(propose(j.doc, j.pages))
+                counts[name] += sum(given.get(key) != text for key, text in found[j.file].items())
     return counts
 
 
@@ -342,16 +350,11 @@ def _short(publication: str) -> str:
     return publication if len(publication) <= 24 else publication[:24] + "…"
 
 
-def section(documents: list[DevDocument], lopo: dict, rules: dict, times: dict,
-            judged: dict[str, dict[str, Any]] | None = None, lodo: dict | None = None,
-            off: dict[str, list[str]] | None = None, lodo_used: dict | None = None,
-            used: dict[str, int] | None = None) -> str:
+def section(documents: list[DevDocument], lopo: dict, rules: dict, times: dict, judged: dict[str, dict[str, Any]],
+            lodo: dict, off: dict[str, list[str]], lodo_used: dict, used: dict[str, int]) -> str:
     """The Markdown section of docs/benchmarks.md."""
     from datetime import datetime, timezone
 
-    lodo = lodo if lodo is not None else rules
-    lodo_used = lodo_used if lodo_used is not None else lodo
-    off, used = off or {}, used or {}
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     new = [d for d in documents if d.gold_set not in ORIGINAL_SETS]
     head = ("| | documents | gold | extracted | precision | recall | F1 | translation pairs linked (of all; of those "
@@ -401,7 +404,7 @@ def section(documents: list[DevDocument], lopo: dict, rules: dict, times: dict,
         lines.append(f"| `{name}` before the precision pass (commit 09d463c) | | | {extracted} | {precision:.3f} | "
                      f"{recall:.3f} | | |")
     originals = [d for d in documents if d.gold_set in ORIGINAL_SETS]
-    switched = sum(len(off.get(d.file, [])) for d in originals)
+    switched = len(set().union(*(off.get(d.file, []) for d in originals)))
     lines += ["", f"The original gold sets, the rules' first development documents: {switched} rules of the table below "
               "name them; with the rules leave-one-document-out they score "
               + ", ".join(f"`{name}` P {pooled([lodo[d.file] for d in originals if d.gold_set == name])['precision']:.3f} "
@@ -410,8 +413,7 @@ def section(documents: list[DevDocument], lopo: dict, rules: dict, times: dict,
               f"**Where the rules came from** ({len(WRITTEN_FROM)} rules written from development documents; "
               "kb/recommendations/provenance.py): each is switched off when a document of its publications is "
               "scored.", ""] + provenance_rows(off, used) + ["", ACCEPTOR]
-    if judged:
-        lines += [""] + judged_section(judged)
+    lines += [""] + judged_section(judged)
     lines += ["", "**Per family (rules leave-one-document-out; as shipped and with the veto, LOPO, below each)**",
               "", head]
     for family in sorted({d.family for d in documents}):

@@ -92,13 +92,13 @@ NARRATIVE = re.compile(
     r"advies|study|studie|guidelines|richtlijn|resolutie|resolution|verdrag|convention|directive|protocol|"
     r"actieplan|action\s+plan)\b", _I)
 # "recommendations made in/by …", "aanbevelingen gedaan in het … waren": another text's recommendations told
-_MADE_IN = re.compile(r"\b(?:recommendations?\s+made\s+(?:in|by)|aanbevelingen\s+(?:gedaan\s+)?(?:in|door)\s+"
+_MADE_IN_OR_BY = re.compile(r"\b(?:recommendations?\s+made\s+(?:in|by)|aanbevelingen\s+(?:gedaan\s+)?(?:in|door)\s+"
                       r"(?:de|het|deze|dit)\s+\w+\s+(?:was|waren|is|zijn))\b", _I)
 
 
 def tells_of_another(sentence: str) -> bool:
     """Whether a sentence tells of an earlier recommendation or of another text's (NARRATIVE)."""
-    return bool(NARRATIVE.search(sentence)) or (rule_on("narrative.made-in-by") and bool(_MADE_IN.search(sentence)))
+    return bool(NARRATIVE.search(sentence)) or (rule_on("narrative.made-in-by") and bool(_MADE_IN_OR_BY.search(sentence)))
 
 
 # a named instrument ("the Recommendation", "De Aanbeveling" of the Committee of Ministers): what it contains
@@ -198,7 +198,8 @@ DEMAND_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(
     ("demand.plead", rf"{_ASKER}(?:plead|pleit)"),
     ("demand.call-on", rf"{_ASKER}call\s+(?:up)?on"),
     ("demand.ask-request", rf"{_ASKER}(?:ask|request)"),
-    ("demand.urge-encourage", rf"{_ASKER}(?:urge|encourage)"),
+    ("demand.urge", rf"{_ASKER}urge"),
+    ("demand.encourage", rf"{_ASKER}encourage"),
     # "op verzoek van" is "at the request of": someone else asked
     ("demand.verzoek", rf"{_ASKER}(?<!\bop\s)verzoek(?!\s+van\b)"),
     ("demand.beroep", rf"{_ASKER}doe\s+(?:\w+\s+){{0,2}}?beroep"),
@@ -226,14 +227,14 @@ DEMAND_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(
 DEMAND = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in DEMAND_FORMS), _I)
 
 
-# "it is important that they …" names no actor to act (`voice.no-actor-after-that`)
-_ANY_CRUCIAL_THAT = re.compile(rf"\b{_CRUCIAL_THAT}\b", _I)
+# "it is important that …", whoever follows (`voice.no-actor-after-that` asks for an actor after it)
+CRUCIAL_THAT = re.compile(rf"\b{_CRUCIAL_THAT}\b", _I)
 
 
 def own_demand(sentence: str) -> bool:
     """Whether a sentence makes a demand in one of the DEMAND forms (those `provenance` has not switched off)."""
     if not rule_on("voice.no-actor-after-that") and rule_on("demand.crucial-that") \
-            and _ANY_CRUCIAL_THAT.search(sentence):
+            and CRUCIAL_THAT.search(sentence):
         return True
     return any(rule_on(name) and pattern.search(sentence) for name, pattern in DEMAND_FORMS)
 

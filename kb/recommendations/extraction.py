@@ -256,14 +256,20 @@ _OPENS_QUOTATION = re.compile(r"[‘“„«]|(?:^|[\s:(])[\"'](?=\w)")
 # a sentence that goes on with the previous one's demand by pointing back to it ("Dat vergt …", "Hoekstenen hiervoor
 # vormen …", "Ook moet hiervoor …", "Such an analysis …"): part of that item (the labelling method's rule); an
 # English "This …" or a Dutch "Hierbij …" after a demand is mostly the report's reasoning for it, and stays out
-CONTINUES_DEMAND = re.compile(r"^(?:(?:dat|dit|daartoe|daarvoor|hiervoor|hiertoe|zo'n|zulke|zowel|such|"
-                              r"to\s+(?:this|that)\s+end)\b|(?:\S+\s+){1,3}(?:hiervoor|daarvoor|daartoe|"
-                              r"hiertoe)\b|"
-                              # the demand's actor named again by a pronoun: "Zij moet bedrijven … stimuleren"
-                              r"(?:zij|ze|hij|they|it|he|she)\s+(?:moet|moeten|dient|dienen|should|must|needs?\s+to)\b)",
-                              re.I)
-# the same without "Daartoe …" (`items.continues-daartoe`)
-_CONTINUES_NOT_DAARTOE = re.compile(CONTINUES_DEMAND.pattern.replace("dit|daartoe|", "dit|", 1), re.I)
+_POINTING_BACK = r"dat|dit|{daartoe}daarvoor|hiervoor|hiertoe|zo'n|zulke|zowel|such|to\s+(?:this|that)\s+end"
+_POINTER = r"hiervoor|daarvoor|{daartoe}hiertoe"
+
+
+def _continues_pattern(daartoe: bool) -> re.Pattern[str]:
+    """The sentence openings that go on with a demand, "Daartoe …" among them while `items.continues-daartoe` is on."""
+    word = "daartoe|" if daartoe else ""
+    return re.compile(rf"^(?:(?:{_POINTING_BACK.format(daartoe=word)})\b|(?:\S+\s+){{1,3}}(?:{_POINTER.format(daartoe=word)})\b|"
+                      # the demand's actor named again by a pronoun: "Zij moet bedrijven … stimuleren"
+                      r"(?:zij|ze|hij|they|it|he|she)\s+(?:moet|moeten|dient|dienen|should|must|needs?\s+to)\b)", re.I)
+
+
+CONTINUES_DEMAND = _continues_pattern(daartoe=True)
+_CONTINUES_NOT_DAARTOE = _continues_pattern(daartoe=False)
 _CONTINUATIONS = 2  # at most so many sentences join an item
 
 

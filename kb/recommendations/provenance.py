@@ -34,7 +34,7 @@ WRITTEN_FROM: dict[str, frozenset[str]] = {name: frozenset(sources) for name, so
     "demand.plead": {"P0049", "P0133"},  # "Ik pleit er dan ook voor", "We plead for"
     "demand.verzoek": {"P0020"},  # "verzoek uw Kamer"
     "demand.beroep": {"P0020"},  # "doe ik een beroep op alle partijen"
-    "demand.urge-encourage": {"P0014"},  # "we encourage the continuing development"
+    "demand.encourage": {"P0014"},  # "we encourage the continuing development"
     "demand.acht-nodig": {"P0020", "P0049", "P0127"},  # "acht ik het van belang", "De rapporteur acht het dringend"
     "demand.roep-op": {"P0049"},  # "roep u op"
     "demand.of-the-opinion": {"P0133"},  # "we are of the opinion that … should"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .cues import ACTOR, greta_strength
+from .cues import ACTOR, CRUCIAL_THAT, greta_strength
 from .provenance import rule_on
 
 _I = re.I
@@ -40,14 +40,15 @@ _TOLD = re.compile(
     r"(?:aanbeveling|aanbevelingen|recommendation|recommendations)\b",
     _I)
 # recommendations told as another text's or made before: "One of the recommendations made in this Declaration"
-# (`narrative.made-in-by`), "In de Zevende rapportage werd … het volgende aanbevolen" (`voice.werd-aanbevolen`)
-_MADE_IN = re.compile(r"\brecommendations?\s+(?:\w+\s+){0,2}?(?:made|given|formulated|issued|adopted)\s+(?:in|by)\b", _I)
+# (`narrative.made-in-by`), "In de Zevende rapportage werd … het volgende aanbevolen" (`voice.werd-aanbevolen`; cues'
+# NARRATIVE, older, still tells "werd aanbevolen" with at most one word between)
+_MADE_OR_GIVEN = re.compile(r"\brecommendations?\s+(?:\w+\s+){0,2}?(?:made|given|formulated|issued|adopted)\s+(?:in|by)\b", _I)
 _WAS_RECOMMENDED = re.compile(r"\b(?:werd|werden)\b[^.!?]{0,60}?\baanbevolen\b", _I)
 
 
 def _told(sentence: str) -> bool:
     """Whether a sentence tells of a recommendation rather than making it."""
-    return bool(_TOLD.search(sentence) or (rule_on("narrative.made-in-by") and _MADE_IN.search(sentence))
+    return bool(_TOLD.search(sentence) or (rule_on("narrative.made-in-by") and _MADE_OR_GIVEN.search(sentence))
                 or (rule_on("voice.werd-aanbevolen") and _WAS_RECOMMENDED.search(sentence)))
 
 
@@ -94,8 +95,6 @@ _NOTICE = re.compile(r"\b(?:kunt\s+u\s+terecht|voor\s+vragen\s+over|abonnement\w
 _TO_THE_READER = re.compile(r"\b(?:ask|request|urge|encourage|call\s+(?:up)?on|invite)\s+(?:that\s+)?"
                             r"(?:you|yourself|yourselves|everyone|readers?|students|parents|caregivers|teens|teenagers|"
                             r"youth|young\s+people|kids|survivors)\b", _I)
-_IT_IS_THAT = re.compile(r"\bit\s+is\s+(?:\w+\s+){0,2}?(?:crucial|essential|vital|imperative|necessary|important)\s+"
-                         r"that\b", _I)
 _BARE_NEEDED = re.compile(r"^(?:het|it|dit|this|dat|that)\s+is\s+(?:(?:ook|also|daarom|therefore|dan\s+ook)\s+)*"
                           r"(?:nodig|needed|necessary|noodzakelijk|vereist|required)\b", _I)
 _CONDITIONAL = re.compile(r"^(?:if|unless|indien|mocht|mochten|should\s+\w+\s+\w+)\b", _I)
@@ -139,7 +138,7 @@ def weak_demand(sentence: str) -> bool:
             or (rule_on("voice.own-method") and _OWN_METHOD.search(sentence)) \
             or (rule_on("voice.as-prescribed") and _AS_PRESCRIBED.search(sentence)) or _BARE_NEEDED.match(sentence.strip()):
         return True
-    match = _IT_IS_THAT.search(sentence) if rule_on("voice.no-actor-after-that") else None
+    match = CRUCIAL_THAT.search(sentence) if rule_on("voice.no-actor-after-that") else None
     return bool(match) and not ACTOR.search(sentence[match.end():])
 
 
