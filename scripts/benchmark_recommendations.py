@@ -126,16 +126,16 @@ def evaluate(documents: list[DevDocument], mode: str, judged: list[JudgedDocumen
                 proposals = propose(d.doc, d.pages)
             if off is not None:
                 off[d.file] = sorted(switched_off)
-            if proposals and embed is not None:
-                vectors.update(zip([p.record.rec_id for p in proposals], embed([p.candidate.text for p in proposals])))
-            chosen = [p for p in proposals if p.candidate.rules_accept]
+            chosen = _kept_by_rules(proposals)
+            if chosen and embed is not None:  # the kept records' vectors align them with a translation's
+                vectors.update(zip([p.record.rec_id for p in chosen], embed([p.candidate.text for p in chosen])))
         elif mode == "rules":
-            chosen = [p for p in d.proposals if p.candidate.rules_accept]
+            chosen = _kept_by_rules(d.proposals)
         else:
             if d.publication not in models:
                 models[d.publication] = train(documents, list(judged), frozenset({d.publication}))
             model = models[d.publication]
-            chosen = veto(d.doc, [p for p in d.proposals if p.candidate.rules_accept], model)
+            chosen = veto(d.doc, _kept_by_rules(d.proposals), model)
         kept[d.file] = finish(chosen)
         if mode != "rules-lodo":
             for p, row in zip(d.proposals, d.rows):
@@ -169,11 +169,11 @@ def evaluate_judged(documents: list[DevDocument], judged: list[JudgedDocument]) 
     out: dict[str, dict[str, Any]] = {}
     for j in judged:
         model = train(documents, judged, frozenset({j.file}))
-        rules = [p for p in j.proposals if p.candidate.rules_accept]
+        rules = _kept_by_rules(j.proposals)
         vetoed = veto(j.doc, rules, model)
         row: dict[str, Any] = {"threshold": model.threshold}
         for name, kept in (("rules", rules), ("lodo", vetoed)):
-            given = {(r.page, record_key(r.text)): normal_text(r.text) for r in finish(kept) if r.repeats is None}
+            given = _given_texts(kept)
             counts = {"right": 0, "boundary": 0, "wrong-kind": 0, "changed": 0, "drawn_right_given": 0}
             for judged_row in j.judged:
                 text = given.get((int(judged_row["page"]), record_key(judged_row["text"])))
@@ -191,10 +191,13 @@ def evaluate_judged(documents: list[DevDocument], judged: list[JudgedDocument]) 
     return out
 
 
-def _given_texts(proposals: list[Any]) -> dict[tuple[int, str], str]:
-    """The texts of the records the rules give from these proposals, by page and first words."""
-    return {(r.page, record_key(r.text)): normal_text(r.text)
-            for r in finish([p for p in proposals if p.candidate.rules_accept]) if r.repeats is None}
+def _given_texts(kept: list[Any]) -> dict[tuple[int, str], str]:
+    """The texts of the records these kept proposals give, by page and first words (a summary's repeats left out)."""
+    return {(r.page, record_key(r.text)): normal_text(r.text) for r in finish(kept) if r.repeats is None}
+
+
+def _kept_by_rules(proposals: list[Any]) -> list[Any]:
+    return [p for p in proposals if p.candidate.rules_accept]
 
 
 def used_outside(judged: list[JudgedDocument]) -> dict[str, int]:
@@ -203,7 +206,7 @@ def used_outside(judged: list[JudgedDocument]) -> dict[str, int]:
     off."""
     found: dict[str, dict[tuple[int, str], str]] = {}
     for j in judged:
-        given = _given_texts(j.proposals)
+        given = _given_texts(_kept_by_rules(j.proposals))
         found[j.file] = {key: text for row in j.judged
                          if (text := given.get(key := (int(row["page"]), record_key(row["text"])))) is not None
                          and row["variants"].get(text, row["verdict"]) == "right"}
@@ -212,7 +215,7 @@ def used_outside(judged: list[JudgedDocument]) -> dict[str, int]:
         counts[name] = 0
         with without_rules({name}):
             for j in [j for j in judged if found[j.file]]:
-                given = _given_texts(propose(j.doc, j.pages))
+                given = _given_texts(_kept_by_rules(propose(j.doc, j.pages)))
                 counts[name] += sum(given.get(key) != text for key, text in found[j.file].items())
     return counts
 

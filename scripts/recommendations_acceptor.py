@@ -27,12 +27,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kb.recommendations.classifier import EMBED_DIM, HAND_FEATURES, Model, fit  # noqa: E402
-from kb.recommendations.evaluation import matches, score_extraction  # noqa: E402
-from kb.recommendations.extraction import finish, proposal_rows, propose  # noqa: E402
+from kb.recommendations.evaluation import score_extraction  # noqa: E402
+from kb.recommendations.extraction import finish  # noqa: E402
 from kb.recommendations.provenance import rules_from, without_rules_from  # noqa: E402
 from scripts.benchmark_recommendations import _records, pooled  # noqa: E402
-from scripts.recommendations_devset import ORIGINAL_SETS, DevDocument, EmbeddingCache, as_dict, data_arguments  # noqa: E402
-from scripts.recommendations_judged import POSITIVE, JudgedDocument, record_key  # noqa: E402
+from scripts.recommendations_devset import (ORIGINAL_SETS, DevDocument, EmbeddingCache, data_arguments,  # noqa: E402
+                                            gold_labels, propose_with_rows)
+from scripts.recommendations_judged import POSITIVE, JudgedDocument, verdicts_of  # noqa: E402
 from scripts.train_recommendations import prepare, prepare_judged  # noqa: E402
 
 SETTINGS = ((1.0, 1.0, 1.0), (1.0, 0.0, 5.0), (0.1, 10.0, 1.0), (0.01, 10.0, 1.0), (0.1, 10.0, 5.0), (0.1, 20.0, 3.0))
@@ -51,34 +52,15 @@ class Candidates:
     rules: np.ndarray
 
 
-def _dev_labels(d: DevDocument, proposals: list[Any]) -> np.ndarray:
-    used: set[str] = set()
-    labels = []
-    for p in proposals:
-        record = as_dict(p.record, d)
-        hit = next((g["key"] for g in d.gold if g["key"] not in used and matches(g, record)), None)
-        if hit is not None:
-            used.add(hit)
-        labels.append(1.0 if hit is not None else 0.0)
-    return np.array(labels, dtype=np.float32)
-
-
-def _judged_labels(j: JudgedDocument, proposals: list[Any]) -> np.ndarray:
-    verdicts = {(int(r["page"]), record_key(r["text"])): r["verdict"] for r in j.judged}
-    return np.array([POSITIVE[v] if (v := verdicts.get((p.record.page, record_key(p.record.text)))) else np.nan
-                     for p in proposals], dtype=np.float32)
-
-
 def world(publication: str, documents: list[DevDocument], judged: list[JudgedDocument], embed: EmbeddingCache
           ) -> dict[str, Candidates]:
     """Every document's candidates with the publication's rules switched off."""
     out = {}
     with without_rules_from({publication}):
         for d in [*documents, *judged]:
-            proposals = propose(d.doc, d.pages)
-            rows = (proposal_rows(d.doc, proposals, embed) if proposals
-                    else np.zeros((0, _HAND + EMBED_DIM), dtype=np.float32))
-            labels = _dev_labels(d, proposals) if isinstance(d, DevDocument) else _judged_labels(d, proposals)
+            proposals, rows = propose_with_rows(d.doc, d.pages, embed)
+            labels = gold_labels(d, proposals) if isinstance(d, DevDocument) else np.array(
+                [POSITIVE[v] if v else np.nan for v in verdicts_of(d, proposals)], dtype=np.float32)
             out[d.file] = Candidates(proposals, rows, labels,
                                      np.array([p.candidate.rules_accept for p in proposals], dtype=bool))
     return out

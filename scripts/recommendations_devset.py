@@ -156,20 +156,25 @@ def propose_with_rows(doc: Any, pages: list[Any], embed: EmbeddingCache) -> tupl
     return proposals, (proposal_rows(doc, proposals, embed) if proposals else np.zeros((0, 1), dtype=np.float32))
 
 
+def gold_labels(d: DevDocument, proposals: list[Any]) -> np.ndarray:
+    """1 for each proposal that matches a gold entry of the document no earlier proposal matched, else 0."""
+    from kb.recommendations.evaluation import matches
+
+    used: set[str] = set()
+    labels = []
+    for p in proposals:
+        as_record = as_dict(p.record, d)
+        hit = next((g["key"] for g in d.gold if g["key"] not in used and matches(g, as_record)), None)
+        if hit is not None:
+            used.add(hit)
+        labels.append(1.0 if hit is not None else 0.0)
+    return np.array(labels, dtype=np.float32)
+
+
 def label_candidates(documents: list[DevDocument], embed: EmbeddingCache) -> None:
     """Propose every document's candidates, embed them and label them against its gold entries (a candidate is
     right when it matches a gold entry that no earlier candidate matched)."""
-    from kb.recommendations.evaluation import matches
-
     for d in documents:
         d.proposals, d.rows = propose_with_rows(d.doc, d.pages, embed)
-        used: set[str] = set()
-        labels = []
-        for p in d.proposals:
-            as_record = as_dict(p.record, d)
-            hit = next((g["key"] for g in d.gold if g["key"] not in used and matches(g, as_record)), None)
-            if hit is not None:
-                used.add(hit)
-            labels.append(1.0 if hit is not None else 0.0)
-        d.labels = np.array(labels, dtype=np.float32)
+        d.labels = gold_labels(d, d.proposals)
     embed.save()

@@ -78,14 +78,19 @@ def read_judged(data: Path = DATA) -> list[JudgedDocument]:
     return sorted(docs.values(), key=lambda d: d.file)
 
 
+def verdicts_of(d: JudgedDocument, proposals: list[Any]) -> list[str | None]:
+    """Each proposal's verdict, where a judged row names it by page and first words (else None)."""
+    by_key = {(int(r["page"]), _key(r["text"])): r["verdict"] for r in d.judged}
+    return [by_key.get((p.record.page, _key(p.record.text))) for p in proposals]
+
+
 def label_judged(documents: list[JudgedDocument], embed: Any) -> None:
     """Propose each document's candidates, embed them and label those a judged row names (others NaN)."""
     from scripts.recommendations_devset import propose_with_rows
 
     for d in documents:
         d.proposals, d.rows = propose_with_rows(d.doc, d.pages, embed)
-        by_key = {(int(r["page"]), _key(r["text"])): r["verdict"] for r in d.judged}
-        d.verdicts = [by_key.get((p.record.page, _key(p.record.text))) for p in d.proposals]
+        d.verdicts = verdicts_of(d, d.proposals)
         d.labels = np.array([POSITIVE[v] if v else np.nan for v in d.verdicts], dtype=np.float32)
     if hasattr(embed, "save"):
         embed.save()
