@@ -31,6 +31,8 @@ class DevDocument:
     family: str
     publication: str
     gold_set: str
+    rules_frozen_at: str | None = None  # labelled blind after this commit's rules: no rule was written from it
+    labelled_blind_at: str | None = None  # labelled blind after this commit's rules, then rules written from it
     gold: list[dict[str, Any]] = field(default_factory=list)
     doc: Any = None
     pages: list[Any] = field(default_factory=list)
@@ -84,6 +86,8 @@ def read_manifest(data: Path = DATA) -> list[DevDocument]:
         if doc is None:
             doc = docs[file] = DevDocument(file, "", publication_of(file, row), "documents.jsonl")
         doc.family = str(row.get("family") or "other")
+        doc.rules_frozen_at = row.get("rules_frozen_at")
+        doc.labelled_blind_at = row.get("labelled_blind_at")
         if row.get("publication"):
             doc.publication = str(row["publication"])
         if row.get("twin_file") and row["twin_file"] in docs:  # twins are one publication, left out together
