@@ -52,6 +52,12 @@ def test_every_source_is_a_development_publication_not_an_original_set_nor_held_
     assert not sources & {Path(f).stem for f in HELD_OUT_FILES}
 
 
+def test_no_rule_is_written_from_a_document_labelled_blind_after_the_rules_were_frozen() -> None:
+    blind = {d.publication for d in read_manifest() if d.rules_frozen_at}
+    assert blind
+    assert not set().union(*WRITTEN_FROM.values()) & blind
+
+
 def test_a_publications_rules_are_off_inside_the_block_only() -> None:
     off_for_letter = rules_from({"P0020"})
     assert "demand.verzoek" in off_for_letter and "blocks.do-dont" not in off_for_letter
@@ -92,6 +98,11 @@ DEMAND_EXAMPLES = {
     "demand.also-needed": "Meer bewustwording is daarom nodig onder advocaten en hulpverleners.",
     "demand.we-need-to": "We need to strive for agreement on the scope of the term exploitation.",
     "demand.encourage": "We encourage the continuing development and validation of the estimation method.",
+    "demand.advise": "Ik adviseer u in de wet te regelen dat gegevensdragers altijd in beslag worden genomen.",
+    "demand.roep-ik-op": "Met deze brief roep ik u op om middelen ter beschikking te stellen voor het onderzoek.",
+    "demand.own-judgement": "Ik ben van oordeel dat de strafbaarstelling ook op hen van toepassing moet zijn.",
+    "demand.verdient": "De toelichting verdient daarom verduidelijking ten aanzien van het te beschermen belang.",
+    "demand.vraagt-om-actie": "De huidige situatie vraagt dan ook om voortvarende actie van gemeenten.",
 }
 CUE_EXAMPLES = {
     "cue.advisable": "Het is raadzaam de termijn van de regeling te verlengen.",

@@ -306,3 +306,33 @@ def test_another_report_praising_and_talk_of_what_recommendations_related_to_are
                         "door te ontwikkelen.")
     assert asks_nothing("A number of recommendations have related to the regulation of the prostitution sector.")
     assert not asks_nothing("In dit rapport wordt aanbevolen de verblijfsregeling te verruimen.")
+
+
+def test_advice_the_writer_gives_and_a_demand_under_their_own_judgement_are_demands() -> None:
+    # the forms of the writing set (letters and speeches labelled blind, then written from)
+    assert prose_demand("Ik adviseer u in de wet te verzekeren dat gegevensdragers altijd in beslag worden genomen.")
+    assert prose_demand("Graag geef ik u nogmaals in overweging deze aanbeveling op te volgen.")
+    assert prose_demand("Met deze brief roep ik u op om financiële middelen ter beschikking te stellen.")
+    assert prose_demand("Ik ben van oordeel dat de strafbaarstelling ook op hen van toepassing moet zijn.")
+    assert prose_demand("Naar mijn idee zouden deze ontwikkelingen bij de oriëntatiepunten kunnen worden betrokken.")
+    assert prose_demand("In dit proces moeten juridische professionals zich, vind ik, niet laten afleiden.")
+    assert prose_demand("I believe they should be encouraged to take up this role in the coming years.")
+    assert prose_demand("De toelichting verdient daarom verduidelijking ten aanzien van het te beschermen belang.")
+    assert prose_demand("De huidige situatie vraagt dan ook om voortvarende actie van alle gemeenten.")
+
+
+def test_a_valuation_a_would_of_what_follows_and_advice_told_are_no_demands_of_ones_own() -> None:
+    # "van belang" under one's judgement only values; a "zou" that says what would happen asks nothing
+    assert not prose_demand("Klanten melden misstanden en dat vind ik van groot belang voor de aanpak van mensenhandel.")
+    assert not prose_demand("Een hogere strafbedreiging lag naar mijn oordeel voor de hand en zou een ander licht werpen "
+                            "op de voorlopige hechtenis.")
+    assert not prose_demand("Het advies van de Raad van State is op dit punt duidelijk en wordt gevolgd.")
+    assert not prose_demand("Ik heb de minister in 2012 geadviseerd de termijn te verlengen.")
+
+
+def test_a_letters_advice_is_a_record_in_a_letter_without_a_recommendations_section() -> None:
+    page = ("Geachte minister,\nDe richtlijn vraagt om inbeslagname van gegevensdragers. Ik adviseer u in de wet of in "
+            "overleg met het OM te verzekeren dat in deze gevallen altijd gegevensdragers in beslag worden genomen.\n"
+            "Hoogachtend,\nDe Nationaal Rapporteur")
+    [record] = _extract([page])
+    assert record.text.startswith("Ik adviseer u in de wet")

@@ -192,6 +192,13 @@ MODAL = re.compile(rf"\b(?:{_SHOULD[3:-1]}|moet|dient|zou|zouden|shall|sollte|il
 _NEEDED = r"(?:van\s+belang|noodzakelijk|nodig|wenselijk|raadzaam|essentieel|cruciaal|dringend|gewenst|zaak|geboden)"
 _WE = r"(?:ik|wij|we|de\s+(?:Nationaal\s+)?[Rr]apporteur)"
 _ASKER = r"(?:I|we|ik|wij)\s+(?:\w+\s+){0,3}?"
+# the writer's own judgement ("ik ben van oordeel", "naar mijn idee", "vind ik", "I believe") and what a demand says
+_JUDGEMENT = (r"(?:(?:ik|wij|we)\s+(?:ben|zijn)\s+(?:\w+\s+){0,3}?van\s+oordeel|(?:ben|zijn)\s+(?:ik|wij|we)\s+"
+              r"(?:\w+\s+){0,3}?van\s+oordeel|naar\s+(?:mijn|ons)\s+(?:idee|oordeel|mening|inzien)|mijns\s+inziens|"
+              r"vind\s+ik|ik\s+vind|(?:I|we)\s+believe|in\s+(?:my|our)\s+view)")
+# (a verb that asks: not "van belang", a valuation that often only agrees; not a "zou" of what would happen)
+_DEMANDING = (r"(?:moet|moeten|dient|dienen|(?:zou|zouden)\s+(?:\w+\s+){0,8}?(?:moeten|kunnen|mogen)|hoort|horen|"
+              r"should|must|ought\s+to|need\s+to|needs\s+to)")
 _CRUCIAL_THAT = r"it\s+is\s+(?:\w+\s+){0,2}?(?:crucial|essential|vital|imperative|necessary|important)\s+that"
 # each form of such a demand by the name `provenance` knows it by (the development documents it was written from)
 DEMAND_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(rf"\b(?:{form})\b", _I)) for name, form in (
@@ -223,6 +230,23 @@ DEMAND_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(
     # "we need to strive for …", not a call to think differently that names no measure ("We need to widen our view")
     ("demand.we-need-to", r"(?:we|wij)\s+(?:therefore\s+|also\s+)?need\s+to\s+(?!know|understand|remember|be\s+aware|"
                           r"keep\s+in\s+mind|look|widen|broaden|move\s+beyond|rethink|reframe)\w+"),
+    # written from letters and speeches labelled blind after the rules above (the writing set, gold_writing.jsonl):
+    # "Ik adviseer u …", "Ik zou … willen adviseren", "geef ik u nogmaals in overweging", "I advise"
+    ("demand.advise", rf"{_ASKER}(?:adviseer|advise|zou\s+(?:\w+\s+){{0,4}}?willen\s+adviseren)|"
+                      r"adviseer\s+(?:ik|wij|we)\s+(?:u|uw|de|het|dan|daarom)|geef\s+(?:ik|wij|we)\s+(?:u\s+)?(?:\w+\s+)?"
+                      r"in\s+overweging"),
+    # "Met deze brief roep ik u op", the inverted order of "ik roep u op"
+    ("demand.roep-ik-op", r"roep\s+(?:ik|wij|we)\s+(?:\w+\s+){0,3}?op"),
+    # the writer's own judgement and a demand in one sentence: "Ik ben van oordeel dat … moet", "Naar mijn idee
+    # zouden …", "… moeten juridische professionals zich, vind ik, niet laten afleiden", "I believe they should …",
+    # "… hoort mijns inziens thuis in …"
+    ("demand.own-judgement", rf"{_JUDGEMENT}.{{0,200}}?{_DEMANDING}|{_DEMANDING}.{{0,200}}?{_JUDGEMENT}"),
+    # "De toelichting verdient daarom verduidelijking"
+    ("demand.verdient", r"verdien(?:t|en)\s+(?:\w+\s+){0,2}?(?:verduidelijking|heroverweging|aanpassing|aanvulling|"
+                        r"verbetering|wijziging)"),
+    # "De huidige situatie vraagt dan ook om voortvarende actie"
+    ("demand.vraagt-om-actie", r"(?:vraagt|vragen)\s+(?:\w+\s+){0,3}?om\s+(?:\w+\s+){0,2}?(?:actie|maatregelen|"
+                               r"wetgeving|ingrijpen)"),
 ))
 DEMAND = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in DEMAND_FORMS), _I)
 

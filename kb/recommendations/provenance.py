@@ -7,7 +7,8 @@ rule written from a document of the development set (tests/data/recommendations/
 the publications it was written from (as the commit that added it, its comment or docs/benchmarks.md name them; where
 a group of rules names several documents, each rule of it names them all). Rules written from the labelling method's
 definitions, the issue's examples, the original gold sets or the judged samples outside the development set name no
-development document and stay on. The extractor checks `rule_on(name)` where such a rule acts; outside a
+development document and stay on. Rules written from the writing set (documents labelled blind, then read for rules)
+name its documents like any other; no rule names a document of the blind set. The extractor checks `rule_on(name)` where such a rule acts; outside a
 `without_rules_from` block every rule is on, so the product always runs with all of them.
 """
 from __future__ import annotations
@@ -38,6 +39,12 @@ WRITTEN_FROM: dict[str, frozenset[str]] = {name: frozenset(sources) for name, so
     "demand.acht-nodig": {"P0020", "P0049", "P0127"},  # "acht ik het van belang", "De rapporteur acht het dringend"
     "demand.roep-op": {"P0049"},  # "roep u op"
     "demand.of-the-opinion": {"P0133"},  # "we are of the opinion that … should"
+    # written from the writing set (gold_writing.jsonl), labelled blind after commit 6c91c65
+    "demand.advise": {"P0114", "P0067", "P0121"},  # "Ik adviseer u", "Ik adviseer de opstellers", "in overweging"
+    "demand.roep-ik-op": {"P0093"},  # "Met deze brief roep ik u op"
+    "demand.own-judgement": {"P0067", "P0094", "P0097", "P0121"},  # "Ik ben van oordeel dat … moet"
+    "demand.verdient": {"P0067"},  # "De toelichting verdient daarom verduidelijking"
+    "demand.vraagt-om-actie": {"P0103"},  # "De huidige situatie vraagt dan ook om voortvarende actie"
     "demand.crucial-that": {"P0133"},  # "it is crucial that the authorities"
     "demand.implication": {"P0014"},  # "The policy implication … is that"
     "demand.calls-for": {"P0014"},  # "This finding calls for sustained efforts"
