@@ -293,6 +293,10 @@ GATES = {
     "heads.reference-block": (lambda: "#" in running_heads([Page(n, t + "\nDe brief gaat verder.\nEn eindigt hier.")
                                                             for n, t in enumerate(LETTER_PAGES, 1)]),
                               True, False),
+    # another body named in the writer's own first-person demand is what the demand is about
+    "prose.first-person-over-other": (lambda: prose_demand("Met deze brief roep ik u op om middelen ter beschikking "
+                                                           "te stellen voor het onderzoek naar deze kinderen."),
+                                      True, False),
     "items.continues-daartoe": (lambda: [r.text[-12:] for r in extract_recommendations(
         Document(doc_id="d1", source="/x.pdf", sha256="0", language="nl"), [Page(1, DAARTOE)], RULES_ONLY)],
         [" hard nodig."], [" te stellen."]),

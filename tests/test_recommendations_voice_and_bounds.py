@@ -328,6 +328,15 @@ def test_a_valuation_a_would_of_what_follows_and_advice_told_are_no_demands_of_o
                             "op de voorlopige hechtenis.")
     assert not prose_demand("Het advies van de Raad van State is op dit punt duidelijk en wordt gevolgd.")
     assert not prose_demand("Ik heb de minister in 2012 geadviseerd de termijn te verlengen.")
+    # "verdient" holds "dient", "te horen" is no "hoort thuis": a judgement next to them asks for nothing
+    assert not prose_demand("Ik werk samen met de universiteit omdat ik vind dat dit thema een plek verdient.")
+    assert not prose_demand("Ik vind het belangrijk om ook van prostituees zelf te horen waar zij risico's zien.")
+    # advising as the writer's task, not advice given: nothing to do follows, or advising joins research
+    assert not prose_demand("Daarover adviseer ik de overheid en de gemeenten in het hele land.")
+    assert not prose_demand("Als Nationaal Rapporteur doe ik onderzoek naar de aanpak en adviseer ik de overheid om "
+                            "deze aanpak te verbeteren.")
+    # another body named in a demand that is not the writer's own in the first person still tells of it
+    assert not prose_demand("Volgens het onderzoek moet de politie vaker financieel rechercheren.")
 
 
 def test_a_letters_advice_is_a_record_in_a_letter_without_a_recommendations_section() -> None:

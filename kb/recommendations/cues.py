@@ -193,12 +193,13 @@ _NEEDED = r"(?:van\s+belang|noodzakelijk|nodig|wenselijk|raadzaam|essentieel|cru
 _WE = r"(?:ik|wij|we|de\s+(?:Nationaal\s+)?[Rr]apporteur)"
 _ASKER = r"(?:I|we|ik|wij)\s+(?:\w+\s+){0,3}?"
 # the writer's own judgement ("ik ben van oordeel", "naar mijn idee", "vind ik", "I believe") and what a demand says
-_JUDGEMENT = (r"(?:(?:ik|wij|we)\s+(?:ben|zijn)\s+(?:\w+\s+){0,3}?van\s+oordeel|(?:ben|zijn)\s+(?:ik|wij|we)\s+"
+_JUDGEMENT = (r"\b(?:(?:ik|wij|we)\s+(?:ben|zijn)\s+(?:\w+\s+){0,3}?van\s+oordeel|(?:ben|zijn)\s+(?:ik|wij|we)\s+"
               r"(?:\w+\s+){0,3}?van\s+oordeel|naar\s+(?:mijn|ons)\s+(?:idee|oordeel|mening|inzien)|mijns\s+inziens|"
-              r"vind\s+ik|ik\s+vind|(?:I|we)\s+believe|in\s+(?:my|our)\s+view)")
+              r"vind\s+ik|ik\s+vind|(?:I|we)\s+believe|in\s+(?:my|our)\s+view)\b")
 # (a verb that asks: not "van belang", a valuation that often only agrees; not a "zou" of what would happen)
-_DEMANDING = (r"(?:moet|moeten|dient|dienen|(?:zou|zouden)\s+(?:\w+\s+){0,8}?(?:moeten|kunnen|mogen)|hoort|horen|"
-              r"should|must|ought\s+to|need\s+to|needs\s+to)")
+_DEMANDING = (r"\b(?:moet|moeten|dient|dienen|(?:zou|zouden)\s+(?:\w+\s+){0,8}?(?:moeten|kunnen|mogen)|"
+              r"thuis\s+(?:hoort|horen)|(?:hoort|horen)\s+(?:\w+\s+){0,4}?thuis|should|must|ought\s+to|need\s+to|"
+              r"needs\s+to)\b")
 _CRUCIAL_THAT = r"it\s+is\s+(?:\w+\s+){0,2}?(?:crucial|essential|vital|imperative|necessary|important)\s+that"
 # each form of such a demand by the name `provenance` knows it by (the development documents it was written from)
 DEMAND_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(rf"\b(?:{form})\b", _I)) for name, form in (
@@ -232,8 +233,10 @@ DEMAND_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(
                           r"keep\s+in\s+mind|look|widen|broaden|move\s+beyond|rethink|reframe)\w+"),
     # written from letters and speeches labelled blind after the rules above (the writing set, gold_writing.jsonl):
     # "Ik adviseer u …", "Ik zou … willen adviseren", "geef ik u nogmaals in overweging", "I advise"
-    ("demand.advise", rf"{_ASKER}(?:adviseer|advise|zou\s+(?:\w+\s+){{0,4}}?willen\s+adviseren)|"
-                      r"adviseer\s+(?:ik|wij|we)\s+(?:u|uw|de|het|dan|daarom)|geef\s+(?:ik|wij|we)\s+(?:u\s+)?(?:\w+\s+)?"
+    # (what to do follows: "te …"; "onderzoek … en adviseer ik de overheid" tells of the writer's task)
+    ("demand.advise", rf"(?:{_ASKER}(?:adviseer|zou\s+(?:\w+\s+){{0,4}}?willen\s+adviseren)|(?<!\ben\s)adviseer\s+"
+                      rf"(?:ik|wij|we)\s+(?:u|uw|de|het|dan|daarom|om))\b(?=.{{0,400}}?\bte\s+\w)|"
+                      rf"{_ASKER}advise\b(?=.{{0,400}}?\bto\s+\w)|geef\s+(?:ik|wij|we)\s+(?:u\s+)?(?:\w+\s+)?"
                       r"in\s+overweging"),
     # "Met deze brief roep ik u op", the inverted order of "ik roep u op"
     ("demand.roep-ik-op", r"roep\s+(?:ik|wij|we)\s+(?:\w+\s+){0,3}?op"),

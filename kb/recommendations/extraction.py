@@ -454,6 +454,10 @@ _ASKS_ACTOR = re.compile(rf"{ACTOR.pattern}\s+(?:\w+\s+){{0,1}}?(?:(?:therefore|
                          rf"(?:should|must|ought\s+to|need\s+to|moet(?:en)?|dient|dienen)\b", re.I)
 
 
+# a first-person demand: "ik/wij" next to the verb that asks ("roep ik u op", "Ik adviseer", "verzoek ik")
+_FIRST_PERSON_DEMAND = re.compile(r"\b(?:(?:ik|wij|I|we)\s+(?:\w+\s+){0,2}?(?:adviseer|advise|verzoek|request|roep|"
+                                  r"pleit|plead|call|urge|vraag|ask)\w*|(?:adviseer|verzoek|roep|pleit|vraag)\s+"
+                                  r"(?:ik|wij|we))\b", re.I)
 _POINTS_BACK = re.compile(r"^(?:as|zoals)\s+[^,;]{3,120}?\b(?:recommended|aanbevolen|advised|geadviseerd)\b[^,;]{0,80},\s*",
                           re.I)
 
@@ -475,8 +479,13 @@ def prose_demand(sentence: str) -> bool:
     # leaves a present demand in the main clause
     main = _POINTS_BACK.sub("", sentence, count=1) if rule_on("prose.points-back") else sentence
     if sentence.rstrip().endswith("?") or (rule_on("prose.hindsight") and _HINDSIGHT.search(sentence)) \
-            or tells_of_another(main) or OTHER_VOICE.search(main):
+            or tells_of_another(main):
         return False
+    if OTHER_VOICE.search(main):
+        # another body named in a sentence whose demand is the writer's own, in the first person ("Met deze brief
+        # roep ik u op om middelen … voor het onderzoek"), is what the demand is about, not who makes it
+        return rule_on("prose.first-person-over-other") and _FIRST_PERSON_DEMAND.search(main) is not None \
+            and own_demand(main)
     return own_demand(main) or (rule_on("prose.actor-asks") and _actor_asks(main))
 
 

@@ -44,6 +44,7 @@ WRITTEN_FROM: dict[str, frozenset[str]] = {name: frozenset(sources) for name, so
     "demand.roep-ik-op": {"P0093"},  # "Met deze brief roep ik u op"
     "demand.own-judgement": {"P0067", "P0094", "P0097", "P0121"},  # "Ik ben van oordeel dat … moet"
     "demand.verdient": {"P0067"},  # "De toelichting verdient daarom verduidelijking"
+    "prose.first-person-over-other": {"P0093"},  # "roep ik u op om middelen … voor het onderzoek"
     "demand.vraagt-om-actie": {"P0103"},  # "De huidige situatie vraagt dan ook om voortvarende actie"
     "demand.crucial-that": {"P0133"},  # "it is crucial that the authorities"
     "demand.implication": {"P0014"},  # "The policy implication … is that"
