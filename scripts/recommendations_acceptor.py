@@ -128,6 +128,7 @@ def blind_scores(documents: list[DevDocument], worlds: dict[str, dict[str, Candi
     blind = [d for d in documents if d.rules_frozen_at]
     if not blind:
         return {}
+    assert not rules_from({d.publication for d in blind}), "a rule names a blind document"
     candidates = worlds[blind[0].publication]  # no rule names a blind document: the world with every rule on
     out_of_training = {d.file for d in blind}
     training = {f: c for f, c in candidates.items() if f not in out_of_training}

@@ -1,5 +1,5 @@
-"""The judged random samples (tests/data/recommendations/sample_judged_v2.tsv … v5.tsv; the censuses v6 and v7
-judge every record no earlier one had): 40 judged records each, none
+"""The judged samples (tests/data/recommendations/sample_judged_v2.tsv … v5.tsv, 40 records drawn each; the
+censuses v6 and v7, every record no earlier one had judged): none
 from the development set or a held-out publication, the later ones none that an earlier one judged, the counts in
 their README agree with the verdicts, every record's first words are on its page of the PDF (that part skipped
 without ../shared), and the records judged again after their text changed are records of the samples."""

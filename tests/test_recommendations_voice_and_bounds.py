@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from kb.models import Document, Page
+from kb.recommendations.cues import own_demand
 from kb.recommendations.classifier import HAND_FEATURES, Candidate, Model, read_model, vetoable
 from kb.recommendations.extraction import (RULES_ONLY, _ANY_CUE, extract_recommendations, extract_with_vectors,
                                            note_recommendations, prose_demand)
@@ -335,8 +336,40 @@ def test_a_valuation_a_would_of_what_follows_and_advice_told_are_no_demands_of_o
     assert not prose_demand("Daarover adviseer ik de overheid en de gemeenten in het hele land.")
     assert not prose_demand("Als Nationaal Rapporteur doe ik onderzoek naar de aanpak en adviseer ik de overheid om "
                             "deze aanpak te verbeteren.")
-    # another body named in a demand that is not the writer's own in the first person still tells of it
+    # another body named in a demand that is not the writer's own in the first person still tells of it, and a first
+    # person that asks nothing in the present does not make it the writer's
     assert not prose_demand("Volgens het onderzoek moet de politie vaker financieel rechercheren.")
+    assert not prose_demand("We asked the respondents about it, and according to the Council more training is also "
+                            "needed.")
+    assert not prose_demand("In 2015 I called on the Committee; according to the Committee, it is crucial that states "
+                            "act.")
+
+
+def test_a_judgement_asks_only_for_a_measure_in_its_own_clause_and_not_as_a_surmise() -> None:
+    assert not prose_demand("Naar mijn oordeel zou dit ertoe kunnen leiden dat slachtoffers zich niet melden.")
+    assert not prose_demand("Ik vind het jammer dat slachtoffers zo lang moeten wachten op een beslissing.")
+    # (the judgement and the demand in clauses apart: no own demand, whatever the actor rule makes of "de politie")
+    assert not own_demand("Ik vind dat het rapport klopt, maar de conclusie dat wij meer moeten doen is niet "
+                          "onderbouwd.")
+    assert not prose_demand("Zij vinden dat wij meer moeten doen, maar ik vind dat niet.")
+    assert not prose_demand("In our view, the number of victims must be higher than the registered number.")
+    assert prose_demand("Ik vind dan ook dat juist deze ministeries hun coördinerende rol op moeten pakken.")
+    assert prose_demand("Dit dient mijns inziens wettelijk te zijn geborgd in de nieuwe wet.")
+
+
+def test_advice_evocation_refusal_and_someone_elses_request_are_told_apart() -> None:
+    # advising joined to research is the writer's task, even with "ik" just before it
+    assert not prose_demand("Als Nationaal Rapporteur doe ik onderzoek en adviseer ik de overheid om deze aanpak te "
+                            "verbeteren.")
+    assert not prose_demand("Ik adviseer de regering sinds 2010; daarover valt veel te zeggen.")
+    # "roep ik … op" that evokes, not calls on
+    assert not prose_demand("Daarom roep ik beelden op van de slachtoffers in deze zaken.")
+    assert not prose_demand("Hier roep ik de herinnering op aan de zaak van vorig jaar.")
+    # refused, or asked for by someone else
+    assert not prose_demand("De regeling verdient geen wijziging op dit moment.")
+    assert not prose_demand("De situatie vraagt niet om nieuwe wetgeving op dit terrein.")
+    assert not prose_demand("Slachtoffers vragen al jaren om maatregelen tegen uitbuiting.")
+    assert not prose_demand("De minister vraagt de Kamer om wetgeving op dit terrein.")
 
 
 def test_a_letters_advice_is_a_record_in_a_letter_without_a_recommendations_section() -> None:

@@ -192,14 +192,19 @@ MODAL = re.compile(rf"\b(?:{_SHOULD[3:-1]}|moet|dient|zou|zouden|shall|sollte|il
 _NEEDED = r"(?:van\s+belang|noodzakelijk|nodig|wenselijk|raadzaam|essentieel|cruciaal|dringend|gewenst|zaak|geboden)"
 _WE = r"(?:ik|wij|we|de\s+(?:Nationaal\s+)?[Rr]apporteur)"
 _ASKER = r"(?:I|we|ik|wij)\s+(?:\w+\s+){0,3}?"
-# the writer's own judgement ("ik ben van oordeel", "naar mijn idee", "vind ik", "I believe") and what a demand says
-_JUDGEMENT = (r"\b(?:(?:ik|wij|we)\s+(?:ben|zijn)\s+(?:\w+\s+){0,3}?van\s+oordeel|(?:ben|zijn)\s+(?:ik|wij|we)\s+"
+_ASKER_NOT_AND = r"(?:I|we|ik|wij)\s+(?:(?!en\b)\w+\s+){0,3}?"  # "ik onderzoek en adviseer" joins two tasks
+# the writer's own judgement ("ik ben van oordeel", "naar mijn idee", "vind ik dat", "I believe") and what a demand
+# says, in one clause (not across "maar", "but", a semicolon or a colon)
+_JUDGEMENT = (r"(?:\b(?:(?:ik|wij|we)\s+(?:ben|zijn)\s+(?:\w+\s+){0,3}?van\s+oordeel|(?:ben|zijn)\s+(?:ik|wij|we)\s+"
               r"(?:\w+\s+){0,3}?van\s+oordeel|naar\s+(?:mijn|ons)\s+(?:idee|oordeel|mening|inzien)|mijns\s+inziens|"
-              r"vind\s+ik|ik\s+vind|(?:I|we)\s+believe|in\s+(?:my|our)\s+view)\b")
-# (a verb that asks: not "van belang", a valuation that often only agrees; not a "zou" of what would happen)
-_DEMANDING = (r"\b(?:moet|moeten|dient|dienen|(?:zou|zouden)\s+(?:\w+\s+){0,8}?(?:moeten|kunnen|mogen)|"
-              r"thuis\s+(?:hoort|horen)|(?:hoort|horen)\s+(?:\w+\s+){0,4}?thuis|should|must|ought\s+to|need\s+to|"
-              r"needs\s+to)\b")
+              r"(?:vind\s+ik|ik\s+vind)\s+(?:(?:dan\s+)?ook\s+|daarom\s+|wel\s+)?dat|(?:I|we)\s+believe|"
+              r"in\s+(?:my|our)\s+view)\b|,\s*vind\s+ik(?=\s*,))")
+_SAME_CLAUSE = r"(?:(?!\bmaar\b|\bbut\b)[^;:]){0,200}?"
+# (a verb that asks: not "van belang", a valuation that often only agrees; not a "zou … kunnen" of what could
+# happen, not the "must be" of a surmise)
+_DEMANDING = (r"\b(?:moet|moeten|dient|dienen|(?:zou|zouden)\s+(?:\w+\s+){0,8}?(?:moeten|mogen|kunnen\s+worden)|"
+              r"thuis\s+(?:hoort|horen)|(?:hoort|horen)\s+(?:\w+\s+){0,4}?thuis|should|must(?!\s+(?:be|have)\b)|"
+              r"ought\s+to|need\s+to|needs\s+to)\b")
 _CRUCIAL_THAT = r"it\s+is\s+(?:\w+\s+){0,2}?(?:crucial|essential|vital|imperative|necessary|important)\s+that"
 # each form of such a demand by the name `provenance` knows it by (the development documents it was written from)
 DEMAND_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(rf"\b(?:{form})\b", _I)) for name, form in (
@@ -232,30 +237,44 @@ DEMAND_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(
     ("demand.we-need-to", r"(?:we|wij)\s+(?:therefore\s+|also\s+)?need\s+to\s+(?!know|understand|remember|be\s+aware|"
                           r"keep\s+in\s+mind|look|widen|broaden|move\s+beyond|rethink|reframe)\w+"),
     # written from letters and speeches labelled blind after the rules above (the writing set, gold_writing.jsonl):
-    # "Ik adviseer u …", "Ik zou … willen adviseren", "geef ik u nogmaals in overweging", "I advise"
-    # (what to do follows: "te …"; "onderzoek … en adviseer ik de overheid" tells of the writer's task)
-    ("demand.advise", rf"(?:{_ASKER}(?:adviseer|zou\s+(?:\w+\s+){{0,4}}?willen\s+adviseren)|(?<!\ben\s)adviseer\s+"
-                      rf"(?:ik|wij|we)\s+(?:u|uw|de|het|dan|daarom|om))\b(?=.{{0,400}}?\bte\s+\w)|"
-                      rf"{_ASKER}advise\b(?=.{{0,400}}?\bto\s+\w)|geef\s+(?:ik|wij|we)\s+(?:u\s+)?(?:\w+\s+)?"
-                      r"in\s+overweging"),
-    # "Met deze brief roep ik u op", the inverted order of "ik roep u op"
-    ("demand.roep-ik-op", r"roep\s+(?:ik|wij|we)\s+(?:\w+\s+){0,3}?op"),
-    # the writer's own judgement and a demand in one sentence: "Ik ben van oordeel dat … moet", "Naar mijn idee
-    # zouden …", "… moeten juridische professionals zich, vind ik, niet laten afleiden", "I believe they should …",
-    # "… hoort mijns inziens thuis in …"
-    ("demand.own-judgement", rf"{_JUDGEMENT}.{{0,200}}?{_DEMANDING}|{_DEMANDING}.{{0,200}}?{_JUDGEMENT}"),
-    # "De toelichting verdient daarom verduidelijking"
-    ("demand.verdient", r"verdien(?:t|en)\s+(?:\w+\s+){0,2}?(?:verduidelijking|heroverweging|aanpassing|aanvulling|"
-                        r"verbetering|wijziging)"),
-    # "De huidige situatie vraagt dan ook om voortvarende actie"
-    ("demand.vraagt-om-actie", r"(?:vraagt|vragen)\s+(?:\w+\s+){0,3}?om\s+(?:\w+\s+){0,2}?(?:actie|maatregelen|"
-                               r"wetgeving|ingrijpen)"),
+    # "Ik adviseer u …", "Ik zou … willen adviseren", "geef ik u nogmaals in overweging"; what to do follows ("te …"
+    # in the same clause), and advising joined to research ("onderzoek … en adviseer ik de overheid") is the
+    # writer's task, not advice given
+    ("demand.advise", rf"(?:{_ASKER_NOT_AND}(?:adviseer|zou\s+(?:\w+\s+){{0,4}}?willen\s+adviseren)|(?<!\ben\s)adviseer\s+"
+                      rf"(?:ik|wij|we)\s+(?:u|uw|de|het|dan|daarom|om))\b(?=[^;:]{{0,250}}?\bte\s+\w)|"
+                      r"geef\s+(?:ik|wij|we)\s+(?:u\s+)?(?:\w+\s+)?in\s+overweging"),
+    # "Met deze brief roep ik u op om …", the inverted order of "ik roep u op" (not "roep ik beelden op van …")
+    ("demand.roep-ik-op", r"roep\s+(?:ik|wij|we)\s+(?:\w+\s+){0,3}?op\s+(?:om|tot|te)"),
+    # the writer's own judgement and a demand in one clause: "Ik ben van oordeel dat … moet", "Naar mijn idee
+    # zouden … kunnen worden …", "… moeten juridische professionals zich, vind ik, niet laten afleiden", "I believe
+    # they should …", "… hoort mijns inziens thuis in …"
+    ("demand.own-judgement", rf"{_JUDGEMENT}{_SAME_CLAUSE}{_DEMANDING}|{_DEMANDING}{_SAME_CLAUSE}{_JUDGEMENT}"),
+    # "De toelichting verdient daarom verduidelijking" (not "verdient geen wijziging")
+    ("demand.verdient", r"verdien(?:t|en)\s+(?:(?!geen\b|niet\b)\w+\s+){0,2}?(?:verduidelijking|heroverweging|"
+                        r"aanpassing|aanvulling|verbetering|wijziging)"),
+    # a state of affairs that calls for action: "De huidige situatie vraagt dan ook om voortvarende actie" (not
+    # someone who asks for it, not "vraagt niet om")
+    ("demand.vraagt-om-actie", r"(?:situatie|toestand|ontwikkeling|problematiek|dit|dat)\s+vraagt\s+"
+                               r"(?:(?!geen\b|niet\b)\w+\s+){0,3}?om\s+(?:\w+\s+){0,2}?(?:actie|maatregelen|wetgeving|"
+                               r"ingrijpen)"),
 ))
 DEMAND = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in DEMAND_FORMS), _I)
 
 
 # "it is important that …", whoever follows (`voice.no-actor-after-that` asks for an actor after it)
 CRUCIAL_THAT = re.compile(rf"\b{_CRUCIAL_THAT}\b", _I)
+
+
+# the forms in which the writer is who asks ("Ik pleit", "verzoek ik", "roep ik u op", "Ik adviseer")
+FIRST_PERSON_FORMS = frozenset({"demand.plead", "demand.call-on", "demand.ask-request", "demand.urge",
+                                "demand.encourage", "demand.verzoek", "demand.beroep", "demand.vraag-roep",
+                                "demand.roep-op", "demand.advise", "demand.roep-ik-op"})
+
+
+def first_person_demand(sentence: str) -> bool:
+    """Whether a sentence makes a demand in one of the forms where the writer, in the first person, is who asks."""
+    return any(name in FIRST_PERSON_FORMS and rule_on(name) and pattern.search(sentence)
+               for name, pattern in DEMAND_FORMS)
 
 
 def own_demand(sentence: str) -> bool:

@@ -22,8 +22,8 @@ from ..models import Document, Page, Recommendation, rec_id_for, sha256_text
 from .addressee import addressee_of
 from .blocks import announced_subsections, do_dont_rows, effective_practices
 from .classifier import Candidate, Embed, Model, feature_matrix, hand_features, load_model, use_embed, vetoable
-from .cues import (ACTOR, MODAL, OTHER_VOICE, RECOMMENDING_WORD, greta_strength, is_practice, leans_on_previous,
-                   looks_imperative, own_demand, recommendation_strength, tells_of_another)
+from .cues import (ACTOR, MODAL, OTHER_VOICE, RECOMMENDING_WORD, first_person_demand, greta_strength, is_practice,
+                   leans_on_previous, looks_imperative, own_demand, recommendation_strength, tells_of_another)
 from .sections import (ADVICE_LIST, advice_paragraphs, bullet_items, end_long_item, item_body, labelled_items, leadin_items,
                        section_items, section_spans)
 from .lines import Line, document_lines, is_heading, join_lines, join_with_lines, sentence_spans
@@ -454,10 +454,6 @@ _ASKS_ACTOR = re.compile(rf"{ACTOR.pattern}\s+(?:\w+\s+){{0,1}}?(?:(?:therefore|
                          rf"(?:should|must|ought\s+to|need\s+to|moet(?:en)?|dient|dienen)\b", re.I)
 
 
-# a first-person demand: "ik/wij" next to the verb that asks ("roep ik u op", "Ik adviseer", "verzoek ik")
-_FIRST_PERSON_DEMAND = re.compile(r"\b(?:(?:ik|wij|I|we)\s+(?:\w+\s+){0,2}?(?:adviseer|advise|verzoek|request|roep|"
-                                  r"pleit|plead|call|urge|vraag|ask)\w*|(?:adviseer|verzoek|roep|pleit|vraag)\s+"
-                                  r"(?:ik|wij|we))\b", re.I)
 _POINTS_BACK = re.compile(r"^(?:as|zoals)\s+[^,;]{3,120}?\b(?:recommended|aanbevolen|advised|geadviseerd)\b[^,;]{0,80},\s*",
                           re.I)
 
@@ -484,8 +480,7 @@ def prose_demand(sentence: str) -> bool:
     if OTHER_VOICE.search(main):
         # another body named in a sentence whose demand is the writer's own, in the first person ("Met deze brief
         # roep ik u op om middelen … voor het onderzoek"), is what the demand is about, not who makes it
-        return rule_on("prose.first-person-over-other") and _FIRST_PERSON_DEMAND.search(main) is not None \
-            and own_demand(main)
+        return rule_on("prose.first-person-over-other") and first_person_demand(main)
     return own_demand(main) or (rule_on("prose.actor-asks") and _actor_asks(main))
 
 
