@@ -19,7 +19,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 
@@ -121,6 +121,26 @@ def acceptor_threshold(probabilities: np.ndarray, labels: np.ndarray, rules: np.
     return best
 
 
+def _added(c: Candidates, model: Model, scale: float) -> list[Any]:
+    """The unnumbered candidates the rules reject and the acceptor takes."""
+    probabilities = model.probabilities(_inputs(c.rows, scale)) if len(c.rows) else np.zeros(0)
+    return [p for p, row, probability in zip(c.proposals, c.rows, probabilities)
+            if not p.candidate.rules_accept and row[_NUMBERED] == 0 and probability >= model.threshold]
+
+
+def _vectors(c: Candidates) -> Iterator[tuple[str, np.ndarray]]:
+    """Each candidate's record id with its USE vector (the last columns of its row)."""
+    return ((p.record.rec_id, row[-EMBED_DIM:]) for p, row in zip(c.proposals, c.rows))
+
+
+def _scores(documents: list[DevDocument], kept: dict[str, list[Any]], vectors: dict[str, Any]
+            ) -> dict[str, dict[str, Any]]:
+    """Each document's scores against its gold (the number extracted alone where it has none)."""
+    records = _records(documents, kept, vectors)
+    return {d.file: score_extraction(d.gold, [r for r in records if r["source"] == d.file]) if d.gold
+            else {"gold": 0, "extracted": sum(r["source"] == d.file for r in records)} for d in documents}
+
+
 def blind_scores(documents: list[DevDocument], worlds: dict[str, dict[str, Candidates]], units: dict[str, str]
                  ) -> dict[str, Any]:
     """The documents labelled blind after the rules were frozen, scored by the acceptor of BLIND_SETTING trained on
@@ -137,18 +157,13 @@ def blind_scores(documents: list[DevDocument], worlds: dict[str, dict[str, Candi
     vectors: dict[str, Any] = {}
     for d in blind:
         c = candidates[d.file]
-        probabilities = model.probabilities(_inputs(c.rows, scale)) if len(c.rows) else np.zeros(0)
         accepted = [p for p in c.proposals if p.candidate.rules_accept]
-        added = [p for p, row, probability in zip(c.proposals, c.rows, probabilities)
-                 if not p.candidate.rules_accept and row[_NUMBERED] == 0 and probability >= model.threshold]
-        kept["rules"][d.file], kept["acceptor"][d.file] = finish(accepted), finish(accepted + added)
-        vectors.update((p.record.rec_id, row[-EMBED_DIM:]) for p, row in zip(c.proposals, c.rows))
+        kept["rules"][d.file] = finish(accepted)
+        kept["acceptor"][d.file] = finish(accepted + _added(c, model, scale))
+        vectors.update(_vectors(c))
     out: dict[str, Any] = {"setting": list(BLIND_SETTING), "threshold": model.threshold}
     for name, chosen in kept.items():
-        records = _records(blind, chosen, vectors)
-        scores = [score_extraction(d.gold, [r for r in records if r["source"] == d.file]) if d.gold
-                  else {"gold": 0, "extracted": sum(r["source"] == d.file for r in records)} for d in blind]
-        out[name] = pooled(scores)
+        out[name] = pooled(list(_scores(blind, chosen, vectors).values()))
         print(f"blind documents, {name}: {out[name]['extracted']} extracted, P {out[name]['precision']:.3f} "
               f"R {out[name]['recall']:.3f}", flush=True)
     return out
@@ -180,14 +195,9 @@ def main() -> None:
             model, scale = train(candidates, units, publication, setting)
             for d in [d for d in documents if d.publication == publication]:
                 c = candidates[d.file]
-                probabilities = model.probabilities(_inputs(c.rows, scale)) if len(c.rows) else np.zeros(0)
-                added = [p for p, row, probability in zip(c.proposals, c.rows, probabilities)
-                         if not p.candidate.rules_accept and row[_NUMBERED] == 0 and probability >= model.threshold]
-                kept[d.file] = finish([p for p in c.proposals if p.candidate.rules_accept] + added)
-                vectors.update((p.record.rec_id, row[-EMBED_DIM:]) for p, row in zip(c.proposals, c.rows))
-        records = _records(documents, kept, vectors)
-        scores = {d.file: score_extraction(d.gold, [r for r in records if r["source"] == d.file]) if d.gold
-                  else {"gold": 0, "extracted": sum(r["source"] == d.file for r in records)} for d in documents}
+                kept[d.file] = finish([p for p in c.proposals if p.candidate.rules_accept] + _added(c, model, scale))
+                vectors.update(_vectors(c))
+        scores = _scores(documents, kept, vectors)
         name = "l2 {} embedding x{} positives x{}".format(*setting)
         report[name] = {"new": pooled([scores[d.file] for d in new]),
                         "earlier": pooled([scores[d.file] for d in new if not d.rules_frozen_at]),

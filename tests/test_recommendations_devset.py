@@ -14,6 +14,7 @@ import pypdf
 import pytest
 
 from kb.recommendations.evaluation import read_gold
+from scripts.recommendations_devset import publication_of
 
 from .conftest import REALDOCS, needs_realdocs
 
@@ -83,8 +84,6 @@ def test_at_least_twenty_new_documents_of_several_families_six_without_recommend
 
 
 def test_the_blind_documents_are_of_publications_no_earlier_document_belongs_to() -> None:
-    from scripts.recommendations_devset import publication_of
-
     blind = {publication_of(d["file"]) for d in MANIFEST if d.get("rules_frozen_at")}
     earlier = {publication_of(d["file"]) for d in MANIFEST if not d.get("rules_frozen_at")}
     assert len(blind) == 13 and not blind & earlier

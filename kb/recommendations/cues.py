@@ -271,10 +271,12 @@ FIRST_PERSON_FORMS = frozenset({"demand.plead", "demand.call-on", "demand.ask-re
                                 "demand.roep-op", "demand.advise", "demand.roep-ik-op"})
 
 
+_FIRST_PERSON_PATTERNS = tuple((name, pattern) for name, pattern in DEMAND_FORMS if name in FIRST_PERSON_FORMS)
+
+
 def first_person_demand(sentence: str) -> bool:
     """Whether a sentence makes a demand in one of the forms where the writer, in the first person, is who asks."""
-    return any(name in FIRST_PERSON_FORMS and rule_on(name) and pattern.search(sentence)
-               for name, pattern in DEMAND_FORMS)
+    return any(rule_on(name) and pattern.search(sentence) for name, pattern in _FIRST_PERSON_PATTERNS)
 
 
 def own_demand(sentence: str) -> bool:

@@ -8,8 +8,9 @@ the publications it was written from (as the commit that added it, its comment o
 a group of rules names several documents, each rule of it names them all). Rules written from the labelling method's
 definitions, the issue's examples, the original gold sets or the judged samples outside the development set name no
 development document and stay on. Rules written from the writing set (documents labelled blind, then read for
-rules) name its documents like any other; no rule names a document of the blind set. The extractor checks `rule_on(name)` where such a rule acts; outside a
-`without_rules_from` block every rule is on, so the product always runs with all of them.
+rules) name its documents like any other; no rule names a document of the blind set. The extractor checks
+`rule_on(name)` where such a rule acts; outside a `without_rules_from` block every rule is on, so the product always
+runs with all of them.
 """
 from __future__ import annotations
 
