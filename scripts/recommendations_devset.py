@@ -97,13 +97,14 @@ def read_manifest(data: Path = DATA) -> list[DevDocument]:
 
 def load_pages(documents: list[DevDocument], shared: Path, work: Path) -> Any:
     """Ingest the documents' files into one knowledge base in `work` (kept while the files are the same; no
-    embedding) and attach each document's stored metadata and pages. Returns the open knowledge base."""
+    embedding; OCR as by default, for pages without a text layer or whose layer lost its spaces) and attach each
+    document's stored metadata and pages. Returns the open knowledge base."""
     from kb import KnowledgeBase, Settings
 
     files = sorted({d.file for d in documents})
     marker = work / "files.json"
     home = work / "kb"
-    kb = KnowledgeBase(Settings.load({"home": str(home), "semantic": False, "ocr": "off"}, environ={}))
+    kb = KnowledgeBase(Settings.load({"home": str(home), "semantic": False, "ocr": "auto"}, environ={}))
     if not marker.exists() or json.loads(marker.read_text()) != files:
         kb.ingest([shared / "realdocs" / f for f in files])
         marker.parent.mkdir(parents=True, exist_ok=True)

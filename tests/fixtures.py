@@ -266,6 +266,27 @@ def make_scanned_text_pdf(path: Path, lines: list[str]) -> Path:
     return path
 
 
+def make_glued_scan_pdf(path: Path, lines: list[str]) -> Path:
+    """A scanned page whose hidden OCR text layer lost the spaces between words, as some scanners write it: the
+    picture shows the lines, the layer holds them run together ("Slachtoffershebbenrechtopopvang")."""
+    scan = PdfReader(str(make_scanned_text_pdf(path.with_name(path.stem + "-image.pdf"), lines)))
+    layer = io.BytesIO()
+    c = canvas.Canvas(layer, pagesize=A4)
+    text = c.beginText(72, 760)
+    text.setTextRenderMode(3)  # invisible, as an OCR layer over a scan
+    text.setFont("Helvetica", 11)
+    for line in lines:
+        text.textLine(line.replace(" ", ""))
+    c.drawText(text)
+    c.showPage()
+    c.save()
+    writer = PdfWriter(clone_from=scan)
+    writer.pages[0].merge_page(PdfReader(io.BytesIO(layer.getvalue())).pages[0])
+    with path.open("wb") as handle:
+        writer.write(handle)
+    return path
+
+
 def make_image_bomb_pdf(path: Path, width: int = 60000, height: int = 60000) -> Path:
     """A one-page PDF whose only image claims to be width×height pixels (a few bytes compressed)."""
     import zlib

@@ -10,10 +10,11 @@ from pypdf import PdfReader, PdfWriter
 import ingest.loaders.ocr
 from ingest.loaders import LoadOptions
 from ingest.loaders.ocr import ocr_unavailable_reason
+from ingest.loaders.pdf import lost_spaces
 from kb import KnowledgeBase, Settings
 
 from .conftest import FAST
-from .fixtures import ENGLISH_PAGES, make_pdf, make_scanned_text_pdf
+from .fixtures import ENGLISH_PAGES, make_glued_scan_pdf, make_pdf, make_scanned_text_pdf
 
 needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None or ingest.loaders.ocr.ocr_unavailable_reason(
     LoadOptions(ocr="auto")) is not None, reason="Tesseract (the OCR extra) is not installed")
@@ -83,3 +84,50 @@ def test_when_tesseract_is_missing_the_reason_says_how_to_install_it(monkeypatch
     why = ocr_unavailable_reason(LoadOptions(ocr="auto"))
     assert "Tesseract is not installed" in why
     assert "pip install 'atkb[ocr]'" in why and "tesseract-ocr-nld" in why
+
+
+# a scanner's OCR layer without spaces (the shape of two letters of ../shared/realdocs)
+GLUED = ("Hoewelikbegriphebvoordewensomnadereuitlegtegevenaanditdelictsbestanddeel,benikvanmeningdateendergelijke "
+         "uitlegbeterthuishoortindememorievantoelichting.Vandeanderedwangmiddelenisimmersookgeendefinitieopgenomen")
+NORMAL_DUTCH = ("De Nationaal Rapporteur Mensenhandel en Seksueel Geweld tegen Kinderen beveelt aan de "
+                "mensenhandelbestrijdingsorganisaties en arbeidsuitbuitingsonderzoeken beter te financieren; "
+                "de uitvoeringsorganisaties moeten samenwerken met de vreemdelingenpolitie en gemeenten.")
+
+
+LETTER_NL = [*SCANNED_NL, "Ik adviseer u de opvang van slachtoffers", "in de memorie van toelichting te regelen",
+             "en de gemeenten daarvoor middelen te geven"]
+
+
+def test_a_text_layer_without_spaces_is_told_from_text_with_long_compounds() -> None:
+    assert lost_spaces(GLUED)
+    assert not lost_spaces(NORMAL_DUTCH)  # Dutch compounds of 20 letters and more, in running text
+    assert not lost_spaces("Mensenhandelbestrijding")  # too little text to tell
+    assert not lost_spaces(" ".join(["Arbeidsuitbuitingsonderzoek"] * 3 + NORMAL_DUTCH.split()))
+
+
+@needs_tesseract
+def test_a_page_whose_text_layer_lost_its_spaces_is_read_by_ocr(home: Path, tmp_path: Path) -> None:
+    glued = make_glued_scan_pdf(tmp_path / "letter.pdf", LETTER_NL)
+    assert "Slachtoffershebbenrechtopopvang" in (PdfReader(str(glued)).pages[0].extract_text() or "")
+    with ocr_kb(home, "auto") as kb:
+        report = kb.ingest([glued], workers=1)
+        assert report.counts()["added"] == 1, [i.line() for i in report.items]
+        assert "OCR read page 1 (text layer without spaces between words)" in report.items[0].warnings
+        doc = kb.resolve_document(str(glued))
+        text = kb.pages(doc.doc_id)[0].text.lower()
+        assert "slachtoffers hebben recht op opvang" in text and "memorie van toelichting" in text
+        assert doc.extra["ocr_pages"] == [1]
+        assert kb.search("memorie van toelichting").hits[0].document.doc_id == doc.doc_id
+
+
+def test_without_ocr_a_page_without_spaces_keeps_its_text_and_says_so(home: Path, tmp_path: Path) -> None:
+    glued = make_glued_scan_pdf(tmp_path / "letter.pdf", LETTER_NL)
+    with ocr_kb(home, "off") as kb:
+        report = kb.ingest([glued], workers=1)
+        [item] = report.items
+        assert item.status == "added"
+        assert any(w.startswith("needs OCR: page 1 kept as the text layer has them, without spaces between words")
+                   and "KB_OCR=auto" in w for w in item.warnings), item.warnings
+        doc = kb.resolve_document(str(glued))
+        assert "Slachtoffershebbenrechtopopvang" in kb.pages(doc.doc_id)[0].text
+        assert "ocr_pages" not in doc.extra

@@ -13,6 +13,9 @@ from typing import Any
 import pypdf
 import pytest
 
+from ingest.loaders import LoadOptions
+from ingest.loaders.ocr import ocr_pdf_pages, ocr_unavailable_reason
+from ingest.loaders.pdf import clean_page_text, lost_spaces
 from kb.recommendations.evaluation import read_gold
 from scripts.recommendations_devset import publication_of
 
@@ -44,8 +47,20 @@ def _reader(file: str) -> pypdf.PdfReader:
 
 
 @lru_cache(maxsize=None)
+def _read_by_ocr(file: str, page: int) -> str:
+    """A page whose text layer lost the spaces between words, as the knowledge base reads it: by OCR."""
+    options = LoadOptions(ocr="auto")
+    if (why := ocr_unavailable_reason(options)) is not None:
+        pytest.skip(f"{file} page {page}: its text layer lost the spaces between words and its entries are written "
+                    f"as OCR reads it; {why}")
+    return clean_page_text(ocr_pdf_pages(REALDOCS / file, [page], options)[page])
+
+
+@lru_cache(maxsize=None)
 def _page_text(file: str, page: int, joined: bool = False) -> str:
     text = _reader(file).pages[page - 1].extract_text() or ""
+    if lost_spaces(text):
+        text = _read_by_ocr(file, page)
     # joined: a word broken over a line end made whole, as the knowledge base's text has it
     return _normal(re.sub(r"(\w)-\n(\w)", r"\1\2", text) if joined else text)
 
