@@ -33,6 +33,7 @@ class DevDocument:
     gold_set: str
     rules_frozen_at: str | None = None  # labelled blind after this commit's rules: no rule was written from it
     labelled_blind_at: str | None = None  # labelled blind after this commit's rules, then rules written from it
+    entries_seen_at: str | None = None  # a blind document whose missed entries the rules' author saw at this commit
     gold: list[dict[str, Any]] = field(default_factory=list)
     doc: Any = None
     pages: list[Any] = field(default_factory=list)
@@ -88,6 +89,7 @@ def read_manifest(data: Path = DATA) -> list[DevDocument]:
         doc.family = str(row.get("family") or "other")
         doc.rules_frozen_at = row.get("rules_frozen_at")
         doc.labelled_blind_at = row.get("labelled_blind_at")
+        doc.entries_seen_at = row.get("entries_seen_at")
         if row.get("publication"):
             doc.publication = str(row["publication"])
         if row.get("twin_file") and row["twin_file"] in docs:  # twins are one publication, left out together

@@ -34,7 +34,7 @@ HELD_OUT_FILES = {"us-ngo-unodc-mixed/GLOTIP2024_Chapter_2.pdf",
                   "us-ngo-unodc-mixed/In-Harms-Way-How-Systems-Fail-Human-Trafficking-Survivors-by-Polaris-modifed-June-2023.pdf"}
 FIELDS = {"file", "title", "family", "language", "year", "pages", "twin_file", "recommendations", "practices",
           "labelled_pages", "notes"}
-OPTIONAL = {"rules_frozen_at", "labelled_blind_at"}
+OPTIONAL = {"rules_frozen_at", "labelled_blind_at", "entries_seen_at"}
 
 
 def _normal(text: str) -> str:
@@ -106,6 +106,9 @@ def test_the_blind_documents_are_of_publications_no_earlier_document_belongs_to(
     assert not [d["file"] for d in MANIFEST if d.get("rules_frozen_at") and d.get("labelled_blind_at")]
     assert {g["file"] for g in read_gold(DATA / "gold_blind.jsonl")} <= {d["file"] for d in MANIFEST
                                                                           if d.get("rules_frozen_at")}
+    # only a blind document's missed entries can have been seen, and the whole set was seen at once
+    assert all(d.get("rules_frozen_at") for d in MANIFEST if d.get("entries_seen_at"))
+    assert len({d.get("entries_seen_at") for d in MANIFEST if d.get("rules_frozen_at")}) == 1
 
 
 def test_no_held_out_publication_is_in_the_set() -> None:

@@ -60,3 +60,33 @@ def test_the_acceptors_threshold_adds_only_what_raises_the_f1_of_rules_and_accep
                               np.zeros(4, dtype=bool)) == pytest.approx(0.3)
     # the rules already have the one recommendation; the candidate scored 0.9 is wrong: nothing may be added
     assert acceptor_threshold(np.array([0.1, 0.9]), np.array([1, 0]), np.array([True, False])) > 0.9
+
+
+LETTER = ("Geachte heer Opstelten,\n"
+          "Bij brief van 15 augustus heeft u mij gevraagd te adviseren over het voorstel.\n"
+          "De regering moet de opvang van slachtoffers van mensenhandel beter regelen dan nu.\n"
+          "Ook de gemeenten spelen daarbij een rol van betekenis voor de slachtoffers.\n"
+          "De volgende punten verdienen aandacht:\n"
+          "• De gemeenten moeten de slachtoffers van uitbuiting sneller een woning geven\n"
+          "• De politie dient elke melding van uitbuiting binnen een week te onderzoeken\n"
+          "Hoogachtend,\n")
+
+
+def test_the_sentence_detector_reads_every_sentence_outside_the_items_and_labels_those_a_gold_entry_begins() -> None:
+    from kb.models import Document, Page
+    from scripts.recommendations_devset import DevDocument
+    from scripts.recommendations_sentences import sentences_of
+
+    d = DevDocument("nl-national-rapporteur/L.pdf", "rapporteur-letter", "L", "gold_writing.jsonl", gold=[
+        {"key": "l-1", "file": "nl-national-rapporteur/L.pdf", "page": 2, "kind": "recommendation",
+         "starts": "De regering moet de opvang van slachtoffers"}])
+    d.doc = Document(doc_id="l", source="/x/L.pdf", sha256="0", language="nl")
+    d.pages = [Page(1, "Nationaal Rapporteur Mensenhandel\nPostbus 20301\n2500 EH Den Haag"), Page(2, LETTER)]
+    sentences = sentences_of(d)
+    texts = [s.text for s in sentences]
+    assert [s.label for s in sentences if s.text.startswith("De regering moet")] == [1.0]
+    assert sum(s.label for s in sentences) == 1.0
+    assert any(t.startswith("Ook de gemeenten spelen daarbij een rol") for t in texts)
+    # the bulleted items are the rules' to read as items, not sentences of running text
+    assert not any("binnen een week" in t or "sneller een woning" in t for t in texts)
+    assert all(s.page == 2 for s in sentences if "regering" in s.text or "gemeenten spelen" in s.text)
