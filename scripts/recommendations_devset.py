@@ -11,6 +11,7 @@ import argparse
 import hashlib
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -106,6 +107,13 @@ def load_pages(documents: list[DevDocument], shared: Path, work: Path) -> Any:
     files = sorted({d.file for d in documents})
     marker = work / "files.json"
     home = work / "kb"
+    from ingest.loaders import LoadOptions
+    from ingest.loaders.ocr import ocr_unavailable_reason
+
+    if (why := ocr_unavailable_reason(LoadOptions(ocr="auto"))) is not None:
+        # P0121D01's entries are written as OCR reads its spaceless text layer: without OCR they cannot match
+        print(f"warning: {why}; pages whose text layer lost its spaces stay unread and their gold entries "
+              "unmatched", file=sys.stderr)
     kb = KnowledgeBase(Settings.load({"home": str(home), "semantic": False, "ocr": "auto"}, environ={}))
     if not marker.exists() or json.loads(marker.read_text()) != files:
         kb.ingest([shared / "realdocs" / f for f in files])

@@ -3,13 +3,14 @@ in the documents without a recommendations section (letters, speeches, articles,
 sentence outside the lists the rules take is a candidate, with the extractor's hand features and its multilingual USE
 vector; a logistic regression trained on the other documents' sentences (labelled by the gold entries they begin)
 adds the sentences it is sure of to what the rules keep. Scored on the documents labelled blind (trained on every
-other document) and leave-one-document-out on the rest; prints and writes a JSON report that docs/benchmarks.md
-quotes ("Recommendations").
+document not labelled blind) and leave-one-document-out on the rest (trained without the document's publication and
+the blind ones); prints and writes a JSON report that docs/benchmarks.md quotes ("Recommendations").
 
     python scripts/recommendations_sentences.py [--shared ../shared] [--work bench-work/recommendations-dev]
 
-The threshold is chosen by inner folds (by document) on the training documents for the best F1 of the rules and
-the detector together, as the acceptor's is (scripts/recommendations_acceptor.py).
+The threshold is chosen by inner folds (by document) on the training documents, for the best F1 over their
+sentences of the rules' records and the detector's together, as the acceptor's is
+(scripts/recommendations_acceptor.py).
 """
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kb.recommendations.classifier import Candidate, Model, feature_matrix, fit, hand_features  # noqa: E402
+from kb.recommendations.classifier import (HAND_FEATURES, Candidate, Model, feature_matrix, fit,  # noqa: E402
+                                           hand_features)
 from kb.recommendations.evaluation import matches, score_extraction  # noqa: E402
 from kb.recommendations.extraction import (_propose_blocks, _propose_bullets, _propose_labels,  # noqa: E402
                                            _propose_sections, _uncovered_runs, finish, propose)
@@ -35,7 +37,8 @@ from kb.recommendations.provenance import without_rules_from  # noqa: E402
 from kb.filters import split_values  # noqa: E402
 from scripts.benchmark_recommendations import pooled  # noqa: E402
 from scripts.recommendations_acceptor import BLIND_SETTING, acceptor_threshold  # noqa: E402
-from scripts.recommendations_devset import ORIGINAL_SETS, DevDocument, EmbeddingCache, as_dict, data_arguments  # noqa: E402
+from scripts.recommendations_devset import (ORIGINAL_SETS, DevDocument, EmbeddingCache, as_dict,  # noqa: E402
+                                            data_arguments)
 from scripts.train_recommendations import prepare  # noqa: E402
 
 # the L2 penalty and the USE vector's weight beside the hand features: the setting the acceptor chose on the documents
@@ -56,8 +59,9 @@ class Sentence:
 
 
 def sentences_of(d: DevDocument) -> list[Sentence]:
-    """Every sentence of the document's running text: outside the sections, labelled items, blocks and bulleted
-    lists the rules read as items (as `propose` leaves them), each labelled by the gold entry it begins."""
+    """Every sentence of the document's running text, each labelled by the gold entry it begins."""
+    # outside the sections, labelled items, blocks and bulleted lists the rules read as items; unlike `propose`,
+    # unnumbered items over MAX_RECORD characters are not given back to the running text
     notes: list[Any] = []
     lines = document_lines(d.pages, notes)
     covered: set[int] = set()
@@ -96,8 +100,7 @@ def _key(page: int, text: str) -> tuple[int, str]:
 
 
 def rows_of(d: DevDocument, sentences: list[Sentence], embed: EmbeddingCache) -> np.ndarray:
-    """The detector's input rows: the extractor's hand features of each sentence as a running-text candidate, then
-    its USE vector."""
+    """Each sentence's hand features as a running-text candidate, then its USE vector."""
     organisations = split_values("organisation", d.doc.organisation)
     hand = np.array([hand_features(Candidate(s.text, "sentence", "recommendation", False, position=s.position,
                                              extra={"doc_has_section": False}), d.doc.language, organisations)
@@ -139,7 +142,8 @@ def main() -> None:
     data: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
     sentences: dict[str, list[Sentence]] = {}
     rules: dict[str, list[dict[str, Any]]] = {}
-    hand = 0
+    publication = {d.file: d.publication for d in documents}
+    hand = len(HAND_FEATURES)
     prose = []
     for d in documents:
         # the rules' records with the document's own rules off; the detector reads documents without a
@@ -155,7 +159,6 @@ def main() -> None:
         with without_rules_from(written_from):
             sentences[d.file] = sentences_of(d)
             rows = rows_of(d, sentences[d.file], embed) if sentences[d.file] else np.zeros((0, 1))
-        hand = hand or rows.shape[1] - 512
         labels = np.array([s.label for s in sentences[d.file]], dtype=np.float32)
         kept = {_key(r["page"], r["text"]) for r in rules[d.file]}
         ruled = np.array([_key(s.page, s.text) in kept for s in sentences[d.file]], dtype=bool)
@@ -167,9 +170,9 @@ def main() -> None:
     for d in prose:
         if not len(data[d.file][1]):
             continue
-        # a blind document by the detector trained on every other one; the others leave-one-document-out, never
-        # trained on a blind one
-        training = {f: v for f, v in data.items() if f not in blind and f != d.file and len(v[1])}
+        # a blind document by the detector trained on every document not labelled blind; the others without their
+        # publication (a translation included), never trained on a blind one
+        training = {f: v for f, v in data.items() if f not in blind and publication[f] != d.publication and len(v[1])}
         model = train(training, hand)
         probabilities = model.probabilities(_scaled(data[d.file][0], hand))
         starts = {_key(r["page"], r["text"]) for r in rules[d.file]}

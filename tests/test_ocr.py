@@ -10,7 +10,8 @@ from pypdf import PdfReader, PdfWriter
 import ingest.loaders.ocr
 from ingest.loaders import LoadOptions
 from ingest.loaders.ocr import ocr_unavailable_reason
-from ingest.loaders.pdf import lost_spaces
+from ingest.loaders.pdf import load_pdf, lost_spaces
+from kb.errors import LoadError
 from kb import KnowledgeBase, Settings
 
 from .conftest import FAST
@@ -103,6 +104,9 @@ def test_a_text_layer_without_spaces_is_told_from_text_with_long_compounds() -> 
     assert not lost_spaces(NORMAL_DUTCH)  # Dutch compounds of 20 letters and more, in running text
     assert not lost_spaces("Mensenhandelbestrijding")  # too little text to tell
     assert not lost_spaces(" ".join(["Arbeidsuitbuitingsonderzoek"] * 3 + NORMAL_DUTCH.split()))
+    # Chinese and Japanese put no spaces between words: their text is whole as it is
+    assert not lost_spaces("人身取引は重大な人権侵害であり、被害者の保護と支援のために関係機関が連携して取り組む必要がある。" * 4)
+    assert not lost_spaces("贩运人口是严重侵犯人权的行为，各国政府应当加强合作，保护受害者并起诉贩运者。" * 4)
 
 
 @needs_tesseract
@@ -126,8 +130,75 @@ def test_without_ocr_a_page_without_spaces_keeps_its_text_and_says_so(home: Path
         report = kb.ingest([glued], workers=1)
         [item] = report.items
         assert item.status == "added"
-        assert any(w.startswith("needs OCR: page 1 kept as the text layer has them, without spaces between words")
+        assert any(w.startswith("needs OCR: page 1 kept as the text layer has it, without spaces between words")
                    and "KB_OCR=auto" in w for w in item.warnings), item.warnings
         doc = kb.resolve_document(str(glued))
         assert "Slachtoffershebbenrechtopopvang" in kb.pages(doc.doc_id)[0].text
         assert "ocr_pages" not in doc.extra
+
+
+def _fake_ocr(monkeypatch: pytest.MonkeyPatch, read: object) -> list[list[int]]:
+    """OCR that is available and answers `read(numbers)` (a dict of texts, or raises); returns the pages asked."""
+    asked: list[list[int]] = []
+
+    def ocr_pdf_pages(path: Path, numbers: list[int], options: LoadOptions) -> dict[int, str]:
+        asked.append(list(numbers))
+        return read(numbers)  # type: ignore[operator]
+
+    monkeypatch.setattr(ingest.loaders.ocr, "ocr_unavailable_reason", lambda options: None)
+    monkeypatch.setattr(ingest.loaders.ocr, "ocr_pdf_pages", ocr_pdf_pages)
+    return asked
+
+
+def test_ocr_that_reads_less_than_the_spaceless_layer_leaves_the_layer(monkeypatch: pytest.MonkeyPatch,
+                                                                        tmp_path: Path) -> None:
+    glued = make_glued_scan_pdf(tmp_path / "letter.pdf", LETTER_NL)
+    asked = _fake_ocr(monkeypatch, lambda numbers: {n: "Mensenhandel in Nederland" for n in numbers})
+    [doc] = load_pdf(glued, LoadOptions(ocr="auto"))
+    assert asked == [[1]]
+    assert "Slachtoffershebbenrechtopopvang" in doc.pages[0].text
+    assert "ocr_pages" not in doc.metadata
+    assert "page 1 kept without spaces between words: OCR read no better text" in doc.warnings
+
+
+def test_ocr_that_stops_on_a_spaceless_page_keeps_the_layer_and_the_file(monkeypatch: pytest.MonkeyPatch,
+                                                                         tmp_path: Path) -> None:
+    glued = make_glued_scan_pdf(tmp_path / "letter.pdf", LETTER_NL)
+
+    def out_of_time(numbers: list[int]) -> dict[int, str]:
+        raise LoadError(str(glued), "OCR of page 1 took too long")
+
+    _fake_ocr(monkeypatch, out_of_time)
+    [doc] = load_pdf(glued, LoadOptions(ocr="auto"))
+    assert "Slachtoffershebbenrechtopopvang" in doc.pages[0].text
+    assert "page 1 kept without spaces between words: OCR stopped (OCR of page 1 took too long)" in doc.warnings
+
+
+def test_a_spaceless_page_with_an_image_over_the_limit_is_not_rendered(monkeypatch: pytest.MonkeyPatch,
+                                                                       tmp_path: Path) -> None:
+    glued = make_glued_scan_pdf(tmp_path / "letter.pdf", LETTER_NL)  # a 1654×2339 scan: 3.9 megapixels
+    asked = _fake_ocr(monkeypatch, lambda numbers: {n: " ".join(LETTER_NL) for n in numbers})
+    [doc] = load_pdf(glued, LoadOptions(ocr="auto", max_image_pixels=2_000_000))
+    assert asked == []
+    assert "Slachtoffershebbenrechtopopvang" in doc.pages[0].text
+    assert any(w.startswith("page 1 kept without spaces between words: an image over the limit of 2 megapixels")
+               for w in doc.warnings), doc.warnings
+
+
+def test_a_scan_and_a_spaceless_page_in_one_file_are_both_read(monkeypatch: pytest.MonkeyPatch,
+                                                               tmp_path: Path) -> None:
+    writer = PdfWriter()
+    for part in (make_scanned_text_pdf(tmp_path / "scan.pdf", SCANNED_EN),
+                 make_glued_scan_pdf(tmp_path / "glued.pdf", LETTER_NL)):
+        writer.append(PdfReader(str(part)))
+    path = tmp_path / "both.pdf"
+    with path.open("wb") as handle:
+        writer.write(handle)
+    read = {1: "\n".join(SCANNED_EN), 2: "\n".join(LETTER_NL)}
+    asked = _fake_ocr(monkeypatch, lambda numbers: {n: read[n] for n in numbers})
+    [doc] = load_pdf(path, LoadOptions(ocr="auto"))
+    assert asked == [[1], [2]]
+    assert "legal aid" in doc.pages[0].text and "memorie van toelichting" in doc.pages[1].text
+    assert doc.metadata["ocr_pages"] == [1, 2]
+    assert doc.warnings == ["OCR read page 1 (no text layer)",
+                            "OCR read page 2 (text layer without spaces between words)"]

@@ -31,7 +31,11 @@ GLUED_WORD_LETTERS = 20
 GLUED_SHARE = 0.5
 GLUED_MEAN_LETTERS = 12
 _GLUED_MIN_LETTERS = 100  # too little text to tell
-_LETTERS = re.compile(r"[^\W\d_]+")
+# letters of the scripts that put spaces between words (Latin, Greek, Cyrillic, Hebrew, Arabic): Chinese or Japanese
+# text runs on by nature
+_SPACED_LETTERS = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff]+")
+# OCR's text replaces a spaceless layer only when it holds at least this share of the layer's letters
+_OCR_KEEPS_LETTERS = 0.5
 _HYPHEN_BREAK = re.compile(r"(\w)-\n(\w)")
 _SOFT_HYPHEN = re.compile(r"\u00ad\s*")  # a soft hyphen marks where a word may break: it is no character of the text
 _SPACES = re.compile(r"[ \t\u00a0]+")
@@ -344,7 +348,7 @@ def _outlined_text(page: Any) -> bool:
 
 def lost_spaces(text: str) -> bool:
     """Whether a page's text lost the spaces between its words: most of its letters run on in very long "words"."""
-    words = _LETTERS.findall(text)
+    words = _SPACED_LETTERS.findall(text)
     letters = sum(map(len, words))
     if letters < _GLUED_MIN_LETTERS or letters / len(words) < GLUED_MEAN_LETTERS:
         return False
@@ -353,10 +357,9 @@ def lost_spaces(text: str) -> bool:
 
 def _read_unreadable_pages(path: Path, reader: Any, pages: list[Page], options: LoadOptions,
                            warnings: list[str]) -> list[int]:
-    """OCR the pages that carry images but no text, and those whose text layer lost the spaces between words;
-    without OCR, warn that they need it. Returns OCRed pages."""
+    """OCR the pages without a text layer and those whose layer lost its spaces (or warn); returns the OCRed pages."""
     textless = _textless_pages(path, reader, pages, options)
-    glued = [page.number for page in pages if lost_spaces(page.text)]
+    glued = [page for page in pages if lost_spaces(page.text)]
     if not textless and not glued:
         return []
     from .ocr import ocr_pdf_pages, ocr_unavailable_reason
@@ -366,43 +369,73 @@ def _read_unreadable_pages(path: Path, reader: Any, pages: list[Page], options: 
         if textless and len(textless) < len(pages):
             warnings.append(f"needs OCR: {_page_list(textless)} without a text layer were left empty; {why}")
         if glued:
-            warnings.append(f"needs OCR: {_page_list(glued)} kept as the text layer has them, without spaces "
-                            f"between words (search cannot find their words); {why}")
+            warnings.append(f"needs OCR: {_page_list([p.number for p in glued])} kept as the text layer has it, "
+                            f"without spaces between words (search cannot find their words); {why}")
         return []
-    texts = ocr_pdf_pages(path, sorted(textless + glued), options)
     read = []
-    for page in pages:
-        text = clean_page_text(texts.get(page.number, ""))
-        # a scan OCR cannot read better keeps its own text layer, spaceless or not
-        if page.number in textless or (page.number in glued and len(text) >= MIN_PAGE_CHARS and not lost_spaces(text)):
-            page.text = text
-            read.append(page.number)
     if textless:
+        texts = ocr_pdf_pages(path, textless, options)
+        for page in pages:
+            if page.number in texts:
+                page.text = clean_page_text(texts[page.number])
         warnings.append(f"OCR read {_page_list(textless)} (no text layer)")
-    if glued:
-        mended = [n for n in glued if n in read]
-        warnings.append(f"OCR read {_page_list(mended)} (text layer without spaces between words)" if mended else
-                        f"{_page_list(glued)} kept without spaces between words: OCR read no better text")
-    return read
+        read += textless
+    # a page whose images are over the pixel limit is never rendered: its layer stays, spaceless
+    too_large = [p.number for p in glued if any(w * h > options.max_image_pixels
+                                                for w, h in _page_images(reader.pages[p.number - 1]))]
+    if too_large:
+        warnings.append(f"{_page_list(too_large)} kept without spaces between words: an image over the limit of "
+                        f"{options.max_image_pixels / 1e6:.0f} megapixels (setting max_image_megapixels) is not OCRed")
+    if glued := [p for p in glued if p.number not in too_large]:
+        read += _mend_glued_pages(path, glued, options, warnings)
+    return sorted(read)
+
+
+def _mend_glued_pages(path: Path, glued: list[Page], options: LoadOptions, warnings: list[str]) -> list[int]:
+    """Replace spaceless text layers by OCR's text where it reads better; the layer stays where OCR fails."""
+    from .ocr import ocr_pdf_pages
+
+    try:
+        texts = ocr_pdf_pages(path, [page.number for page in glued], options)
+    except LoadError as exc:  # out of time or too large to render: the layer is still better than nothing
+        warnings.append(f"{_page_list([p.number for p in glued])} kept without spaces between words: "
+                        f"OCR stopped ({exc.reason})")
+        return []
+    mended = []
+    for page in glued:
+        text = clean_page_text(texts.get(page.number, ""))
+        layer_letters = sum(map(len, _SPACED_LETTERS.findall(page.text)))
+        if not lost_spaces(text) and sum(map(len, _SPACED_LETTERS.findall(text))) >= _OCR_KEEPS_LETTERS * layer_letters:
+            page.text = text
+            mended.append(page.number)
+    if mended:
+        warnings.append(f"OCR read {_page_list(mended)} (text layer without spaces between words)")
+    if kept := [page.number for page in glued if page.number not in mended]:
+        warnings.append(f"{_page_list(kept)} kept without spaces between words: OCR read no better text")
+    return mended
 
 
 def _textless_pages(path: Path, reader: Any, pages: list[Page], options: LoadOptions) -> list[int]:
-    """The pages with images of text, or text drawn as outlines: nothing to extract but something to read (blank
-    pages are not); an image over the pixel limit refuses the file."""
+    """The pages with images of text, or text drawn as outlines, and no text of their own (blank pages are not)."""
     textless = []
     for page in pages:
         if len(page.text) >= MIN_PAGE_CHARS:
             continue
         pdf_page = reader.pages[page.number - 1]
-        images = _page_images(pdf_page)
-        for width, height in images:
-            if width * height > options.max_image_pixels:
-                raise LoadError(str(path), f"refused: page {page.number} holds an image of {width}×{height} pixels "
-                                           f"({width * height / 1e6:.0f} megapixels), over the limit of "
-                                           f"{options.max_image_pixels / 1e6:.0f} (setting max_image_megapixels)")
-        if images or _outlined_text(pdf_page):
+        if _check_images(path, pdf_page, page.number, options) or _outlined_text(pdf_page):
             textless.append(page.number)
     return textless
+
+
+def _check_images(path: Path, pdf_page: Any, number: int, options: LoadOptions) -> list[tuple[int, int]]:
+    """The page's image sizes; an image over the pixel limit refuses the file before anything decodes it."""
+    images = _page_images(pdf_page)
+    for width, height in images:
+        if width * height > options.max_image_pixels:
+            raise LoadError(str(path), f"refused: page {number} holds an image of {width}×{height} pixels "
+                                       f"({width * height / 1e6:.0f} megapixels), over the limit of "
+                                       f"{options.max_image_pixels / 1e6:.0f} (setting max_image_megapixels)")
+    return images
 
 
 def _page_list(numbers: list[int]) -> str:
