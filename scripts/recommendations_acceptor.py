@@ -69,7 +69,8 @@ def world(publication: str, documents: list[DevDocument], judged: list[JudgedDoc
     return out
 
 
-def _inputs(rows: np.ndarray, scale: float) -> np.ndarray:
+def model_inputs(rows: np.ndarray, scale: float) -> np.ndarray:
+    """Rows as the model reads them: the hand features, then the USE vector times `scale` (none at 0)."""
     if scale == 0:
         return rows[:, :_HAND]
     out = rows.astype(np.float32).copy()
@@ -86,7 +87,7 @@ def train(candidates: dict[str, Candidates], units: dict[str, str], leave_out: s
         if units[file] == leave_out or not len(c.rows):
             continue
         mask = (c.rows[:, _NUMBERED] == 0) & ~np.isnan(c.labels)
-        rows.append(_inputs(c.rows[mask], scale))
+        rows.append(model_inputs(c.rows[mask], scale))
         labels.append(c.labels[mask])
         groups += [units[file]] * int(mask.sum())
         rules.append(c.rules[mask])
@@ -123,7 +124,7 @@ def acceptor_threshold(probabilities: np.ndarray, labels: np.ndarray, rules: np.
 
 def _added(c: Candidates, model: Model, scale: float) -> list[Any]:
     """The unnumbered candidates the rules reject and the acceptor takes."""
-    probabilities = model.probabilities(_inputs(c.rows, scale)) if len(c.rows) else np.zeros(0)
+    probabilities = model.probabilities(model_inputs(c.rows, scale)) if len(c.rows) else np.zeros(0)
     return [p for p, row, probability in zip(c.proposals, c.rows, probabilities)
             if not p.candidate.rules_accept and row[_NUMBERED] == 0 and probability >= model.threshold]
 

@@ -102,14 +102,13 @@ def load_pages(documents: list[DevDocument], shared: Path, work: Path) -> Any:
     """Ingest the documents' files into one knowledge base in `work` (kept while the files are the same; no
     embedding; OCR as by default, for pages without a text layer or whose layer lost its spaces) and attach each
     document's stored metadata and pages. Returns the open knowledge base."""
+    from ingest.loaders import LoadOptions
+    from ingest.loaders.ocr import ocr_unavailable_reason
     from kb import KnowledgeBase, Settings
 
     files = sorted({d.file for d in documents})
     marker = work / "files.json"
     home = work / "kb"
-    from ingest.loaders import LoadOptions
-    from ingest.loaders.ocr import ocr_unavailable_reason
-
     if (why := ocr_unavailable_reason(LoadOptions(ocr="auto"))) is not None:
         # P0121D01's entries are written as OCR reads its spaceless text layer: without OCR they cannot match
         print(f"warning: {why}; pages whose text layer lost its spaces stay unread and their gold entries "
@@ -173,13 +172,17 @@ def propose_with_rows(doc: Any, pages: list[Any], embed: EmbeddingCache) -> tupl
 
 def gold_labels(d: DevDocument, proposals: list[Any]) -> np.ndarray:
     """1 for each proposal that matches a gold entry of the document no earlier proposal matched, else 0."""
+    return record_labels(d, [as_dict(p.record, d) for p in proposals])
+
+
+def record_labels(d: DevDocument, records: list[dict[str, Any]]) -> np.ndarray:
+    """1 for each record (as `as_dict` writes it) that matches a gold entry no earlier record matched, else 0."""
     from kb.recommendations.evaluation import matches
 
     used: set[str] = set()
     labels = []
-    for p in proposals:
-        as_record = as_dict(p.record, d)
-        hit = next((g["key"] for g in d.gold if g["key"] not in used and matches(g, as_record)), None)
+    for record in records:
+        hit = next((g["key"] for g in d.gold if g["key"] not in used and matches(g, record)), None)
         if hit is not None:
             used.add(hit)
         labels.append(1.0 if hit is not None else 0.0)

@@ -27,18 +27,17 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kb.recommendations.classifier import (HAND_FEATURES, Candidate, Model, feature_matrix, fit,  # noqa: E402
-                                           hand_features)
-from kb.recommendations.evaluation import matches, score_extraction  # noqa: E402
+from kb.recommendations.classifier import Candidate, Model, feature_matrix, fit, hand_features  # noqa: E402
+from kb.recommendations.evaluation import score_extraction  # noqa: E402
 from kb.recommendations.extraction import (_propose_blocks, _propose_bullets, _propose_labels,  # noqa: E402
                                            _propose_sections, _uncovered_runs, finish, propose)
 from kb.recommendations.lines import document_lines, join_with_lines, sentence_spans  # noqa: E402
 from kb.recommendations.provenance import without_rules_from  # noqa: E402
 from kb.filters import split_values  # noqa: E402
 from scripts.benchmark_recommendations import pooled  # noqa: E402
-from scripts.recommendations_acceptor import BLIND_SETTING, acceptor_threshold  # noqa: E402
+from scripts.recommendations_acceptor import BLIND_SETTING, acceptor_threshold, model_inputs  # noqa: E402
 from scripts.recommendations_devset import (ORIGINAL_SETS, DevDocument, EmbeddingCache, as_dict,  # noqa: E402
-                                            data_arguments)
+                                            data_arguments, record_labels)
 from scripts.train_recommendations import prepare  # noqa: E402
 
 # the L2 penalty and the USE vector's weight beside the hand features: the setting the acceptor chose on the documents
@@ -85,13 +84,9 @@ def sentences_of(d: DevDocument) -> list[Sentence]:
                 continue
             at = run[starts[max(0, int(np.searchsorted(offsets, start, side="right")) - 1)][1]]
             out.append(Sentence(sentence, lines[at].page, at / total))
-    used: set[str] = set()
-    for s in out:
-        record = {"source": d.file, "page": s.page, "kind": "recommendation", "text": s.text}
-        hit = next((g["key"] for g in d.gold if g["key"] not in used and matches(g, record)), None)
-        if hit is not None:
-            used.add(hit)
-            s.label = 1.0
+    records = [{"source": d.file, "page": s.page, "kind": "recommendation", "text": s.text} for s in out]
+    for s, label in zip(out, record_labels(d, records)):
+        s.label = float(label)
     return out
 
 
@@ -108,16 +103,10 @@ def rows_of(d: DevDocument, sentences: list[Sentence], embed: EmbeddingCache) ->
     return feature_matrix(hand, embed([s.text for s in sentences]))
 
 
-def _scaled(rows: np.ndarray, hand: int) -> np.ndarray:
-    out = rows.astype(np.float32).copy()
-    out[:, hand:] *= EMBEDDING_SCALE
-    return out
-
-
-def train(data: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]], hand: int) -> Model:
+def train(data: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]) -> Model:
     """A detector trained on the given documents' sentences, its threshold by inner folds over them."""
     names = sorted(data)
-    x = _scaled(np.vstack([data[n][0] for n in names]), hand)
+    x = model_inputs(np.vstack([data[n][0] for n in names]), EMBEDDING_SCALE)
     y = np.concatenate([data[n][1] for n in names])
     ruled = np.concatenate([data[n][2] for n in names])
     groups = np.concatenate([[i] * len(data[n][1]) for i, n in enumerate(names)])
@@ -143,7 +132,6 @@ def main() -> None:
     sentences: dict[str, list[Sentence]] = {}
     rules: dict[str, list[dict[str, Any]]] = {}
     publication = {d.file: d.publication for d in documents}
-    hand = len(HAND_FEATURES)
     prose = []
     for d in documents:
         # the rules' records with the document's own rules off; the detector reads documents without a
@@ -173,8 +161,8 @@ def main() -> None:
         # a blind document by the detector trained on every document not labelled blind; the others without their
         # publication (a translation included), never trained on a blind one
         training = {f: v for f, v in data.items() if f not in blind and publication[f] != d.publication and len(v[1])}
-        model = train(training, hand)
-        probabilities = model.probabilities(_scaled(data[d.file][0], hand))
+        model = train(training)
+        probabilities = model.probabilities(model_inputs(data[d.file][0], EMBEDDING_SCALE))
         starts = {_key(r["page"], r["text"]) for r in rules[d.file]}
         added = [{"rec_id": f"s{n}", "source": d.file, "page": s.page, "kind": "recommendation", "number": None,
                   "text": s.text, "translations": []}

@@ -346,6 +346,10 @@ def _outlined_text(page: Any) -> bool:
         return False
 
 
+def _letters(text: str) -> int:
+    return sum(map(len, _SPACED_LETTERS.findall(text)))
+
+
 def lost_spaces(text: str) -> bool:
     """Whether a page's text lost the spaces between its words: most of its letters run on in very long "words"."""
     words = _SPACED_LETTERS.findall(text)
@@ -381,8 +385,7 @@ def _read_unreadable_pages(path: Path, reader: Any, pages: list[Page], options: 
         warnings.append(f"OCR read {_page_list(textless)} (no text layer)")
         read += textless
     # a page whose images are over the pixel limit is never rendered: its layer stays, spaceless
-    too_large = [p.number for p in glued if any(w * h > options.max_image_pixels
-                                                for w, h in _page_images(reader.pages[p.number - 1]))]
+    too_large = [p.number for p in glued if _over_limit(_page_images(reader.pages[p.number - 1]), options)]
     if too_large:
         warnings.append(f"{_page_list(too_large)} kept without spaces between words: an image over the limit of "
                         f"{options.max_image_pixels / 1e6:.0f} megapixels (setting max_image_megapixels) is not OCRed")
@@ -404,8 +407,7 @@ def _mend_glued_pages(path: Path, glued: list[Page], options: LoadOptions, warni
     mended = []
     for page in glued:
         text = clean_page_text(texts.get(page.number, ""))
-        layer_letters = sum(map(len, _SPACED_LETTERS.findall(page.text)))
-        if not lost_spaces(text) and sum(map(len, _SPACED_LETTERS.findall(text))) >= _OCR_KEEPS_LETTERS * layer_letters:
+        if not lost_spaces(text) and _letters(text) >= _OCR_KEEPS_LETTERS * _letters(page.text):
             page.text = text
             mended.append(page.number)
     if mended:
@@ -430,12 +432,17 @@ def _textless_pages(path: Path, reader: Any, pages: list[Page], options: LoadOpt
 def _check_images(path: Path, pdf_page: Any, number: int, options: LoadOptions) -> list[tuple[int, int]]:
     """The page's image sizes; an image over the pixel limit refuses the file before anything decodes it."""
     images = _page_images(pdf_page)
-    for width, height in images:
-        if width * height > options.max_image_pixels:
-            raise LoadError(str(path), f"refused: page {number} holds an image of {width}×{height} pixels "
-                                       f"({width * height / 1e6:.0f} megapixels), over the limit of "
-                                       f"{options.max_image_pixels / 1e6:.0f} (setting max_image_megapixels)")
+    if (large := _over_limit(images, options)) is not None:
+        width, height = large
+        raise LoadError(str(path), f"refused: page {number} holds an image of {width}×{height} pixels "
+                                   f"({width * height / 1e6:.0f} megapixels), over the limit of "
+                                   f"{options.max_image_pixels / 1e6:.0f} (setting max_image_megapixels)")
     return images
+
+
+def _over_limit(images: list[tuple[int, int]], options: LoadOptions) -> tuple[int, int] | None:
+    """The first image over the pixel limit (width, height), if any."""
+    return next(((w, h) for w, h in images if w * h > options.max_image_pixels), None)
 
 
 def _page_list(numbers: list[int]) -> str:
